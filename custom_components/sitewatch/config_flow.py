@@ -1,0 +1,46 @@
+"""Config flow of Sitewatch: pick a provider, then that provider's steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsFlow
+from homeassistant.core import callback
+
+from .const import CONF_PROVIDER, DOMAIN
+from .providers.comap.config_flow import ComapConfigFlowMixin, ComapOptionsFlow
+from .providers.comap.const import PROVIDER_COMAP
+
+PROVIDER_MENU = [PROVIDER_COMAP]
+"""Menu of the user step: one option per provider, each the name of that provider's step."""
+
+
+class SitewatchConfigFlow(ComapConfigFlowMixin, domain=DOMAIN):
+    """One config entry per provider account."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Let the user pick the provider to add."""
+        return self.async_show_menu(step_id="user", menu_options=PROVIDER_MENU)
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Reauthenticate with the provider's reauth step."""
+        return await self.async_step_comap_reauth()
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Reconfigure with the provider's reconfigure step."""
+        return await self.async_step_comap_reconfigure()
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        """The options flow of the entry's provider."""
+        return OPTIONS_FLOWS[config_entry.data[CONF_PROVIDER]]()
+
+
+OPTIONS_FLOWS: dict[str, type[OptionsFlow]] = {PROVIDER_COMAP: ComapOptionsFlow}

@@ -1,0 +1,12 @@
+"""Constants shared by every Sitewatch provider."""
+
+from __future__ import annotations
+
+import logging
+from typing import Final
+
+DOMAIN: Final = "sitewatch"
+LOGGER: Final = logging.getLogger(__package__)
+
+CONF_PROVIDER: Final = "provider"
+"""Config entry data key naming the provider of the entry (for example ``comap``)."""

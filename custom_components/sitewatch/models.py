@@ -1,0 +1,34 @@
+"""Runtime data that every Sitewatch config entry carries, whatever its provider."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import Platform
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+
+class ProviderRuntime(ABC):
+    """What a provider keeps in ``entry.runtime_data``: its client, coordinators and entities.
+
+    The thin platform modules (``sensor.py``, ``button.py``...) hand their ``async_add_entities``
+    to ``async_setup_platform``; each provider decides which entities it adds.
+    """
+
+    platforms: tuple[Platform, ...] = ()
+    """The platforms this provider has entities on (forwarded on setup)."""
+
+    @abstractmethod
+    def async_setup_platform(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add the provider's entities of ``platform`` (now and as new devices appear)."""
+
+    @abstractmethod
+    def diagnostics(self) -> dict[str, Any]:
+        """Return the provider's state for diagnostics; secrets are redacted by the caller too."""
+
+
+type SitewatchConfigEntry = ConfigEntry[ProviderRuntime]

@@ -1,0 +1,23 @@
+"""The providers Sitewatch brings into Home Assistant, one package each.
+
+Adding a provider: a package here with its client, coordinator and entities, an entry in
+``PROVIDERS``, and its config flow steps (``config_flow.py``) and strings (``translations``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from homeassistant.core import HomeAssistant
+
+from ..models import ProviderRuntime, SitewatchConfigEntry
+from .comap import async_setup_comap_entry
+from .comap.const import PROVIDER_COMAP
+
+type ProviderSetup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[ProviderRuntime]]
+
+PROVIDERS: Final[dict[str, ProviderSetup]] = {
+    PROVIDER_COMAP: async_setup_comap_entry,
+}
+"""Set-up function of each provider, by the provider key stored in the config entry."""

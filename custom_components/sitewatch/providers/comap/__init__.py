@@ -1,0 +1,123 @@
+"""ComAp WebSupervisor provider: gensets as devices, their values, commands and modes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from ...models import ProviderRuntime, SitewatchConfigEntry
+from .api import DEFAULT_BASE_URL, ComapClient
+from .button import genset_buttons
+from .const import (
+    CONF_ADVANCED,
+    CONF_BASE_URL,
+    CONF_CLIENT_ID,
+    CONF_COMAP_KEY,
+    CONF_LOGIN_ID,
+    CONF_SCAN_INTERVAL,
+    CONF_SECRET,
+    DEFAULT_SCAN_INTERVAL,
+    ValueGuid,
+)
+from .coordinator import ComapCoordinator
+from .select import genset_selects
+from .sensor import SENSOR_VALUE_GUIDS, genset_sensors
+
+ENTITY_FACTORIES: dict[Platform, Callable[[ComapCoordinator, str], list[Any]]] = {
+    Platform.SENSOR: genset_sensors,
+    Platform.BUTTON: genset_buttons,
+    Platform.SELECT: genset_selects,
+}
+NEEDED_VALUE_GUIDS = SENSOR_VALUE_GUIDS | {ValueGuid.SERIAL_NUMBER, ValueGuid.MODES_AVAILABLE}
+"""Values read on every refresh: those of the dedicated sensors, the select and device info."""
+
+
+def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> ComapClient:
+    """A client on Home Assistant's shared session from config entry (or flow) data."""
+    return ComapClient(
+        async_get_clientsession(hass),
+        comap_key=data[CONF_COMAP_KEY],
+        client_id=data[CONF_CLIENT_ID],
+        secret=data[CONF_SECRET],
+        login_id=data[CONF_LOGIN_ID],
+        base_url=data.get(CONF_ADVANCED, {}).get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+    )
+
+
+class ComapRuntime(ProviderRuntime):
+    """Runtime data of a ComAp entry: its client and its one coordinator."""
+
+    platforms = tuple(ENTITY_FACTORIES)
+
+    def __init__(self, entry: SitewatchConfigEntry, coordinator: ComapCoordinator) -> None:
+        """Keep the coordinator (and through it the client)."""
+        self.entry = entry
+        self.coordinator = coordinator
+
+    @callback
+    def async_setup_platform(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add the platform's entities of every genset, and of gensets that appear later."""
+        factory = ENTITY_FACTORIES[platform]
+        added: set[str] = set()
+
+        @callback
+        def add_new_gensets() -> None:
+            gensets = self.coordinator.data
+            added.intersection_update(gensets)
+            entities: list[Entity] = []
+            for unit_guid, genset in gensets.items():
+                if unit_guid not in added and genset.values:
+                    added.add(unit_guid)
+                    entities.extend(factory(self.coordinator, unit_guid))
+            if entities:
+                async_add_entities(entities)
+
+        add_new_gensets()
+        self.entry.async_on_unload(self.coordinator.async_add_listener(add_new_gensets))
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Gensets with their info and values, and the client's request count."""
+        return {
+            "base_url": self.coordinator.client.base_url,
+            "request_count": self.coordinator.client.request_count,
+            "last_update_success": self.coordinator.last_update_success,
+            "gensets": {
+                unit_guid: {
+                    "unit": genset.unit.to_dict(),
+                    "info": genset.info.to_dict() if genset.info else None,
+                    "online": genset.online,
+                    "values": [value.to_dict() for value in genset.values.values()],
+                }
+                for unit_guid, genset in self.coordinator.data.items()
+            },
+        }
+
+
+async def async_setup_comap_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> ComapRuntime:
+    """Create the client and coordinator of a ComAp entry and do the first refresh.
+
+    Raises:
+        ConfigEntryAuthFailed: the credentials were refused (starts reauthentication).
+        ConfigEntryNotReady: the API could not be reached (Home Assistant retries).
+    """
+    coordinator = ComapCoordinator(
+        hass, entry, client_from_data(hass, dict(entry.data)), NEEDED_VALUE_GUIDS
+    )
+    await coordinator.async_config_entry_first_refresh()
+
+    async def apply_options(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+        coordinator.update_interval = timedelta(
+            seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+        )
+
+    entry.async_on_unload(entry.add_update_listener(apply_options))
+    return ComapRuntime(entry, coordinator)

@@ -1,0 +1,200 @@
+"""Sitewatch actions: genset commands and history, targeting genset devices.
+
+Registered once in ``async_setup``; each call resolves its target devices to the config entry
+and genset behind them and raises a translated ``ServiceValidationError`` when a device is not a
+loaded Sitewatch genset.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import ATTR_DEVICE_ID
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv, device_registry as dr
+import voluptuous as vol
+
+from .const import DOMAIN
+from .models import SitewatchConfigEntry
+from .providers.comap import ComapRuntime
+from .providers.comap.api import ComapCommand, ComapError
+from .providers.comap.commands import async_send_command
+from .providers.comap.const import OPERATING_MODES, ValueGuid
+from .providers.comap.coordinator import ComapCoordinator
+from .providers.comap.select import available_modes
+
+SERVICE_START = "start"
+SERVICE_STOP = "stop"
+SERVICE_FAULT_RESET = "fault_reset"
+SERVICE_CHANGE_MODE = "change_mode"
+SERVICE_GET_HISTORY = "get_history"
+
+ATTR_MODE = "mode"
+ATTR_VALUE = "value"
+ATTR_FROM = "from"
+ATTR_TO = "to"
+
+DEVICE_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string])})
+CHANGE_MODE_SCHEMA = DEVICE_SCHEMA.extend({vol.Required(ATTR_MODE): cv.string})
+GET_HISTORY_SCHEMA = DEVICE_SCHEMA.extend(
+    {
+        vol.Required(ATTR_VALUE): cv.string,
+        vol.Required(ATTR_FROM): cv.date,
+        vol.Required(ATTR_TO): cv.date,
+    }
+)
+
+COMMANDS = {
+    SERVICE_START: ComapCommand.START,
+    SERVICE_STOP: ComapCommand.STOP,
+    SERVICE_FAULT_RESET: ComapCommand.FAULT_RESET,
+}
+VALUE_KEYS = {
+    name.lower(): guid for name, guid in vars(ValueGuid).items() if not name.startswith("_")
+}
+"""Well-known value names a user may give instead of a value GUID (``actual_power``, ``rpm``...)."""
+
+
+def _gensets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[ComapCoordinator, str, str]]:
+    """Resolve the call's target devices to (coordinator, unit GUID, device id).
+
+    Raises:
+        ServiceValidationError: a device is unknown, not a genset, or its entry is not loaded.
+    """
+    device_registry = dr.async_get(hass)
+    targets: list[tuple[ComapCoordinator, str, str]] = []
+    for device_id in call.data[ATTR_DEVICE_ID]:
+        device = device_registry.async_get(device_id)
+        unit_guid = (
+            next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
+            if device
+            else None
+        )
+        if device is None or unit_guid is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_device",
+                translation_placeholders={"device_id": device_id},
+            )
+        target = None
+        for entry_id in device.config_entries:
+            entry: SitewatchConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+            if (
+                entry is not None
+                and entry.domain == DOMAIN
+                and entry.state is ConfigEntryState.LOADED
+                and isinstance(entry.runtime_data, ComapRuntime)
+                and unit_guid in entry.runtime_data.coordinator.data
+            ):
+                target = (entry.runtime_data.coordinator, unit_guid, device_id)
+                break
+        if target is None:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_loaded",
+                translation_placeholders={"device": device.name or device_id},
+            )
+        targets.append(target)
+    return targets
+
+
+async def _async_command(call: ServiceCall) -> None:
+    """Send start, stop or fault reset to every target genset."""
+    for coordinator, unit_guid, _ in _gensets(call.hass, call):
+        await async_send_command(coordinator, unit_guid, COMMANDS[call.service])
+
+
+async def _async_change_mode(call: ServiceCall) -> None:
+    """Change the mode of every target genset, checking the mode against each one's modes first."""
+    requested = call.data[ATTR_MODE].strip().lower()
+    targets = _gensets(call.hass, call)
+    for coordinator, unit_guid, _ in targets:
+        modes = available_modes(coordinator.data[unit_guid])
+        if requested not in modes and OPERATING_MODES.get(requested) not in modes:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="invalid_mode",
+                translation_placeholders={"mode": requested, "modes": ", ".join(modes)},
+            )
+    for coordinator, unit_guid, _ in targets:
+        modes = available_modes(coordinator.data[unit_guid])
+        mode = requested if requested in modes else OPERATING_MODES[requested]
+        await async_send_command(coordinator, unit_guid, ComapCommand.CHANGE_MODE, mode)
+
+
+async def _async_get_history(call: ServiceCall) -> ServiceResponse:
+    """Return the history of one value of every target genset between two dates.
+
+    Response: ``{"gensets": [{"device_id", "name", "value_guid", "value_name", "unit",
+    "history": [{"value", "valid_from", "valid_to"}]}]}``, times in ISO 8601.
+    """
+    start: date = call.data[ATTR_FROM]
+    end: date = call.data[ATTR_TO]
+    if end < start:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="invalid_date_range"
+        )
+    requested: str = call.data[ATTR_VALUE].strip()
+    value_guid = VALUE_KEYS.get(requested.lower(), requested).lower()
+    gensets: list[Any] = []
+    for coordinator, unit_guid, device_id in _gensets(call.hass, call):
+        genset = coordinator.data[unit_guid]
+        try:
+            histories = await coordinator.client.history(
+                genset.unit.unit_guid, [value_guid], start, end
+            )
+        except ComapError as err:
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="history_failed",
+                translation_placeholders={"genset": genset.unit.name, "error": str(err)},
+            ) from err
+        for history in histories:
+            if history.value_guid.lower() != value_guid:
+                continue
+            gensets.append(
+                {
+                    "device_id": device_id,
+                    "name": genset.unit.name,
+                    "value_guid": value_guid,
+                    "value_name": history.name,
+                    "unit": history.unit,
+                    "history": [
+                        {
+                            "value": entry.value,
+                            "valid_from": entry.valid_from.isoformat()
+                            if entry.valid_from
+                            else None,
+                            "valid_to": entry.valid_to.isoformat() if entry.valid_to else None,
+                        }
+                        for entry in history.history
+                    ],
+                }
+            )
+    return {"gensets": gensets}
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the Sitewatch actions."""
+    for service in COMMANDS:
+        hass.services.async_register(DOMAIN, service, _async_command, schema=DEVICE_SCHEMA)
+    hass.services.async_register(
+        DOMAIN, SERVICE_CHANGE_MODE, _async_change_mode, schema=CHANGE_MODE_SCHEMA
+    )
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_HISTORY,
+        _async_get_history,
+        schema=GET_HISTORY_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )

@@ -1,0 +1,89 @@
+"""Command line entry point: ``python -m simulator --host 127.0.0.1 --port 8765``."""
+
+import argparse
+import asyncio
+from collections.abc import Sequence
+import signal
+import sys
+
+from aiohttp import web
+
+from .app import create_app
+from .comap import ComapSettings
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    defaults = ComapSettings()
+    parser = argparse.ArgumentParser(
+        prog="python -m simulator", description="Sitewatch provider simulator"
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind")
+    parser.add_argument("--port", type=int, default=8765, help="port to bind; 0 picks one")
+    parser.add_argument("--comap-key", default=defaults.key, help="expected Comap-Key")
+    parser.add_argument("--comap-client-id", default=defaults.client_id)
+    parser.add_argument("--comap-secret", default=defaults.secret)
+    parser.add_argument("--comap-login-id", default=defaults.login_id)
+    parser.add_argument(
+        "--comap-token-lifetime",
+        type=int,
+        default=defaults.token_lifetime,
+        help="token lifetime in seconds",
+    )
+    parser.add_argument(
+        "--comap-rate-limit",
+        type=float,
+        default=defaults.rate_limit,
+        help="requests per second per Comap-Key; 0 disables",
+    )
+    parser.add_argument(
+        "--speed",
+        type=float,
+        default=defaults.speed,
+        help="simulated seconds per real second",
+    )
+    parser.add_argument("--comap-units", type=int, default=defaults.units, help="number of gensets")
+    args = parser.parse_args(argv)
+    try:
+        args.comap = ComapSettings(
+            key=args.comap_key,
+            client_id=args.comap_client_id,
+            secret=args.comap_secret,
+            login_id=args.comap_login_id,
+            token_lifetime=args.comap_token_lifetime,
+            rate_limit=args.comap_rate_limit,
+            speed=args.speed,
+            units=args.comap_units,
+        )
+    except ValueError as err:
+        parser.error(str(err))
+    return args
+
+
+async def serve(host: str, port: int, comap: ComapSettings) -> None:
+    """Serve the simulator until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    runner = web.AppRunner(create_app(comap))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        bound_port = runner.addresses[0][1]
+        shown_host = f"[{host}]" if ":" in host else host
+        print(f"Simulator listening on http://{shown_host}:{bound_port}", flush=True)
+        await stop.wait()
+    finally:
+        await runner.cleanup()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the simulator from the command line."""
+    args = parse_args(argv)
+    asyncio.run(serve(args.host, args.port, args.comap))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,44 @@
+"""The simulator's aiohttp application: provider routes plus admin routes."""
+
+from aiohttp import web
+
+from .comap import COMAP_SIMULATOR, ROUTES as COMAP_ROUTES, ComapSettings, ComapSimulator
+
+ADMIN_ROUTES = web.RouteTableDef()
+
+
+def create_app(comap: ComapSettings | ComapSimulator | None = None) -> web.Application:
+    """Build the simulator application.
+
+    Args:
+        comap: Settings for the simulated ComAp cloud, or a ready simulator
+            (for example one with an injected clock). Defaults apply if None.
+
+    Returns:
+        The application, with each provider's simulator stored on it.
+    """
+    app = web.Application()
+    app[COMAP_SIMULATOR] = comap if isinstance(comap, ComapSimulator) else ComapSimulator(comap)
+    app.add_routes(COMAP_ROUTES)
+    app.add_routes(ADMIN_ROUTES)
+    return app
+
+
+def _stats(app: web.Application) -> dict[str, object]:
+    return {"comap": app[COMAP_SIMULATOR].stats()}
+
+
+@ADMIN_ROUTES.get("/_sim/health")
+async def _health(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+@ADMIN_ROUTES.get("/_sim/stats")
+async def _get_stats(request: web.Request) -> web.Response:
+    return web.json_response(_stats(request.app))
+
+
+@ADMIN_ROUTES.post("/_sim/stats/reset")
+async def _reset_stats(request: web.Request) -> web.Response:
+    request.app[COMAP_SIMULATOR].reset_stats()
+    return web.json_response(_stats(request.app))

@@ -1,0 +1,325 @@
+"""Tests of the ComAp WebSupervisor client against aioresponses."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+import re
+from unittest.mock import patch
+
+import aiohttp
+from aioresponses import CallbackResult, aioresponses
+import pytest
+from yarl import URL
+
+from custom_components.sitewatch.providers.comap.api import (
+    ComapApiError,
+    ComapAuthenticationError,
+    ComapClient,
+    ComapCommand,
+    ComapConnectionError,
+    ComapRateLimitError,
+    Value,
+)
+
+BASE = "https://wsv.test"
+AUTH_URL = f"{BASE}/identity/application/authenticate"
+UNITS_URL = f"{BASE}/v1.1/login/units"
+TOKEN = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": "tok1"}
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def client(session: aiohttp.ClientSession) -> ComapClient:
+    return ComapClient(
+        session, comap_key="key", client_id="cid", secret="s3cret", login_id="login", base_url=BASE
+    )
+
+
+@pytest.fixture
+def mock() -> Iterator[aioresponses]:
+    with aioresponses() as mocked:
+        yield mocked
+
+
+def _requests(mock: aioresponses, method: str, url: str) -> list[object]:
+    return mock.requests.get((method, URL(url)), [])
+
+
+async def test_authenticate_sends_secret_only_to_identity(
+    client: ComapClient, mock: aioresponses
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, payload={"units": [{"name": "A", "unitGuid": "G1", "url": "u"}]})
+
+    units = await client.units()
+
+    assert [unit.unit_guid for unit in units] == ["G1"]
+    auth_call = _requests(mock, "POST", AUTH_URL)[0]
+    assert auth_call.kwargs["json"] == {"clientId": "cid", "secret": "s3cret"}
+    assert auth_call.kwargs["headers"]["Comap-Key"] == "key"
+    units_call = _requests(mock, "GET", UNITS_URL)[0]
+    assert units_call.kwargs["headers"]["Authorization"] == "Bearer tok1"
+    assert units_call.kwargs["headers"]["Comap-Key"] == "key"
+    assert "s3cret" not in repr(units_call.kwargs)
+
+
+async def test_token_is_reused_until_close_to_expiry(
+    client: ComapClient, mock: aioresponses
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN, repeat=True)
+    mock.get(UNITS_URL, payload={"units": []}, repeat=True)
+    with patch("custom_components.sitewatch.providers.comap.api.time.monotonic") as clock:
+        clock.return_value = 1000.0
+        await client.units()
+        clock.return_value = 1000.0 + 3000
+        await client.units()
+        assert len(_requests(mock, "POST", AUTH_URL)) == 1
+        clock.return_value = 1000.0 + 3599 - 30  # inside the refresh margin
+        await client.units()
+    assert len(_requests(mock, "POST", AUTH_URL)) == 2
+    assert len(_requests(mock, "GET", UNITS_URL)) == 3
+
+
+async def test_401_fetches_a_new_token_once(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.post(AUTH_URL, payload={**TOKEN, "access_token": "tok2"})
+    mock.get(UNITS_URL, status=401)
+    mock.get(UNITS_URL, payload={"units": []})
+
+    assert await client.units() == []
+    calls = _requests(mock, "GET", UNITS_URL)
+    assert [call.kwargs["headers"]["Authorization"] for call in calls] == [
+        "Bearer tok1",
+        "Bearer tok2",
+    ]
+
+
+async def test_401_twice_is_an_authentication_error(
+    client: ComapClient, mock: aioresponses
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN, repeat=True)
+    mock.get(UNITS_URL, status=401, repeat=True)
+
+    with pytest.raises(ComapAuthenticationError):
+        await client.units()
+    assert len(_requests(mock, "GET", UNITS_URL)) == 2
+
+
+@pytest.mark.parametrize("status", [401, 403])
+async def test_refused_credentials(client: ComapClient, mock: aioresponses, status: int) -> None:
+    mock.post(AUTH_URL, status=status, payload={"message": "no"})
+    with pytest.raises(ComapAuthenticationError):
+        await client.units()
+
+
+async def test_403_on_wsv_is_an_authentication_error(
+    client: ComapClient, mock: aioresponses
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, status=403)
+    with pytest.raises(ComapAuthenticationError):
+        await client.units()
+
+
+@pytest.mark.parametrize(("header", "expected"), [("7", 7.0), (None, 60.0), ("soon", 60.0)])
+async def test_429_carries_retry_after(
+    client: ComapClient, mock: aioresponses, header: str | None, expected: float
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, status=429, headers={"Retry-After": header} if header else {})
+    with pytest.raises(ComapRateLimitError) as err:
+        await client.units()
+    assert err.value.retry_after == expected
+
+
+async def test_timeout_is_a_connection_error(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, exception=TimeoutError())
+    with pytest.raises(ComapConnectionError):
+        await client.units()
+
+
+async def test_client_error_is_a_connection_error(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, exception=aiohttp.ClientConnectionError("refused"))
+    with pytest.raises(ComapConnectionError):
+        await client.units()
+
+
+async def test_server_error_is_an_api_error(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, status=500)
+    with pytest.raises(ComapApiError) as err:
+        await client.units()
+    assert err.value.status == 500
+
+
+async def test_malformed_json(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, body="<html>not json</html>")
+    with pytest.raises(ComapApiError, match="malformed JSON"):
+        await client.units()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        [1, 2],
+        {"units": "nope"},
+        {"units": [{"name": "no guid"}]},
+        {"units": ["text"]},
+    ],
+)
+async def test_unexpected_shapes(client: ComapClient, mock: aioresponses, payload: object) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, payload=payload)
+    with pytest.raises(ComapApiError):
+        await client.units()
+
+
+async def test_token_answer_of_wrong_shape(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload={"token_type": "Bearer"})
+    with pytest.raises(ComapApiError):
+        await client.units()
+
+
+async def test_values_filter_and_parsing(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    url = re.compile(rf"^{BASE}/v1.1/login/units/G1/values.*$")
+    mock.get(
+        url,
+        payload={
+            "values": [
+                {
+                    "name": "RPM",
+                    "valueGuid": "6629F84F-4B79-43C2-AB33-1F27F1F8C42B",
+                    "value": "1500",
+                    "unit": "RPM",
+                    "highLimit": 4000,
+                    "lowLimit": 0,
+                    "decimalPlaces": 0,
+                    "timeStamp": "2026-11-23T10:00:00Z",
+                },
+                {"name": "Freq", "valueGuid": "f", "value": 49.96, "decimalPlaces": 1, "unit": ""},
+            ]
+        },
+    )
+    values = await client.values("G1", ["a", "b"])
+
+    (call,) = next(calls for key, calls in mock.requests.items() if "values" in str(key[1]))
+    assert call.kwargs["params"] == {"valueGuids": "a,b"}
+    assert values[0].as_number() == 1500
+    assert isinstance(values[0].as_number(), int)
+    assert values[0].timestamp is not None
+    assert values[0].timestamp.year == 2026
+    assert values[1].value == "49.96"
+    assert values[1].as_number() == 50.0
+    assert values[1].unit is None
+
+
+@pytest.mark.parametrize(
+    ("text", "places", "expected"),
+    [
+        ("12.34", 1, 12.3),
+        ("12,5", None, 12.5),
+        ("####", 0, None),
+        ("", 0, None),
+        (None, 0, None),
+        ("nan", 1, None),
+        ("inf", 1, None),
+        ("7.0", 0, 7),
+    ],
+)
+def test_value_as_number(text: str | None, places: int | None, expected: float | None) -> None:
+    value = Value(name="x", value_guid="g", value=text, decimal_places=places)
+    assert value.as_number() == expected
+
+
+async def test_info_comments_history_files_download_command(
+    client: ComapClient, mock: aioresponses
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(
+        f"{BASE}/v1.1/login/units/G1/info",
+        payload={
+            "name": "A",
+            "unitGuid": "G1",
+            "ownerLoginId": "owner",
+            "applicationType": "InteliGen",
+            "timezone": "UTC",
+            "connection": {"enabled": True, "ipAddress": "10.0.0.1", "port": 23},
+            "position": {"positionType": "static", "latitude": 50.1, "longitude": 14.4},
+        },
+    )
+    mock.get(
+        f"{BASE}/v1.1/login/units/G1/comments",
+        payload={
+            "comments": [
+                {"id": 1, "auhtor": "Ann", "date": "2026-01-01T00:00:00Z", "text": "t", "active": 1}
+            ]
+        },
+    )
+    mock.get(
+        re.compile(rf"^{BASE}/v1.1/login/units/G1/history.*$"),
+        payload={
+            "values": [
+                {
+                    "valueGuid": "g",
+                    "name": "Power",
+                    "unit": "kW",
+                    "history": [
+                        {
+                            "value": 5,
+                            "validFrom": "2026-01-01T00:00:00Z",
+                            "validTo": "2026-01-01T01:00:00Z",
+                        }
+                    ],
+                }
+            ]
+        },
+    )
+    mock.get(
+        f"{BASE}/v1.1/login/units/G1/files",
+        payload={"files": [{"fileName": "a.csv", "fileType": "csv", "generated": None}]},
+    )
+    mock.get(f"{BASE}/v1.1/login/unit/G1/download/a.csv", body=b"\x00\x01data")
+    mock.post(f"{BASE}/v1.1/login/units/G1/command", body="")
+
+    info = await client.info("G1")
+    assert info.application_type == "InteliGen"
+    assert info.position is not None
+    assert info.position.latitude == 50.1
+    comments = await client.comments("G1")
+    assert comments[0].author == "Ann"
+    history = await client.history("G1", ["g"], date(2026, 1, 1), date(2026, 1, 31))
+    assert history[0].history[0].value == "5"
+    (history_call,) = next(c for k, c in mock.requests.items() if "history" in str(k[1]))
+    assert history_call.kwargs["params"] == {
+        "from": "01/01/2026",
+        "to": "01/31/2026",
+        "valueGuids": "g",
+    }
+    files = await client.files("G1")
+    assert files[0].file_name == "a.csv"
+    assert await client.download("G1", "a.csv") == b"\x00\x01data"
+    await client.command("G1", ComapCommand.CHANGE_MODE, "man")
+    (command_call,) = _requests(mock, "POST", f"{BASE}/v1.1/login/units/G1/command")
+    assert command_call.kwargs["json"] == {"command": "changeMode", "mode": "man"}
+    assert client.request_count == 7
+    assert client.base_url == BASE
+
+
+async def test_parallel_calls_authenticate_once(client: ComapClient, mock: aioresponses) -> None:
+    def slow_auth(url: URL, **kwargs: object) -> CallbackResult:
+        return CallbackResult(payload=TOKEN)
+
+    mock.post(AUTH_URL, callback=slow_auth, repeat=True)
+    mock.get(UNITS_URL, payload={"units": []}, repeat=True)
+    await asyncio.gather(client.units(), client.units(), client.units())
+    assert len(_requests(mock, "POST", AUTH_URL)) == 1

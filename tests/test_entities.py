@@ -1,0 +1,175 @@
+"""Entity states (pinned by snapshots), buttons and the mode select."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.components.button import DOMAIN as BUTTON_DOMAIN, SERVICE_PRESS
+from homeassistant.components.select import (
+    ATTR_OPTION,
+    DOMAIN as SELECT_DOMAIN,
+    SERVICE_SELECT_OPTION,
+)
+from homeassistant.const import ATTR_ENTITY_ID, STATE_UNAVAILABLE, STATE_UNKNOWN, Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.sitewatch.providers.comap import ComapRuntime
+from custom_components.sitewatch.providers.comap.api import Value
+from custom_components.sitewatch.providers.comap.sensor import SENSORS
+
+from .conftest import ComapServer, async_tick
+
+ALPHA = "genset_alpha"
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.BUTTON, Platform.SELECT])
+async def test_entities(
+    hass: HomeAssistant,
+    comap_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    with patch.object(ComapRuntime, "platforms", (platform,)):
+        assert await hass.config_entries.async_setup(comap_entry.entry_id)
+        await hass.async_block_till_done()
+    await snapshot_platform(hass, entity_registry, snapshot, comap_entry.entry_id)
+
+
+async def test_well_known_sensor_states(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry
+) -> None:
+    assert hass.states.get(f"sensor.{ALPHA}_engine_state").state == "ready"
+    assert hass.states.get(f"sensor.{ALPHA}_mode").state == "man"
+    assert hass.states.get(f"sensor.{ALPHA}_breaker_state").state == "mains_operation"
+    alarms = hass.states.get("sensor.genset_beta_alarms")
+    assert alarms.state == "1"
+    assert alarms.attributes["alarms"] == ["Wrn Battery Voltage"]
+    assert hass.states.get(f"sensor.{ALPHA}_alarms").attributes["alarms"] == []
+    energy = hass.states.get(f"sensor.{ALPHA}_imported_energy")
+    assert energy.attributes["state_class"] == "total_increasing"
+    assert energy.attributes["unit_of_measurement"] == "kWh"
+    assert energy.attributes["device_class"] == "energy"
+
+
+async def test_unparseable_value_makes_only_that_sensor_unknown(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry
+) -> None:
+    coordinator = loaded_comap_entry.runtime_data.coordinator
+    genset = next(iter(coordinator.data.values()))
+    rpm = next(d for d in SENSORS if d.key == "engine_speed")
+    genset.values[rpm.value_guid] = Value(name="RPM", value_guid=rpm.value_guid, value="####")
+    coordinator.async_update_listeners()
+    await hass.async_block_till_done()
+
+    assert hass.states.get(f"sensor.{ALPHA}_engine_speed").state == STATE_UNKNOWN
+    assert hass.states.get(f"sensor.{ALPHA}_generator_frequency").state == "0.0"
+
+    del genset.values[rpm.value_guid]
+    coordinator.async_update_listeners()
+    await hass.async_block_till_done()
+    assert hass.states.get(f"sensor.{ALPHA}_engine_speed").state == STATE_UNAVAILABLE
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_generic_sensors_when_enabled(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_comap_entry: MockConfigEntry,
+    comap_server: ComapServer,
+) -> None:
+    oil = hass.states.get(f"sensor.{ALPHA}_oil_pressure")
+    assert oil.attributes["unit_of_measurement"] == "bar"
+    assert oil.attributes["state_class"] == "measurement"
+    assert hass.states.get(f"sensor.{ALPHA}_service_info").state != STATE_UNKNOWN
+
+    comap_server.simulator.reset_stats()
+    await async_tick(hass, freezer, 60)
+    # Enabled generic sensors keep being read, with one request per genset.
+    assert comap_server.simulator.stats()["by_call"]["values"] == 2
+    assert hass.states.get(f"sensor.{ALPHA}_oil_pressure").state not in (
+        STATE_UNKNOWN,
+        STATE_UNAVAILABLE,
+    )
+
+
+async def test_start_and_stop_buttons(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_comap_entry: MockConfigEntry,
+    comap_server: ComapServer,
+) -> None:
+    starts = int(hass.states.get(f"sensor.{ALPHA}_number_of_starts").state)
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ALPHA}_start"}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(f"sensor.{ALPHA}_engine_state").state == "starting"
+    assert int(hass.states.get(f"sensor.{ALPHA}_number_of_starts").state) == starts + 1
+
+    comap_server.clock.advance(30)
+    await async_tick(hass, freezer, 60)
+    assert hass.states.get(f"sensor.{ALPHA}_engine_speed").state == "1500"
+    assert hass.states.get(f"sensor.{ALPHA}_generator_frequency").state == "50.0"
+    assert float(hass.states.get(f"sensor.{ALPHA}_power").state) > 0
+    assert hass.states.get(f"sensor.{ALPHA}_engine_state").state == "loaded"
+
+    await hass.services.async_call(
+        BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ALPHA}_stop"}, blocking=True
+    )
+    comap_server.clock.advance(30)
+    await async_tick(hass, freezer, 60)
+    assert hass.states.get(f"sensor.{ALPHA}_engine_speed").state == "0"
+    assert hass.states.get(f"sensor.{ALPHA}_power").state == "0.0"
+
+
+async def test_button_failure_raises(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    comap_server.simulator.fail_next(500)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            BUTTON_DOMAIN,
+            SERVICE_PRESS,
+            {ATTR_ENTITY_ID: f"button.{ALPHA}_fault_reset"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "command_failed"
+    assert "demo" not in str(err.value)
+
+
+async def test_refused_command_starts_reauth(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    comap_server.simulator.settings.secret = "rotated"
+    comap_server.simulator.expire_tokens()
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ALPHA}_start"}, blocking=True
+        )
+    await hass.async_block_till_done()
+    flows = hass.config_entries.flow.async_progress_by_handler("sitewatch")
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+
+
+async def test_mode_select(hass: HomeAssistant, loaded_comap_entry: MockConfigEntry) -> None:
+    select = hass.states.get(f"select.{ALPHA}_operating_mode")
+    assert select.state == "man"
+    assert select.attributes["options"] == ["off", "man", "aut", "test"]
+
+    await hass.services.async_call(
+        SELECT_DOMAIN,
+        SERVICE_SELECT_OPTION,
+        {ATTR_ENTITY_ID: f"select.{ALPHA}_operating_mode", ATTR_OPTION: "aut"},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "aut"
+    assert hass.states.get(f"sensor.{ALPHA}_mode").state == "aut"

@@ -1,0 +1,169 @@
+"""Sitewatch actions targeting genset devices."""
+
+from __future__ import annotations
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.sitewatch.const import DOMAIN
+
+from .conftest import ComapServer, async_tick
+
+ALPHA = "sensor.genset_alpha"
+
+
+def _device_id(device_registry: dr.DeviceRegistry, unit_guid: str) -> str:
+    device = device_registry.async_get_device(identifiers={(DOMAIN, unit_guid)})
+    assert device is not None
+    return device.id
+
+
+@pytest.fixture
+def alpha(
+    loaded_comap_entry: MockConfigEntry,
+    comap_server: ComapServer,
+    device_registry: dr.DeviceRegistry,
+) -> str:
+    return _device_id(device_registry, comap_server.alpha)
+
+
+@pytest.fixture
+def beta(
+    loaded_comap_entry: MockConfigEntry,
+    comap_server: ComapServer,
+    device_registry: dr.DeviceRegistry,
+) -> str:
+    return _device_id(device_registry, comap_server.beta)
+
+
+async def test_start_stop_and_fault_reset(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    alpha: str,
+    beta: str,
+    comap_server: ComapServer,
+) -> None:
+    await hass.services.async_call(DOMAIN, "start", {"device_id": [alpha, beta]}, blocking=True)
+    comap_server.clock.advance(30)
+    await async_tick(hass, freezer, 60)
+    assert hass.states.get(f"{ALPHA}_engine_speed").state == "1500"
+    assert hass.states.get("sensor.genset_beta_engine_speed").state == "1500"
+
+    await hass.services.async_call(DOMAIN, "stop", {"device_id": alpha}, blocking=True)
+    comap_server.clock.advance(30)
+    await async_tick(hass, freezer, 60)
+    assert hass.states.get(f"{ALPHA}_engine_speed").state == "0"
+
+    assert hass.states.get("sensor.genset_beta_alarms").state == "1"
+    await hass.services.async_call(DOMAIN, "fault_reset", {"device_id": beta}, blocking=True)
+    await async_tick(hass, freezer, 11)  # the requested refresh waits out the debouncer
+    assert hass.states.get("sensor.genset_beta_alarms").state == "0"
+
+
+async def test_command_refused_by_the_controller(
+    hass: HomeAssistant, alpha: str, comap_server: ComapServer
+) -> None:
+    await hass.services.async_call(
+        DOMAIN, "change_mode", {"device_id": alpha, "mode": "off"}, blocking=True
+    )
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(DOMAIN, "start", {"device_id": alpha}, blocking=True)
+    assert err.value.translation_key == "command_failed"
+
+
+@pytest.mark.parametrize(("mode", "expected"), [("AUTO", "aut"), ("test", "test")])
+async def test_change_mode(hass: HomeAssistant, alpha: str, mode: str, expected: str) -> None:
+    await hass.services.async_call(
+        DOMAIN, "change_mode", {"device_id": alpha, "mode": mode}, blocking=True
+    )
+    await hass.async_block_till_done()
+    assert hass.states.get(f"{ALPHA}_mode").state == expected
+
+
+async def test_change_mode_rejects_unknown_mode(
+    hass: HomeAssistant, alpha: str, comap_server: ComapServer
+) -> None:
+    comap_server.simulator.reset_stats()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN, "change_mode", {"device_id": alpha, "mode": "turbo"}, blocking=True
+        )
+    assert err.value.translation_key == "invalid_mode"
+    assert comap_server.simulator.stats()["by_call"]["command"] == 0
+
+
+async def test_get_history(hass: HomeAssistant, alpha: str) -> None:
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_history",
+        {"device_id": alpha, "value": "actual_power", "from": "2026-11-20", "to": "2026-11-21"},
+        blocking=True,
+        return_response=True,
+    )
+    (genset,) = response["gensets"]
+    assert genset["device_id"] == alpha
+    assert genset["name"] == "Genset Alpha"
+    assert genset["value_guid"] == "ee83e7e9-7453-4e64-a5cb-c8c093fb2a2f"
+    assert genset["unit"] == "kW"
+    assert len(genset["history"]) == 48
+    first = genset["history"][0]
+    assert first["valid_from"] == "2026-11-20T00:00:00+00:00"
+    assert float(first["value"]) >= 0
+
+
+async def test_get_history_errors(
+    hass: HomeAssistant, alpha: str, comap_server: ComapServer
+) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "get_history",
+            {"device_id": alpha, "value": "rpm", "from": "2026-11-21", "to": "2026-11-20"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "invalid_date_range"
+
+    comap_server.simulator.fail_next(500)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            DOMAIN,
+            "get_history",
+            {"device_id": alpha, "value": "rpm", "from": "2026-11-20", "to": "2026-11-21"},
+            blocking=True,
+            return_response=True,
+        )
+    assert err.value.translation_key == "history_failed"
+
+
+async def test_unknown_device(hass: HomeAssistant, loaded_comap_entry: MockConfigEntry) -> None:
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(DOMAIN, "start", {"device_id": "nope"}, blocking=True)
+    assert err.value.translation_key == "invalid_device"
+
+
+async def test_device_of_another_integration(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    other = MockConfigEntry(domain="other")
+    other.add_to_hass(hass)
+    device = device_registry.async_get_or_create(
+        config_entry_id=other.entry_id, identifiers={("other", "x")}
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(DOMAIN, "stop", {"device_id": device.id}, blocking=True)
+    assert err.value.translation_key == "invalid_device"
+
+
+async def test_entry_not_loaded(
+    hass: HomeAssistant, alpha: str, loaded_comap_entry: MockConfigEntry
+) -> None:
+    await hass.config_entries.async_unload(loaded_comap_entry.entry_id)
+    await hass.async_block_till_done()
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(DOMAIN, "start", {"device_id": alpha}, blocking=True)
+    assert err.value.translation_key == "entry_not_loaded"
