@@ -1,0 +1,390 @@
+"""Run the provider simulator and a real Home Assistant with Sitewatch, driven over HTTP.
+
+``python -m simulator.demo`` (what ``scripts/demo`` runs) starts both processes, completes
+Home Assistant's onboarding through its HTTP API, adds a ComAp entry against the simulator
+through the config flow HTTP API (as the frontend would), prints the address, user name and
+password, and keeps running until interrupted. The end-to-end test uses the same ``DemoStack``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from dataclasses import dataclass, field
+import os
+from pathlib import Path
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from typing import Any, TextIO
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parent.parent
+CLIENT_NAME = "Sitewatch demo"
+USERNAME = "demo"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+CONFIGURATION = """\
+homeassistant:
+  name: Sitewatch demo
+  time_zone: UTC
+  country: CZ
+  currency: EUR
+  unit_system: metric
+  latitude: 50.0755
+  longitude: 14.4378
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+api:
+config:
+frontend:
+onboarding:
+recorder:
+  purge_keep_days: 1
+history:
+logbook:
+logger:
+  default: warning
+  logs:
+    custom_components.sitewatch: info
+"""
+
+
+class DemoError(Exception):
+    """A step of the demo failed; the message says which and why."""
+
+
+@dataclass
+class DemoStack:
+    """The simulator and a Home Assistant process sharing a state folder.
+
+    Attributes:
+        state_dir: where the Home Assistant configuration and the logs go (recreated on start).
+        hass_port: Home Assistant's HTTP port on 127.0.0.1.
+        simulator_port: the simulator's HTTP port on 127.0.0.1.
+        simulator_args: extra command-line options for ``python -m simulator``.
+    """
+
+    state_dir: Path
+    hass_port: int = field(default_factory=free_port)
+    simulator_port: int = field(default_factory=free_port)
+    simulator_args: list[str] = field(default_factory=list)
+    password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
+    token: str | None = None
+    _processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    _logs: list[TextIO] = field(default_factory=list)
+
+    @property
+    def hass_url(self) -> str:
+        """Home Assistant's base URL."""
+        return f"http://127.0.0.1:{self.hass_port}"
+
+    @property
+    def simulator_url(self) -> str:
+        """The simulator's base URL."""
+        return f"http://127.0.0.1:{self.simulator_port}"
+
+    @property
+    def config_dir(self) -> Path:
+        """Home Assistant's configuration folder."""
+        return self.state_dir / "config"
+
+    def start(self) -> None:
+        """Write a fresh configuration and start the simulator and Home Assistant."""
+        if self.config_dir.exists():
+            shutil.rmtree(self.config_dir)
+        (self.config_dir / "custom_components").mkdir(parents=True)
+        (self.config_dir / "custom_components" / "sitewatch").symlink_to(
+            ROOT / "custom_components" / "sitewatch"
+        )
+        (self.config_dir / "configuration.yaml").write_text(
+            CONFIGURATION.format(port=self.hass_port)
+        )
+        self._spawn(
+            "simulator",
+            [
+                sys.executable,
+                "-m",
+                "simulator",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.simulator_port),
+                *self.simulator_args,
+            ],
+        )
+        self._spawn(
+            "hass",
+            [
+                sys.executable,
+                "-m",
+                "homeassistant",
+                "--config",
+                str(self.config_dir),
+                "--skip-pip",
+            ],
+        )
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        log = (self.state_dir / f"{name}.log").open("w")
+        self._logs.append(log)
+        self._processes.append(
+            subprocess.Popen(
+                command,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            )
+        )
+
+    def stop(self) -> None:
+        """Stop both processes (SIGTERM, then SIGKILL after 30 s) and close the logs."""
+        for process in self._processes:
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        for process in self._processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._processes.clear()
+        for log in self._logs:
+            log.close()
+        self._logs.clear()
+
+    def check_running(self) -> None:
+        """Raise DemoError when a process has exited."""
+        for process, name in zip(self._processes, ("simulator", "hass"), strict=False):
+            if process.poll() is not None:
+                raise DemoError(
+                    f"{name} exited with code {process.returncode}; "
+                    f"see {self.state_dir / (name + '.log')}"
+                )
+
+    async def wait_until_up(self, session: aiohttp.ClientSession, within: float = 120) -> None:
+        """Wait until both answer HTTP."""
+        deadline = time.monotonic() + within
+        for url in (f"{self.simulator_url}/_sim/health", f"{self.hass_url}/api/onboarding"):
+            while True:
+                self.check_running()
+                try:
+                    async with session.get(url) as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise DemoError(f"{url} did not answer within {within:.0f} s")
+                await asyncio.sleep(0.25)
+
+    async def onboard(self, session: aiohttp.ClientSession) -> None:
+        """Create the owner account and finish onboarding; keeps an access token."""
+        client_id = f"{self.hass_url}/"
+        answer = await self._call(
+            session,
+            "POST",
+            "/api/onboarding/users",
+            json={
+                "client_id": client_id,
+                "name": "Demo",
+                "username": USERNAME,
+                "password": self.password,
+                "language": "en",
+            },
+            authorized=False,
+        )
+        async with session.post(
+            f"{self.hass_url}/auth/token",
+            data={
+                "grant_type": "authorization_code",
+                "code": answer["auth_code"],
+                "client_id": client_id,
+            },
+        ) as response:
+            if response.status != 200:
+                raise DemoError(f"/auth/token answered {response.status}")
+            self.token = (await response.json())["access_token"]
+        await self._call(session, "POST", "/api/onboarding/core_config", json={})
+        await self._call(session, "POST", "/api/onboarding/analytics", json={})
+        await self._call(
+            session,
+            "POST",
+            "/api/onboarding/integration",
+            json={"client_id": client_id, "redirect_uri": f"{client_id}?auth_callback=1"},
+        )
+
+    async def add_comap_entry(
+        self,
+        session: aiohttp.ClientSession,
+        *,
+        credentials: str = "demo",
+        scan_interval: int | None = None,
+    ) -> str:
+        """Add a ComAp entry against the simulator through the config flow; return its id."""
+        flow = await self._call(
+            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
+        )
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        form = await self._call(session, "POST", path, json={"next_step_id": "comap"})
+        if form.get("step_id") != "comap":
+            raise DemoError(f"Unexpected flow step: {form}")
+        result = await self._call(
+            session,
+            "POST",
+            path,
+            json={
+                "comap_key": credentials,
+                "client_id": credentials,
+                "secret": credentials,
+                "login_id": credentials,
+                "advanced": {"base_url": self.simulator_url},
+            },
+        )
+        if result.get("type") != "create_entry":
+            raise DemoError(f"The ComAp config flow did not create an entry: {result}")
+        entry_id: str = result["result"]["entry_id"]
+        if scan_interval is not None:
+            options = await self._call(
+                session,
+                "POST",
+                "/api/config/config_entries/options/flow",
+                json={"handler": entry_id},
+            )
+            await self._call(
+                session,
+                "POST",
+                f"/api/config/config_entries/options/flow/{options['flow_id']}",
+                json={"scan_interval": scan_interval},
+            )
+        return entry_id
+
+    async def wait_for_entry(
+        self, session: aiohttp.ClientSession, entry_id: str, within: float = 60
+    ) -> None:
+        """Wait until the config entry is loaded."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            entries = await self._call(
+                session, "GET", "/api/config/config_entries/entry?domain=sitewatch"
+            )
+            state = next((e["state"] for e in entries if e["entry_id"] == entry_id), None)
+            if state == "loaded":
+                return
+            if state in ("setup_error", "migration_error", "failed_unload"):
+                raise DemoError(f"The Sitewatch entry failed to load: {state}")
+            await asyncio.sleep(0.25)
+        raise DemoError(f"The Sitewatch entry was not loaded within {within:.0f} s")
+
+    async def state(self, session: aiohttp.ClientSession, entity_id: str) -> dict[str, Any]:
+        """The state of an entity from ``/api/states``."""
+        result: dict[str, Any] = await self._call(session, "GET", f"/api/states/{entity_id}")
+        return result
+
+    async def call_service(
+        self, session: aiohttp.ClientSession, domain: str, service: str, data: dict[str, Any]
+    ) -> Any:
+        """Call an action through the REST API."""
+        return await self._call(session, "POST", f"/api/services/{domain}/{service}", json=data)
+
+    async def _call(
+        self,
+        session: aiohttp.ClientSession,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        authorized: bool = True,
+    ) -> Any:
+        headers = {"Authorization": f"Bearer {self.token}"} if authorized else {}
+        async with session.request(
+            method, f"{self.hass_url}{path}", json=json, headers=headers
+        ) as response:
+            if response.status >= 400:
+                raise DemoError(
+                    f"{method} {path} answered {response.status}: {await response.text()}"
+                )
+            return await response.json()
+
+
+async def run_demo(stack: DemoStack) -> None:
+    """Start everything, add the ComAp entry, print where to look, wait until cancelled."""
+    started = time.monotonic()
+    stack.start()
+    async with aiohttp.ClientSession() as session:
+        await stack.wait_until_up(session)
+        await stack.onboard(session)
+        entry_id = await stack.add_comap_entry(session, scan_interval=30)
+        await stack.wait_for_entry(session, entry_id)
+        elapsed = time.monotonic() - started
+        print(
+            f"\nSitewatch demo is running ({elapsed:.1f} s from start to the ComAp entry loaded).\n"
+            f"  Open:      {stack.hass_url}\n"
+            f"  User name: {USERNAME}\n"
+            f"  Password:  {stack.password}\n"
+            f"  Simulator: {stack.simulator_url} (stats at /_sim/stats)\n"
+            f"  Logs:      {stack.state_dir}/hass.log, {stack.state_dir}/simulator.log\n"
+            "Open Settings > Devices & services > Sitewatch to see Genset Alpha and Genset Beta;\n"
+            "press Start on Genset Alpha and watch its engine speed and power rise.\n"
+            "Press Ctrl+C to stop.",
+            flush=True,
+        )
+        while True:
+            await asyncio.sleep(1)
+            stack.check_running()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line of ``scripts/demo``."""
+    parser = argparse.ArgumentParser(
+        prog="scripts/demo",
+        description="Run Home Assistant with Sitewatch against the bundled provider simulator.",
+    )
+    parser.add_argument("--port", type=int, default=8123, help="Home Assistant port (8123)")
+    parser.add_argument("--simulator-port", type=int, default=8765, help="simulator port (8765)")
+    parser.add_argument(
+        "--state-dir", type=Path, default=ROOT / ".demo", help="configuration and logs (.demo)"
+    )
+    args = parser.parse_args(argv)
+    args.state_dir.mkdir(parents=True, exist_ok=True)
+    stack = DemoStack(
+        state_dir=args.state_dir.resolve(),
+        hass_port=args.port,
+        simulator_port=args.simulator_port,
+    )
+    for port in (args.port, args.simulator_port):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                print(f"scripts/demo: port {port} is in use; see --port and --simulator-port")
+                return 1
+    try:
+        asyncio.run(run_demo(stack))
+    except KeyboardInterrupt:
+        print("\nStopping Home Assistant and the simulator...", flush=True)
+    except DemoError as err:
+        print(f"scripts/demo: {err}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
