@@ -64,6 +64,7 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, comap_server: ComapS
         ({"advanced": {"base_url": UNREACHABLE}}, {"base": "cannot_connect"}),
         ({"advanced": {"base_url": "not a url"}}, {"advanced": "invalid_url"}),
         ({"advanced": {"base_url": "ftp://example.com"}}, {"advanced": "invalid_url"}),
+        ({"advanced": {"base_url": "http://["}}, {"advanced": "invalid_url"}),
     ],
 )
 async def test_user_flow_errors_then_recovers(

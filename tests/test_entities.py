@@ -173,3 +173,18 @@ async def test_mode_select(hass: HomeAssistant, loaded_comap_entry: MockConfigEn
     await hass.async_block_till_done()
     assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "aut"
     assert hass.states.get(f"sensor.{ALPHA}_mode").state == "aut"
+
+
+async def test_mode_select_failure_raises(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    comap_server.simulator.fail_next(503)
+    with pytest.raises(HomeAssistantError) as err:
+        await hass.services.async_call(
+            SELECT_DOMAIN,
+            SERVICE_SELECT_OPTION,
+            {ATTR_ENTITY_ID: f"select.{ALPHA}_operating_mode", ATTR_OPTION: "test"},
+            blocking=True,
+        )
+    assert err.value.translation_key == "command_failed"
+    assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "man"

@@ -1,0 +1,60 @@
+"""Coordinator behaviour that needs a closer look than the entity tests give."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.sitewatch.providers.comap.api import (
+    ComapApiError,
+    ComapClient,
+    ComapRateLimitError,
+)
+
+from ...conftest import ComapServer, async_tick
+
+RPM = "sensor.genset_alpha_engine_speed"
+
+
+async def test_rate_limit_skips_polls_until_retry_after(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_comap_entry: MockConfigEntry,
+    comap_server: ComapServer,
+) -> None:
+    with patch.object(ComapClient, "values", side_effect=ComapRateLimitError(90)):
+        await async_tick(hass, freezer, 60)
+    assert hass.states.get(RPM).state == STATE_UNAVAILABLE
+
+    comap_server.simulator.reset_stats()
+    await async_tick(hass, freezer, 60)  # still inside Retry-After: no request at all
+    assert comap_server.simulator.stats()["total"] == 0
+    assert hass.states.get(RPM).state == STATE_UNAVAILABLE
+
+    await async_tick(hass, freezer, 60)
+    assert hass.states.get(RPM).state == "0"
+
+
+async def test_info_failure_is_retried_with_the_units_list(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    comap_entry: MockConfigEntry,
+    comap_server: ComapServer,
+) -> None:
+    with patch.object(ComapClient, "info", side_effect=ComapApiError("boom", 500)):
+        assert await hass.config_entries.async_setup(comap_entry.entry_id)
+        await hass.async_block_till_done()
+    assert comap_entry.state is ConfigEntryState.LOADED
+    coordinator = comap_entry.runtime_data.coordinator
+    assert all(genset.info is None for genset in coordinator.data.values())
+    assert hass.states.get(RPM).state == "0"
+
+    await async_tick(hass, freezer, 15 * 60)
+    assert all(genset.info is not None for genset in coordinator.data.values())
+    assert all(genset.online for genset in coordinator.data.values())
+    assert hass.states.get(RPM).state == "0"
