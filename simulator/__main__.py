@@ -10,11 +10,13 @@ from aiohttp import web
 
 from .app import create_app
 from .comap import ComapSettings
+from .findface import FINDFACE_SIMULATOR, FindFaceSettings
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     defaults = ComapSettings()
+    findface = FindFaceSettings()
     parser = argparse.ArgumentParser(
         prog="python -m simulator", description="Sitewatch provider simulator"
     )
@@ -43,6 +45,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         help="simulated seconds per real second",
     )
     parser.add_argument("--comap-units", type=int, default=defaults.units, help="number of gensets")
+    parser.add_argument("--findface-username", default=findface.username)
+    parser.add_argument("--findface-password", default=findface.password)
+    parser.add_argument(
+        "--findface-token",
+        default=findface.api_token,
+        help="a fixed API token that never expires; empty disables it",
+    )
+    parser.add_argument(
+        "--findface-verbose",
+        action="store_true",
+        help="VERBOSE_WEBHOOKS: embed cameras, cards and lists in webhook items",
+    )
+    parser.add_argument(
+        "--findface-emit-interval",
+        type=float,
+        default=findface.emit_interval,
+        help="seconds between automatic FindFace event batches; 0 disables",
+    )
     args = parser.parse_args(argv)
     try:
         args.comap = ComapSettings(
@@ -55,23 +75,37 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             speed=args.speed,
             units=args.comap_units,
         )
+        args.findface = FindFaceSettings(
+            username=args.findface_username,
+            password=args.findface_password,
+            api_token=args.findface_token or None,
+            verbose=args.findface_verbose,
+            emit_interval=args.findface_emit_interval,
+        )
     except ValueError as err:
         parser.error(str(err))
     return args
 
 
-async def serve(host: str, port: int, comap: ComapSettings) -> None:
+async def serve(
+    host: str, port: int, comap: ComapSettings, findface: FindFaceSettings | None = None
+) -> None:
     """Serve the simulator until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    runner = web.AppRunner(create_app(comap))
+    app = create_app(comap, findface)
+    runner = web.AppRunner(app)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
         bound_port = runner.addresses[0][1]
         shown_host = f"[{host}]" if ":" in host else host
+        reachable = (
+            "127.0.0.1" if host in ("0.0.0.0", "") else "[::1]" if host == "::" else shown_host
+        )
+        app[FINDFACE_SIMULATOR].learn_base_url(f"http://{reachable}:{bound_port}")
         print(f"Simulator listening on http://{shown_host}:{bound_port}", flush=True)
         await stop.wait()
     finally:
@@ -81,7 +115,7 @@ async def serve(host: str, port: int, comap: ComapSettings) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the simulator from the command line."""
     args = parse_args(argv)
-    asyncio.run(serve(args.host, args.port, args.comap))
+    asyncio.run(serve(args.host, args.port, args.comap, args.findface))
     return 0
 
 

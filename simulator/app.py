@@ -3,29 +3,47 @@
 from aiohttp import web
 
 from .comap import COMAP_SIMULATOR, ROUTES as COMAP_ROUTES, ComapSettings, ComapSimulator
+from .findface import (
+    FINDFACE_SIMULATOR,
+    ROUTES as FINDFACE_ROUTES,
+    FindFaceSettings,
+    FindFaceSimulator,
+    findface_context,
+)
 
 ADMIN_ROUTES = web.RouteTableDef()
 
 
-def create_app(comap: ComapSettings | ComapSimulator | None = None) -> web.Application:
+def create_app(
+    comap: ComapSettings | ComapSimulator | None = None,
+    findface: FindFaceSettings | FindFaceSimulator | None = None,
+) -> web.Application:
     """Build the simulator application.
 
     Args:
         comap: Settings for the simulated ComAp cloud, or a ready simulator
             (for example one with an injected clock). Defaults apply if None.
+        findface: Settings for the simulated FindFace Multi server, or a ready
+            simulator. Defaults apply if None. Its webhook sender runs while
+            the application runs.
 
     Returns:
         The application, with each provider's simulator stored on it.
     """
     app = web.Application()
     app[COMAP_SIMULATOR] = comap if isinstance(comap, ComapSimulator) else ComapSimulator(comap)
+    app[FINDFACE_SIMULATOR] = (
+        findface if isinstance(findface, FindFaceSimulator) else FindFaceSimulator(findface)
+    )
     app.add_routes(COMAP_ROUTES)
+    app.add_routes(FINDFACE_ROUTES)
     app.add_routes(ADMIN_ROUTES)
+    app.cleanup_ctx.append(findface_context)
     return app
 
 
 def _stats(app: web.Application) -> dict[str, object]:
-    return {"comap": app[COMAP_SIMULATOR].stats()}
+    return {"comap": app[COMAP_SIMULATOR].stats(), "findface": app[FINDFACE_SIMULATOR].stats()}
 
 
 @ADMIN_ROUTES.get("/_sim/health")
@@ -41,4 +59,5 @@ async def _get_stats(request: web.Request) -> web.Response:
 @ADMIN_ROUTES.post("/_sim/stats/reset")
 async def _reset_stats(request: web.Request) -> web.Response:
     request.app[COMAP_SIMULATOR].reset_stats()
+    request.app[FINDFACE_SIMULATOR].reset_stats()
     return web.json_response(_stats(request.app))

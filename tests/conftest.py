@@ -32,6 +32,7 @@ from custom_components.sitewatch.providers.comap.const import (
 )
 from simulator.app import create_app
 from simulator.comap import ALPHA_GUID, BETA_GUID, ComapSettings, ComapSimulator
+from simulator.findface import FindFaceSettings, FindFaceSimulator
 
 SIM_START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -59,10 +60,11 @@ class SimClock:
 
 @dataclass
 class ComapServer:
-    """The running ComAp simulator: its address, state and clock."""
+    """The running simulator: its address, ComAp and FindFace state, and clock."""
 
     url: str
     simulator: ComapSimulator
+    findface: FindFaceSimulator
     clock: SimClock
     alpha: str = ALPHA_GUID
     beta: str = BETA_GUID
@@ -75,16 +77,19 @@ def sim_clock() -> SimClock:
 
 @pytest.fixture
 async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterator[ComapServer]:
-    """The simulator with two gensets and no rate limit, on a free loopback port."""
+    """The simulator (two gensets, no rate limit; three FindFace cameras) on a loopback port."""
     simulator = ComapSimulator(
         ComapSettings(rate_limit=0), clock=sim_clock, wallclock=sim_clock.wallclock
     )
-    runner = web.AppRunner(create_app(simulator))
+    findface = FindFaceSimulator(FindFaceSettings(retry_base=0.01, retry_cap=0.05))
+    runner = web.AppRunner(create_app(simulator, findface))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    yield ComapServer(url=f"http://127.0.0.1:{port}", simulator=simulator, clock=sim_clock)
+    yield ComapServer(
+        url=f"http://127.0.0.1:{port}", simulator=simulator, findface=findface, clock=sim_clock
+    )
     await runner.cleanup()
 
 

@@ -9,7 +9,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_PROVIDER, DOMAIN
 from .models import SitewatchConfigEntry
-from .providers import PROVIDERS
+from .providers import PROVIDER_REMOVALS, PROVIDERS
 from .services import async_setup_services
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
@@ -33,3 +33,9 @@ async def async_unload_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -
     """Unload the entry's platforms."""
     platforms: tuple[Platform, ...] = entry.runtime_data.platforms
     return await hass.config_entries.async_unload_platforms(entry, platforms)
+
+
+async def async_remove_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+    """Clean up on the provider's side (for example delete the webhooks created there)."""
+    if (remove := PROVIDER_REMOVALS.get(entry.data[CONF_PROVIDER])) is not None:
+        await remove(hass, entry)

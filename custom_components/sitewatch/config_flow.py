@@ -11,12 +11,14 @@ from homeassistant.core import callback
 from .const import CONF_PROVIDER, DOMAIN
 from .providers.comap.config_flow import ComapConfigFlowMixin, ComapOptionsFlow
 from .providers.comap.const import PROVIDER_COMAP
+from .providers.findface.config_flow import FindFaceConfigFlowMixin, FindFaceOptionsFlow
+from .providers.findface.const import PROVIDER_FINDFACE
 
-PROVIDER_MENU = [PROVIDER_COMAP]
+PROVIDER_MENU = [PROVIDER_COMAP, PROVIDER_FINDFACE]
 """Menu of the user step: one option per provider, each the name of that provider's step."""
 
 
-class SitewatchConfigFlow(ComapConfigFlowMixin, domain=DOMAIN):
+class SitewatchConfigFlow(ComapConfigFlowMixin, FindFaceConfigFlowMixin, domain=DOMAIN):
     """One config entry per provider account."""
 
     VERSION = 1
@@ -28,12 +30,16 @@ class SitewatchConfigFlow(ComapConfigFlowMixin, domain=DOMAIN):
 
     async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
         """Reauthenticate with the provider's reauth step."""
+        if entry_data[CONF_PROVIDER] == PROVIDER_FINDFACE:
+            return await self.async_step_findface_reauth()
         return await self.async_step_comap_reauth()
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Reconfigure with the provider's reconfigure step."""
+        if self._get_reconfigure_entry().data[CONF_PROVIDER] == PROVIDER_FINDFACE:
+            return await self.async_step_findface_reconfigure()
         return await self.async_step_comap_reconfigure()
 
     @staticmethod
@@ -43,4 +49,7 @@ class SitewatchConfigFlow(ComapConfigFlowMixin, domain=DOMAIN):
         return OPTIONS_FLOWS[config_entry.data[CONF_PROVIDER]]()
 
 
-OPTIONS_FLOWS: dict[str, type[OptionsFlow]] = {PROVIDER_COMAP: ComapOptionsFlow}
+OPTIONS_FLOWS: dict[str, type[OptionsFlow]] = {
+    PROVIDER_COMAP: ComapOptionsFlow,
+    PROVIDER_FINDFACE: FindFaceOptionsFlow,
+}

@@ -14,10 +14,19 @@ from homeassistant.core import HomeAssistant
 from ..models import ProviderRuntime, SitewatchConfigEntry
 from .comap import async_setup_comap_entry
 from .comap.const import PROVIDER_COMAP
+from .findface import async_remove_findface_entry, async_setup_findface_entry
+from .findface.const import PROVIDER_FINDFACE
 
 type ProviderSetup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[ProviderRuntime]]
 
+type ProviderRemove = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[None]]
+
 PROVIDERS: Final[dict[str, ProviderSetup]] = {
     PROVIDER_COMAP: async_setup_comap_entry,
+    PROVIDER_FINDFACE: async_setup_findface_entry,
 }
 """Set-up function of each provider, by the provider key stored in the config entry."""
+PROVIDER_REMOVALS: Final[dict[str, ProviderRemove]] = {
+    PROVIDER_FINDFACE: async_remove_findface_entry,
+}
+"""Clean-up on the provider's side when an entry is deleted (for example its webhooks)."""

@@ -1,0 +1,20 @@
+"""Binary sensors of Sitewatch; each provider supplies its own entity descriptions."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .models import SitewatchConfigEntry
+
+PARALLEL_UPDATES = 0
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: SitewatchConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the provider's binary sensors."""
+    entry.runtime_data.async_setup_platform(Platform.BINARY_SENSOR, async_add_entities)

@@ -1,0 +1,284 @@
+"""Config flow steps of the FindFace Multi provider: server, webhook, reauth, reconfigure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+import uuid
+
+from homeassistant.components import webhook
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+import voluptuous as vol
+from yarl import URL
+
+from ...const import CONF_PROVIDER, LOGGER
+from ...webhook import webhook_urls
+from . import client_from_data
+from .api import (
+    SECTIONS,
+    FindFaceAuthenticationError,
+    FindFaceClient,
+    FindFaceConnectionError,
+    FindFaceError,
+)
+from .const import (
+    CONF_BATCH_SIZE,
+    CONF_CLIENT_UUID,
+    CONF_HOOK_IDS,
+    CONF_MATCHED_ONLY,
+    CONF_PASSWORD,
+    CONF_REGISTER_HOOKS,
+    CONF_SEND_ATTEMPTS,
+    CONF_TOKEN,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID,
+    PROVIDER_FINDFACE,
+)
+
+PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+CREDENTIALS: dict[vol.Marker, Any] = {
+    vol.Optional(CONF_TOKEN): PASSWORD,
+    vol.Optional(CONF_USERNAME): str,
+    vol.Optional(CONF_PASSWORD): PASSWORD,
+}
+SERVER_FIELDS: dict[vol.Marker, Any] = {
+    vol.Required(CONF_URL): URL_SELECTOR,
+    vol.Required(CONF_VERIFY_SSL, default=True): bool,
+}
+SERVER_SCHEMA = vol.Schema({**SERVER_FIELDS, **CREDENTIALS})
+REAUTH_SCHEMA = vol.Schema(CREDENTIALS)
+WEBHOOK_SCHEMA = vol.Schema(
+    {
+        vol.Required(CONF_REGISTER_HOOKS, default=True): bool,
+        vol.Required(CONF_MATCHED_ONLY, default=False): bool,
+        vol.Required(CONF_BATCH_SIZE, default=1): NumberSelector(
+            NumberSelectorConfig(min=1, max=100, step=1, mode=NumberSelectorMode.BOX)
+        ),
+        vol.Required(CONF_SEND_ATTEMPTS, default=10): NumberSelector(
+            NumberSelectorConfig(min=0, max=100, step=1, mode=NumberSelectorMode.BOX)
+        ),
+    }
+)
+
+
+def server_id(url: str) -> str:
+    """The entry's unique id: the server's scheme, host and port, lower-cased."""
+    parsed = URL(url)
+    return f"{parsed.scheme}://{(parsed.host or '').lower()}:{parsed.port}"
+
+
+def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Strip text fields and drop empty credentials."""
+    cleaned: dict[str, Any] = {}
+    for key, value in user_input.items():
+        value = value.strip() if isinstance(value, str) else value
+        if value != "":
+            cleaned[key] = value
+    if CONF_URL in cleaned:
+        cleaned[CONF_URL] = cleaned[CONF_URL].rstrip("/")
+    return cleaned
+
+
+async def validate_server(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
+    """List the cameras with ``data``; return the form errors (empty if fine).
+
+    Errors: ``url: invalid_url``; ``base: missing_credentials`` (neither a token nor a user name
+    and password); ``base: invalid_auth``; ``base: cannot_connect`` (unreachable, TLS failure,
+    timeout); ``base: unknown`` (an unexpected answer, logged).
+    """
+    try:
+        url = URL(data[CONF_URL])
+    except ValueError:
+        return {CONF_URL: "invalid_url"}
+    if url.scheme not in ("http", "https") or not url.host:
+        return {CONF_URL: "invalid_url"}
+    if not data.get(CONF_TOKEN) and not (data.get(CONF_USERNAME) and data.get(CONF_PASSWORD)):
+        return {"base": "missing_credentials"}
+    try:
+        await client_from_data(hass, dict(data)).cameras()
+    except FindFaceAuthenticationError:
+        return {"base": "invalid_auth"}
+    except FindFaceConnectionError:
+        return {"base": "cannot_connect"}
+    except FindFaceError:
+        LOGGER.exception("Unexpected answer from the FindFace server")
+        return {"base": "unknown"}
+    return {}
+
+
+async def register_hooks(
+    client: FindFaceClient,
+    webhook_url: str,
+    *,
+    batch_size: int,
+    send_attempts: int,
+    matched_only: bool,
+) -> list[int]:
+    """Create one hook per section on the server (``?section=`` in each URL); return their ids.
+
+    With ``matched_only`` a single hook for matched face events is created.
+    """
+    sections = ["face_events"] if matched_only else list(SECTIONS)
+    hook_ids: list[int] = []
+    try:
+        for section in sections:
+            section_filter: dict[str, Any] = {"matched": True} if matched_only else {}
+            hook = await client.create_hook(
+                f"Home Assistant ({section})",
+                str(URL(webhook_url).update_query(section=section)),
+                batch_size=batch_size,
+                send_attempts=send_attempts,
+                filters={section: section_filter},
+            )
+            hook_ids.append(hook.id)
+    except FindFaceError:
+        for hook_id in hook_ids:
+            await client.delete_hook(hook_id)
+        raise
+    return hook_ids
+
+
+class FindFaceConfigFlowMixin(ConfigFlow):
+    """The FindFace steps of the Sitewatch config flow."""
+
+    _findface_data: dict[str, Any]
+
+    async def async_step_findface(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the server and credentials; check them by listing the cameras."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = _clean(user_input)
+            errors = await validate_server(self.hass, data)
+            if not errors:
+                await self.async_set_unique_id(server_id(data[CONF_URL]))
+                self._abort_if_unique_id_configured()
+                self._findface_data = {
+                    CONF_PROVIDER: PROVIDER_FINDFACE,
+                    **data,
+                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                    CONF_CLIENT_UUID: str(uuid.uuid4()),
+                }
+                return await self.async_step_findface_webhook()
+        return self.async_show_form(
+            step_id="findface",
+            data_schema=self.add_suggested_values_to_schema(SERVER_SCHEMA, user_input),
+            errors=errors,
+        )
+
+    async def async_step_findface_webhook(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the webhook URL and offer to create the webhooks on the server."""
+        data = self._findface_data
+        urls = webhook_urls(self.hass, data[CONF_WEBHOOK_ID])
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            hook_ids: list[int] = []
+            if user_input[CONF_REGISTER_HOOKS]:
+                if "local" not in urls:
+                    errors["base"] = "no_url"
+                else:
+                    try:
+                        hook_ids = await register_hooks(
+                            client_from_data(self.hass, data),
+                            urls["local"],
+                            batch_size=int(user_input[CONF_BATCH_SIZE]),
+                            send_attempts=int(user_input[CONF_SEND_ATTEMPTS]),
+                            matched_only=user_input[CONF_MATCHED_ONLY],
+                        )
+                    except FindFaceError as err:
+                        LOGGER.warning("Could not create the webhooks on the server: %s", err)
+                        errors["base"] = "cannot_register"
+            if not errors:
+                return self.async_create_entry(
+                    title=f"FindFace {URL(data[CONF_URL]).host}",
+                    data={**data, CONF_HOOK_IDS: hook_ids},
+                )
+        return self.async_show_form(
+            step_id="findface_webhook",
+            data_schema=self.add_suggested_values_to_schema(WEBHOOK_SCHEMA, user_input),
+            errors=errors,
+            description_placeholders={"webhook_url": urls.get("local", "-")},
+        )
+
+    async def async_step_findface_reauth(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for a new token or user name and password."""
+        entry = self._get_reauth_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            updates = _clean(user_input)
+            data = {
+                key: value
+                for key, value in entry.data.items()
+                if key not in (CONF_TOKEN, CONF_USERNAME, CONF_PASSWORD)
+            }
+            if not (errors := await validate_server(self.hass, {**data, **updates})):
+                return self.async_update_reload_and_abort(entry, data={**data, **updates})
+        return self.async_show_form(
+            step_id="findface_reauth",
+            data_schema=REAUTH_SCHEMA,
+            errors=errors,
+            description_placeholders={"url": entry.data[CONF_URL]},
+        )
+
+    async def async_step_findface_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change the address, TLS check or credentials of the same server."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            updates = _clean(user_input)
+            data = {
+                key: value
+                for key, value in entry.data.items()
+                if key not in (CONF_TOKEN, CONF_USERNAME, CONF_PASSWORD)
+            }
+            if not (errors := await validate_server(self.hass, {**data, **updates})):
+                await self.async_set_unique_id(server_id(updates[CONF_URL]))
+                self._abort_if_unique_id_mismatch(reason="wrong_server")
+                return self.async_update_reload_and_abort(entry, data={**data, **updates})
+        return self.async_show_form(
+            step_id="findface_reconfigure",
+            data_schema=self.add_suggested_values_to_schema(
+                SERVER_SCHEMA, user_input or dict(entry.data)
+            ),
+            errors=errors,
+        )
+
+
+class FindFaceOptionsFlow(OptionsFlow):
+    """Options of a FindFace entry: shows the webhook URL to copy into a hand-made webhook."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Go to the webhook step."""
+        return await self.async_step_webhook()
+
+    async def async_step_webhook(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the URL; nothing to change."""
+        if user_input is not None:
+            return self.async_create_entry(data=dict(self.config_entry.options))
+        urls = webhook_urls(self.hass, self.config_entry.data[CONF_WEBHOOK_ID])
+        return self.async_show_form(
+            step_id="webhook",
+            data_schema=vol.Schema({}),
+            description_placeholders={"webhook_url": urls.get("local", "-")},
+        )

@@ -1,0 +1,26 @@
+"""Constants of the FindFace Multi provider."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Final
+
+PROVIDER_FINDFACE: Final = "findface"
+
+CONF_URL: Final = "url"
+CONF_VERIFY_SSL: Final = "verify_ssl"
+CONF_TOKEN: Final = "token"
+CONF_USERNAME: Final = "username"
+CONF_PASSWORD: Final = "password"
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_HOOK_IDS: Final = "hook_ids"
+CONF_CLIENT_UUID: Final = "client_uuid"
+CONF_REGISTER_HOOKS: Final = "register_hooks"
+CONF_BATCH_SIZE: Final = "batch_size"
+CONF_SEND_ATTEMPTS: Final = "send_attempts"
+CONF_MATCHED_ONLY: Final = "matched_only"
+
+CAMERAS_REFRESH_INTERVAL: Final = timedelta(minutes=5)
+"""How often the cameras, areas and watch lists are read again."""
+CARD_NAME_CACHE: Final = 1024
+"""Card names kept in memory to name default-format events."""

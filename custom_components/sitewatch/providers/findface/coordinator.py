@@ -1,0 +1,75 @@
+"""Coordinator of a FindFace Multi server: its cameras, areas and watch lists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+
+from ...const import DOMAIN, LOGGER
+from .api import Camera, FindFaceAuthenticationError, FindFaceClient, FindFaceError
+from .const import CAMERAS_REFRESH_INTERVAL
+
+
+@dataclass(slots=True)
+class FindFaceData:
+    """What the server has, by id.
+
+    Attributes:
+        cameras: the cameras (each a device).
+        areas: area names (each area activation entity is named after one).
+        watch_lists: watch list names, to name default-format events.
+    """
+
+    cameras: dict[int, Camera] = field(default_factory=dict)
+    areas: dict[int, str] = field(default_factory=dict)
+    watch_lists: dict[int, str] = field(default_factory=dict)
+
+
+class FindFaceCoordinator(DataUpdateCoordinator[FindFaceData]):
+    """Reads the cameras, areas and watch lists every five minutes.
+
+    Raises (from a refresh): ``ConfigEntryAuthFailed`` when the token or credentials are
+    refused; ``UpdateFailed`` when the server cannot be reached, which marks the camera
+    entities unavailable until a later refresh succeeds.
+    """
+
+    config_entry: ConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, config_entry: ConfigEntry, client: FindFaceClient
+    ) -> None:
+        """Set up the coordinator of one server."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=f"{DOMAIN} FindFace {client.base_url}",
+            update_interval=CAMERAS_REFRESH_INTERVAL,
+        )
+        self.client = client
+
+    async def _async_update_data(self) -> FindFaceData:
+        """Read cameras, areas and watch lists."""
+        try:
+            cameras = await self.client.cameras()
+            areas = await self.client.areas()
+            watch_lists = await self.client.watch_lists()
+        except FindFaceAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="findface_auth_failed"
+            ) from err
+        except FindFaceError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        return FindFaceData(
+            cameras={camera.id: camera for camera in cameras},
+            areas={area.id: area.name for area in areas},
+            watch_lists={watch_list.id: watch_list.name for watch_list in watch_lists},
+        )

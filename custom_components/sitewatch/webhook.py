@@ -1,0 +1,195 @@
+"""The webhook pipeline shared by every push provider.
+
+One webhook id per push-capable config entry, registered with Home Assistant's ``webhook``
+component on setup and unregistered on unload. The handler never raises (Home Assistant would
+answer 200 and the sender would not retry):
+
+- a body over 1 MiB answers 413 without being read whole;
+- a wrong shared secret answers 401;
+- a body that is not JSON, or that fails the provider's schema, answers 400 (logged once at
+  warning with what failed, never the body);
+- events that could not be handed to their entities answer 503, so the sender retries;
+- otherwise 200, only after the events were handed over. Recently seen notification keys are
+  remembered (bounded) so that a redelivered batch is not handed over twice.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+import contextlib
+from http import HTTPStatus
+import logging
+from typing import Final
+
+from aiohttp import web
+from homeassistant.components import webhook
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.network import NoURLAvailableError
+from multidict import MultiMapping
+import orjson
+
+from .const import DOMAIN, LOGGER
+
+MAX_BODY_BYTES: Final = 1024 * 1024
+RECENT_KEYS: Final = 4096
+
+
+class PushRejected(Exception):
+    """The provider refused a body: its message says what failed (never the body itself)."""
+
+
+class PushNotDelivered(Exception):
+    """The events could not be handed over now; the sender should retry (HTTP 503)."""
+
+
+class PushReceiver[ItemT](ABC):
+    """A provider's side of the pipeline: checks, parses and delivers one entry's pushes."""
+
+    shared_secret_header: str | None = None
+    """Header carrying the shared secret, for providers that support one."""
+
+    def shared_secret(self) -> str | None:
+        """The secret the header must carry, or None when the entry has none."""
+        return None
+
+    @abstractmethod
+    def parse(self, payload: object, query: MultiMapping[str]) -> list[ItemT]:
+        """Turn a decoded JSON body into items; raises PushRejected when it fails the schema."""
+
+    @abstractmethod
+    def key(self, item: ItemT) -> str:
+        """A key unique to the notification, for dropping redelivered duplicates."""
+
+    @abstractmethod
+    async def async_deliver(self, items: list[ItemT]) -> None:
+        """Hand the items to their entities; raises PushNotDelivered when it cannot now."""
+
+
+class RecentKeys:
+    """A bounded set of the most recently seen keys (oldest forgotten first)."""
+
+    def __init__(self, capacity: int = RECENT_KEYS) -> None:
+        """Remember at most ``capacity`` keys."""
+        self._keys: OrderedDict[str, None] = OrderedDict()
+        self._capacity = capacity
+
+    def __contains__(self, key: object) -> bool:
+        """Whether ``key`` was seen recently."""
+        return key in self._keys
+
+    def add_all(self, keys: Iterable[str]) -> None:
+        """Remember keys, forgetting the oldest beyond the capacity."""
+        for key in keys:
+            self._keys[key] = None
+            self._keys.move_to_end(key)
+        while len(self._keys) > self._capacity:
+            self._keys.popitem(last=False)
+
+
+class WebhookStats:
+    """Counters of one entry's webhook, for diagnostics."""
+
+    def __init__(self) -> None:
+        """Start at zero."""
+        self.by_status: dict[int, int] = {}
+        self.items_delivered = 0
+        self.duplicates_dropped = 0
+
+    def count(self, status: int) -> None:
+        """Count one answer."""
+        self.by_status[status] = self.by_status.get(status, 0) + 1
+
+
+def _answer(stats: WebhookStats, status: HTTPStatus, message: str | None = None) -> web.Response:
+    stats.count(status)
+    return web.json_response({"message": message or status.phrase}, status=status)
+
+
+def async_register_push_webhook[ItemT](
+    hass: HomeAssistant,
+    *,
+    name: str,
+    webhook_id: str,
+    receiver: PushReceiver[ItemT],
+    local_only: bool,
+) -> tuple[Callable[[], None], WebhookStats]:
+    """Register the entry's webhook; returns the unregister callback and its counters."""
+    recent = RecentKeys()
+    stats = WebhookStats()
+    warned: set[str] = set()
+
+    async def handle(hass: HomeAssistant, webhook_id: str, request: web.Request) -> web.Response:
+        if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
+            return _answer(stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        body = bytearray()
+        while chunk := await request.content.read(65536):
+            body += chunk
+            if len(body) > MAX_BODY_BYTES:
+                return _answer(stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        if receiver.shared_secret_header is not None:
+            secret = receiver.shared_secret()
+            if secret is not None and request.headers.get(receiver.shared_secret_header) != secret:
+                return _answer(stats, HTTPStatus.UNAUTHORIZED)
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            _warn_once(warned, name, "body is not JSON")
+            return _answer(stats, HTTPStatus.BAD_REQUEST, "body is not JSON")
+        try:
+            items = receiver.parse(payload, request.query)
+        except PushRejected as err:
+            _warn_once(warned, name, str(err))
+            return _answer(stats, HTTPStatus.BAD_REQUEST, str(err))
+        fresh: list[ItemT] = []
+        fresh_keys: list[str] = []
+        for item in items:
+            key = receiver.key(item)
+            if key in recent or key in fresh_keys:
+                stats.duplicates_dropped += 1
+                continue
+            fresh.append(item)
+            fresh_keys.append(key)
+        if fresh:
+            try:
+                await receiver.async_deliver(fresh)
+            except PushNotDelivered as err:
+                LOGGER.info("%s: could not hand over %d events: %s", name, len(fresh), err)
+                return _answer(stats, HTTPStatus.SERVICE_UNAVAILABLE, str(err))
+            except Exception:
+                LOGGER.exception("%s: unexpected error handing over %d events", name, len(fresh))
+                return _answer(stats, HTTPStatus.SERVICE_UNAVAILABLE)
+            recent.add_all(fresh_keys)
+            stats.items_delivered += len(fresh)
+        return _answer(stats, HTTPStatus.OK)
+
+    webhook.async_register(
+        hass,
+        DOMAIN,
+        name,
+        webhook_id,
+        handle,
+        local_only=local_only,
+        allowed_methods=("POST", "PUT"),
+    )
+
+    def unregister() -> None:
+        webhook.async_unregister(hass, webhook_id)
+
+    return unregister, stats
+
+
+def _warn_once(warned: set[str], name: str, reason: str) -> None:
+    """Log a rejected body at warning the first time a reason is seen, then at debug."""
+    level = logging.DEBUG if reason in warned else logging.WARNING
+    warned.add(reason)
+    LOGGER.log(level, "%s: rejected a webhook body: %s", name, reason)
+
+
+def webhook_urls(hass: HomeAssistant, webhook_id: str) -> Mapping[str, str]:
+    """The webhook's URLs: ``local`` (and ``cloud`` when a cloudhook is known), where known."""
+    urls: dict[str, str] = {}
+    with contextlib.suppress(NoURLAvailableError):
+        urls["local"] = webhook.async_generate_url(hass, webhook_id, prefer_external=False)
+    return urls

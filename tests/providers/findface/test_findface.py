@@ -1,0 +1,485 @@
+"""FindFace Multi end to end in-process: config flow, hooks on the server, pushes into entities."""
+
+from __future__ import annotations
+
+import asyncio
+from http import HTTPStatus
+import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.providers.findface.api import (
+    FindFaceApiError,
+    FindFaceClient,
+)
+
+from ...conftest import ComapServer
+
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "findface"
+WEBHOOK_ID = "findface-test-webhook"
+ENTRANCE = "event.entrance"
+
+
+def fixture(name: str) -> list[dict[str, Any]]:
+    data: list[dict[str, Any]] = json.loads((FIXTURES / f"{name}.json").read_text())
+    return data
+
+
+@pytest.fixture
+async def ha_url(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> str:
+    """Serve Home Assistant's HTTP API on loopback and make it Home Assistant's own URL."""
+    assert await async_setup_component(hass, "webhook", {})
+    assert await async_setup_component(hass, "diagnostics", {})  # before the router freezes
+    client = await hass_client()
+    url = str(client.make_url("")).rstrip("/")
+    hass.config.internal_url = url
+    return url
+
+
+def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "provider": "findface",
+        "url": url,
+        "verify_ssl": True,
+        "token": "demo-token",
+        "webhook_id": WEBHOOK_ID,
+        "client_uuid": "uuid-1",
+        "hook_ids": [],
+        **overrides,
+    }
+
+
+@pytest.fixture
+async def findface_entry(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> MockConfigEntry:
+    """A FindFace entry against the simulator, set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="FindFace 127.0.0.1",
+        unique_id="findface-test",
+        data=entry_data(comap_server.url),
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def _post(hass_client: ClientSessionGenerator, body: Any, section: str | None) -> int:
+    client = await hass_client()
+    url = f"/api/webhook/{WEBHOOK_ID}" + (f"?section={section}" if section else "")
+    response = await client.post(url, json=body)
+    return response.status
+
+
+async def _flow_to_webhook_step(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "findface"}
+    )
+    assert result["step_id"] == "findface"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"url": url, "verify_ssl": False, **fields}
+    )
+
+
+async def test_flow_registers_hooks_and_events_flow_in(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    result = await _flow_to_webhook_step(hass, comap_server.url + "/", token="demo-token")
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "findface_webhook"
+    webhook_url = result["description_placeholders"]["webhook_url"]
+    assert webhook_url.startswith(f"{ha_url}/api/webhook/")
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"register_hooks": True, "matched_only": False, "batch_size": 5, "send_attempts": 0},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.unique_id == f"{comap_server.url}"
+    hooks = comap_server.findface.hook_states()
+    assert len(hooks) == 7
+    assert {hook["url"] for hook in hooks} == {
+        f"{webhook_url}?section={section}"
+        for section in (
+            "face_events",
+            "body_events",
+            "car_events",
+            "human_episodes",
+            "car_episodes",
+            "counters",
+            "areas",
+        )
+    }
+    assert sorted(entry.data["hook_ids"]) == sorted(hook["id"] for hook in hooks)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+    items = comap_server.findface.emit("face_events", count=3, matched=True, camera=1)
+    async with asyncio.timeout(10):
+        await comap_server.findface.drain()
+    await hass.async_block_till_done()
+    state = hass.states.get(f"{ENTRANCE}_face")
+    assert state.attributes["event_type"] == "matched"
+    assert state.attributes["event_id"] == items[-1]["id"]
+    assert state.attributes["card_name"]
+    assert state.attributes["camera_name"] == "Entrance"
+
+    # Removing the entry deletes its hooks from the server.
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert comap_server.findface.hook_states() == []
+
+
+async def test_flow_with_user_name_and_matched_only_hook(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    result = await _flow_to_webhook_step(hass, comap_server.url, username="demo", password="demo")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"register_hooks": True, "matched_only": True, "batch_size": 1, "send_attempts": 10},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert "token" not in result["data"]
+    (hook,) = comap_server.findface.hook_states()
+    assert hook["filters"] == {"face_events": {"matched": True}}
+    await hass.async_block_till_done()
+
+
+async def test_flow_without_registering(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"register_hooks": False, "matched_only": False, "batch_size": 1, "send_attempts": 10},
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"]["hook_ids"] == []
+    assert comap_server.findface.hook_states() == []
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_remove(result["result"].entry_id)
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({}, {"base": "missing_credentials"}),
+        ({"token": "wrong"}, {"base": "invalid_auth"}),
+        ({"username": "demo", "password": "wrong"}, {"base": "invalid_auth"}),
+        ({"token": "demo-token", "url": "http://127.0.0.1:9"}, {"base": "cannot_connect"}),
+        ({"token": "demo-token", "url": "ftp://x"}, {"url": "invalid_url"}),
+        ({"token": "demo-token", "url": "http://["}, {"url": "invalid_url"}),
+    ],
+)
+async def test_flow_errors(
+    hass: HomeAssistant,
+    comap_server: ComapServer,
+    ha_url: str,
+    fields: dict[str, Any],
+    error: dict[str, str],
+) -> None:
+    result = await _flow_to_webhook_step(hass, fields.pop("url", comap_server.url), **fields)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == error
+
+
+async def test_flow_unknown_error(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    with patch.object(FindFaceClient, "cameras", side_effect=FindFaceApiError("odd")):
+        result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_flow_hook_registration_errors(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    choice = {"register_hooks": True, "matched_only": False, "batch_size": 1, "send_attempts": 1}
+    original = FindFaceClient.create_hook
+    calls = 0
+
+    async def fail_third(self: FindFaceClient, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise FindFaceApiError("HTTP 403")
+        return await original(self, *args, **kwargs)
+
+    with patch.object(FindFaceClient, "create_hook", fail_third):
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], choice)
+    assert result["errors"] == {"base": "cannot_register"}
+    assert comap_server.findface.hook_states() == []  # the two created were deleted again
+
+    with patch(
+        "custom_components.sitewatch.providers.findface.config_flow.webhook_urls",
+        return_value={},
+    ):
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], choice)
+    assert result["errors"] == {"base": "no_url"}
+
+
+async def test_same_server_twice_aborts(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"register_hooks": False, "matched_only": False, "batch_size": 1, "send_attempts": 1},
+    )
+    await hass.async_block_till_done()
+    result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+async def test_devices_and_entities(
+    hass: HomeAssistant, findface_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    devices = dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
+    assert sorted(device.name for device in devices) == [
+        "Entrance",
+        "FindFace 127.0.0.1",
+        "Lobby",
+        "Parking",
+    ]
+    assert hass.states.get("binary_sensor.entrance_connectivity").state == "on"
+    for name in ("face", "body", "car", "human_episode", "car_episode"):
+        assert hass.states.get(f"{ENTRANCE}_{name}").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.entrance_faces_counted").state == STATE_UNKNOWN
+
+
+async def test_default_payloads_are_named_through_the_api(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    findface_entry: MockConfigEntry,
+    comap_server: ComapServer,
+) -> None:
+    body = [
+        {**item, "camera": 1, "matched": True}
+        for item in fixture("face_events_default")
+        if item.get("matched_card")
+    ][:1]
+    assert body, "the fixture has a matched event"
+    assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
+    state = hass.states.get(f"{ENTRANCE}_face")
+    assert state.attributes["event_type"] == "matched"
+    assert isinstance(state.attributes["card_name"], str)
+    assert all(isinstance(name, str) for name in state.attributes["watch_lists"])
+
+
+@pytest.mark.parametrize(
+    ("name", "entity", "attribute"),
+    [
+        ("face_events_verbose", "face", "card_name"),
+        ("body_events_default", "body", "event_id"),
+        ("car_events_verbose", "car", "event_id"),
+        ("human_episodes_default", "human_episode", "episode_id"),
+        ("car_episodes_verbose", "car_episode", "episode_id"),
+    ],
+)
+async def test_each_section_reaches_its_entity(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    findface_entry: MockConfigEntry,
+    name: str,
+    entity: str,
+    attribute: str,
+) -> None:
+    items = fixture(name)
+    for item in items:
+        for key in ("camera",):
+            if key in item:
+                item[key] = 1
+        for key in ("last_face_event", "last_body_event", "last_car_event"):
+            if isinstance(item.get(key), dict):
+                item[key]["camera"] = 1
+    section = name.rsplit("_", 1)[0]
+    assert await _post(hass_client, items, section) == HTTPStatus.OK
+    state = hass.states.get(f"{ENTRANCE}_{entity}")
+    assert state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
+    assert state.attributes[attribute] is not None
+
+
+async def test_counter_records_and_area_activations(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    findface_entry: MockConfigEntry,
+) -> None:
+    record = {**fixture("counters_default")[0], "camera": 1, "faces_count": 4}
+    record["silhouettes_count"] = 6
+    assert await _post(hass_client, [record], None) == HTTPStatus.OK
+    assert hass.states.get("sensor.entrance_faces_counted").state == "4"
+    assert hass.states.get("sensor.entrance_bodies_counted").state == "6"
+
+    activation = fixture("areas_default")[0]
+    area_entities = [
+        state.entity_id
+        for state in hass.states.async_all("event")
+        if state.entity_id.endswith("_activation")
+    ]
+    assert area_entities
+    assert await _post(hass_client, [activation], "areas") == HTTPStatus.OK
+    fired = [
+        hass.states.get(entity_id)
+        for entity_id in area_entities
+        if hass.states.get(entity_id).state != STATE_UNKNOWN
+    ]
+    assert len(fired) == 1
+    assert fired[0].attributes["event_type"] in ("activated", "deactivated")
+    assert fired[0].attributes["area_name"]
+
+
+async def test_card_lookup_failure_answers_503_then_succeeds(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    findface_entry: MockConfigEntry,
+) -> None:
+    body = [
+        {**FACE, "id": "999", "camera": 1, "matched": True, "matched_card": 1}
+        for FACE in fixture("face_events_default")[:1]
+    ]
+    with patch.object(FindFaceClient, "card", side_effect=FindFaceApiError("down")):
+        assert await _post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
+    assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNKNOWN
+    assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
+    assert hass.states.get(f"{ENTRANCE}_face").state != STATE_UNKNOWN
+
+
+async def test_schema_failure_answers_400(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
+) -> None:
+    assert await _post(hass_client, [{"what": "ever"}], None) == HTTPStatus.BAD_REQUEST
+    assert await _post(hass_client, [{"id": 1}], "nonsense") == HTTPStatus.BAD_REQUEST
+
+
+async def test_event_for_a_new_camera_refreshes_cameras(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    findface_entry: MockConfigEntry,
+    comap_server: ComapServer,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    camera_id = comap_server.findface.add_camera("Warehouse")
+    body = [{**fixture("face_events_verbose")[0], "camera": camera_id}]
+    assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
+    await hass.async_block_till_done()
+    names = {
+        device.name
+        for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
+    }
+    assert "Warehouse" in names
+
+
+async def test_unload_unregisters_the_webhook(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
+) -> None:
+    assert await hass.config_entries.async_unload(findface_entry.entry_id)
+    await hass.async_block_till_done()
+    # Home Assistant answers 200 to unknown webhook ids; nothing reaches the entities.
+    assert await _post(hass_client, [{"what": "ever"}], None) == HTTPStatus.OK
+
+
+async def test_camera_health_and_unavailability(
+    hass: HomeAssistant,
+    findface_entry: MockConfigEntry,
+    comap_server: ComapServer,
+) -> None:
+    coordinator = findface_entry.runtime_data.coordinator
+    comap_server.findface.set_camera_health(1, "RED", "no signal")
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    state = hass.states.get("binary_sensor.entrance_connectivity")
+    assert state.state == "off"
+    assert state.attributes == {
+        **state.attributes,
+        "status": "RED",
+        "message": "no signal",
+    }
+
+    comap_server.findface.fail_next(500, count=5)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get("binary_sensor.entrance_connectivity").state == STATE_UNAVAILABLE
+    assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNAVAILABLE
+
+
+async def test_refused_token_starts_reauth_and_reauth_works(
+    hass: HomeAssistant,
+    comap_server: ComapServer,
+    ha_url: str,
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id="ff", data=entry_data(comap_server.url, token="expired")
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"token": "bad"})
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        flow["flow_id"], {"username": "demo", "password": "demo"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
+    assert "token" not in entry.data
+    assert entry.data["username"] == "demo"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_reconfigure_and_options(
+    hass: HomeAssistant, findface_entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    result = await findface_entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "findface_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"url": "http://127.0.0.1:9", "verify_ssl": True, "token": "x"}
+    )
+    assert result["errors"] == {"base": "cannot_connect"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"url": comap_server.url, "verify_ssl": True, "token": "demo-token"},
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "wrong_server"  # the fixture's unique id is not this server's
+
+    result = await hass.config_entries.options.async_init(findface_entry.entry_id)
+    assert result["step_id"] == "webhook"
+    assert result["description_placeholders"]["webhook_url"].endswith(WEBHOOK_ID)
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+
+
+async def test_diagnostics_redact_the_webhook_id(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    findface_entry: MockConfigEntry,
+) -> None:
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, findface_entry)
+    text = json.dumps(diagnostics)
+    assert WEBHOOK_ID not in text
+    assert "demo-token" not in text
+    assert diagnostics["provider"]["webhook_urls"]["local"].endswith("/api/webhook/**REDACTED**")
+    assert len(diagnostics["provider"]["cameras"]) == 3
