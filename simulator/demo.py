@@ -40,6 +40,7 @@ def free_port() -> int:
 CONFIGURATION = """\
 homeassistant:
   name: Sitewatch demo
+  internal_url: http://127.0.0.1:{port}
   time_zone: UTC
   country: CZ
   currency: EUR
@@ -83,6 +84,10 @@ class DemoStack:
     hass_port: int = field(default_factory=free_port)
     simulator_port: int = field(default_factory=free_port)
     simulator_args: list[str] = field(default_factory=list)
+    extra_components: dict[str, Path] = field(default_factory=dict)
+    """Further custom integrations to link into the configuration, by domain."""
+    extra_configuration: str = ""
+    """YAML appended to configuration.yaml (for example to load an extra component)."""
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     token: str | None = None
     _processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
@@ -111,8 +116,10 @@ class DemoStack:
         (self.config_dir / "custom_components" / "sitewatch").symlink_to(
             ROOT / "custom_components" / "sitewatch"
         )
+        for domain, path in self.extra_components.items():
+            (self.config_dir / "custom_components" / domain).symlink_to(path.resolve())
         (self.config_dir / "configuration.yaml").write_text(
-            CONFIGURATION.format(port=self.hass_port)
+            CONFIGURATION.format(port=self.hass_port) + self.extra_configuration
         )
         self._spawn(
             "simulator",
@@ -274,6 +281,39 @@ class DemoStack:
             )
         return entry_id
 
+    async def add_findface_entry(
+        self, session: aiohttp.ClientSession, *, register_hooks: bool = True
+    ) -> str:
+        """Add a FindFace entry against the simulator (hooks created on it); return its id."""
+        flow = await self._call(
+            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
+        )
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        await self._call(session, "POST", path, json={"next_step_id": "findface"})
+        form = await self._call(
+            session,
+            "POST",
+            path,
+            json={"url": self.simulator_url, "verify_ssl": True, "token": "demo-token"},
+        )
+        if form.get("step_id") != "findface_webhook":
+            raise DemoError(f"Unexpected FindFace flow step: {form}")
+        result = await self._call(
+            session,
+            "POST",
+            path,
+            json={
+                "register_hooks": register_hooks,
+                "matched_only": False,
+                "batch_size": 10,
+                "send_attempts": 0,
+            },
+        )
+        if result.get("type") != "create_entry":
+            raise DemoError(f"The FindFace config flow did not create an entry: {result}")
+        entry_id: str = result["result"]["entry_id"]
+        return entry_id
+
     async def wait_for_entry(
         self, session: aiohttp.ClientSession, entry_id: str, within: float = 60
     ) -> None:
@@ -332,6 +372,7 @@ async def run_demo(stack: DemoStack) -> None:
         entry_id = await stack.add_comap_entry(session, scan_interval=30)
         await stack.wait_for_entry(session, entry_id)
         elapsed = time.monotonic() - started
+        await stack.wait_for_entry(session, await stack.add_findface_entry(session))
         print(
             f"\nSitewatch demo is running ({elapsed:.1f} s from start to the ComAp entry loaded).\n"
             f"  Open:      {stack.hass_url}\n"
@@ -341,6 +382,8 @@ async def run_demo(stack: DemoStack) -> None:
             f"  Logs:      {stack.state_dir}/hass.log, {stack.state_dir}/simulator.log\n"
             "Open Settings > Devices & services > Sitewatch to see Genset Alpha and Genset Beta;\n"
             "press Start on Genset Alpha and watch its engine speed and power rise.\n"
+            "The FindFace cameras (Entrance, Parking, Lobby) get recognitions every few seconds:\n"
+            "see them in the Logbook.\n"
             "Press Ctrl+C to stop.",
             flush=True,
         )
@@ -360,12 +403,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--state-dir", type=Path, default=ROOT / ".demo", help="configuration and logs (.demo)"
     )
+    parser.add_argument(
+        "--findface-interval",
+        type=float,
+        default=5.0,
+        help="seconds between simulated FindFace notifications (5)",
+    )
     args = parser.parse_args(argv)
     args.state_dir.mkdir(parents=True, exist_ok=True)
     stack = DemoStack(
         state_dir=args.state_dir.resolve(),
         hass_port=args.port,
         simulator_port=args.simulator_port,
+        simulator_args=["--findface-emit-interval", str(args.findface_interval)],
     )
     for port in (args.port, args.simulator_port):
         with socket.socket() as probe:

@@ -483,3 +483,69 @@ async def test_diagnostics_redact_the_webhook_id(
     assert "demo-token" not in text
     assert diagnostics["provider"]["webhook_urls"]["local"].endswith("/api/webhook/**REDACTED**")
     assert len(diagnostics["provider"]["cameras"]) == 3
+
+
+async def test_reconfigure_the_same_server(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id=comap_server.url, data=entry_data(comap_server.url)
+    )
+    entry.add_to_hass(hass)
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "url": comap_server.url + "/",
+            "verify_ssl": False,
+            "username": "demo",
+            "password": "demo",
+        },
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    assert entry.data["verify_ssl"] is False
+    assert entry.data["username"] == "demo"
+    assert "token" not in entry.data
+    assert entry.data["webhook_id"] == WEBHOOK_ID
+    await hass.async_block_till_done()
+
+
+async def test_a_bad_item_does_not_lose_the_batch(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
+) -> None:
+    good = {**fixture("face_events_verbose")[0], "camera": 1}
+    assert await _post(hass_client, [{"junk": True}, good], "face_events") == HTTPStatus.OK
+    assert hass.states.get(f"{ENTRANCE}_face").attributes["event_id"] == good["id"]
+
+
+async def test_removal_keeps_going_when_the_server_fails(
+    hass: HomeAssistant,
+    comap_server: ComapServer,
+    ha_url: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id="ff", data=entry_data(comap_server.url, hook_ids=[41, 42])
+    )
+    entry.add_to_hass(hass)
+    comap_server.findface.fail_next(500, count=5)
+    assert await hass.config_entries.async_remove(entry.entry_id)
+    await hass.async_block_till_done()
+    assert caplog.text.count("Could not delete webhook") == 2
+
+
+async def test_removed_camera_leaves_the_device_registry(
+    hass: HomeAssistant,
+    findface_entry: MockConfigEntry,
+    comap_server: ComapServer,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    comap_server.findface.remove_camera(3)
+    await findface_entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    names = {
+        device.name
+        for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
+    }
+    assert names == {"Entrance", "Parking", "FindFace 127.0.0.1"}
