@@ -24,7 +24,7 @@ import logging
 from typing import Final
 
 from aiohttp import web
-from homeassistant.components import webhook
+from homeassistant.components import cloud, webhook
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.network import NoURLAvailableError
 from multidict import MultiMapping
@@ -187,9 +187,30 @@ def _warn_once(warned: set[str], name: str, reason: str) -> None:
     LOGGER.log(level, "%s: rejected a webhook body: %s", name, reason)
 
 
-def webhook_urls(hass: HomeAssistant, webhook_id: str) -> Mapping[str, str]:
-    """The webhook's URLs: ``local`` (and ``cloud`` when a cloudhook is known), where known."""
+def webhook_urls(
+    hass: HomeAssistant, webhook_id: str, cloudhook_url: str | None = None
+) -> Mapping[str, str]:
+    """The webhook's URLs: ``local`` where Home Assistant knows its URL, ``cloud`` if given."""
     urls: dict[str, str] = {}
     with contextlib.suppress(NoURLAvailableError):
         urls["local"] = webhook.async_generate_url(hass, webhook_id, prefer_external=False)
+    if cloudhook_url:
+        urls["cloud"] = cloudhook_url
     return urls
+
+
+async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | None:
+    """A Home Assistant Cloud URL for the webhook when Cloud is signed in, else None."""
+    if "cloud" not in hass.config.components or not cloud.async_active_subscription(hass):
+        return None
+    try:
+        return await cloud.async_create_cloudhook(hass, webhook_id)
+    except cloud.CloudNotAvailable:
+        return None
+
+
+async def async_delete_cloudhook(hass: HomeAssistant, webhook_id: str) -> None:
+    """Delete the webhook's cloudhook (when Cloud is there to ask)."""
+    if "cloud" in hass.config.components:
+        with contextlib.suppress(cloud.CloudNotAvailable):
+            await cloud.async_delete_cloudhook(hass, webhook_id)

@@ -549,3 +549,51 @@ async def test_removed_camera_leaves_the_device_registry(
         for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
     }
     assert names == {"Entrance", "Parking", "FindFace 127.0.0.1"}
+
+
+async def test_cloudhook_when_cloud_is_signed_in(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    hass.config.components.add("cloud")
+    cloudhook = "https://hooks.nabu.casa/abc"
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_create_cloudhook", return_value=cloudhook
+        ) as create,
+        patch("homeassistant.components.cloud.async_delete_cloudhook") as delete,
+    ):
+        result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+        assert result["description_placeholders"]["cloudhook_url"] == cloudhook
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"],
+            {"register_hooks": False, "matched_only": False, "batch_size": 1, "send_attempts": 1},
+        )
+        entry = result["result"]
+        assert entry.data["cloudhook_url"] == cloudhook
+        create.assert_called_once_with(hass, entry.data["webhook_id"])
+        await hass.async_block_till_done()
+
+        options = await hass.config_entries.options.async_init(entry.entry_id)
+        assert options["description_placeholders"]["cloudhook_url"] == cloudhook
+
+        assert await hass.config_entries.async_remove(entry.entry_id)
+        await hass.async_block_till_done()
+        delete.assert_called_once_with(hass, entry.data["webhook_id"])
+
+
+async def test_no_cloudhook_when_cloud_is_not_available(
+    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+) -> None:
+    from homeassistant.components.cloud import CloudNotAvailable
+
+    hass.config.components.add("cloud")
+    with (
+        patch("homeassistant.components.cloud.async_active_subscription", return_value=True),
+        patch(
+            "homeassistant.components.cloud.async_create_cloudhook",
+            side_effect=CloudNotAvailable,
+        ),
+    ):
+        result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    assert result["description_placeholders"]["cloudhook_url"] == "-"

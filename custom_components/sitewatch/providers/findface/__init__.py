@@ -23,6 +23,7 @@ from ...webhook import (
     PushReceiver,
     PushRejected,
     WebhookStats,
+    async_delete_cloudhook,
     async_register_push_webhook,
     webhook_urls,
 )
@@ -30,6 +31,7 @@ from .api import FindFaceClient, FindFaceError
 from .const import (
     CARD_NAME_CACHE,
     CONF_CLIENT_UUID,
+    CONF_CLOUDHOOK_URL,
     CONF_HOOK_IDS,
     CONF_PASSWORD,
     CONF_TOKEN,
@@ -205,7 +207,9 @@ class FindFaceRuntime(ProviderRuntime):
             "last_update_success": self.coordinator.last_update_success,
             "webhook_urls": {
                 kind: url.replace(webhook_id, "**REDACTED**")
-                for kind, url in webhook_urls(self.coordinator.hass, webhook_id).items()
+                for kind, url in webhook_urls(
+                    self.coordinator.hass, webhook_id, self.entry.data.get(CONF_CLOUDHOOK_URL)
+                ).items()
             },
             "hook_ids": self.entry.data.get(CONF_HOOK_IDS, []),
             "webhook_answers": dict(self.webhook_stats.by_status),
@@ -255,7 +259,9 @@ async def async_setup_findface_entry(
 
 
 async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
-    """Delete the webhooks Sitewatch created on the server (best effort)."""
+    """Delete the cloudhook and the webhooks Sitewatch created on the server (best effort)."""
+    if entry.data.get(CONF_CLOUDHOOK_URL):
+        await async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
     hook_ids: list[int] = entry.data.get(CONF_HOOK_IDS, [])
     if not hook_ids:
         return

@@ -21,7 +21,7 @@ import voluptuous as vol
 from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
-from ...webhook import webhook_urls
+from ...webhook import async_create_cloudhook, webhook_urls
 from . import client_from_data
 from .api import (
     SECTIONS,
@@ -33,6 +33,7 @@ from .api import (
 from .const import (
     CONF_BATCH_SIZE,
     CONF_CLIENT_UUID,
+    CONF_CLOUDHOOK_URL,
     CONF_HOOK_IDS,
     CONF_MATCHED_ONLY,
     CONF_PASSWORD,
@@ -184,7 +185,11 @@ class FindFaceConfigFlowMixin(ConfigFlow):
     ) -> ConfigFlowResult:
         """Show the webhook URL and offer to create the webhooks on the server."""
         data = self._findface_data
-        urls = webhook_urls(self.hass, data[CONF_WEBHOOK_ID])
+        if CONF_CLOUDHOOK_URL not in data:
+            data[CONF_CLOUDHOOK_URL] = await async_create_cloudhook(
+                self.hass, data[CONF_WEBHOOK_ID]
+            )
+        urls = webhook_urls(self.hass, data[CONF_WEBHOOK_ID], data[CONF_CLOUDHOOK_URL])
         errors: dict[str, str] = {}
         if user_input is not None:
             hook_ids: list[int] = []
@@ -212,7 +217,7 @@ class FindFaceConfigFlowMixin(ConfigFlow):
             step_id="findface_webhook",
             data_schema=self.add_suggested_values_to_schema(WEBHOOK_SCHEMA, user_input),
             errors=errors,
-            description_placeholders={"webhook_url": urls.get("local", "-")},
+            description_placeholders=_url_placeholders(urls),
         )
 
     async def async_step_findface_reauth(
@@ -276,9 +281,15 @@ class FindFaceOptionsFlow(OptionsFlow):
         """Show the URL; nothing to change."""
         if user_input is not None:
             return self.async_create_entry(data=dict(self.config_entry.options))
-        urls = webhook_urls(self.hass, self.config_entry.data[CONF_WEBHOOK_ID])
+        data = self.config_entry.data
+        urls = webhook_urls(self.hass, data[CONF_WEBHOOK_ID], data.get(CONF_CLOUDHOOK_URL))
         return self.async_show_form(
             step_id="webhook",
             data_schema=vol.Schema({}),
-            description_placeholders={"webhook_url": urls.get("local", "-")},
+            description_placeholders=_url_placeholders(urls),
         )
+
+
+def _url_placeholders(urls: Mapping[str, str]) -> dict[str, str]:
+    """The URLs for the form texts (``-`` for one that is not available)."""
+    return {"webhook_url": urls.get("local", "-"), "cloudhook_url": urls.get("cloud", "-")}
