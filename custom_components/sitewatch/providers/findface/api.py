@@ -13,6 +13,7 @@ import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+import math
 from typing import Any, Final
 import uuid
 
@@ -45,7 +46,16 @@ class FindFaceConnectionError(FindFaceError):
 
 
 class FindFaceApiError(FindFaceError):
-    """The server answered another error status, or a body of an unexpected shape."""
+    """The server answered another error status, or a body of an unexpected shape.
+
+    Attributes:
+        status: the HTTP status, or None when the status was fine but the body was not.
+    """
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        """Store the message and the HTTP status (None for a malformed body)."""
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +99,8 @@ class Camera:
             url=item.get("url") if isinstance(item.get("url"), str) else None,
             health=HealthStatus(
                 enabled=health.get("enabled"),
-                status=health.get("status"),
-                message=health.get("msg"),
+                status=health["status"] if isinstance(health.get("status"), str) else None,
+                message=health["msg"] if isinstance(health.get("msg"), str) else None,
             )
             if isinstance(health, dict)
             else None,
@@ -254,7 +264,7 @@ class FindFaceClient:
         try:
             await self._call("DELETE", f"hooks/{hook_id}/", expect_body=False)
         except FindFaceApiError as err:
-            if "404" not in str(err):
+            if err.status != 404:
                 raise
 
     async def _list(self, path: str) -> list[dict[str, Any]]:
@@ -339,7 +349,8 @@ class FindFaceClient:
                     )
                 if response.status >= 400:
                     raise FindFaceApiError(
-                        f"The FindFace server answered HTTP {response.status} to {method} /{path}"
+                        f"The FindFace server answered HTTP {response.status} to {method} /{path}",
+                        response.status,
                     )
                 if not expect_body or response.status == 204:
                     return None
@@ -368,8 +379,11 @@ def optional_int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip(), 10)
+        except ValueError:
+            return None
     if isinstance(value, dict):
         return optional_int(value.get("id"))
     return None
@@ -380,9 +394,10 @@ def optional_float(value: Any) -> float | None:
     if isinstance(value, bool) or value is None:
         return None
     try:
-        return float(value)
-    except (TypeError, ValueError):
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def parse_datetime(value: Any) -> datetime | None:
