@@ -92,6 +92,18 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return cleaned
 
 
+def _with_new_credentials(
+    entry_data: Mapping[str, Any], updates: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Entry data with ``updates`` applied; the old token or user name and password dropped."""
+    kept = {
+        key: value
+        for key, value in entry_data.items()
+        if key not in (CONF_TOKEN, CONF_USERNAME, CONF_PASSWORD)
+    }
+    return {**kept, **updates}
+
+
 async def validate_server(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
     """List the cameras with ``data``; return the form errors (empty if fine).
 
@@ -227,14 +239,9 @@ class FindFaceConfigFlowMixin(ConfigFlow):
         entry = self._get_reauth_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            updates = _clean(user_input)
-            data = {
-                key: value
-                for key, value in entry.data.items()
-                if key not in (CONF_TOKEN, CONF_USERNAME, CONF_PASSWORD)
-            }
-            if not (errors := await validate_server(self.hass, {**data, **updates})):
-                return self.async_update_reload_and_abort(entry, data={**data, **updates})
+            data = _with_new_credentials(entry.data, _clean(user_input))
+            if not (errors := await validate_server(self.hass, data)):
+                return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="findface_reauth",
             data_schema=REAUTH_SCHEMA,
@@ -249,16 +256,11 @@ class FindFaceConfigFlowMixin(ConfigFlow):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            updates = _clean(user_input)
-            data = {
-                key: value
-                for key, value in entry.data.items()
-                if key not in (CONF_TOKEN, CONF_USERNAME, CONF_PASSWORD)
-            }
-            if not (errors := await validate_server(self.hass, {**data, **updates})):
-                await self.async_set_unique_id(server_id(updates[CONF_URL]))
+            data = _with_new_credentials(entry.data, _clean(user_input))
+            if not (errors := await validate_server(self.hass, data)):
+                await self.async_set_unique_id(server_id(data[CONF_URL]))
                 self._abort_if_unique_id_mismatch(reason="wrong_server")
-                return self.async_update_reload_and_abort(entry, data={**data, **updates})
+                return self.async_update_reload_and_abort(entry, data=data)
         return self.async_show_form(
             step_id="findface_reconfigure",
             data_schema=self.add_suggested_values_to_schema(
