@@ -144,15 +144,17 @@ class DemoStack:
                 str(self.config_dir),
                 "--skip-pip",
             ],
+            # Not the repository root: its custom_components would shadow the configuration's.
+            cwd=self.config_dir,
         )
 
-    def _spawn(self, name: str, command: list[str]) -> None:
+    def _spawn(self, name: str, command: list[str], cwd: Path = ROOT) -> None:
         log = (self.state_dir / f"{name}.log").open("w")
         self._logs.append(log)
         self._processes.append(
             subprocess.Popen(
                 command,
-                cwd=ROOT,
+                cwd=cwd,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
