@@ -381,8 +381,14 @@ async def test_event_for_a_new_camera_refreshes_cameras(
 ) -> None:
     camera_id = comap_server.findface.add_camera("Warehouse")
     body = [{**fixture("face_events_verbose")[0], "camera": camera_id}]
-    assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
+    # The camera's entities are created first; the sender is asked to retry meanwhile.
+    assert await _post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
     await hass.async_block_till_done()
+    assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
+    assert hass.states.get("event.warehouse_face").attributes["event_id"] == body[0]["id"]
+    # An event of a camera the server does not have is dropped, not retried forever.
+    ghost = [{**body[0], "id": "ghost", "camera": 999}]
+    assert await _post(hass_client, ghost, "face_events") == HTTPStatus.OK
     names = {
         device.name
         for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)

@@ -94,9 +94,13 @@ class FindFaceReceiver(PushReceiver[PushItem]):
     async def async_deliver(self, items: list[PushItem]) -> None:
         """Name cards, watch lists and cameras, then hand the items to the entities."""
         data = self._coordinator.data
-        if any(item.camera_id is not None and item.camera_id not in data.cameras for item in items):
+        unknown = {item.camera_id for item in items} - set(data.cameras) - {None}
+        if unknown:
             await self._coordinator.async_refresh()
             data = self._coordinator.data
+            if added := unknown & set(data.cameras):
+                # Their entities are being created: let the sender retry in a moment.
+                raise PushNotDelivered(f"cameras {sorted(added)} are being added")
         named: list[PushItem] = []
         for item in items:
             card_name = item.card_name
