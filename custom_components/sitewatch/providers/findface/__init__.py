@@ -94,7 +94,11 @@ class FindFaceReceiver(PushReceiver[PushItem]):
     async def async_deliver(self, items: list[PushItem]) -> None:
         """Name cards, watch lists and cameras, then hand the items to the entities."""
         data = self._coordinator.data
-        unknown = {item.camera_id for item in items} - set(data.cameras) - {None}
+        unknown = {
+            item.camera_id
+            for item in items
+            if item.camera_id is not None and item.camera_id not in data.cameras
+        }
         if unknown:
             await self._coordinator.async_refresh()
             data = self._coordinator.data
