@@ -1,0 +1,1 @@
+"""Camlytics provider: people and vehicle counting, occupancy, queues and analytic events."""
