@@ -9,6 +9,7 @@ import sys
 from aiohttp import web
 
 from .app import create_app
+from .camlytics import CamlyticsSettings
 from .comap import ComapSettings
 from .findface import FINDFACE_SIMULATOR, FindFaceSettings
 
@@ -17,6 +18,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     defaults = ComapSettings()
     findface = FindFaceSettings()
+    camlytics = CamlyticsSettings()
     parser = argparse.ArgumentParser(
         prog="python -m simulator", description="Sitewatch provider simulator"
     )
@@ -63,6 +65,26 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=findface.emit_interval,
         help="seconds between automatic FindFace event batches; 0 disables",
     )
+    parser.add_argument(
+        "--camlytics-public-key", default=camlytics.public_key, help="expected X-Key"
+    )
+    parser.add_argument(
+        "--camlytics-secret-key",
+        default=camlytics.secret_key,
+        help="secret key the X-Sign HMAC-SHA512 is checked with",
+    )
+    parser.add_argument(
+        "--camlytics-rate-limit",
+        type=float,
+        default=camlytics.rate_limit,
+        help="Camlytics requests per second per public key; 0 disables",
+    )
+    parser.add_argument(
+        "--camlytics-event-interval",
+        type=float,
+        default=camlytics.event_interval,
+        help="seconds between generated Camlytics analytic events; 0 disables",
+    )
     args = parser.parse_args(argv)
     try:
         args.comap = ComapSettings(
@@ -82,20 +104,30 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             verbose=args.findface_verbose,
             emit_interval=args.findface_emit_interval,
         )
+        args.camlytics = CamlyticsSettings(
+            public_key=args.camlytics_public_key,
+            secret_key=args.camlytics_secret_key,
+            rate_limit=args.camlytics_rate_limit,
+            event_interval=args.camlytics_event_interval,
+        )
     except ValueError as err:
         parser.error(str(err))
     return args
 
 
 async def serve(
-    host: str, port: int, comap: ComapSettings, findface: FindFaceSettings | None = None
+    host: str,
+    port: int,
+    comap: ComapSettings,
+    findface: FindFaceSettings | None = None,
+    camlytics: CamlyticsSettings | None = None,
 ) -> None:
     """Serve the simulator until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    app = create_app(comap, findface)
+    app = create_app(comap, findface, camlytics)
     runner = web.AppRunner(app)
     await runner.setup()
     try:
@@ -115,7 +147,7 @@ async def serve(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the simulator from the command line."""
     args = parse_args(argv)
-    asyncio.run(serve(args.host, args.port, args.comap, args.findface))
+    asyncio.run(serve(args.host, args.port, args.comap, args.findface, args.camlytics))
     return 0
 
 

@@ -2,6 +2,13 @@
 
 from aiohttp import web
 
+from .camlytics import (
+    CAMLYTICS_SIMULATOR,
+    ROUTES as CAMLYTICS_ROUTES,
+    CamlyticsSettings,
+    CamlyticsSimulator,
+    camlytics_context,
+)
 from .comap import COMAP_SIMULATOR, ROUTES as COMAP_ROUTES, ComapSettings, ComapSimulator
 from .findface import (
     FINDFACE_SIMULATOR,
@@ -17,6 +24,7 @@ ADMIN_ROUTES = web.RouteTableDef()
 def create_app(
     comap: ComapSettings | ComapSimulator | None = None,
     findface: FindFaceSettings | FindFaceSimulator | None = None,
+    camlytics: CamlyticsSettings | CamlyticsSimulator | None = None,
 ) -> web.Application:
     """Build the simulator application.
 
@@ -26,6 +34,9 @@ def create_app(
         findface: Settings for the simulated FindFace Multi server, or a ready
             simulator. Defaults apply if None. Its webhook sender runs while
             the application runs.
+        camlytics: Settings for the simulated Camlytics cloud, or a ready
+            simulator. Defaults apply if None. Its webhook sender and event
+            generator run while the application runs.
 
     Returns:
         The application, with each provider's simulator stored on it.
@@ -35,15 +46,24 @@ def create_app(
     app[FINDFACE_SIMULATOR] = (
         findface if isinstance(findface, FindFaceSimulator) else FindFaceSimulator(findface)
     )
+    app[CAMLYTICS_SIMULATOR] = (
+        camlytics if isinstance(camlytics, CamlyticsSimulator) else CamlyticsSimulator(camlytics)
+    )
     app.add_routes(COMAP_ROUTES)
     app.add_routes(FINDFACE_ROUTES)
+    app.add_routes(CAMLYTICS_ROUTES)
     app.add_routes(ADMIN_ROUTES)
     app.cleanup_ctx.append(findface_context)
+    app.cleanup_ctx.append(camlytics_context)
     return app
 
 
 def _stats(app: web.Application) -> dict[str, object]:
-    return {"comap": app[COMAP_SIMULATOR].stats(), "findface": app[FINDFACE_SIMULATOR].stats()}
+    return {
+        "comap": app[COMAP_SIMULATOR].stats(),
+        "findface": app[FINDFACE_SIMULATOR].stats(),
+        "camlytics": app[CAMLYTICS_SIMULATOR].stats(),
+    }
 
 
 @ADMIN_ROUTES.get("/_sim/health")
@@ -60,4 +80,5 @@ async def _get_stats(request: web.Request) -> web.Response:
 async def _reset_stats(request: web.Request) -> web.Response:
     request.app[COMAP_SIMULATOR].reset_stats()
     request.app[FINDFACE_SIMULATOR].reset_stats()
+    request.app[CAMLYTICS_SIMULATOR].reset_stats()
     return web.json_response(_stats(request.app))

@@ -31,6 +31,7 @@ from custom_components.sitewatch.providers.comap.const import (
     PROVIDER_COMAP,
 )
 from simulator.app import create_app
+from simulator.camlytics import CamlyticsSettings, CamlyticsSimulator
 from simulator.comap import ALPHA_GUID, BETA_GUID, ComapSettings, ComapSimulator
 from simulator.findface import FindFaceSettings, FindFaceSimulator
 
@@ -65,6 +66,7 @@ class ComapServer:
     url: str
     simulator: ComapSimulator
     findface: FindFaceSimulator
+    camlytics: CamlyticsSimulator
     clock: SimClock
     alpha: str = ALPHA_GUID
     beta: str = BETA_GUID
@@ -82,13 +84,18 @@ async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterat
         ComapSettings(rate_limit=0), clock=sim_clock, wallclock=sim_clock.wallclock
     )
     findface = FindFaceSimulator(FindFaceSettings(retry_base=0.01, retry_cap=0.05))
-    runner = web.AppRunner(create_app(simulator, findface))
+    camlytics = CamlyticsSimulator(CamlyticsSettings(rate_limit=0, retry_base=0.01))
+    runner = web.AppRunner(create_app(simulator, findface, camlytics))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
     yield ComapServer(
-        url=f"http://127.0.0.1:{port}", simulator=simulator, findface=findface, clock=sim_clock
+        url=f"http://127.0.0.1:{port}",
+        simulator=simulator,
+        findface=findface,
+        camlytics=camlytics,
+        clock=sim_clock,
     )
     await runner.cleanup()
 

@@ -9,16 +9,20 @@ from homeassistant.config_entries import ConfigEntry, ConfigFlowResult, OptionsF
 from homeassistant.core import callback
 
 from .const import CONF_PROVIDER, DOMAIN
+from .providers.camlytics.config_flow import CamlyticsConfigFlowMixin, CamlyticsOptionsFlow
+from .providers.camlytics.const import PROVIDER_CAMLYTICS
 from .providers.comap.config_flow import ComapConfigFlowMixin, ComapOptionsFlow
 from .providers.comap.const import PROVIDER_COMAP
 from .providers.findface.config_flow import FindFaceConfigFlowMixin, FindFaceOptionsFlow
 from .providers.findface.const import PROVIDER_FINDFACE
 
-PROVIDER_MENU = [PROVIDER_COMAP, PROVIDER_FINDFACE]
+PROVIDER_MENU = [PROVIDER_COMAP, PROVIDER_FINDFACE, PROVIDER_CAMLYTICS]
 """Menu of the user step: one option per provider, each the name of that provider's step."""
 
 
-class SitewatchConfigFlow(ComapConfigFlowMixin, FindFaceConfigFlowMixin, domain=DOMAIN):
+class SitewatchConfigFlow(
+    ComapConfigFlowMixin, FindFaceConfigFlowMixin, CamlyticsConfigFlowMixin, domain=DOMAIN
+):
     """One config entry per provider account."""
 
     VERSION = 1
@@ -32,14 +36,19 @@ class SitewatchConfigFlow(ComapConfigFlowMixin, FindFaceConfigFlowMixin, domain=
         """Reauthenticate with the provider's reauth step."""
         if entry_data[CONF_PROVIDER] == PROVIDER_FINDFACE:
             return await self.async_step_findface_reauth()
+        if entry_data[CONF_PROVIDER] == PROVIDER_CAMLYTICS:
+            return await self.async_step_camlytics_reauth()
         return await self.async_step_comap_reauth()
 
     async def async_step_reconfigure(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Reconfigure with the provider's reconfigure step."""
-        if self._get_reconfigure_entry().data[CONF_PROVIDER] == PROVIDER_FINDFACE:
+        provider = self._get_reconfigure_entry().data[CONF_PROVIDER]
+        if provider == PROVIDER_FINDFACE:
             return await self.async_step_findface_reconfigure()
+        if provider == PROVIDER_CAMLYTICS:
+            return await self.async_step_camlytics_reconfigure()
         return await self.async_step_comap_reconfigure()
 
     @staticmethod
@@ -52,4 +61,5 @@ class SitewatchConfigFlow(ComapConfigFlowMixin, FindFaceConfigFlowMixin, domain=
 OPTIONS_FLOWS: dict[str, type[OptionsFlow]] = {
     PROVIDER_COMAP: ComapOptionsFlow,
     PROVIDER_FINDFACE: FindFaceOptionsFlow,
+    PROVIDER_CAMLYTICS: CamlyticsOptionsFlow,
 }

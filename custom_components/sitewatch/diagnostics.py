@@ -13,6 +13,8 @@ TO_REDACT = {
     "comap_key",
     "client_id",
     "secret",
+    "secret_key",
+    "public_key",
     "login_id",
     "access_token",
     "token",

@@ -12,6 +12,8 @@ from typing import Final
 from homeassistant.core import HomeAssistant
 
 from ..models import ProviderRuntime, SitewatchConfigEntry
+from .camlytics import async_setup_camlytics_entry
+from .camlytics.const import PROVIDER_CAMLYTICS
 from .comap import async_setup_comap_entry
 from .comap.const import PROVIDER_COMAP
 from .findface import async_remove_findface_entry, async_setup_findface_entry
@@ -24,6 +26,7 @@ type ProviderRemove = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[
 PROVIDERS: Final[dict[str, ProviderSetup]] = {
     PROVIDER_COMAP: async_setup_comap_entry,
     PROVIDER_FINDFACE: async_setup_findface_entry,
+    PROVIDER_CAMLYTICS: async_setup_camlytics_entry,
 }
 """Set-up function of each provider, by the provider key stored in the config entry."""
 PROVIDER_REMOVALS: Final[dict[str, ProviderRemove]] = {

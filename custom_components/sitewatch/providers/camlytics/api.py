@@ -25,8 +25,9 @@ from yarl import URL
 
 DEFAULT_BASE_URL: Final = "https://cloud.camlytics.com/service/api/v1"
 DEFAULT_TIMEOUT: Final = 15.0
-MIN_INTERVAL: Final = 1.0
-"""Seconds between two requests of one key (the service allows one per second)."""
+MIN_INTERVAL: Final = 1.1
+"""Seconds between two request starts of one key: the service allows one per second, and the
+extra tenth keeps two requests from arriving closer than that when the first was delayed."""
 RATE_LIMIT_RETRIES: Final = 3
 
 
@@ -199,14 +200,14 @@ class Event:
             record_id=record_id,
             event_type=str(item.get("event_type") or item.get("rule_name") or "unknown"),
             channel_id=_text(item.get("channel_id")),
-            location_id=_int(item.get("location_id")),
+            location_id=as_int(item.get("location_id")),
             event_time=parse_time(item.get("event_time")),
             trigger_id=_text(item.get("trigger_id")),
             origin=_text(item.get("origin")) or None,
             suborigin=_text(item.get("suborigin")) or None,
             age_range=_text(item.get("age_range")) or None,
             gender=_text(item.get("gender")) or None,
-            object_id=_int(item.get("object_id")),
+            object_id=as_int(item.get("object_id")),
         )
 
 
@@ -227,7 +228,8 @@ def _text(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
-def _int(value: Any) -> int | None:
+def as_int(value: Any) -> int | None:
+    """An integer from an int or a decimal string; None for anything else (bools too)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -300,7 +302,7 @@ class CamlyticsClient:
             Channel(
                 id=_require_text(item, "id"),
                 name=str(item.get("name") or item["id"]),
-                location_id=_int(item.get("location_id")),
+                location_id=as_int(item.get("location_id")),
                 active=bool(item.get("active", 1)),
             )
             for item in await self._get("channels", params)
@@ -315,7 +317,7 @@ class CamlyticsClient:
                 name=str(item.get("name") or item["id"]),
                 type=_text(item.get("type")),
                 channel_id=_text(item.get("channel_id")),
-                location_id=_int(item.get("location_id")),
+                location_id=as_int(item.get("location_id")),
             )
             for item in await self._get("triggers", params)
         ]
@@ -342,9 +344,9 @@ class CamlyticsClient:
             TriggerTotal(
                 trigger_id=_require_text(item, "trigger_id"),
                 trigger_name=_text(item.get("trigger_name")),
-                count=_int(item.get("count")) or 0,
+                count=as_int(item.get("count")) or 0,
                 channel_id=_text(item.get("channel_id")),
-                location_id=_int(item.get("location_id")),
+                location_id=as_int(item.get("location_id")),
             )
             for item in await self._get("totals/triggers", params)
         ]
@@ -423,7 +425,7 @@ class CamlyticsClient:
             raise CamlyticsConnectionError(f"Cannot reach Camlytics: {err}") from err
         if not isinstance(body, dict):
             raise CamlyticsApiError("Expected a JSON object from Camlytics")
-        code = _int(body.get("code"))
+        code = as_int(body.get("code"))
         if code not in (0, None):
             raise CamlyticsApiError(f"Camlytics error {code}: {body.get('msg')}", code)
         result = body.get("result")
@@ -438,7 +440,7 @@ class CamlyticsClient:
             return CamlyticsAuthenticationError(
                 f"Camlytics refused the keys (HTTP {status}: {message or 'no message'})"
             )
-        code = _int(body.get("code")) if isinstance(body, dict) else None
+        code = as_int(body.get("code")) if isinstance(body, dict) else None
         return CamlyticsApiError(f"Camlytics answered HTTP {status}: {message}", code or status)
 
 
@@ -459,7 +461,7 @@ def _retry_after(header: str | None) -> float:
 
 
 def _require_int(item: Any, key: str) -> int:
-    value = _int(item.get(key)) if isinstance(item, dict) else None
+    value = as_int(item.get(key)) if isinstance(item, dict) else None
     if value is None:
         raise CamlyticsApiError(f"Expected an integer '{key}'")
     return value

@@ -1,0 +1,409 @@
+"""Camlytics in-process against the simulator: flow, polling, webhooks, dedup, budget."""
+
+from __future__ import annotations
+
+import asyncio
+from http import HTTPStatus
+import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.providers.camlytics import LIMITERS
+from custom_components.sitewatch.providers.camlytics.api import (
+    CamlyticsApiError,
+    CamlyticsClient,
+    RateLimiter,
+)
+
+from ...conftest import ComapServer
+
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "camlytics"
+WEBHOOK_ID = "camlytics-test-webhook"
+
+
+@pytest.fixture(autouse=True)
+def fast_limiter(hass: HomeAssistant) -> None:
+    """Space requests 1 ms apart instead of 1 s (the simulator's limit is off here)."""
+    hass.data[LIMITERS] = _FastLimiters()
+
+
+class _FastLimiters(dict[str, RateLimiter]):
+    def setdefault(self, key: str, default: RateLimiter | None = None) -> RateLimiter:
+        return super().setdefault(key, RateLimiter(interval=0.001))
+
+
+@pytest.fixture
+async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
+    assert await async_setup_component(hass, "webhook", {})
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_client()
+    hass.config.internal_url = str(client.make_url("")).rstrip("/")
+    return client
+
+
+def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "provider": "camlytics",
+        "public_key": "demo-public",
+        "secret_key": "demo-secret",
+        "base_url": f"{url}/service/api/v1",
+        "webhook_id": WEBHOOK_ID,
+        **overrides,
+    }
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Camlytics",
+        unique_id="demo-public",
+        data=entry_data(comap_server.url),
+        options={"scan_interval": 60, "locations": []},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+async def _post(ha_client: Any, body: Any) -> int:
+    response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+    return int(response.status)
+
+
+def _channel_event_entity(hass: HomeAssistant, name: str = "entrance") -> str:
+    return f"event.{name}_analytics"
+
+
+async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "camlytics"}
+    )
+    assert result["step_id"] == "camlytics"
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "public_key": "demo-public",
+            "secret_key": "demo-secret",
+            "base_url": f"{url}/service/api/v1/",
+            **fields,
+        },
+    )
+
+
+async def test_flow_creates_entry(hass: HomeAssistant, comap_server: ComapServer) -> None:
+    result = await _flow(hass, comap_server.url)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == "demo-public"
+    assert result["data"]["base_url"] == f"{comap_server.url}/service/api/v1"
+    assert result["options"] == {"scan_interval": 60, "locations": []}
+    await hass.async_block_till_done()
+    result = await _flow(hass, comap_server.url)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"secret_key": "wrong"}, {"base": "invalid_auth"}),
+        ({"public_key": "nobody"}, {"base": "invalid_auth"}),
+        ({"base_url": "http://127.0.0.1:9/service/api/v1"}, {"base": "cannot_connect"}),
+        ({"base_url": "nonsense"}, {"base_url": "invalid_url"}),
+        ({"base_url": "http://["}, {"base_url": "invalid_url"}),
+    ],
+)
+async def test_flow_errors(
+    hass: HomeAssistant, comap_server: ComapServer, fields: dict[str, Any], error: dict[str, str]
+) -> None:
+    result = await _flow(hass, comap_server.url, **fields)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == error
+
+
+async def test_flow_unknown_error(hass: HomeAssistant, comap_server: ComapServer) -> None:
+    with patch.object(CamlyticsClient, "locations", side_effect=CamlyticsApiError("odd", 5)):
+        result = await _flow(hass, comap_server.url)
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_devices_and_entities(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    comap_server: ComapServer,
+    device_registry: dr.DeviceRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert len(devices) == 2 + 6
+    entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    by_domain: dict[str, int] = {}
+    for entity in entities:
+        by_domain[entity.domain] = by_domain.get(entity.domain, 0) + 1
+    # an occupancy per location, a queue per channel, a count per trigger; an event per channel
+    triggers = len(comap_server.camlytics.triggers())
+    assert by_domain == {"sensor": 2 + 6 + triggers, "event": 6}
+    assert hass.states.get("sensor.main_street_store_occupancy") is not None
+    assert hass.states.get("sensor.entrance_enter_today").state == "0"
+
+
+async def test_polled_events_counts_and_occupancy(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    comap_server: ComapServer,
+) -> None:
+    location = comap_server.camlytics.locations()[0]["id"]
+    channel = comap_server.camlytics.channels(location)[0]["id"]
+    comap_server.camlytics.emit_events(
+        3,
+        location_id=location,
+        channel_id=channel,
+        trigger_name="Enter",
+        event_type="TripwireCrossed",
+    )
+    comap_server.camlytics.emit_events(
+        1,
+        location_id=location,
+        channel_id=channel,
+        trigger_name="Exit",
+        event_type="TripwireCrossed",
+    )
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+    assert hass.states.get("sensor.entrance_enter_today").state == "3"
+    assert hass.states.get("sensor.entrance_exit_today").state == "1"
+    occupancy = hass.states.get("sensor.main_street_store_occupancy")
+    assert occupancy.state == "2"
+    assert occupancy.attributes["source"] == "polling"
+    event = hass.states.get(_channel_event_entity(hass))
+    assert event.attributes["event_type"] == "tripwire_crossed"
+    assert event.attributes["trigger"] == "Exit"
+
+
+async def test_webhooks_events_occupancy_queue_and_dedup(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    comap_server: ComapServer,
+    ha_client: Any,
+) -> None:
+    sim = comap_server.camlytics
+    location = sim.locations()[0]["id"]
+    channel = sim.channels(location)[0]["id"]
+    base = str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    for kind in ("events", "occupancy", "queue"):
+        sim.add_webhook(base, kind, location_id=location)
+    events = sim.emit_events(
+        2, location_id=location, channel_id=channel, event_type="FaceRecognized"
+    )
+    sim.set_occupancy(location, 7)
+    sim.set_queue(channel, 4)
+    async with asyncio.timeout(10):
+        while len([d for d in sim.deliveries if d.get("ok")]) < 3:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    await hass.async_block_till_done()
+
+    event = hass.states.get(_channel_event_entity(hass))
+    assert event.attributes["event_type"] == "other"
+    assert event.attributes["camlytics_event_type"] == "FaceRecognized"
+    assert event.attributes["record_id"] == events[-1]["record_id"]
+    occupancy = hass.states.get("sensor.main_street_store_occupancy")
+    assert occupancy.state == "7.0"
+    assert occupancy.attributes["source"] == "webhook"
+    assert hass.states.get("sensor.entrance_queue").state == "4.0"
+
+    # The same events polled afterwards are not fired again.
+    fired: list[Any] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda e: fired.append(e) if e.data["entity_id"].startswith("event.") else None,
+    )
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert fired == []
+    # Occupancy from a fresh webhook is not overwritten by polling.
+    assert hass.states.get("sensor.main_street_store_occupancy").state == "7.0"
+
+
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [
+        ("events_webhook", HTTPStatus.OK),
+        ("occupancy_webhook", HTTPStatus.OK),
+        ("queue_webhook", HTTPStatus.OK),
+    ],
+)
+async def test_fixture_bodies(
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, name: str, status: int
+) -> None:
+    body = json.loads((FIXTURES / f"{name}.json").read_text())
+    assert await _post(ha_client, body) == status
+
+
+async def test_bad_bodies(hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any) -> None:
+    assert await _post(ha_client, {"hello": "world"}) == HTTPStatus.BAD_REQUEST
+    assert await _post(ha_client, [1, 2]) == HTTPStatus.BAD_REQUEST
+    assert await _post(ha_client, {"occupancy": "many", "location_id": 1}) == HTTPStatus.BAD_REQUEST
+    # A flat community-style event and a bad item together: the good one is kept.
+    flat = {
+        "id": 5,
+        "channel_id": "x",
+        "rule_name": "Enter",
+        "event_time": "2026-11-23 10:00:00.000",
+    }
+    assert await _post(ha_client, [flat, {"junk": 1}]) == HTTPStatus.OK
+
+
+async def test_options_limit_locations_and_show_the_url(
+    hass: HomeAssistant, entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "camlytics_options"
+    assert result["description_placeholders"]["webhook_url"].endswith(WEBHOOK_ID)
+    first = next(iter(entry.runtime_data.coordinator.data.locations))
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"scan_interval": 120, "locations": [str(first)]}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.coordinator.included_locations == [first]
+    assert entry.runtime_data.coordinator.update_interval.total_seconds() == 120
+    assert hass.states.get("sensor.riverside_mall_occupancy") is None or hass.states.get(
+        "sensor.riverside_mall_occupancy"
+    ).state in ("unavailable", STATE_UNKNOWN)
+
+
+async def test_reauth_and_reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    result = await entry.start_reauth_flow(hass)
+    assert result["step_id"] == "camlytics_reauth"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"public_key": "demo-public", "secret_key": "bad"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"public_key": "demo-public", "secret_key": "demo-secret"}
+    )
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "camlytics_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"public_key": "other", "secret_key": "x", "base_url": entry.data["base_url"]},
+    )
+    assert result["reason"] == "wrong_account"
+    result = await entry.start_reconfigure_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "public_key": "demo-public",
+            "secret_key": "demo-secret",
+            "base_url": entry.data["base_url"],
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_refused_keys_start_reauth(
+    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+) -> None:
+    entry = MockConfigEntry(
+        domain=DOMAIN, unique_id="demo-public", data=entry_data(comap_server.url, secret_key="old")
+    )
+    entry.add_to_hass(hass)
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.SETUP_ERROR
+    assert [
+        f["context"]["source"] for f in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    ] == ["reauth"]
+
+
+async def test_update_failure_and_recovery(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    comap_server.camlytics.fail_next(500, count=1)
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.entrance_enter_today").state == "unavailable"
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get("sensor.entrance_enter_today").state == "0"
+
+
+async def test_nonces_survive_a_reload(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    # Many requests in the same second push the nonce past the clock; a reload must not
+    # start again from the clock (the simulator rejects a nonce that does not grow).
+    for _ in range(3):
+        assert await hass.config_entries.async_reload(entry.entry_id)
+        await hass.async_block_till_done()
+        assert entry.state is ConfigEntryState.LOADED
+    assert comap_server.camlytics.stats()["rejected_nonces"] == 0
+
+
+async def test_diagnostics(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
+) -> None:
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(diagnostics)
+    assert "demo-secret" not in text
+    assert WEBHOOK_ID not in text
+    assert len(diagnostics["provider"]["channels"]) == 6
+
+
+async def test_one_limiter_keeps_the_budget(
+    hass: HomeAssistant,
+    comap_server: ComapServer,
+    ha_client: Any,
+) -> None:
+    """With the real 1 request/s limit on both sides, concurrent refreshes never get a 429."""
+    hass.data[LIMITERS] = {}
+    comap_server.camlytics.set_rate_limit(1.0)
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        unique_id="demo-public",
+        data=entry_data(comap_server.url),
+        options={
+            "scan_interval": 60,
+            "locations": [str(comap_server.camlytics.locations()[0]["id"])],
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = entry.runtime_data.coordinator
+    await asyncio.gather(
+        coordinator.async_refresh(),
+        coordinator.client.events(),
+        coordinator.client.trigger_totals(),
+    )
+    stats = comap_server.camlytics.stats()
+    assert stats["rate_limited_429"] + stats["rate_limited_503"] == 0, stats
+    assert stats["total"] >= 7
