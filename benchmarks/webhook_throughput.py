@@ -178,30 +178,6 @@ def summarize(series: Series, size: int) -> dict[str, Any]:
     }
 
 
-def stored_webhook_id(config_dir: Path, entry_id: str) -> str | None:
-    """The entry's webhook id from ``.storage/core.config_entries``, once it is saved."""
-    path = config_dir / ".storage" / "core.config_entries"
-    try:
-        stored = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    for entry in stored.get("data", {}).get("entries", []):
-        if entry.get("entry_id") == entry_id:
-            webhook_id = entry.get("data", {}).get("webhook_id")
-            return str(webhook_id) if webhook_id else None
-    return None
-
-
-async def wait_for_webhook_id(stack: DemoStack, entry_id: str, within: float = 30) -> str:
-    deadline = time.monotonic() + within
-    while time.monotonic() < deadline:
-        if (webhook_id := stored_webhook_id(stack.config_dir, entry_id)) is not None:
-            return webhook_id
-        stack.check_running()
-        await asyncio.sleep(0.25)
-    raise DemoError(f"The entry's webhook id was not saved within {within:.0f} s")
-
-
 async def get_json(session: aiohttp.ClientSession, stack: DemoStack, path: str) -> Any:
     """GET a Home Assistant REST API path with the stack's token."""
     headers = {"Authorization": f"Bearer {stack.token}"}
@@ -244,7 +220,7 @@ async def measure(requests: dict[int, int], warmup: int, settle: float) -> dict[
                 await stack.onboard(session)
                 entry_id = await stack.add_findface_entry(session, register_hooks=False)
                 await stack.wait_for_entry(session, entry_id)
-                webhook_id = await wait_for_webhook_id(stack, entry_id)
+                webhook_id = await stack.wait_for_webhook_id(entry_id)
                 hass_config = await get_json(session, stack, "/api/config")
                 if "noop_webhook" not in hass_config["components"]:
                     raise DemoError("noop_webhook was not set up; see hass.log")

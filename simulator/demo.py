@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass, field
+import json
 import os
 from pathlib import Path
 import secrets
@@ -316,6 +317,51 @@ class DemoStack:
         entry_id: str = result["result"]["entry_id"]
         return entry_id
 
+    async def add_camlytics_entry(self, session: aiohttp.ClientSession) -> str:
+        """Add a Camlytics entry with the simulator's demo keys; return its id."""
+        flow = await self._call(
+            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
+        )
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        await self._call(session, "POST", path, json={"next_step_id": "camlytics"})
+        result = await self._call(
+            session,
+            "POST",
+            path,
+            json={
+                "public_key": "demo-public",
+                "secret_key": "demo-secret",
+                "base_url": f"{self.simulator_url}/service/api/v1",
+            },
+        )
+        if result.get("type") != "create_entry":
+            raise DemoError(f"The Camlytics config flow did not create an entry: {result}")
+        entry_id: str = result["result"]["entry_id"]
+        return entry_id
+
+    def stored_webhook_id(self, entry_id: str) -> str | None:
+        """The entry's webhook id from ``.storage/core.config_entries``, once it is saved."""
+        path = self.config_dir / ".storage" / "core.config_entries"
+        try:
+            stored = json.loads(path.read_text())
+        except (OSError, ValueError):
+            return None
+        for entry in stored.get("data", {}).get("entries", []):
+            if entry.get("entry_id") == entry_id:
+                webhook_id = entry.get("data", {}).get("webhook_id")
+                return str(webhook_id) if webhook_id else None
+        return None
+
+    async def wait_for_webhook_id(self, entry_id: str, within: float = 30) -> str:
+        """Wait until Home Assistant saved the entry, and return its webhook id."""
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            if (webhook_id := self.stored_webhook_id(entry_id)) is not None:
+                return webhook_id
+            self.check_running()
+            await asyncio.sleep(0.25)
+        raise DemoError(f"The entry's webhook id was not saved within {within:.0f} s")
+
     async def wait_for_entry(
         self, session: aiohttp.ClientSession, entry_id: str, within: float = 60
     ) -> None:
@@ -375,6 +421,17 @@ async def run_demo(stack: DemoStack) -> None:
         await stack.wait_for_entry(session, entry_id)
         elapsed = time.monotonic() - started
         await stack.wait_for_entry(session, await stack.add_findface_entry(session))
+        camlytics = await stack.add_camlytics_entry(session)
+        await stack.wait_for_entry(session, camlytics)
+        # In the real service these webhooks are set up in the Camlytics portal.
+        hook_url = f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(camlytics)}"
+        for kind in ("events", "occupancy", "queue"):
+            async with session.post(
+                f"{stack.simulator_url}/_sim/camlytics/webhooks",
+                json={"url": hook_url, "kind": kind},
+            ) as response:
+                if response.status >= 400:
+                    raise DemoError(f"Could not add the Camlytics {kind} webhook")
         print(
             f"\nSitewatch demo is running ({elapsed:.1f} s from start to the ComAp entry loaded).\n"
             f"  Open:      {stack.hass_url}\n"
@@ -384,8 +441,8 @@ async def run_demo(stack: DemoStack) -> None:
             f"  Logs:      {stack.state_dir}/hass.log, {stack.state_dir}/simulator.log\n"
             "Open Settings > Devices & services > Sitewatch to see Genset Alpha and Genset Beta;\n"
             "press Start on Genset Alpha and watch its engine speed and power rise.\n"
-            "The FindFace cameras (Entrance, Parking, Lobby) get recognitions every few seconds:\n"
-            "see them in the Logbook.\n"
+            "The FindFace cameras (Entrance, Parking, Lobby) get recognitions every few seconds,\n"
+            "and the Camlytics locations people counts, occupancy and events: see the Logbook.\n"
             "Press Ctrl+C to stop.",
             flush=True,
         )
@@ -411,13 +468,24 @@ def main(argv: list[str] | None = None) -> int:
         default=5.0,
         help="seconds between simulated FindFace notifications (5)",
     )
+    parser.add_argument(
+        "--camlytics-interval",
+        type=float,
+        default=5.0,
+        help="seconds between simulated Camlytics events (5)",
+    )
     args = parser.parse_args(argv)
     args.state_dir.mkdir(parents=True, exist_ok=True)
     stack = DemoStack(
         state_dir=args.state_dir.resolve(),
         hass_port=args.port,
         simulator_port=args.simulator_port,
-        simulator_args=["--findface-emit-interval", str(args.findface_interval)],
+        simulator_args=[
+            "--findface-emit-interval",
+            str(args.findface_interval),
+            "--camlytics-event-interval",
+            str(args.camlytics_interval),
+        ],
     )
     for port in (args.port, args.simulator_port):
         with socket.socket() as probe:
