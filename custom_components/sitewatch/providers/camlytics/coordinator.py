@@ -15,6 +15,7 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, Upda
 from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN, LOGGER
+from ...devices import async_remove_stale_devices
 from ...webhook import RecentKeys
 from .api import (
     CamlyticsAuthenticationError,
@@ -127,6 +128,13 @@ class CamlyticsCoordinator(DataUpdateCoordinator[CamlyticsData]):
                 data.channels = {channel.id: channel for channel in await self.client.channels()}
                 data.triggers = {trigger.id: trigger for trigger in await self.client.triggers()}
                 self._metadata_at = now
+                prefix = f"camlytics_{self.config_entry.entry_id}_"
+                async_remove_stale_devices(
+                    self.hass,
+                    self.config_entry,
+                    {f"{prefix}location_{lid}" for lid in data.locations}
+                    | {f"{prefix}channel_{cid}" for cid in data.channels},
+                )
             polled_events: list[Event] = []
             poll_events = not self._push_is_fresh("events")
             since = self._events_since

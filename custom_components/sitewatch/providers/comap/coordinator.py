@@ -10,10 +10,10 @@ import time
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from ...const import DOMAIN, LOGGER
+from ...devices import async_remove_stale_devices
 from .api import (
     ComapAuthenticationError,
     ComapClient,
@@ -164,7 +164,7 @@ class ComapCoordinator(DataUpdateCoordinator[ComapData]):
             else:
                 known.unit = unit
                 gensets[key] = known
-        self._remove_stale_devices(set(gensets))
+        async_remove_stale_devices(self.hass, self.config_entry, set(gensets))
         return gensets
 
     async def _read_info(self, unit: Unit) -> UnitInfo | None:
@@ -202,16 +202,3 @@ class ComapCoordinator(DataUpdateCoordinator[ComapData]):
         genset.values = {value.value_guid.lower(): value for value in values}
         genset.online = True
         return None
-
-    def _remove_stale_devices(self, unit_guids: set[str]) -> None:
-        """Detach this entry from devices of gensets that are no longer on the account."""
-        device_registry = dr.async_get(self.hass)
-        for device in dr.async_entries_for_config_entry(
-            device_registry, self.config_entry.entry_id
-        ):
-            guids = {identifier for domain, identifier in device.identifiers if domain == DOMAIN}
-            if guids and not guids & unit_guids:
-                LOGGER.info("Removing genset %s, which left the account", device.name)
-                device_registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from ...const import DOMAIN, LOGGER
+from ...devices import async_remove_stale_devices
 from .api import Camera, FindFaceAuthenticationError, FindFaceClient, FindFaceError
 from .const import CAMERAS_REFRESH_INTERVAL
 
@@ -69,28 +69,15 @@ class FindFaceCoordinator(DataUpdateCoordinator[FindFaceData]):
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        self._remove_stale_cameras({camera.id for camera in cameras})
+        prefix = f"findface_{self.config_entry.entry_id}_camera_"
+        async_remove_stale_devices(
+            self.hass,
+            self.config_entry,
+            {f"{prefix}{camera.id}" for camera in cameras},
+            lambda identifier: identifier.startswith(prefix),
+        )
         return FindFaceData(
             cameras={camera.id: camera for camera in cameras},
             areas={area.id: area.name for area in areas},
             watch_lists={watch_list.id: watch_list.name for watch_list in watch_lists},
         )
-
-    def _remove_stale_cameras(self, camera_ids: set[int]) -> None:
-        """Detach this entry from the devices of cameras the server no longer has."""
-        prefix = f"findface_{self.config_entry.entry_id}_camera_"
-        wanted = {f"{prefix}{camera_id}" for camera_id in camera_ids}
-        device_registry = dr.async_get(self.hass)
-        for device in dr.async_entries_for_config_entry(
-            device_registry, self.config_entry.entry_id
-        ):
-            cameras = {
-                identifier
-                for domain, identifier in device.identifiers
-                if domain == DOMAIN and identifier.startswith(prefix)
-            }
-            if cameras and not cameras & wanted:
-                LOGGER.info("Removing camera %s, which left the FindFace server", device.name)
-                device_registry.async_update_device(
-                    device.id, remove_config_entry_id=self.config_entry.entry_id
-                )
