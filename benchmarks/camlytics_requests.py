@@ -22,6 +22,8 @@ import aiohttp
 
 from simulator.demo import DemoStack
 
+POLL_SECONDS = 60  # the default polling interval
+
 
 async def stats(session: aiohttp.ClientSession, stack: DemoStack) -> dict[str, Any]:
     async with session.get(f"{stack.simulator_url}/_sim/stats") as response:
@@ -53,15 +55,23 @@ async def measure(minutes: float) -> dict[str, Any]:
         if count - at_load["by_path"].get(path, 0)
     }
     requests = at_end["total"] - at_load["total"]
+    locations = at_load["by_path"].get("/service/api/v1/totals/triggers", 1)
+    polls = window.get("/service/api/v1/totals/triggers", 0) / locations
+    per_poll = requests / polls if polls else 0.0
     return {
         "minutes": minutes,
         "setup_requests_by_path": at_load["by_path"],
         "requests_after_setup": requests,
         "requests_per_minute": round(requests / minutes, 2),
+        "polls": polls,
+        "requests_per_poll": round(per_poll, 2),
+        "steady_requests_per_minute": round(per_poll * 60 / POLL_SECONDS + 3 / 30, 2),
         "requests_by_path": window,
         "rate_limited": at_end["rate_limited_429"] + at_end["rate_limited_503"],
         "rejected_nonces": at_end["rejected_nonces"],
-        "note": "the config flow's check adds 1 locations request to the setup figures",
+        "note": "the config flow's check adds 1 locations request to the setup figures; "
+        "steady = requests per poll at one poll a minute plus locations, channels and triggers "
+        "every 30 minutes",
     }
 
 
