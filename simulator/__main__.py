@@ -11,6 +11,7 @@ from aiohttp import web
 from .app import create_app
 from .camlytics import CamlyticsSettings
 from .comap import ComapSettings
+from .facespace import FaceSpaceSettings
 from .findface import FINDFACE_SIMULATOR, FindFaceSettings
 
 
@@ -19,6 +20,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     defaults = ComapSettings()
     findface = FindFaceSettings()
     camlytics = CamlyticsSettings()
+    facespace = FaceSpaceSettings()
     parser = argparse.ArgumentParser(
         prog="python -m simulator", description="Sitewatch provider simulator"
     )
@@ -85,6 +87,15 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=camlytics.event_interval,
         help="seconds between generated Camlytics analytic events; 0 disables",
     )
+    parser.add_argument(
+        "--facespace-api-key", default=facespace.api_key, help="expected FaceSpace x-api-key"
+    )
+    parser.add_argument(
+        "--facespace-interval",
+        type=float,
+        default=facespace.recognition_interval,
+        help="seconds between generated FaceSpace recognitions; 0 disables",
+    )
     args = parser.parse_args(argv)
     try:
         args.comap = ComapSettings(
@@ -110,6 +121,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             rate_limit=args.camlytics_rate_limit,
             event_interval=args.camlytics_event_interval,
         )
+        args.facespace = FaceSpaceSettings(
+            api_key=args.facespace_api_key,
+            recognition_interval=args.facespace_interval,
+        )
     except ValueError as err:
         parser.error(str(err))
     return args
@@ -121,13 +136,14 @@ async def serve(
     comap: ComapSettings,
     findface: FindFaceSettings | None = None,
     camlytics: CamlyticsSettings | None = None,
+    facespace: FaceSpaceSettings | None = None,
 ) -> None:
     """Serve the simulator until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    app = create_app(comap, findface, camlytics)
+    app = create_app(comap, findface, camlytics, facespace)
     runner = web.AppRunner(app)
     await runner.setup()
     try:
@@ -147,7 +163,9 @@ async def serve(
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the simulator from the command line."""
     args = parse_args(argv)
-    asyncio.run(serve(args.host, args.port, args.comap, args.findface, args.camlytics))
+    asyncio.run(
+        serve(args.host, args.port, args.comap, args.findface, args.camlytics, args.facespace)
+    )
     return 0
 
 

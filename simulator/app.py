@@ -10,6 +10,13 @@ from .camlytics import (
     camlytics_context,
 )
 from .comap import COMAP_SIMULATOR, ROUTES as COMAP_ROUTES, ComapSettings, ComapSimulator
+from .facespace import (
+    FACESPACE_SIMULATOR,
+    ROUTES as FACESPACE_ROUTES,
+    FaceSpaceSettings,
+    FaceSpaceSimulator,
+    facespace_context,
+)
 from .findface import (
     FINDFACE_SIMULATOR,
     ROUTES as FINDFACE_ROUTES,
@@ -25,6 +32,7 @@ def create_app(
     comap: ComapSettings | ComapSimulator | None = None,
     findface: FindFaceSettings | FindFaceSimulator | None = None,
     camlytics: CamlyticsSettings | CamlyticsSimulator | None = None,
+    facespace: FaceSpaceSettings | FaceSpaceSimulator | None = None,
 ) -> web.Application:
     """Build the simulator application.
 
@@ -37,6 +45,9 @@ def create_app(
         camlytics: Settings for the simulated Camlytics cloud, or a ready
             simulator. Defaults apply if None. Its webhook sender and event
             generator run while the application runs.
+        facespace: Settings for the simulated FaceSpace service (under
+            ``/facespace``), or a ready simulator. Defaults apply if None. Its
+            pusher and recognition generator run while the application runs.
 
     Returns:
         The application, with each provider's simulator stored on it.
@@ -49,12 +60,17 @@ def create_app(
     app[CAMLYTICS_SIMULATOR] = (
         camlytics if isinstance(camlytics, CamlyticsSimulator) else CamlyticsSimulator(camlytics)
     )
+    app[FACESPACE_SIMULATOR] = (
+        facespace if isinstance(facespace, FaceSpaceSimulator) else FaceSpaceSimulator(facespace)
+    )
     app.add_routes(COMAP_ROUTES)
     app.add_routes(FINDFACE_ROUTES)
     app.add_routes(CAMLYTICS_ROUTES)
+    app.add_routes(FACESPACE_ROUTES)
     app.add_routes(ADMIN_ROUTES)
     app.cleanup_ctx.append(findface_context)
     app.cleanup_ctx.append(camlytics_context)
+    app.cleanup_ctx.append(facespace_context)
     return app
 
 
@@ -63,6 +79,7 @@ def _stats(app: web.Application) -> dict[str, object]:
         "comap": app[COMAP_SIMULATOR].stats(),
         "findface": app[FINDFACE_SIMULATOR].stats(),
         "camlytics": app[CAMLYTICS_SIMULATOR].stats(),
+        "facespace": app[FACESPACE_SIMULATOR].stats(),
     }
 
 
@@ -81,4 +98,5 @@ async def _reset_stats(request: web.Request) -> web.Response:
     request.app[COMAP_SIMULATOR].reset_stats()
     request.app[FINDFACE_SIMULATOR].reset_stats()
     request.app[CAMLYTICS_SIMULATOR].reset_stats()
+    request.app[FACESPACE_SIMULATOR].reset_stats()
     return web.json_response(_stats(request.app))

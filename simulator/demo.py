@@ -339,6 +339,24 @@ class DemoStack:
         entry_id: str = result["result"]["entry_id"]
         return entry_id
 
+    async def add_facespace_entry(self, session: aiohttp.ClientSession) -> str:
+        """Add a FaceSpace entry with the simulator's demo key; return its id."""
+        flow = await self._call(
+            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
+        )
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        await self._call(session, "POST", path, json={"next_step_id": "facespace"})
+        result = await self._call(
+            session,
+            "POST",
+            path,
+            json={"api_key": "demo-facespace", "base_url": f"{self.simulator_url}/facespace"},
+        )
+        if result.get("type") != "create_entry":
+            raise DemoError(f"The FaceSpace config flow did not create an entry: {result}")
+        entry_id: str = result["result"]["entry_id"]
+        return entry_id
+
     def stored_webhook_id(self, entry_id: str) -> str | None:
         """The entry's webhook id from ``.storage/core.config_entries``, once it is saved."""
         path = self.config_dir / ".storage" / "core.config_entries"
@@ -421,6 +439,7 @@ async def run_demo(stack: DemoStack) -> None:
         await stack.wait_for_entry(session, entry_id)
         elapsed = time.monotonic() - started
         await stack.wait_for_entry(session, await stack.add_findface_entry(session))
+        await stack.wait_for_entry(session, await stack.add_facespace_entry(session))
         camlytics = await stack.add_camlytics_entry(session)
         await stack.wait_for_entry(session, camlytics)
         # In the real service these webhooks are set up in the Camlytics portal.
@@ -442,7 +461,8 @@ async def run_demo(stack: DemoStack) -> None:
             "Open Settings > Devices & services > Sitewatch to see Genset Alpha and Genset Beta;\n"
             "press Start on Genset Alpha and watch its engine speed and power rise.\n"
             "The FindFace cameras (Entrance, Parking, Lobby) get recognitions every few seconds,\n"
-            "and the Camlytics locations people counts, occupancy and events: see the Logbook.\n"
+            "the FaceSpace cameras recognitions, and the Camlytics locations people counts,\n"
+            "occupancy and events: see the Logbook.\n"
             "Press Ctrl+C to stop.",
             flush=True,
         )
@@ -474,6 +494,12 @@ def main(argv: list[str] | None = None) -> int:
         default=5.0,
         help="seconds between simulated Camlytics events (5)",
     )
+    parser.add_argument(
+        "--facespace-interval",
+        type=float,
+        default=7.0,
+        help="seconds between simulated FaceSpace recognitions (7)",
+    )
     args = parser.parse_args(argv)
     args.state_dir.mkdir(parents=True, exist_ok=True)
     stack = DemoStack(
@@ -485,6 +511,8 @@ def main(argv: list[str] | None = None) -> int:
             str(args.findface_interval),
             "--camlytics-event-interval",
             str(args.camlytics_interval),
+            "--facespace-interval",
+            str(args.facespace_interval),
         ],
     )
     for port in (args.port, args.simulator_port):

@@ -33,6 +33,7 @@ from custom_components.sitewatch.providers.comap.const import (
 from simulator.app import create_app
 from simulator.camlytics import CamlyticsSettings, CamlyticsSimulator
 from simulator.comap import ALPHA_GUID, BETA_GUID, ComapSettings, ComapSimulator
+from simulator.facespace import FaceSpaceSettings, FaceSpaceSimulator
 from simulator.findface import FindFaceSettings, FindFaceSimulator
 
 SIM_START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -67,6 +68,7 @@ class ComapServer:
     simulator: ComapSimulator
     findface: FindFaceSimulator
     camlytics: CamlyticsSimulator
+    facespace: FaceSpaceSimulator
     clock: SimClock
     alpha: str = ALPHA_GUID
     beta: str = BETA_GUID
@@ -85,7 +87,8 @@ async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterat
     )
     findface = FindFaceSimulator(FindFaceSettings(retry_base=0.01, retry_cap=0.05))
     camlytics = CamlyticsSimulator(CamlyticsSettings(rate_limit=0, retry_base=0.01))
-    runner = web.AppRunner(create_app(simulator, findface, camlytics))
+    facespace = FaceSpaceSimulator(FaceSpaceSettings(retry_base=0.01))
+    runner = web.AppRunner(create_app(simulator, findface, camlytics, facespace))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -95,6 +98,7 @@ async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterat
         simulator=simulator,
         findface=findface,
         camlytics=camlytics,
+        facespace=facespace,
         clock=sim_clock,
     )
     await runner.cleanup()

@@ -13,15 +13,21 @@ from .providers.camlytics.config_flow import CamlyticsConfigFlowMixin, Camlytics
 from .providers.camlytics.const import PROVIDER_CAMLYTICS
 from .providers.comap.config_flow import ComapConfigFlowMixin, ComapOptionsFlow
 from .providers.comap.const import PROVIDER_COMAP
+from .providers.facespace.config_flow import FaceSpaceConfigFlowMixin, FaceSpaceOptionsFlow
+from .providers.facespace.const import PROVIDER_FACESPACE
 from .providers.findface.config_flow import FindFaceConfigFlowMixin, FindFaceOptionsFlow
 from .providers.findface.const import PROVIDER_FINDFACE
 
-PROVIDER_MENU = [PROVIDER_COMAP, PROVIDER_FINDFACE, PROVIDER_CAMLYTICS]
+PROVIDER_MENU = [PROVIDER_COMAP, PROVIDER_FINDFACE, PROVIDER_CAMLYTICS, PROVIDER_FACESPACE]
 """Menu of the user step: one option per provider, each the name of that provider's step."""
 
 
 class SitewatchConfigFlow(
-    ComapConfigFlowMixin, FindFaceConfigFlowMixin, CamlyticsConfigFlowMixin, domain=DOMAIN
+    ComapConfigFlowMixin,
+    FindFaceConfigFlowMixin,
+    CamlyticsConfigFlowMixin,
+    FaceSpaceConfigFlowMixin,
+    domain=DOMAIN,
 ):
     """One config entry per provider account."""
 
@@ -38,6 +44,8 @@ class SitewatchConfigFlow(
             return await self.async_step_findface_reauth()
         if entry_data[CONF_PROVIDER] == PROVIDER_CAMLYTICS:
             return await self.async_step_camlytics_reauth()
+        if entry_data[CONF_PROVIDER] == PROVIDER_FACESPACE:
+            return await self.async_step_facespace_reauth()
         return await self.async_step_comap_reauth()
 
     async def async_step_reconfigure(
@@ -49,6 +57,8 @@ class SitewatchConfigFlow(
             return await self.async_step_findface_reconfigure()
         if provider == PROVIDER_CAMLYTICS:
             return await self.async_step_camlytics_reconfigure()
+        if provider == PROVIDER_FACESPACE:
+            return await self.async_step_facespace_reconfigure()
         return await self.async_step_comap_reconfigure()
 
     @staticmethod
@@ -62,4 +72,5 @@ OPTIONS_FLOWS: dict[str, type[OptionsFlow]] = {
     PROVIDER_COMAP: ComapOptionsFlow,
     PROVIDER_FINDFACE: FindFaceOptionsFlow,
     PROVIDER_CAMLYTICS: CamlyticsOptionsFlow,
+    PROVIDER_FACESPACE: FaceSpaceOptionsFlow,
 }

@@ -14,6 +14,8 @@ TO_REDACT = {
     "client_id",
     "secret",
     "secret_key",
+    "api_key",
+    "push_secret",
     "public_key",
     "login_id",
     "access_token",

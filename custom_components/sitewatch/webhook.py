@@ -19,6 +19,7 @@ from abc import ABC, abstractmethod
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 import contextlib
+import hmac
 from http import HTTPStatus
 import logging
 from typing import Final
@@ -53,6 +54,13 @@ class PushReceiver[ItemT](ABC):
     def shared_secret(self) -> str | None:
         """The secret the header must carry, or None when the entry has none."""
         return None
+
+    def authorized(self, headers: Mapping[str, str]) -> bool:
+        """Whether the request may be taken: the shared secret header matches, if there is one."""
+        secret = self.shared_secret()
+        if self.shared_secret_header is None or secret is None:
+            return True
+        return hmac.compare_digest(headers.get(self.shared_secret_header, ""), secret)
 
     @abstractmethod
     def parse(self, payload: object, query: MultiMapping[str]) -> list[ItemT]:
@@ -128,10 +136,8 @@ def async_register_push_webhook[ItemT](
             body += chunk
             if len(body) > MAX_BODY_BYTES:
                 return _answer(stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
-        if receiver.shared_secret_header is not None:
-            secret = receiver.shared_secret()
-            if secret is not None and request.headers.get(receiver.shared_secret_header) != secret:
-                return _answer(stats, HTTPStatus.UNAUTHORIZED)
+        if not receiver.authorized(request.headers):
+            return _answer(stats, HTTPStatus.UNAUTHORIZED)
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:

@@ -16,6 +16,8 @@ from .camlytics import async_setup_camlytics_entry
 from .camlytics.const import PROVIDER_CAMLYTICS
 from .comap import async_setup_comap_entry
 from .comap.const import PROVIDER_COMAP
+from .facespace import async_setup_facespace_entry
+from .facespace.const import PROVIDER_FACESPACE
 from .findface import async_remove_findface_entry, async_setup_findface_entry
 from .findface.const import PROVIDER_FINDFACE
 
@@ -27,6 +29,7 @@ PROVIDERS: Final[dict[str, ProviderSetup]] = {
     PROVIDER_COMAP: async_setup_comap_entry,
     PROVIDER_FINDFACE: async_setup_findface_entry,
     PROVIDER_CAMLYTICS: async_setup_camlytics_entry,
+    PROVIDER_FACESPACE: async_setup_facespace_entry,
 }
 """Set-up function of each provider, by the provider key stored in the config entry."""
 PROVIDER_REMOVALS: Final[dict[str, ProviderRemove]] = {

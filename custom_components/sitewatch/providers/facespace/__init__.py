@@ -1,0 +1,205 @@
+"""FaceSpace provider: recognition logs per camera as events, last person seen, log queries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+import hashlib
+import hmac
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from multidict import MultiMapping
+
+from ...const import LOGGER
+from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...webhook import (
+    PushReceiver,
+    PushRejected,
+    WebhookStats,
+    async_register_push_webhook,
+    webhook_urls,
+)
+from .api import DEFAULT_BASE_URL, FaceSpaceClient, FaceSpaceUsageError, Recognition, parse_logs
+from .const import (
+    CONF_ACCEPT_PUSH,
+    CONF_API_KEY,
+    CONF_BASE_URL,
+    CONF_PUSH_SECRET,
+    CONF_WEBHOOK_ID,
+    PUSH_SECRET_HEADER,
+)
+from .coordinator import FaceSpaceCoordinator
+from .entity import CAMERA_ENTITIES, FaceSpaceRecognitionEvent
+
+
+def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> FaceSpaceClient:
+    """A client on Home Assistant's shared session from config entry (or flow) data."""
+    return FaceSpaceClient(
+        async_get_clientsession(hass),
+        data[CONF_API_KEY],
+        data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+    )
+
+
+def account_id(api_key: str) -> str:
+    """The entry's unique id: FaceSpace has no account call, so a digest of the key."""
+    return hashlib.sha256(api_key.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True, slots=True)
+class InView:
+    """A pushed real-time body: who each camera sees now."""
+
+    cameras: dict[str, list[str]]
+
+
+class FaceSpaceReceiver(PushReceiver[Recognition | InView]):
+    """Takes what the FaceSpace client forwards: logs bodies and real-time bodies.
+
+    A request is accepted with the entry's API key in ``x-api-key`` (the client forwards its
+    own headers) or with the shared secret in ``X-Sitewatch-Secret``.
+    """
+
+    def __init__(self, coordinator: FaceSpaceCoordinator, api_key: str, secret: str) -> None:
+        """Deliver to ``coordinator``; accept ``api_key`` or ``secret``."""
+        self._coordinator = coordinator
+        self._api_key = api_key
+        self._secret = secret
+
+    def authorized(self, headers: Mapping[str, str]) -> bool:
+        """The API key or the shared secret must match."""
+        return hmac.compare_digest(headers.get("x-api-key", ""), self._api_key) or (
+            hmac.compare_digest(headers.get(PUSH_SECRET_HEADER, ""), self._secret)
+        )
+
+    def parse(self, payload: object, query: MultiMapping[str]) -> list[Recognition | InView]:
+        """A logs body (``"Name @ time"`` lines) or a real-time body (names)."""
+        if not isinstance(payload, dict) or not all(
+            isinstance(lines, list) for lines in payload.values()
+        ):
+            raise PushRejected("expected an object of camera → list")
+        lines = [line for lines in payload.values() for line in lines]
+        if lines and all(isinstance(line, str) and " @ " in line for line in lines):
+            try:
+                logs = parse_logs(payload)
+            except FaceSpaceUsageError as err:  # pragma: no cover - shape checked above
+                raise PushRejected(str(err)) from err
+            for error in logs.errors:
+                LOGGER.debug("FaceSpace push: skipped %s", error)
+            if not logs.all():
+                raise PushRejected("no log line could be parsed")
+            return list(logs.all())
+        if not all(isinstance(line, str) for line in lines):
+            raise PushRejected("expected names or log lines")
+        return [InView({str(camera): list(names) for camera, names in payload.items()})]
+
+    def key(self, item: Recognition | InView) -> str:
+        """Log lines by (camera, name, time); real-time bodies are never duplicates."""
+        return item.key if isinstance(item, Recognition) else f"in_view:{id(item)}"
+
+    async def async_deliver(self, items: list[Recognition | InView]) -> None:
+        """Hand the items to the coordinator (which fires each line once)."""
+        self._coordinator.take([item for item in items if isinstance(item, Recognition)])
+        for item in items:
+            if isinstance(item, InView):
+                self._coordinator.take_in_view(item.cameras)
+
+
+class FaceSpaceRuntime(ProviderRuntime):
+    """Runtime data of a FaceSpace entry."""
+
+    platforms = (Platform.EVENT, Platform.SENSOR)
+
+    def __init__(
+        self,
+        entry: SitewatchConfigEntry,
+        coordinator: FaceSpaceCoordinator,
+        webhook_stats: WebhookStats | None,
+    ) -> None:
+        """Keep the coordinator and the webhook counters (None when pushes are off)."""
+        self.entry = entry
+        self.coordinator = coordinator
+        self.webhook_stats = webhook_stats
+
+    @callback
+    def async_setup_platform(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add the entities of every camera, and of cameras seen later."""
+        coordinator = self.coordinator
+        added: set[str] = set()
+
+        @callback
+        def add_new() -> None:
+            entities: list[Entity] = []
+            for camera in sorted(coordinator.data.cameras - added):
+                added.add(camera)
+                if platform is Platform.EVENT:
+                    entities.append(FaceSpaceRecognitionEvent(coordinator, camera))
+                else:
+                    entities.extend(cls(coordinator, camera) for cls in CAMERA_ENTITIES)
+            if entities:
+                async_add_entities(entities)
+
+        add_new()
+        self.entry.async_on_unload(coordinator.async_add_listener(add_new))
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Cameras, presence, today's counts; webhook URL with the id redacted."""
+        webhook_id = self.entry.data[CONF_WEBHOOK_ID]
+        data = self.coordinator.data
+        return {
+            "base_url": self.coordinator.client.base_url,
+            "request_count": self.coordinator.client.request_count,
+            "last_update_success": self.coordinator.last_update_success,
+            "accept_push": self.webhook_stats is not None,
+            "webhook_urls": {
+                kind: url.replace(webhook_id, "**REDACTED**")
+                for kind, url in webhook_urls(self.coordinator.hass, webhook_id).items()
+            },
+            "webhook_answers": dict(self.webhook_stats.by_status) if self.webhook_stats else {},
+            "cameras": sorted(data.cameras),
+            "cameras_active": data.cameras_active,
+            "today": data.today,
+        }
+
+
+async def async_setup_facespace_entry(
+    hass: HomeAssistant, entry: SitewatchConfigEntry
+) -> FaceSpaceRuntime:
+    """Restore the cursor, refresh, and register the webhook when pushes are accepted.
+
+    Raises:
+        ConfigEntryAuthFailed: the API key was refused (starts reauthentication).
+        ConfigEntryNotReady: the service could not be reached (Home Assistant retries).
+    """
+    coordinator = FaceSpaceCoordinator(hass, entry, client_from_data(hass, entry.data))
+    await coordinator.async_load()
+    await coordinator.async_config_entry_first_refresh()
+    entry.async_on_unload(coordinator.async_save_now)
+    stats = None
+    if entry.options.get(CONF_ACCEPT_PUSH):
+        unregister, stats = async_register_push_webhook(
+            hass,
+            name=f"Sitewatch {entry.title}",
+            webhook_id=entry.data[CONF_WEBHOOK_ID],
+            receiver=FaceSpaceReceiver(
+                coordinator, entry.data[CONF_API_KEY], entry.options[CONF_PUSH_SECRET]
+            ),
+            local_only=False,
+        )
+        entry.async_on_unload(unregister)
+
+    options = dict(entry.options)
+
+    async def apply_options(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+        if dict(entry.options) != options:
+            await hass.config_entries.async_reload(entry.entry_id)
+
+    entry.async_on_unload(entry.add_update_listener(apply_options))
+    return FaceSpaceRuntime(entry, coordinator, stats)

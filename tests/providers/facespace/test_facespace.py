@@ -1,0 +1,340 @@
+"""FaceSpace in-process against the simulator: flow, events in order and once, push, service."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from http import HTTPStatus
+import json
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.providers.facespace import account_id
+from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient, FaceSpaceUsageError
+
+from ...conftest import ComapServer
+
+KEY = "demo-facespace"
+WEBHOOK_ID = "facespace-test-webhook"
+SECRET = "shared-secret"
+
+
+@pytest.fixture
+async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
+    assert await async_setup_component(hass, "webhook", {})
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_client()
+    hass.config.internal_url = str(client.make_url("")).rstrip("/")
+    return client
+
+
+def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "provider": "facespace",
+        "api_key": KEY,
+        "base_url": f"{url}/facespace",
+        "webhook_id": WEBHOOK_ID,
+        **overrides,
+    }
+
+
+async def _setup(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="FaceSpace",
+        unique_id=account_id(KEY),
+        entry_id="01FACESPACEENTRY",
+        data=entry_data(url),
+        options={"scan_interval": 5, "accept_push": False, **options},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
+    comap_server.facespace.recognize("Entrance", "Zed", dt_util.utcnow() - timedelta(hours=1))
+    return await _setup(hass, comap_server.url)
+
+
+def _events(hass: HomeAssistant) -> list[Event]:
+    fired: list[Event] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda event: fired.append(event) if event.data["entity_id"].startswith("event.") else None,
+    )
+    return fired
+
+
+async def _refresh(entry: MockConfigEntry, hass: HomeAssistant) -> None:
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+
+
+async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "facespace"}
+    )
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_key": KEY, "base_url": f"{url}/facespace/", **fields}
+    )
+
+
+async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
+    result = await _flow(hass, comap_server.url)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == account_id(KEY)
+    assert KEY not in result["result"].unique_id
+    assert result["options"] == {"scan_interval": 5, "accept_push": False}
+    await hass.async_block_till_done()
+    result = await _flow(hass, comap_server.url)
+    assert result["reason"] == "already_configured"
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"api_key": "wrong"}, {"base": "invalid_auth"}),
+        ({"base_url": "http://127.0.0.1:9/facespace"}, {"base": "cannot_connect"}),
+        ({"base_url": "ftp://x"}, {"base_url": "invalid_url"}),
+        ({"base_url": "http://["}, {"base_url": "invalid_url"}),
+    ],
+)
+async def test_flow_errors(
+    hass: HomeAssistant, comap_server: ComapServer, fields: dict[str, Any], error: dict[str, str]
+) -> None:
+    with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
+        result = await _flow(hass, comap_server.url, **fields)
+    assert result["errors"] == error
+
+
+async def test_flow_unknown(hass: HomeAssistant, comap_server: ComapServer) -> None:
+    with patch.object(FaceSpaceClient, "realtime", side_effect=FaceSpaceUsageError("odd")):
+        result = await _flow(hass, comap_server.url)
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_lines_become_events_in_order_and_once(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    fired = _events(hass)
+    now = dt_util.utcnow().replace(microsecond=0)
+    sim = comap_server.facespace
+    sim.recognize("Lobby", "Bob", now + timedelta(seconds=2))
+    sim.recognize("Lobby", "Alice", now + timedelta(seconds=1))
+    sim.recognize("Entrance", "Unknown", now + timedelta(seconds=3))
+    await _refresh(entry, hass)
+
+    lobby = [e for e in fired if e.data["entity_id"] == "event.lobby_recognition"]
+    assert [e.data["new_state"].attributes["name"] for e in lobby] == ["Alice", "Bob"]
+    entrance = hass.states.get("event.entrance_recognition")
+    assert entrance.attributes["event_type"] == "unknown"
+    assert entrance.attributes["camera"] == "Entrance"
+    # The line from an hour before setup is history, not an event.
+    assert all(e.data["new_state"].attributes.get("name") != "Zed" for e in fired)
+
+    count = len(fired)
+    await _refresh(entry, hass)  # the same minute is read again: nothing fires twice
+    assert len(fired) == count
+
+    assert hass.states.get("sensor.lobby_last_person_seen").state == "Bob"
+    assert (
+        hass.states.get("sensor.lobby_last_person_seen").attributes["seen_at"]
+        == (now + timedelta(seconds=2)).isoformat()
+    )
+    assert hass.states.get("sensor.lobby_recognitions_today").state == "2"
+    assert hass.states.get("sensor.lobby_people_in_view").state in ("1", "2")
+
+
+async def test_restart_does_not_repeat_lines(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    now = dt_util.utcnow().replace(microsecond=0)
+    comap_server.facespace.recognize("Lobby", "Carol", now)
+    await _refresh(entry, hass)
+    fired_at = hass.states.get("event.lobby_recognition").state
+    # Unloading writes the cursor and the keys seen; the reloaded entry resumes from them.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    await _refresh(entry, hass)
+    # The entity shows its restored last event; no new event fired for the same line.
+    assert hass.states.get("event.lobby_recognition").state == fired_at
+    assert hass.states.get("sensor.lobby_recognitions_today").state == "1"
+
+
+async def test_malformed_line_does_not_lose_the_others(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    comap_server: ComapServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    comap_server.facespace.add_raw_line("Lobby", "garbage")
+    comap_server.facespace.recognize("Lobby", "Dave")
+    await _refresh(entry, hass)
+    assert hass.states.get("event.lobby_recognition").attributes["name"] == "Dave"
+    assert "garbage" in caplog.text
+
+
+async def test_no_camera_running_is_not_an_error(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    comap_server.facespace.set_active(False)
+    await _refresh(entry, hass)
+    state = hass.states.get("sensor.lobby_people_in_view")
+    assert state.attributes["cameras_active"] is False
+    assert state.state != "unavailable"
+
+
+async def test_failure_and_refused_key(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
+        comap_server.facespace.fail_next(503, count=3)
+        await _refresh(entry, hass)
+    assert hass.states.get("sensor.lobby_people_in_view").state == "unavailable"
+    await _refresh(entry, hass)
+    assert hass.states.get("sensor.lobby_people_in_view").state != "unavailable"
+    comap_server.facespace.settings.api_key = "rotated"
+    await _refresh(entry, hass)
+    flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    assert [flow["context"]["source"] for flow in flows] == ["reauth"]
+    result = await hass.config_entries.flow.async_configure(
+        flows[0]["flow_id"], {"api_key": "rotated"}
+    )
+    assert result["reason"] == "reauth_successful"
+    assert entry.unique_id == account_id("rotated")
+    await hass.async_block_till_done()
+
+
+async def test_push_with_secret_or_key_and_dedup_with_polling(
+    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+) -> None:
+    entry = await _setup(hass, comap_server.url, accept_push=True, push_secret=SECRET)
+    fired = _events(hass)
+    url = str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    sim = comap_server.facespace
+    sim.add_push_target(url, {"X-Sitewatch-Secret": SECRET, "x-api-key": "not-it"}, kind="logs")
+    sim.add_push_target(url, kind="realtime")  # the client's own x-api-key is accepted
+    line = sim.recognize("Parking", "Erin")
+    async with asyncio.timeout(10):
+        await sim.drain()
+    await hass.async_block_till_done()
+    parking = [e for e in fired if e.data["entity_id"] == "event.parking_recognition"]
+    assert len(parking) == 1
+    assert line.startswith("Erin @ ")
+    assert hass.states.get("sensor.parking_people_in_view").attributes["names"] == ["Erin"]
+    await _refresh(entry, hass)  # the polled line is the pushed one: not fired again
+    assert len([e for e in fired if e.data["entity_id"] == "event.parking_recognition"]) == 1
+
+    wrong = await ha_client.post(
+        f"/api/webhook/{WEBHOOK_ID}", json={"Parking": ["A"]}, headers={"X-Sitewatch-Secret": "no"}
+    )
+    assert wrong.status == HTTPStatus.UNAUTHORIZED
+    for body in ({"Parking": "x"}, {"Parking": [1]}, {"Parking": ["junk @ nowhere"]}, ["a"]):
+        response = await ha_client.post(
+            f"/api/webhook/{WEBHOOK_ID}", json=body, headers={"x-api-key": KEY}
+        )
+        assert response.status == HTTPStatus.BAD_REQUEST, body
+
+
+async def test_service_returns_logs_grouped_by_camera(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    day = dt_util.utcnow().date()
+    comap_server.facespace.recognize("Lobby", "Bob")
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_recognition_logs",
+        {"start": day.isoformat(), "camera": "Lobby"},
+        blocking=True,
+        return_response=True,
+    )
+    assert list(response["cameras"]) == ["Lobby"]
+    assert response["cameras"]["Lobby"][-1]["name"] == "Bob"
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_recognition_logs",
+        {"config_entry_id": entry.entry_id},
+        blocking=True,
+        return_response=True,
+    )
+    assert "Entrance" in response["cameras"]  # no bounds: everything, Zed included
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN,
+            "get_recognition_logs",
+            {"start": "2026-11-23 10:00", "end": "2026-11-22"},
+            blocking=True,
+            return_response=True,
+        )
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN,
+            "get_recognition_logs",
+            {"config_entry_id": "nope"},
+            blocking=True,
+            return_response=True,
+        )
+    comap_server.facespace.fail_next(401)
+    with pytest.raises(HomeAssistantError):
+        await hass.services.async_call(
+            DOMAIN, "get_recognition_logs", {}, blocking=True, return_response=True
+        )
+
+
+async def test_options_and_reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "facespace_options"
+    secret = result["description_placeholders"]["secret"]
+    assert result["description_placeholders"]["webhook_url"].endswith(WEBHOOK_ID)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"scan_interval": 10, "accept_push": True}
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert entry.options == {"scan_interval": 10, "accept_push": True, "push_secret": secret}
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.runtime_data.webhook_stats is not None
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "facespace_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_key": "bad", "base_url": f"{comap_server.url}/facespace"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"api_key": KEY, "base_url": f"{comap_server.url}/facespace"}
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+
+
+async def test_diagnostics(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
+) -> None:
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(diagnostics)
+    assert KEY not in text
+    assert WEBHOOK_ID not in text
+    assert diagnostics["provider"]["accept_push"] is False
+    assert STATE_UNKNOWN not in diagnostics["provider"]["cameras"]
