@@ -13,6 +13,7 @@ from .camlytics import CamlyticsSettings
 from .comap import ComapSettings
 from .facespace import FaceSpaceSettings
 from .findface import FINDFACE_SIMULATOR, FindFaceSettings
+from .moonsense import MoonsenseSettings
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -21,6 +22,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     findface = FindFaceSettings()
     camlytics = CamlyticsSettings()
     facespace = FaceSpaceSettings()
+    moonsense = MoonsenseSettings()
     parser = argparse.ArgumentParser(
         prog="python -m simulator", description="Sitewatch provider simulator"
     )
@@ -96,6 +98,20 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         default=facespace.recognition_interval,
         help="seconds between generated FaceSpace recognitions; 0 disables",
     )
+    parser.add_argument(
+        "--moonsense-token", default=moonsense.token, help="expected Moonsense bearer token"
+    )
+    parser.add_argument(
+        "--moonsense-interval",
+        type=float,
+        default=moonsense.bundle_interval,
+        help="seconds between generated Moonsense bundles (sessions come and go); 0 disables",
+    )
+    parser.add_argument(
+        "--moonsense-camel-case",
+        action="store_true",
+        help="answer Moonsense calls and webhooks with lowerCamelCase keys",
+    )
     args = parser.parse_args(argv)
     try:
         args.comap = ComapSettings(
@@ -125,6 +141,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
             api_key=args.facespace_api_key,
             recognition_interval=args.facespace_interval,
         )
+        args.moonsense = MoonsenseSettings(
+            token=args.moonsense_token,
+            bundle_interval=args.moonsense_interval,
+            camel_case=args.moonsense_camel_case,
+        )
     except ValueError as err:
         parser.error(str(err))
     return args
@@ -137,13 +158,14 @@ async def serve(
     findface: FindFaceSettings | None = None,
     camlytics: CamlyticsSettings | None = None,
     facespace: FaceSpaceSettings | None = None,
+    moonsense: MoonsenseSettings | None = None,
 ) -> None:
     """Serve the simulator until SIGINT or SIGTERM."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
-    app = create_app(comap, findface, camlytics, facespace)
+    app = create_app(comap, findface, camlytics, facespace, moonsense)
     runner = web.AppRunner(app)
     await runner.setup()
     try:
@@ -164,7 +186,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the simulator from the command line."""
     args = parse_args(argv)
     asyncio.run(
-        serve(args.host, args.port, args.comap, args.findface, args.camlytics, args.facespace)
+        serve(
+            args.host,
+            args.port,
+            args.comap,
+            args.findface,
+            args.camlytics,
+            args.facespace,
+            args.moonsense,
+        )
     )
     return 0
 

@@ -24,6 +24,13 @@ from .findface import (
     FindFaceSimulator,
     findface_context,
 )
+from .moonsense import (
+    MOONSENSE_SIMULATOR,
+    ROUTES as MOONSENSE_ROUTES,
+    MoonsenseSettings,
+    MoonsenseSimulator,
+    moonsense_context,
+)
 
 ADMIN_ROUTES = web.RouteTableDef()
 
@@ -33,6 +40,7 @@ def create_app(
     findface: FindFaceSettings | FindFaceSimulator | None = None,
     camlytics: CamlyticsSettings | CamlyticsSimulator | None = None,
     facespace: FaceSpaceSettings | FaceSpaceSimulator | None = None,
+    moonsense: MoonsenseSettings | MoonsenseSimulator | None = None,
 ) -> web.Application:
     """Build the simulator application.
 
@@ -48,6 +56,11 @@ def create_app(
         facespace: Settings for the simulated FaceSpace service (under
             ``/facespace``), or a ready simulator. Defaults apply if None. Its
             pusher and recognition generator run while the application runs.
+        moonsense: Settings for the simulated Moonsense Cloud (control plane
+            under ``/moonsense/v2``, data planes under
+            ``/moonsense/data/{region}/v2``), or a ready simulator. Defaults
+            apply if None. Its webhook sender and session generator run while
+            the application runs.
 
     Returns:
         The application, with each provider's simulator stored on it.
@@ -63,14 +76,19 @@ def create_app(
     app[FACESPACE_SIMULATOR] = (
         facespace if isinstance(facespace, FaceSpaceSimulator) else FaceSpaceSimulator(facespace)
     )
+    app[MOONSENSE_SIMULATOR] = (
+        moonsense if isinstance(moonsense, MoonsenseSimulator) else MoonsenseSimulator(moonsense)
+    )
     app.add_routes(COMAP_ROUTES)
     app.add_routes(FINDFACE_ROUTES)
     app.add_routes(CAMLYTICS_ROUTES)
     app.add_routes(FACESPACE_ROUTES)
+    app.add_routes(MOONSENSE_ROUTES)
     app.add_routes(ADMIN_ROUTES)
     app.cleanup_ctx.append(findface_context)
     app.cleanup_ctx.append(camlytics_context)
     app.cleanup_ctx.append(facespace_context)
+    app.cleanup_ctx.append(moonsense_context)
     return app
 
 
@@ -80,6 +98,7 @@ def _stats(app: web.Application) -> dict[str, object]:
         "findface": app[FINDFACE_SIMULATOR].stats(),
         "camlytics": app[CAMLYTICS_SIMULATOR].stats(),
         "facespace": app[FACESPACE_SIMULATOR].stats(),
+        "moonsense": app[MOONSENSE_SIMULATOR].stats(),
     }
 
 
@@ -99,4 +118,5 @@ async def _reset_stats(request: web.Request) -> web.Response:
     request.app[FINDFACE_SIMULATOR].reset_stats()
     request.app[CAMLYTICS_SIMULATOR].reset_stats()
     request.app[FACESPACE_SIMULATOR].reset_stats()
+    request.app[MOONSENSE_SIMULATOR].reset_stats()
     return web.json_response(_stats(request.app))

@@ -357,6 +357,28 @@ class DemoStack:
         entry_id: str = result["result"]["entry_id"]
         return entry_id
 
+    async def add_moonsense_entry(self, session: aiohttp.ClientSession) -> str:
+        """Add a Moonsense entry with the simulator's demo token; return its id."""
+        flow = await self._call(
+            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
+        )
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        await self._call(session, "POST", path, json={"next_step_id": "moonsense"})
+        result = await self._call(
+            session,
+            "POST",
+            path,
+            json={
+                "token": "demo-moonsense",
+                "root_domain": f"{self.simulator_url}/moonsense",
+                "region": "us-central1.gcp",
+            },
+        )
+        if result.get("type") != "create_entry":
+            raise DemoError(f"The Moonsense config flow did not create an entry: {result}")
+        entry_id: str = result["result"]["entry_id"]
+        return entry_id
+
     def stored_webhook_id(self, entry_id: str) -> str | None:
         """The entry's webhook id from ``.storage/core.config_entries``, once it is saved."""
         path = self.config_dir / ".storage" / "core.config_entries"
@@ -444,6 +466,17 @@ async def run_demo(stack: DemoStack) -> None:
         await stack.wait_for_entry(session, camlytics)
         # In the real service these webhooks are set up in the Camlytics portal.
         hook_url = f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(camlytics)}"
+        moonsense = await stack.add_moonsense_entry(session)
+        await stack.wait_for_entry(session, moonsense)
+        # In the real service this webhook is set up in the Moonsense console.
+        async with session.post(
+            f"{stack.simulator_url}/_sim/moonsense/webhooks",
+            json={
+                "url": f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(moonsense)}"
+            },
+        ) as response:
+            if response.status >= 400:
+                raise DemoError("Could not add the Moonsense webhook")
         for kind in ("events", "occupancy", "queue"):
             async with session.post(
                 f"{stack.simulator_url}/_sim/camlytics/webhooks",
@@ -461,8 +494,8 @@ async def run_demo(stack: DemoStack) -> None:
             "Open Settings > Devices & services > Sitewatch to see Genset Alpha and Genset Beta;\n"
             "press Start on Genset Alpha and watch its engine speed and power rise.\n"
             "The FindFace cameras (Entrance, Parking, Lobby) get recognitions every few seconds,\n"
-            "the FaceSpace cameras recognitions, and the Camlytics locations people counts,\n"
-            "occupancy and events: see the Logbook.\n"
+            "the FaceSpace cameras recognitions, the Camlytics locations people counts,\n"
+            "occupancy and events, and the Moonsense app sessions and readings: see the Logbook.\n"
             "Press Ctrl+C to stop.",
             flush=True,
         )
@@ -500,6 +533,12 @@ def main(argv: list[str] | None = None) -> int:
         default=7.0,
         help="seconds between simulated FaceSpace recognitions (7)",
     )
+    parser.add_argument(
+        "--moonsense-interval",
+        type=float,
+        default=5.0,
+        help="seconds between simulated Moonsense bundles (5)",
+    )
     args = parser.parse_args(argv)
     args.state_dir.mkdir(parents=True, exist_ok=True)
     stack = DemoStack(
@@ -513,6 +552,8 @@ def main(argv: list[str] | None = None) -> int:
             str(args.camlytics_interval),
             "--facespace-interval",
             str(args.facespace_interval),
+            "--moonsense-interval",
+            str(args.moonsense_interval),
         ],
     )
     for port in (args.port, args.simulator_port):

@@ -35,6 +35,7 @@ from simulator.camlytics import CamlyticsSettings, CamlyticsSimulator
 from simulator.comap import ALPHA_GUID, BETA_GUID, ComapSettings, ComapSimulator
 from simulator.facespace import FaceSpaceSettings, FaceSpaceSimulator
 from simulator.findface import FindFaceSettings, FindFaceSimulator
+from simulator.moonsense import MoonsenseSettings, MoonsenseSimulator
 
 SIM_START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -69,6 +70,7 @@ class ComapServer:
     findface: FindFaceSimulator
     camlytics: CamlyticsSimulator
     facespace: FaceSpaceSimulator
+    moonsense: MoonsenseSimulator
     clock: SimClock
     alpha: str = ALPHA_GUID
     beta: str = BETA_GUID
@@ -88,7 +90,8 @@ async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterat
     findface = FindFaceSimulator(FindFaceSettings(retry_base=0.01, retry_cap=0.05))
     camlytics = CamlyticsSimulator(CamlyticsSettings(rate_limit=0, retry_base=0.01))
     facespace = FaceSpaceSimulator(FaceSpaceSettings(retry_base=0.01))
-    runner = web.AppRunner(create_app(simulator, findface, camlytics, facespace))
+    moonsense = MoonsenseSimulator(MoonsenseSettings(retry_base=0.01))
+    runner = web.AppRunner(create_app(simulator, findface, camlytics, facespace, moonsense))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -99,6 +102,7 @@ async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterat
         findface=findface,
         camlytics=camlytics,
         facespace=facespace,
+        moonsense=moonsense,
         clock=sim_clock,
     )
     await runner.cleanup()

@@ -31,7 +31,7 @@ def user_input(url: str, **overrides: Any) -> dict[str, Any]:
 async def _comap_form(hass: HomeAssistant) -> str:
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["comap", "findface", "camlytics", "facespace"]
+    assert result["menu_options"] == ["comap", "findface", "camlytics", "facespace", "moonsense"]
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "comap"}
     )

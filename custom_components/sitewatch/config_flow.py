@@ -17,8 +17,16 @@ from .providers.facespace.config_flow import FaceSpaceConfigFlowMixin, FaceSpace
 from .providers.facespace.const import PROVIDER_FACESPACE
 from .providers.findface.config_flow import FindFaceConfigFlowMixin, FindFaceOptionsFlow
 from .providers.findface.const import PROVIDER_FINDFACE
+from .providers.moonsense.config_flow import MoonsenseConfigFlowMixin, MoonsenseOptionsFlow
+from .providers.moonsense.const import PROVIDER_MOONSENSE
 
-PROVIDER_MENU = [PROVIDER_COMAP, PROVIDER_FINDFACE, PROVIDER_CAMLYTICS, PROVIDER_FACESPACE]
+PROVIDER_MENU = [
+    PROVIDER_COMAP,
+    PROVIDER_FINDFACE,
+    PROVIDER_CAMLYTICS,
+    PROVIDER_FACESPACE,
+    PROVIDER_MOONSENSE,
+]
 """Menu of the user step: one option per provider, each the name of that provider's step."""
 
 
@@ -27,6 +35,7 @@ class SitewatchConfigFlow(
     FindFaceConfigFlowMixin,
     CamlyticsConfigFlowMixin,
     FaceSpaceConfigFlowMixin,
+    MoonsenseConfigFlowMixin,
     domain=DOMAIN,
 ):
     """One config entry per provider account."""
@@ -46,6 +55,8 @@ class SitewatchConfigFlow(
             return await self.async_step_camlytics_reauth()
         if entry_data[CONF_PROVIDER] == PROVIDER_FACESPACE:
             return await self.async_step_facespace_reauth()
+        if entry_data[CONF_PROVIDER] == PROVIDER_MOONSENSE:
+            return await self.async_step_moonsense_reauth()
         return await self.async_step_comap_reauth()
 
     async def async_step_reconfigure(
@@ -59,6 +70,8 @@ class SitewatchConfigFlow(
             return await self.async_step_camlytics_reconfigure()
         if provider == PROVIDER_FACESPACE:
             return await self.async_step_facespace_reconfigure()
+        if provider == PROVIDER_MOONSENSE:
+            return await self.async_step_moonsense_reconfigure()
         return await self.async_step_comap_reconfigure()
 
     @staticmethod
@@ -73,4 +86,5 @@ OPTIONS_FLOWS: dict[str, type[OptionsFlow]] = {
     PROVIDER_FINDFACE: FindFaceOptionsFlow,
     PROVIDER_CAMLYTICS: CamlyticsOptionsFlow,
     PROVIDER_FACESPACE: FaceSpaceOptionsFlow,
+    PROVIDER_MOONSENSE: MoonsenseOptionsFlow,
 }

@@ -15,6 +15,8 @@ TO_REDACT = {
     "secret",
     "secret_key",
     "api_key",
+    "project_id",
+    "app_id",
     "push_secret",
     "public_key",
     "login_id",

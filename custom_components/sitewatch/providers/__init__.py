@@ -20,6 +20,8 @@ from .facespace import async_setup_facespace_entry
 from .facespace.const import PROVIDER_FACESPACE
 from .findface import async_remove_findface_entry, async_setup_findface_entry
 from .findface.const import PROVIDER_FINDFACE
+from .moonsense import async_setup_moonsense_entry
+from .moonsense.const import PROVIDER_MOONSENSE
 
 type ProviderSetup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[ProviderRuntime]]
 
@@ -30,6 +32,7 @@ PROVIDERS: Final[dict[str, ProviderSetup]] = {
     PROVIDER_FINDFACE: async_setup_findface_entry,
     PROVIDER_CAMLYTICS: async_setup_camlytics_entry,
     PROVIDER_FACESPACE: async_setup_facespace_entry,
+    PROVIDER_MOONSENSE: async_setup_moonsense_entry,
 }
 """Set-up function of each provider, by the provider key stored in the config entry."""
 PROVIDER_REMOVALS: Final[dict[str, ProviderRemove]] = {

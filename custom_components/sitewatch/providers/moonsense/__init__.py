@@ -1,0 +1,142 @@
+"""Moonsense provider: session webhooks as events, session and latest-reading sensors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.entity import Entity
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from multidict import MultiMapping
+
+from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...webhook import (
+    PushReceiver,
+    PushRejected,
+    WebhookStats,
+    async_register_push_webhook,
+    webhook_urls,
+)
+from .api import DEFAULT_REGION, DEFAULT_ROOT, MoonsenseApiError, MoonsenseClient, WebhookEvent
+from .const import CONF_REGION, CONF_ROOT, CONF_TOKEN, CONF_WEBHOOK_ID
+from .coordinator import MoonsenseCoordinator
+from .entity import SENSORS, MoonsenseLocation, MoonsenseSensor, MoonsenseSessionEvent
+
+
+def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> MoonsenseClient:
+    """A client on Home Assistant's shared session from config entry (or flow) data."""
+    return MoonsenseClient(
+        async_get_clientsession(hass),
+        data[CONF_TOKEN],
+        data.get(CONF_ROOT) or DEFAULT_ROOT,
+        data.get(CONF_REGION) or DEFAULT_REGION,
+    )
+
+
+class MoonsenseReceiver(PushReceiver[WebhookEvent]):
+    """Parses Moonsense webhook bodies (either key style, event type by name or number)."""
+
+    def __init__(self, coordinator: MoonsenseCoordinator) -> None:
+        """Deliver to ``coordinator``."""
+        self._coordinator = coordinator
+
+    def parse(self, payload: object, query: MultiMapping[str]) -> list[WebhookEvent]:
+        """One event per body (a list of bodies is accepted too)."""
+        bodies = payload if isinstance(payload, list) else [payload]
+        try:
+            return [WebhookEvent.from_api(body) for body in bodies]
+        except MoonsenseApiError as err:
+            raise PushRejected(str(err)) from err
+
+    def key(self, item: WebhookEvent) -> str:
+        """The event's notification key."""
+        return item.key
+
+    async def async_deliver(self, items: list[WebhookEvent]) -> None:
+        """Hand the events to the coordinator."""
+        self._coordinator.push(items)
+
+
+class MoonsenseRuntime(ProviderRuntime):
+    """Runtime data of a Moonsense entry."""
+
+    platforms = (Platform.DEVICE_TRACKER, Platform.EVENT, Platform.SENSOR)
+
+    def __init__(
+        self,
+        entry: SitewatchConfigEntry,
+        coordinator: MoonsenseCoordinator,
+        app: str,
+        webhook_stats: WebhookStats,
+    ) -> None:
+        """Keep the coordinator, the app's name and the webhook counters."""
+        self.entry = entry
+        self.coordinator = coordinator
+        self.app = app
+        self.webhook_stats = webhook_stats
+
+    @callback
+    def async_setup_platform(
+        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
+    ) -> None:
+        """Add the app's entities of ``platform``."""
+        entities: list[Entity]
+        if platform is Platform.EVENT:
+            entities = [MoonsenseSessionEvent(self.coordinator, self.app)]
+        elif platform is Platform.DEVICE_TRACKER:
+            entities = [MoonsenseLocation(self.coordinator, self.app)]
+        else:
+            entities = [MoonsenseSensor(self.coordinator, self.app, d) for d in SENSORS]
+        async_add_entities(entities)
+
+    def diagnostics(self) -> dict[str, Any]:
+        """Sessions and readings; webhook URL with the id redacted."""
+        webhook_id = self.entry.data[CONF_WEBHOOK_ID]
+        data = self.coordinator.data
+        return {
+            "control_url": self.coordinator.client.control_url,
+            "data_url": self.coordinator.client.data_url(),
+            "request_count": self.coordinator.client.request_count,
+            "last_update_success": self.coordinator.last_update_success,
+            "webhook_urls": {
+                kind: url.replace(webhook_id, "**REDACTED**")
+                for kind, url in webhook_urls(self.coordinator.hass, webhook_id).items()
+            },
+            "webhook_answers": dict(self.webhook_stats.by_status),
+            "sessions_today": len(data.created_today),
+            "active_sessions": len(data.active),
+            "has_readings": data.readings is not None,
+        }
+
+
+async def async_setup_moonsense_entry(
+    hass: HomeAssistant, entry: SitewatchConfigEntry
+) -> MoonsenseRuntime:
+    """Refresh today's sessions and register the webhook.
+
+    Raises:
+        ConfigEntryAuthFailed: the token was refused (starts reauthentication).
+        ConfigEntryNotReady: the service could not be reached (Home Assistant retries).
+    """
+    coordinator = MoonsenseCoordinator(hass, entry, client_from_data(hass, entry.data))
+    await coordinator.async_config_entry_first_refresh()
+    unregister, stats = async_register_push_webhook(
+        hass,
+        name=f"Sitewatch {entry.title}",
+        webhook_id=entry.data[CONF_WEBHOOK_ID],
+        receiver=MoonsenseReceiver(coordinator),
+        local_only=False,
+    )
+    entry.async_on_unload(unregister)
+    options = dict(entry.options)
+
+    async def apply_options(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+        if dict(entry.options) != options:
+            await hass.config_entries.async_reload(entry.entry_id)
+
+    entry.async_on_unload(entry.add_update_listener(apply_options))
+    app = str(entry.title).removeprefix("Moonsense ").strip() or "app"
+    return MoonsenseRuntime(entry, coordinator, app, stats)

@@ -1,0 +1,141 @@
+"""Coordinator of a Moonsense token: today's sessions, active sessions, latest bundle readings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.util import dt as dt_util
+
+from ...const import DOMAIN, LOGGER
+from .api import (
+    MoonsenseAuthenticationError,
+    MoonsenseClient,
+    MoonsenseError,
+    Readings,
+    WebhookEvent,
+)
+from .const import ACTIVE_WINDOW, CONF_LABELS, CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL
+
+
+@dataclass(slots=True)
+class MoonsenseData:
+    """What the sensors show."""
+
+    created_today: set[str] = field(default_factory=set)
+    active: set[str] = field(default_factory=set)
+    newest_session: datetime | None = None
+    readings: Readings | None = None
+    day: str = ""
+
+
+def events_signal(entry_id: str) -> str:
+    """Dispatcher signal carrying an entry's webhook events (``list[WebhookEvent]``)."""
+    return f"{DOMAIN}_moonsense_{entry_id}"
+
+
+class MoonsenseCoordinator(DataUpdateCoordinator[MoonsenseData]):
+    """Polls today's sessions; webhooks update sessions and readings in between.
+
+    A session is active from its creation (pushed, or polled with an event in the last five
+    minutes) until a ``SESSION_INACTIVE`` arrives. Only sessions with one of the chosen labels
+    count when labels are set in the options.
+    """
+
+    config_entry: ConfigEntry
+
+    def __init__(
+        self, hass: HomeAssistant, config_entry: ConfigEntry, client: MoonsenseClient
+    ) -> None:
+        """Set up the coordinator of one token."""
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=f"{DOMAIN} Moonsense",
+            update_interval=timedelta(
+                seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
+            ),
+        )
+        self.client = client
+        self.data = MoonsenseData()
+        self._inactive: set[str] = set()
+
+    @property
+    def labels(self) -> list[str]:
+        """The labels sessions must carry one of (none: every session)."""
+        return list(self.config_entry.options.get(CONF_LABELS, []))
+
+    def _new_day(self) -> None:
+        today = dt_util.now().date().isoformat()
+        if self.data.day != today:
+            self.data.day = today
+            self.data.created_today = set()
+
+    async def _async_update_data(self) -> MoonsenseData:
+        """Today's sessions (local midnight on), newest first, with their activity."""
+        now = dt_util.utcnow()
+        midnight = dt_util.start_of_local_day()
+        try:
+            sessions = await self.client.sessions(
+                min_created_at=midnight, labels=self.labels or None
+            )
+        except MoonsenseAuthenticationError as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key="moonsense_auth_failed"
+            ) from err
+        except MoonsenseError as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+        self._new_day()
+        data = self.data
+        data.created_today |= {session.session_id for session in sessions}
+        created = [session.created_at for session in sessions if session.created_at]
+        if created:
+            data.newest_session = max(
+                [*created, *([data.newest_session] if data.newest_session else [])]
+            )
+        data.active |= {
+            session.session_id
+            for session in sessions
+            if session.newest_event and now - session.newest_event < ACTIVE_WINDOW
+        }
+        data.active -= self._inactive
+        return data
+
+    def wanted(self, event: WebhookEvent) -> bool:
+        """Whether a pushed event passes the labels filter."""
+        labels = self.labels
+        return not labels or bool(set(labels) & set(event.labels))
+
+    @callback
+    def push(self, events: list[WebhookEvent]) -> None:
+        """Take webhook events: sessions, readings, and the event entity."""
+        events = [event for event in events if self.wanted(event)]
+        if not events:
+            return
+        self._new_day()
+        data = self.data
+        for event in events:
+            session_id = event.session_id
+            if event.event_type == "session_created" and session_id:
+                data.created_today.add(session_id)
+                data.active.add(session_id)
+                data.newest_session = dt_util.utcnow()
+            elif event.event_type == "session_inactive" and session_id:
+                self._inactive.add(session_id)
+                data.active.discard(session_id)
+            elif event.event_type == "bundle_received" and event.readings is not None:
+                if session_id and session_id not in self._inactive:
+                    data.active.add(session_id)
+                data.readings = event.readings
+        async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), events)
+        self.async_update_listeners()

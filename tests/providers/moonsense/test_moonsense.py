@@ -1,0 +1,293 @@
+"""Moonsense in-process against the simulator: flow, webhooks into events and sensors, polling."""
+
+from __future__ import annotations
+
+import asyncio
+from http import HTTPStatus
+import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import patch
+
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.const import STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.providers.moonsense.api import MoonsenseApiError, MoonsenseClient
+
+from ...conftest import ComapServer
+
+TOKEN = "demo-moonsense"
+WEBHOOK_ID = "moonsense-test-webhook"
+FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "moonsense"
+APP = "moonsense_app_demo"
+
+
+@pytest.fixture
+async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
+    assert await async_setup_component(hass, "webhook", {})
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_client()
+    hass.config.internal_url = str(client.make_url("")).rstrip("/")
+    return client
+
+
+def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "provider": "moonsense",
+        "token": TOKEN,
+        "root_domain": f"{url}/moonsense",
+        "region": "us-central1.gcp",
+        "webhook_id": WEBHOOK_ID,
+        **overrides,
+    }
+
+
+async def _setup(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Moonsense app-demo",
+        unique_id="proj-demo/app-demo",
+        data=entry_data(url),
+        options={"scan_interval": 120, "labels": [], **options},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    return entry
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
+    entry = await _setup(hass, comap_server.url)
+    comap_server.moonsense.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
+    return entry
+
+
+async def _drain(hass: HomeAssistant, server: ComapServer) -> None:
+    async with asyncio.timeout(10):
+        await server.moonsense.drain()
+    await hass.async_block_till_done()
+
+
+async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "moonsense"}
+    )
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {"token": TOKEN, "root_domain": f"{url}/moonsense/", "region": "us-central1.gcp", **fields},
+    )
+
+
+async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
+    result = await _flow(hass, comap_server.url)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["result"].unique_id == "proj-demo/app-demo"
+    assert result["title"] == "Moonsense app-demo"
+    await hass.async_block_till_done()
+    result = await _flow(hass, comap_server.url)
+    assert result["reason"] == "already_configured"
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"token": "wrong"}, {"base": "invalid_auth"}),
+        ({"root_domain": "http://127.0.0.1:9/moonsense"}, {"base": "cannot_connect"}),
+    ],
+)
+async def test_flow_errors(
+    hass: HomeAssistant, comap_server: ComapServer, fields: dict[str, Any], error: dict[str, str]
+) -> None:
+    result = await _flow(hass, comap_server.url, **fields)
+    assert result["errors"] == error
+
+
+async def test_flow_unknown(hass: HomeAssistant, comap_server: ComapServer) -> None:
+    with patch.object(MoonsenseClient, "whoami", side_effect=MoonsenseApiError("odd")):
+        result = await _flow(hass, comap_server.url)
+    assert result["errors"] == {"base": "unknown"}
+
+
+async def test_session_lifecycle_into_events_and_sensors(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    sim = comap_server.moonsense
+    before = int(hass.states.get(f"sensor.{APP}_sessions_today").state)
+    session_id = sim.create_session(labels=("commute",), journey_id="journey-1")
+    await _drain(hass, comap_server)
+    event = hass.states.get(f"event.{APP}_session")
+    assert event.attributes["event_type"] == "session_created"
+    assert event.attributes["session_id"] == session_id
+    assert event.attributes["labels"] == ["commute"]
+    assert event.attributes["journey_id"] == "journey-1"
+    assert int(hass.states.get(f"sensor.{APP}_sessions_today").state) == before + 1
+    assert int(hass.states.get(f"sensor.{APP}_active_sessions").state) >= 1
+    assert hass.states.get(f"sensor.{APP}_newest_session").state != STATE_UNKNOWN
+
+    sim.send_bundle(
+        session_id,
+        battery=(81, "CHARGING"),
+        activity=("WALKING", 92),
+        location=(50.0755, 14.4378, 12.0),
+        temperature=21.5,
+        light=300.0,
+        pressure=1013.2,
+        humidity=45.0,
+    )
+    await _drain(hass, comap_server)
+    assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "bundle_received"
+    assert hass.states.get(f"sensor.{APP}_battery").state == "81"
+    assert hass.states.get(f"sensor.{APP}_battery_state").state == "charging"
+    assert hass.states.get(f"sensor.{APP}_activity").state == "walking"
+    assert hass.states.get(f"sensor.{APP}_activity_confidence").state == "92"
+    assert float(hass.states.get(f"sensor.{APP}_temperature").state) == 21.5
+    assert float(hass.states.get(f"sensor.{APP}_illuminance").state) == 300.0
+    assert float(hass.states.get(f"sensor.{APP}_atmospheric_pressure").state) == 1013.2
+    assert float(hass.states.get(f"sensor.{APP}_humidity").state) == 45.0
+    tracker = hass.states.get(f"device_tracker.{APP}_location")
+    assert tracker.attributes["latitude"] == 50.0755
+    assert tracker.attributes["gps_accuracy"] == 12
+
+    # A bundle without ambient readings makes those sensors unknown.
+    sim.send_bundle(session_id, battery=(80, "DISCHARGING"))
+    await _drain(hass, comap_server)
+    assert hass.states.get(f"sensor.{APP}_battery").state == "80"
+    assert hass.states.get(f"sensor.{APP}_temperature").state == STATE_UNKNOWN
+    assert hass.states.get(f"sensor.{APP}_activity").state == STATE_UNKNOWN
+
+    sim.persist_chunk(session_id)
+    await _drain(hass, comap_server)
+    assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "chunk_persisted"
+    active = int(hass.states.get(f"sensor.{APP}_active_sessions").state)
+    sim.end_session(session_id)
+    await _drain(hass, comap_server)
+    assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "session_inactive"
+    assert int(hass.states.get(f"sensor.{APP}_active_sessions").state) == active - 1
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"), [(0, "unknown"), ("MYSTERY", "unknown"), (3, "chunk_persisted")]
+)
+async def test_unknown_and_numeric_event_types_are_kept(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer, raw: Any, expected: str
+) -> None:
+    comap_server.moonsense.send_raw_event(raw)
+    await _drain(hass, comap_server)
+    state = hass.states.get(f"event.{APP}_session")
+    assert state.attributes["event_type"] == expected
+    assert state.attributes["moonsense_event_type"] == str(raw)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "webhook_session_created",
+        "webhook_bundle_received",
+        "webhook_bundle_received_camel",
+        "webhook_numeric_event_type",
+    ],
+)
+async def test_fixture_bodies(
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, name: str
+) -> None:
+    body = json.loads((FIXTURES / f"{name}.json").read_text())
+    response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+    assert response.status == HTTPStatus.OK
+    if "bundle_received" in name:
+        assert hass.states.get(f"sensor.{APP}_battery").state not in (STATE_UNKNOWN, None)
+
+
+async def test_bad_bodies(hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any) -> None:
+    for body in ({"no": "type"}, "text", [{"event_type": 1}, 5]):
+        response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+        assert response.status == HTTPStatus.BAD_REQUEST, body
+
+
+async def test_labels_filter(
+    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+) -> None:
+    entry = await _setup(hass, comap_server.url, labels=["keep"])
+    comap_server.moonsense.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
+    comap_server.moonsense.create_session(labels=("other",))
+    await _drain(hass, comap_server)
+    assert hass.states.get(f"event.{APP}_session").state == STATE_UNKNOWN
+    comap_server.moonsense.create_session(labels=("keep",))
+    await _drain(hass, comap_server)
+    assert hass.states.get(f"event.{APP}_session").attributes["labels"] == ["keep"]
+    assert entry.runtime_data.coordinator.labels == ["keep"]
+
+
+async def test_polling_counts_todays_sessions(
+    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+) -> None:
+    comap_server.moonsense.create_session()
+    comap_server.moonsense.create_session()
+    entry = await _setup(hass, comap_server.url)
+    assert int(hass.states.get(f"sensor.{APP}_sessions_today").state) >= 2
+    comap_server.moonsense.fail_next(500, count=1)
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(f"sensor.{APP}_sessions_today").state == "unavailable"
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(f"sensor.{APP}_sessions_today").state != "unavailable"
+
+
+async def test_reauth_reconfigure_options(
+    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+) -> None:
+    comap_server.moonsense.settings.token = "rotated"
+    await entry.runtime_data.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"token": "bad"})
+    assert result["errors"] == {"base": "invalid_auth"}
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], {"token": "rotated"})
+    assert result["reason"] == "reauth_successful"
+    await hass.async_block_till_done()
+
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["step_id"] == "moonsense_reconfigure"
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"],
+        {
+            "token": "rotated",
+            "root_domain": entry.data["root_domain"],
+            "region": "europe-west1.gcp",
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    await hass.async_block_till_done()
+    assert entry.data["region"] == "europe-west1.gcp"
+
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "moonsense_options"
+    assert result["description_placeholders"]["webhook_url"].endswith(WEBHOOK_ID)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], {"scan_interval": 60, "labels": [" a ", ""]}
+    )
+    assert entry.options == {"scan_interval": 60, "labels": ["a"]}
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+
+
+async def test_diagnostics(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
+) -> None:
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(diagnostics)
+    assert TOKEN not in text
+    assert WEBHOOK_ID not in text
+    assert diagnostics["provider"]["control_url"].endswith("/moonsense")
