@@ -205,6 +205,16 @@ def webhook_urls(
     return urls
 
 
+def redacted_webhook_urls(
+    hass: HomeAssistant, webhook_id: str, cloudhook_url: str | None = None
+) -> dict[str, str]:
+    """The webhook's URLs for diagnostics, with the webhook id replaced by ``**REDACTED**``."""
+    return {
+        kind: url.replace(webhook_id, "**REDACTED**")
+        for kind, url in webhook_urls(hass, webhook_id, cloudhook_url).items()
+    }
+
+
 async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | None:
     """A Home Assistant Cloud URL for the webhook when Cloud is signed in, else None."""
     if "cloud" not in hass.config.components or not cloud.async_active_subscription(hass):

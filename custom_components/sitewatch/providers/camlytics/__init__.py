@@ -16,13 +16,13 @@ from homeassistant.util.hass_dict import HassKey
 from multidict import MultiMapping
 
 from ...const import DOMAIN, LOGGER
-from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...models import ProviderRuntime, SitewatchConfigEntry, async_reload_on_options_change
 from ...webhook import (
     PushReceiver,
     PushRejected,
     WebhookStats,
     async_register_push_webhook,
-    webhook_urls,
+    redacted_webhook_urls,
 )
 from .api import DEFAULT_BASE_URL, CamlyticsClient, Event, NonceSource, RateLimiter
 from .const import (
@@ -180,10 +180,7 @@ class CamlyticsRuntime(ProviderRuntime):
             "base_url": self.coordinator.client.base_url,
             "request_count": self.coordinator.client.request_count,
             "last_update_success": self.coordinator.last_update_success,
-            "webhook_urls": {
-                kind: url.replace(webhook_id, "**REDACTED**")
-                for kind, url in webhook_urls(self.coordinator.hass, webhook_id).items()
-            },
+            "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
             "webhook_answers": dict(self.webhook_stats.by_status),
             "locations": {lid: loc.name for lid, loc in data.locations.items()},
             "channels": {cid: channel.name for cid, channel in data.channels.items()},
@@ -217,12 +214,5 @@ async def async_setup_camlytics_entry(
     )
     entry.async_on_unload(unregister)
 
-    options = dict(entry.options)
-
-    async def apply_options(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
-        # Reauth and reconfigure reload by themselves; only an options change reloads here.
-        if dict(entry.options) != options:
-            await hass.config_entries.async_reload(entry.entry_id)
-
-    entry.async_on_unload(entry.add_update_listener(apply_options))
+    async_reload_on_options_change(hass, entry)
     return CamlyticsRuntime(entry, coordinator, stats)

@@ -16,13 +16,13 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from multidict import MultiMapping
 
 from ...const import LOGGER
-from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...models import ProviderRuntime, SitewatchConfigEntry, async_reload_on_options_change
 from ...webhook import (
     PushReceiver,
     PushRejected,
     WebhookStats,
     async_register_push_webhook,
-    webhook_urls,
+    redacted_webhook_urls,
 )
 from .api import DEFAULT_BASE_URL, FaceSpaceClient, FaceSpaceUsageError, Recognition, parse_logs
 from .const import (
@@ -158,10 +158,7 @@ class FaceSpaceRuntime(ProviderRuntime):
             "request_count": self.coordinator.client.request_count,
             "last_update_success": self.coordinator.last_update_success,
             "accept_push": self.webhook_stats is not None,
-            "webhook_urls": {
-                kind: url.replace(webhook_id, "**REDACTED**")
-                for kind, url in webhook_urls(self.coordinator.hass, webhook_id).items()
-            },
+            "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
             "webhook_answers": dict(self.webhook_stats.by_status) if self.webhook_stats else {},
             "cameras": sorted(data.cameras),
             "cameras_active": data.cameras_active,
@@ -195,11 +192,5 @@ async def async_setup_facespace_entry(
         )
         entry.async_on_unload(unregister)
 
-    options = dict(entry.options)
-
-    async def apply_options(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
-        if dict(entry.options) != options:
-            await hass.config_entries.async_reload(entry.entry_id)
-
-    entry.async_on_unload(entry.add_update_listener(apply_options))
+    async_reload_on_options_change(hass, entry)
     return FaceSpaceRuntime(entry, coordinator, stats)

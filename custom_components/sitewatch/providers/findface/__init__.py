@@ -25,7 +25,7 @@ from ...webhook import (
     WebhookStats,
     async_delete_cloudhook,
     async_register_push_webhook,
-    webhook_urls,
+    redacted_webhook_urls,
 )
 from .api import FindFaceClient, FindFaceError
 from .const import (
@@ -213,12 +213,9 @@ class FindFaceRuntime(ProviderRuntime):
             "base_url": self.coordinator.client.base_url,
             "request_count": self.coordinator.client.request_count,
             "last_update_success": self.coordinator.last_update_success,
-            "webhook_urls": {
-                kind: url.replace(webhook_id, "**REDACTED**")
-                for kind, url in webhook_urls(
-                    self.coordinator.hass, webhook_id, self.entry.data.get(CONF_CLOUDHOOK_URL)
-                ).items()
-            },
+            "webhook_urls": redacted_webhook_urls(
+                self.coordinator.hass, webhook_id, self.entry.data.get(CONF_CLOUDHOOK_URL)
+            ),
             "hook_ids": self.entry.data.get(CONF_HOOK_IDS, []),
             "webhook_answers": dict(self.webhook_stats.by_status),
             "items_delivered": self.webhook_stats.items_delivered,

@@ -12,13 +12,13 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from multidict import MultiMapping
 
-from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...models import ProviderRuntime, SitewatchConfigEntry, async_reload_on_options_change
 from ...webhook import (
     PushReceiver,
     PushRejected,
     WebhookStats,
     async_register_push_webhook,
-    webhook_urls,
+    redacted_webhook_urls,
 )
 from .api import DEFAULT_REGION, DEFAULT_ROOT, MoonsenseApiError, MoonsenseClient, WebhookEvent
 from .const import CONF_REGION, CONF_ROOT, CONF_TOKEN, CONF_WEBHOOK_ID
@@ -101,10 +101,7 @@ class MoonsenseRuntime(ProviderRuntime):
             "data_url": self.coordinator.client.data_url(),
             "request_count": self.coordinator.client.request_count,
             "last_update_success": self.coordinator.last_update_success,
-            "webhook_urls": {
-                kind: url.replace(webhook_id, "**REDACTED**")
-                for kind, url in webhook_urls(self.coordinator.hass, webhook_id).items()
-            },
+            "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
             "webhook_answers": dict(self.webhook_stats.by_status),
             "sessions_today": len(data.created_today),
             "active_sessions": len(data.active),
@@ -131,12 +128,6 @@ async def async_setup_moonsense_entry(
         local_only=False,
     )
     entry.async_on_unload(unregister)
-    options = dict(entry.options)
-
-    async def apply_options(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
-        if dict(entry.options) != options:
-            await hass.config_entries.async_reload(entry.entry_id)
-
-    entry.async_on_unload(entry.add_update_listener(apply_options))
+    async_reload_on_options_change(hass, entry)
     app = str(entry.title).removeprefix("Moonsense ").strip() or "app"
     return MoonsenseRuntime(entry, coordinator, app, stats)
