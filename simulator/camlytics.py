@@ -33,10 +33,9 @@ webhook sender and the automatic event generator run on the event loop in
 real time; the retry base interval is a setting so tests can make it small.
 """
 
-import asyncio
 import base64
 from collections import Counter, defaultdict, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
 import hashlib
@@ -50,9 +49,24 @@ from typing import Any
 from urllib.parse import unquote
 import zlib
 
-import aiohttp
 from aiohttp import web
-from yarl import URL
+
+from .sender import (
+    Admin,
+    ApiError,
+    CountedTarget,
+    SendsWebhooks,
+    Ticker,
+    WebhookSender,
+    admin_wrapper,
+    check_sending,
+    delivery_routes,
+    failure_route,
+    headers_field,
+    json_object,
+    optional,
+    target_routes,
+)
 
 API_PREFIX = "/service/api/v1"
 FEED_PREFIX = "/feed/report"
@@ -116,12 +130,7 @@ class CamlyticsSettings:
             raise ValueError("locations and channels_per_location must not be negative")
         if self.event_interval < 0:
             raise ValueError("event_interval must not be negative")
-        if self.retry_base <= 0:
-            raise ValueError("retry_base must be positive")
-        if self.send_attempts < 1:
-            raise ValueError("send_attempts must be at least 1")
-        if self.send_timeout <= 0:
-            raise ValueError("send_timeout must be positive")
+        check_sending(self.retry_base, self.send_attempts, self.send_timeout)
 
 
 def sign(secret: str, uri: str) -> str:
@@ -138,7 +147,7 @@ def sign(secret: str, uri: str) -> str:
     return hmac.new(secret.encode(), uri.encode(), hashlib.sha512).hexdigest()
 
 
-class CamlyticsApiError(Exception):
+class CamlyticsApiError(ApiError):
     """An API error answer: HTTP status and the envelope's code and message."""
 
     def __init__(
@@ -272,20 +281,11 @@ class _Event:
 
 
 @dataclass
-class _Webhook:
-    id: int
-    url: str
+class _Webhook(CountedTarget):
     kind: str
     location_id: int | None
     channel_id: str | None
     headers: dict[str, str]
-    queue: deque[Any] = field(default_factory=deque)
-    wake: asyncio.Event | None = None
-    task: asyncio.Task[None] | None = None
-    sent: int = 0
-    failed_attempts: int = 0
-    dropped: int = 0
-    overflow: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -295,24 +295,15 @@ class _Webhook:
             "location_id": self.location_id,
             "channel_id": self.channel_id,
             "headers": dict(self.headers),
-            "queued": len(self.queue),
-            "sent": self.sent,
-            "failed_attempts": self.failed_attempts,
-            "dropped": self.dropped,
-            "overflow": self.overflow,
-        }
+        } | self.delivery_json()
 
     def wants(self, location_id: int, channel_id: str | None) -> bool:
         if self.location_id is not None and self.location_id != location_id:
             return False
         return self.channel_id is None or self.channel_id == channel_id
 
-    def notify(self) -> None:
-        if self.wake is not None:
-            self.wake.set()
 
-
-class CamlyticsSimulator:
+class CamlyticsSimulator(SendsWebhooks):
     """State of the simulated Camlytics cloud and its webhook sender.
 
     Methods that serve API data raise CamlyticsApiError with the HTTP status
@@ -345,13 +336,25 @@ class CamlyticsSimulator:
         self._by_path: Counter[str] = Counter()
         self._by_status: Counter[str] = Counter()
         self._counters: Counter[str] = Counter()
-        self._webhooks: dict[int, _Webhook] = {}
-        self._webhook_seq = 0
-        self._deliveries: deque[dict[str, Any]] = deque(maxlen=MAX_DELIVERIES)
-        self._session: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._emit_wake: asyncio.Event | None = None
-        self._progress: asyncio.Event | None = None
+        self._ticker = Ticker(lambda: self.settings.event_interval, self._tick)
+        self._sender: WebhookSender[_Webhook] = WebhookSender(
+            lambda: self.settings,
+            user_agent=USER_AGENT,
+            attempts=lambda webhook: self.settings.send_attempts,
+            headers=lambda webhook: webhook.headers,
+            describe=lambda webhook, batch: {
+                "webhook": webhook.id,
+                "kind": webhook.kind,
+                "url": webhook.url,
+                "payload": batch[0],
+            },
+            timestamp=lambda: _utc_iso(self._wallclock()),
+            counters=self._counters,
+            ticker=self._ticker,
+            max_queue=MAX_QUEUE,
+            max_deliveries=MAX_DELIVERIES,
+        )
+        self._webhooks = self._sender.targets
         for index in range(self.settings.locations):
             self._add_location(index)
 
@@ -630,8 +633,7 @@ class CamlyticsSimulator:
         if seconds < 0:
             raise ValueError("event_interval must not be negative")
         self.settings.event_interval = seconds
-        if self._emit_wake is not None:
-            self._emit_wake.set()
+        self._ticker.poke()
 
     def set_rate_limit(self, rate_limit: float) -> None:
         """Change the rate limit (requests per second per key; 0 disables)."""
@@ -724,21 +726,14 @@ class CamlyticsSimulator:
         extra = dict(headers or {})
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
             raise ValueError("headers must map strings to strings")
-        self._webhook_seq += 1
-        webhook = _Webhook(self._webhook_seq, url, kind, location_id, channel_id, extra)
-        self._webhooks[webhook.id] = webhook
-        self._start_worker(webhook)
+        webhook = _Webhook(self._sender.next_id(), url, kind, location_id, channel_id, extra)
+        self._sender.add(webhook)
         return webhook.id
 
     def remove_webhook(self, webhook_id: int) -> None:
         """Unregister a webhook; its queued payloads are dropped."""
-        webhook = self._webhooks.pop(webhook_id, None)
-        if webhook is None:
+        if self._sender.remove(webhook_id) is None:
             raise ValueError(f"Unknown webhook {webhook_id}")
-        if webhook.task is not None:
-            webhook.task.cancel()
-        webhook.queue.clear()
-        self._report_progress()
 
     def webhooks(self) -> list[dict[str, Any]]:
         """Every webhook target with its queue length and delivery counters."""
@@ -753,161 +748,11 @@ class CamlyticsSimulator:
         retry_in (seconds to the next attempt, or None), dropped (attempts
         used up), time (wallclock, UTC ISO 8601).
         """
-        return list(self._deliveries)
+        return self._sender.deliveries
 
-    def clear_deliveries(self) -> None:
-        """Empty the delivery log."""
-        self._deliveries.clear()
-
-    @property
-    def running(self) -> bool:
-        """Whether the webhook sender is running."""
-        return self._session is not None
-
-    async def start(self) -> None:
-        """Start the webhook sender and the automatic event generator (app startup)."""
-        if self._session is not None:
-            return
-        self._session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
-        self._emit_wake = asyncio.Event()
-        self._progress = asyncio.Event()
-        for webhook in self._webhooks.values():
-            self._start_worker(webhook)
-        self._spawn(self._emit_loop())
-
-    async def stop(self) -> None:
-        """Stop the sender and generator; queued payloads stay queued (app cleanup)."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
-        for webhook in self._webhooks.values():
-            webhook.task = webhook.wake = None
-        self._emit_wake = None
-        self._report_progress()
-        self._progress = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def drain(self) -> None:
-        """Wait until no webhook has payloads queued or in flight.
-
-        Wrap this in ``asyncio.timeout``: a failing target keeps its payload
-        until the attempts are used up.
-
-        Raises:
-            RuntimeError: payloads are queued but the sender is not running.
-        """
-        while any(webhook.queue for webhook in self._webhooks.values()):
-            if self._progress is None:
-                raise RuntimeError("The webhook sender is not running")
-            self._progress.clear()
-            await self._progress.wait()
-
-    def _report_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.set()
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    def _start_worker(self, webhook: _Webhook) -> None:
-        if self._session is None or webhook.task is not None:
-            return
-        webhook.wake = asyncio.Event()
-        webhook.task = self._spawn(self._deliver(webhook))
-
-    async def _emit_loop(self) -> None:
-        assert self._emit_wake is not None
-        wake = self._emit_wake
-        while True:
-            interval = self.settings.event_interval
-            try:
-                if interval > 0:
-                    async with asyncio.timeout(interval):
-                        await wake.wait()
-                else:
-                    await wake.wait()
-            except TimeoutError:
-                if self._channels:
-                    self.emit_events()
-            else:
-                wake.clear()
-
-    async def _deliver(self, webhook: _Webhook) -> None:
-        """Send a webhook's payloads in order, retrying each a few times."""
-        assert webhook.wake is not None
-        while True:
-            if not webhook.queue:
-                webhook.wake.clear()
-                await webhook.wake.wait()
-                continue
-            await self._send(webhook, webhook.queue[0])
-            if webhook.queue:
-                webhook.queue.popleft()
-            self._report_progress()
-
-    async def _send(self, webhook: _Webhook, payload: Any) -> None:
-        attempt = 0
-        while True:
-            attempt += 1
-            status, error = await self._post(webhook, payload)
-            ok = status == 200
-            exhausted = not ok and attempt >= self.settings.send_attempts
-            retry_in = None if ok or exhausted else self.settings.retry_base * 2 ** (attempt - 1)
-            if ok:
-                webhook.sent += 1
-                self._counters["webhooks_sent"] += 1
-            else:
-                webhook.failed_attempts += 1
-                self._counters["webhooks_failed_attempts"] += 1
-            if exhausted:
-                webhook.dropped += 1
-                self._counters["webhooks_dropped"] += 1
-            self._deliveries.append(
-                {
-                    "webhook": webhook.id,
-                    "kind": webhook.kind,
-                    "url": webhook.url,
-                    "payload": payload,
-                    "attempt": attempt,
-                    "status": status,
-                    "error": error,
-                    "ok": ok,
-                    "retry_in": retry_in,
-                    "dropped": exhausted,
-                    "time": _utc_iso(self._wallclock()),
-                }
-            )
-            if retry_in is None:
-                return
-            await asyncio.sleep(retry_in)
-
-    async def _post(self, webhook: _Webhook, payload: Any) -> tuple[int | None, str | None]:
-        assert self._session is not None
-        timeout = aiohttp.ClientTimeout(total=self.settings.send_timeout)
-        try:
-            # encoded=True sends the URL (query string included) exactly as registered.
-            target = URL(webhook.url, encoded=True)
-            async with self._session.post(
-                target, json=payload, headers=webhook.headers, timeout=timeout
-            ) as response:
-                await response.read()
-                return response.status, None if response.status == 200 else response.reason
-        except (aiohttp.ClientError, TimeoutError) as err:
-            return None, str(err) or type(err).__name__
-
-    def _enqueue(self, webhook: _Webhook, payload: Any) -> None:
-        if len(webhook.queue) >= MAX_QUEUE:
-            webhook.overflow += 1
-            return
-        webhook.queue.append(payload)
-        webhook.notify()
+    def _tick(self) -> None:
+        if self._channels:
+            self.emit_events()
 
     def _dispatch_events(self, events: list[_Event]) -> None:
         for webhook in self._webhooks.values():
@@ -919,7 +764,7 @@ class CamlyticsSimulator:
                 if webhook.wants(event.payload["location_id"], event.payload["channel_id"])
             ]
             if batch:
-                self._enqueue(webhook, batch)
+                self._sender.enqueue(webhook, batch)
 
     def _dispatch_occupancy(self, location_id: int, moment: datetime) -> None:
         payload = {
@@ -931,7 +776,7 @@ class CamlyticsSimulator:
         }
         for webhook in self._webhooks.values():
             if webhook.kind == "occupancy" and webhook.wants(location_id, None):
-                self._enqueue(webhook, dict(payload))
+                self._sender.enqueue(webhook, dict(payload))
 
     def _dispatch_queue(self, channel: _Channel, moment: datetime) -> None:
         payload = {
@@ -943,7 +788,7 @@ class CamlyticsSimulator:
         }
         for webhook in self._webhooks.values():
             if webhook.kind == "queue" and webhook.wants(channel.location_id, channel.id):
-                self._enqueue(webhook, dict(payload))
+                self._sender.enqueue(webhook, dict(payload))
 
     # Request gate
 
@@ -1317,8 +1162,6 @@ CAMLYTICS_SIMULATOR = web.AppKey("CAMLYTICS_SIMULATOR", CamlyticsSimulator)
 
 ROUTES = web.RouteTableDef()
 
-type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-type _SimHandler = Callable[[web.Request, CamlyticsSimulator], Awaitable[web.StreamResponse]]
 type _Query = dict[str, str]
 type _Listing = Callable[[CamlyticsSimulator, _Query], list[dict[str, Any]]]
 
@@ -1405,118 +1248,55 @@ async def _feed(request: web.Request) -> web.StreamResponse:
 # Admin routes
 
 
-def _admin(handler: _SimHandler) -> _Handler:
-    """Wrap an admin handler: no counting, no auth; ValueError becomes 400."""
-
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        simulator = request.app[CAMLYTICS_SIMULATOR]
-        try:
-            return await handler(request, simulator)
-        except CamlyticsApiError as err:
-            return err.response()
-        except ValueError as err:
-            return CamlyticsApiError(400, str(err)).response()
-
-    return wrapper
+_admin: Admin[CamlyticsSimulator] = admin_wrapper(
+    CAMLYTICS_SIMULATOR, lambda message: CamlyticsApiError(400, message)
+)
 
 
-async def _json_object(request: web.Request) -> dict[str, Any]:
-    try:
-        body = await request.json()
-    except ValueError as err:
-        raise ValueError("The request body must be JSON") from err
-    if not isinstance(body, dict):
-        raise ValueError("The request body must be a JSON object")
-    return body
-
-
-def _optional(body: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
-    value = body.get(key)
-    if value is not None and (isinstance(value, bool) or not isinstance(value, kind)):
-        raise ValueError(f"{key} has the wrong type")
-    return value
-
-
-@ROUTES.get("/_sim/camlytics/webhooks")
-@_admin
-async def _admin_webhooks(
-    request: web.Request, simulator: CamlyticsSimulator
-) -> web.StreamResponse:
-    return web.json_response(simulator.webhooks())
-
-
-@ROUTES.post("/_sim/camlytics/webhooks")
-@_admin
-async def _admin_add_webhook(
-    request: web.Request, simulator: CamlyticsSimulator
-) -> web.StreamResponse:
-    body = await _json_object(request)
+def _add_webhook(simulator: CamlyticsSimulator, body: dict[str, Any]) -> int:
     url, kind = body.get("url"), body.get("kind")
-    headers = body.get("headers")
     if not isinstance(url, str) or not isinstance(kind, str):
         raise ValueError("url and kind are required strings")
-    if headers is not None and not isinstance(headers, dict):
-        raise ValueError("headers must be an object")
-    webhook_id = simulator.add_webhook(
+    headers = headers_field(body)
+    return simulator.add_webhook(
         url,
         kind,
-        _optional(body, "location_id", int),
-        _optional(body, "channel_id", str),
+        optional(body, "location_id", int),
+        optional(body, "channel_id", str),
         headers,
     )
-    return web.json_response({"id": webhook_id})
 
 
-@ROUTES.delete(r"/_sim/camlytics/webhooks/{webhook_id:\d+}")
-@_admin
-async def _admin_remove_webhook(
-    request: web.Request, simulator: CamlyticsSimulator
-) -> web.StreamResponse:
-    webhook_id = int(request.match_info["webhook_id"])
-    try:
-        simulator.remove_webhook(webhook_id)
-    except ValueError as err:
-        raise CamlyticsApiError(404, str(err)) from err
-    return web.json_response({"id": webhook_id})
+target_routes(
+    ROUTES,
+    "/_sim/camlytics/webhooks",
+    _admin,
+    listing=CamlyticsSimulator.webhooks,
+    add=_add_webhook,
+    remove=CamlyticsSimulator.remove_webhook,
+    not_found=lambda message: CamlyticsApiError(404, message),
+)
 
 
 @ROUTES.post("/_sim/camlytics/emit")
 @_admin
 async def _admin_emit(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     count = body.get("count", 1)
     if isinstance(count, bool) or not isinstance(count, int):
         raise ValueError("count must be an integer")
     events = simulator.emit_events(
         count,
-        _optional(body, "location_id", int),
-        _optional(body, "channel_id", str),
-        _optional(body, "event_type", str),
-        trigger_name=_optional(body, "trigger_name", str),
-        origin=_optional(body, "origin", str),
+        optional(body, "location_id", int),
+        optional(body, "channel_id", str),
+        optional(body, "event_type", str),
+        trigger_name=optional(body, "trigger_name", str),
+        origin=optional(body, "origin", str),
     )
     return web.json_response({"events": events})
 
 
-@ROUTES.get("/_sim/camlytics/deliveries")
-@_admin
-async def _admin_deliveries(
-    request: web.Request, simulator: CamlyticsSimulator
-) -> web.StreamResponse:
-    deliveries = simulator.deliveries
-    if "webhook" in request.query:
-        wanted = request.query["webhook"]
-        deliveries = [entry for entry in deliveries if str(entry["webhook"]) == wanted]
-    return web.json_response(deliveries)
-
-
-@ROUTES.delete("/_sim/camlytics/deliveries")
-@_admin
-async def _admin_clear_deliveries(
-    request: web.Request, simulator: CamlyticsSimulator
-) -> web.StreamResponse:
-    simulator.clear_deliveries()
-    return web.json_response([])
+delivery_routes(ROUTES, "/_sim/camlytics/deliveries", "webhook", _admin)
 
 
 @ROUTES.get("/_sim/camlytics/feeds")
@@ -1536,7 +1316,7 @@ async def _admin_state(request: web.Request, simulator: CamlyticsSimulator) -> w
 async def _admin_occupancy(
     request: web.Request, simulator: CamlyticsSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     location_id, occupancy = body.get("location_id"), body.get("occupancy")
     if not isinstance(location_id, int) or not isinstance(occupancy, int):
         raise ValueError("location_id and occupancy are required integers")
@@ -1547,7 +1327,7 @@ async def _admin_occupancy(
 @ROUTES.post("/_sim/camlytics/queue")
 @_admin
 async def _admin_queue(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     channel_id, length = body.get("channel_id"), body.get("queue")
     if not isinstance(channel_id, str) or not isinstance(length, int):
         raise ValueError("channel_id is a required string and queue a required integer")
@@ -1555,17 +1335,7 @@ async def _admin_queue(request: web.Request, simulator: CamlyticsSimulator) -> w
     return web.json_response({"channel_id": channel_id, "queue": length})
 
 
-@ROUTES.post("/_sim/camlytics/fail")
-@_admin
-async def _admin_fail(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
-    status, count = body.get("status", 500), body.get("count", 1)
-    if isinstance(status, bool) or isinstance(count, bool):
-        raise ValueError("status and count must be integers")
-    if not isinstance(status, int) or not isinstance(count, int):
-        raise ValueError("status and count must be integers")
-    simulator.fail_next(status, count)
-    return web.json_response({"status": status, "count": count})
+failure_route(ROUTES, "/_sim/camlytics/fail", _admin, one_message=True)
 
 
 @ROUTES.post("/_sim/camlytics/settings")
@@ -1573,9 +1343,9 @@ async def _admin_fail(request: web.Request, simulator: CamlyticsSimulator) -> we
 async def _admin_settings(
     request: web.Request, simulator: CamlyticsSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request)
-    interval = _optional(body, "event_interval", (int, float))
-    rate_limit = _optional(body, "rate_limit", (int, float))
+    body = await json_object(request)
+    interval = optional(body, "event_interval", (int, float))
+    rate_limit = optional(body, "rate_limit", (int, float))
     if interval is not None:
         simulator.set_event_interval(float(interval))
     if rate_limit is not None:

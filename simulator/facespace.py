@@ -39,10 +39,9 @@ pusher and the automatic recognition generator run on the event loop in real
 time; the retry base interval is a setting so tests can make it small.
 """
 
-import asyncio
 from bisect import insort
-from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time as dt_time, timedelta
 import hmac
@@ -54,9 +53,23 @@ import re
 import time
 from typing import Any
 
-import aiohttp
 from aiohttp import web
-from yarl import URL
+
+from .sender import (
+    Admin,
+    ApiError,
+    CountedTarget,
+    SendsWebhooks,
+    Ticker,
+    WebhookSender,
+    admin_wrapper,
+    check_sending,
+    delivery_routes,
+    failure_route,
+    headers_field,
+    json_object,
+    target_routes,
+)
 
 BASE_PATH = "/facespace"
 LOGS_PATH = f"{BASE_PATH}/logs"
@@ -111,12 +124,7 @@ class FaceSpaceSettings:
             raise ValueError("unknown_ratio must be between 0 and 1")
         if self.presence < 0:
             raise ValueError("presence must not be negative")
-        if self.retry_base <= 0:
-            raise ValueError("retry_base must be positive")
-        if self.send_attempts < 1:
-            raise ValueError("send_attempts must be at least 1")
-        if self.send_timeout <= 0:
-            raise ValueError("send_timeout must be positive")
+        check_sending(self.retry_base, self.send_attempts, self.send_timeout)
 
 
 def _check_camera_name(camera: object) -> str:
@@ -133,7 +141,7 @@ def _check_person_name(name: object) -> str:
     return name
 
 
-class FaceSpaceApiError(Exception):
+class FaceSpaceApiError(ApiError):
     """An API error answer: HTTP status and the ``{"error": ...}`` message."""
 
     def __init__(
@@ -229,38 +237,16 @@ class _Entry:
 
 
 @dataclass
-class _Target:
-    id: int
-    url: str
+class _Target(CountedTarget):
     kind: str
     headers: dict[str, str]
-    queue: deque[dict[str, Any]] = field(default_factory=deque)
-    wake: asyncio.Event | None = None
-    task: asyncio.Task[None] | None = None
-    sent: int = 0
-    failed_attempts: int = 0
-    dropped: int = 0
-    overflow: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "kind": self.kind,
-            "headers": dict(self.headers),
-            "queued": len(self.queue),
-            "sent": self.sent,
-            "failed_attempts": self.failed_attempts,
-            "dropped": self.dropped,
-            "overflow": self.overflow,
-        }
-
-    def notify(self) -> None:
-        if self.wake is not None:
-            self.wake.set()
+        head = {"id": self.id, "url": self.url, "kind": self.kind, "headers": dict(self.headers)}
+        return head | self.delivery_json()
 
 
-class FaceSpaceSimulator:
+class FaceSpaceSimulator(SendsWebhooks):
     """State of the simulated FaceSpace service and of its pusher.
 
     Methods that serve API data raise FaceSpaceApiError with the HTTP status
@@ -289,13 +275,28 @@ class FaceSpaceSimulator:
         self._by_path: Counter[str] = Counter()
         self._by_status: Counter[str] = Counter()
         self._counters: Counter[str] = Counter()
-        self._targets: dict[int, _Target] = {}
-        self._target_seq = 0
-        self._deliveries: deque[dict[str, Any]] = deque(maxlen=MAX_DELIVERIES)
-        self._session: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._generate_wake: asyncio.Event | None = None
-        self._progress: asyncio.Event | None = None
+        self._ticker = Ticker(lambda: self.settings.recognition_interval, self._tick)
+        self._sender: WebhookSender[_Target] = WebhookSender(
+            lambda: self.settings,
+            user_agent=USER_AGENT,
+            attempts=lambda target: self.settings.send_attempts,
+            headers=self._push_headers,
+            describe=lambda target, batch: {
+                "target": target.id,
+                "kind": target.kind,
+                "url": target.url,
+                "headers": self._push_headers(target),
+                "payload": batch[0],
+            },
+            timestamp=lambda: _utc_iso(self._wallclock()),
+            counters=self._counters,
+            counter_prefix="pushes_",
+            ticker=self._ticker,
+            name="The pusher",
+            max_queue=MAX_QUEUE,
+            max_deliveries=MAX_DELIVERIES,
+        )
+        self._targets = self._sender.targets
 
     # API
 
@@ -422,8 +423,7 @@ class FaceSpaceSimulator:
         if seconds < 0:
             raise ValueError("recognition_interval must not be negative")
         self.settings.recognition_interval = seconds
-        if self._generate_wake is not None:
-            self._generate_wake.set()
+        self._ticker.poke()
 
     def fail_next(self, status: int, count: int = 1) -> None:
         """Answer the next count API calls with status and ``{"error": ...}``.
@@ -533,21 +533,14 @@ class FaceSpaceSimulator:
         extra = dict(headers or {})
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
             raise ValueError("headers must map strings to strings")
-        self._target_seq += 1
-        target = _Target(self._target_seq, url, kind, extra)
-        self._targets[target.id] = target
-        self._start_worker(target)
+        target = _Target(self._sender.next_id(), url, kind, extra)
+        self._sender.add(target)
         return target.id
 
     def remove_push_target(self, target_id: int) -> None:
         """Unregister a push target; its queued payloads are dropped."""
-        target = self._targets.pop(target_id, None)
-        if target is None:
+        if self._sender.remove(target_id) is None:
             raise ValueError(f"Unknown push target {target_id}")
-        if target.task is not None:
-            target.task.cancel()
-        target.queue.clear()
-        self._report_progress()
 
     def push_targets(self) -> list[dict[str, Any]]:
         """Every push target with its queue length and delivery counters."""
@@ -563,58 +556,7 @@ class FaceSpaceSimulator:
         next attempt, or None), dropped (attempts used up), time (wallclock,
         UTC ISO 8601).
         """
-        return list(self._deliveries)
-
-    def clear_deliveries(self) -> None:
-        """Empty the delivery log."""
-        self._deliveries.clear()
-
-    @property
-    def running(self) -> bool:
-        """Whether the pusher is running."""
-        return self._session is not None
-
-    async def start(self) -> None:
-        """Start the pusher and the automatic recognition generator (app startup)."""
-        if self._session is not None:
-            return
-        self._session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
-        self._generate_wake = asyncio.Event()
-        self._progress = asyncio.Event()
-        for target in self._targets.values():
-            self._start_worker(target)
-        self._spawn(self._generate_loop())
-
-    async def stop(self) -> None:
-        """Stop the pusher and generator; queued payloads stay queued (app cleanup)."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
-        for target in self._targets.values():
-            target.task = target.wake = None
-        self._generate_wake = None
-        self._report_progress()
-        self._progress = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def drain(self) -> None:
-        """Wait until no push target has payloads queued or in flight.
-
-        Wrap this in ``asyncio.timeout``: a failing target keeps its payload
-        until the attempts are used up.
-
-        Raises:
-            RuntimeError: payloads are queued but the pusher is not running.
-        """
-        while any(target.queue for target in self._targets.values()):
-            if self._progress is None:
-                raise RuntimeError("The pusher is not running")
-            self._progress.clear()
-            await self._progress.wait()
+        return self._sender.deliveries
 
     # Internals
 
@@ -643,7 +585,7 @@ class FaceSpaceSimulator:
     def _push_logs(self, camera: str, lines: list[str]) -> None:
         for target in self._targets.values():
             if target.kind == "logs":
-                self._enqueue(target, {camera: list(lines)})
+                self._sender.enqueue(target, {camera: list(lines)})
 
     def _push_realtime(self) -> None:
         if not any(target.kind == "realtime" for target in self._targets.values()):
@@ -653,113 +595,17 @@ class FaceSpaceSimulator:
             return
         for target in self._targets.values():
             if target.kind == "realtime":
-                self._enqueue(target, {camera: list(names) for camera, names in answer.items()})
+                self._sender.enqueue(
+                    target, {camera: list(names) for camera, names in answer.items()}
+                )
 
-    def _enqueue(self, target: _Target, payload: dict[str, Any]) -> None:
-        if len(target.queue) >= MAX_QUEUE:
-            target.overflow += 1
-            return
-        target.queue.append(payload)
-        target.notify()
+    def _tick(self) -> None:
+        if self.settings.active and self._logs:
+            self.recognize()
 
-    def _report_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.set()
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    def _start_worker(self, target: _Target) -> None:
-        if self._session is None or target.task is not None:
-            return
-        target.wake = asyncio.Event()
-        target.task = self._spawn(self._deliver(target))
-
-    async def _generate_loop(self) -> None:
-        assert self._generate_wake is not None
-        wake = self._generate_wake
-        while True:
-            interval = self.settings.recognition_interval
-            try:
-                if interval > 0:
-                    async with asyncio.timeout(interval):
-                        await wake.wait()
-                else:
-                    await wake.wait()
-            except TimeoutError:
-                if self.settings.active and self._logs:
-                    self.recognize()
-            else:
-                wake.clear()
-
-    async def _deliver(self, target: _Target) -> None:
-        """Send a target's payloads in order, retrying each a few times."""
-        assert target.wake is not None
-        while True:
-            if not target.queue:
-                target.wake.clear()
-                await target.wake.wait()
-                continue
-            await self._send(target, target.queue[0])
-            if target.queue:
-                target.queue.popleft()
-            self._report_progress()
-
-    async def _send(self, target: _Target, payload: dict[str, Any]) -> None:
-        headers = {"x-api-key": self.settings.api_key} | target.headers
-        attempt = 0
-        while True:
-            attempt += 1
-            status, error = await self._post(target, payload, headers)
-            ok = status == 200
-            exhausted = not ok and attempt >= self.settings.send_attempts
-            retry_in = None if ok or exhausted else self.settings.retry_base * 2 ** (attempt - 1)
-            if ok:
-                target.sent += 1
-                self._counters["pushes_sent"] += 1
-            else:
-                target.failed_attempts += 1
-                self._counters["pushes_failed_attempts"] += 1
-            if exhausted:
-                target.dropped += 1
-                self._counters["pushes_dropped"] += 1
-            self._deliveries.append(
-                {
-                    "target": target.id,
-                    "kind": target.kind,
-                    "url": target.url,
-                    "headers": dict(headers),
-                    "payload": payload,
-                    "attempt": attempt,
-                    "status": status,
-                    "error": error,
-                    "ok": ok,
-                    "retry_in": retry_in,
-                    "dropped": exhausted,
-                    "time": _utc_iso(self._wallclock()),
-                }
-            )
-            if retry_in is None:
-                return
-            await asyncio.sleep(retry_in)
-
-    async def _post(
-        self, target: _Target, payload: dict[str, Any], headers: Mapping[str, str]
-    ) -> tuple[int | None, str | None]:
-        assert self._session is not None
-        timeout = aiohttp.ClientTimeout(total=self.settings.send_timeout)
-        try:
-            # encoded=True sends the URL (query string included) exactly as registered.
-            async with self._session.post(
-                URL(target.url, encoded=True), json=payload, headers=headers, timeout=timeout
-            ) as response:
-                await response.read()
-                return response.status, None if response.status == 200 else response.reason
-        except (aiohttp.ClientError, TimeoutError) as err:
-            return None, str(err) or type(err).__name__
+    def _push_headers(self, target: _Target) -> dict[str, str]:
+        """What the client sends: its own ``x-api-key``, then the target's extra headers."""
+        return {"x-api-key": self.settings.api_key} | target.headers
 
 
 # Examples for the fixtures
@@ -831,9 +677,6 @@ FACESPACE_SIMULATOR = web.AppKey("FACESPACE_SIMULATOR", FaceSpaceSimulator)
 
 ROUTES = web.RouteTableDef()
 
-type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-type _SimHandler = Callable[[web.Request, FaceSpaceSimulator], Awaitable[web.StreamResponse]]
-
 
 async def facespace_context(app: web.Application) -> AsyncIterator[None]:
     """Run the pusher and generator while the application runs (for ``app.cleanup_ctx``)."""
@@ -878,32 +721,9 @@ async def _recognition(request: web.Request) -> web.StreamResponse:
 # Admin routes
 
 
-def _admin(handler: _SimHandler) -> _Handler:
-    """Wrap an admin handler: no counting, no auth; ValueError becomes 400."""
-
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        simulator = request.app[FACESPACE_SIMULATOR]
-        try:
-            return await handler(request, simulator)
-        except FaceSpaceApiError as err:
-            return err.response()
-        except ValueError as err:
-            return FaceSpaceApiError(400, str(err)).response()
-
-    return wrapper
-
-
-async def _json_object(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
-    """The request's JSON object body; with optional, a missing body is ``{}``."""
-    if optional and not request.body_exists:
-        return {}
-    try:
-        body = await request.json()
-    except ValueError as err:
-        raise ValueError("The request body must be JSON") from err
-    if not isinstance(body, dict):
-        raise ValueError("The request body must be a JSON object")
-    return body
+_admin: Admin[FaceSpaceSimulator] = admin_wrapper(
+    FACESPACE_SIMULATOR, lambda message: FaceSpaceApiError(400, message)
+)
 
 
 def _optional_str(body: Mapping[str, Any], key: str) -> str | None:
@@ -913,65 +733,23 @@ def _optional_str(body: Mapping[str, Any], key: str) -> str | None:
     return value
 
 
-def _int(body: Mapping[str, Any], key: str, default: int) -> int:
-    value = body.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{key} must be an integer")
-    return value
-
-
-@ROUTES.get("/_sim/facespace/push-targets")
-@_admin
-async def _admin_targets(request: web.Request, simulator: FaceSpaceSimulator) -> web.StreamResponse:
-    return web.json_response(simulator.push_targets())
-
-
-@ROUTES.post("/_sim/facespace/push-targets")
-@_admin
-async def _admin_add_target(
-    request: web.Request, simulator: FaceSpaceSimulator
-) -> web.StreamResponse:
-    body = await _json_object(request)
-    url, kind, headers = body.get("url"), body.get("kind", "realtime"), body.get("headers")
+def _add_target(simulator: FaceSpaceSimulator, body: dict[str, Any]) -> int:
+    url, kind = body.get("url"), body.get("kind", "realtime")
     if not isinstance(url, str) or not isinstance(kind, str):
         raise ValueError("url is a required string and kind a string")
-    if headers is not None and not isinstance(headers, dict):
-        raise ValueError("headers must be an object")
-    return web.json_response({"id": simulator.add_push_target(url, headers, kind)})
+    return simulator.add_push_target(url, headers_field(body), kind)
 
 
-@ROUTES.delete(r"/_sim/facespace/push-targets/{target_id:\d+}")
-@_admin
-async def _admin_remove_target(
-    request: web.Request, simulator: FaceSpaceSimulator
-) -> web.StreamResponse:
-    target_id = int(request.match_info["target_id"])
-    try:
-        simulator.remove_push_target(target_id)
-    except ValueError as err:
-        raise FaceSpaceApiError(404, str(err)) from err
-    return web.json_response({"id": target_id})
-
-
-@ROUTES.get("/_sim/facespace/deliveries")
-@_admin
-async def _admin_deliveries(
-    request: web.Request, simulator: FaceSpaceSimulator
-) -> web.StreamResponse:
-    deliveries = simulator.deliveries
-    if "target" in request.query:
-        wanted = request.query["target"]
-        deliveries = [entry for entry in deliveries if str(entry["target"]) == wanted]
-    return web.json_response(deliveries)
-
-
-@ROUTES.delete("/_sim/facespace/deliveries")
-@_admin
-async def _admin_clear_deliveries(
-    request: web.Request, simulator: FaceSpaceSimulator
-) -> web.StreamResponse:
-    simulator.clear_deliveries()
-    return web.json_response([])
+target_routes(
+    ROUTES,
+    "/_sim/facespace/push-targets",
+    _admin,
+    listing=FaceSpaceSimulator.push_targets,
+    add=_add_target,
+    remove=FaceSpaceSimulator.remove_push_target,
+    not_found=lambda message: FaceSpaceApiError(404, message),
+)
+delivery_routes(ROUTES, "/_sim/facespace/deliveries", "target", _admin)
 
 
 @ROUTES.post("/_sim/facespace/recognize")
@@ -979,7 +757,7 @@ async def _admin_clear_deliveries(
 async def _admin_recognize(
     request: web.Request, simulator: FaceSpaceSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request, optional=True)
+    body = await json_object(request, optional=True)
     raw_time = _optional_str(body, "time")
     when = parse_admin_time(raw_time) if raw_time else None
     line = simulator.recognize(_optional_str(body, "camera"), _optional_str(body, "name"), when)
@@ -991,7 +769,7 @@ async def _admin_recognize(
 async def _admin_raw_line(
     request: web.Request, simulator: FaceSpaceSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     camera, text = body.get("camera"), body.get("text")
     if not isinstance(camera, str) or not isinstance(text, str):
         raise ValueError("camera and text are required strings")
@@ -1003,7 +781,7 @@ async def _admin_raw_line(
 @ROUTES.post("/_sim/facespace/active")
 @_admin
 async def _admin_active(request: web.Request, simulator: FaceSpaceSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     active = body.get("active")
     if not isinstance(active, bool):
         raise ValueError("active is a required boolean")
@@ -1011,13 +789,7 @@ async def _admin_active(request: web.Request, simulator: FaceSpaceSimulator) -> 
     return web.json_response({"active": active})
 
 
-@ROUTES.post("/_sim/facespace/fail")
-@_admin
-async def _admin_fail(request: web.Request, simulator: FaceSpaceSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
-    status, count = _int(body, "status", 500), _int(body, "count", 1)
-    simulator.fail_next(status, count)
-    return web.json_response({"status": status, "count": count})
+failure_route(ROUTES, "/_sim/facespace/fail", _admin)
 
 
 @ROUTES.post("/_sim/facespace/settings")
@@ -1025,7 +797,7 @@ async def _admin_fail(request: web.Request, simulator: FaceSpaceSimulator) -> we
 async def _admin_settings(
     request: web.Request, simulator: FaceSpaceSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     interval = body.get("recognition_interval")
     if interval is not None:
         if isinstance(interval, bool) or not isinstance(interval, int | float):

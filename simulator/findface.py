@@ -20,11 +20,10 @@ sender and the automatic emitter run on the event loop in real time; the
 retry base interval is a setting so tests can make it small.
 """
 
-import asyncio
 import base64
 import binascii
-from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Mapping
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 import hmac
@@ -39,7 +38,20 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from yarl import URL
+
+from .sender import (
+    Admin,
+    ApiError,
+    Attempt,
+    SendsWebhooks,
+    Target,
+    Ticker,
+    WebhookSender,
+    admin_wrapper,
+    delivery_routes,
+    failure_route,
+    json_object,
+)
 
 SECTIONS = (
     "face_events",
@@ -140,7 +152,7 @@ class FindFaceSettings:
             raise ValueError("episode_length must be at least 1")
 
 
-class FindFaceApiError(Exception):
+class FindFaceApiError(ApiError):
     """An API error answer: status and FindFace's ``{"code", "desc"}`` body."""
 
     def __init__(self, status: int, code: str, desc: str, param: str | None = None) -> None:
@@ -258,10 +270,8 @@ class _HookStats:
 
 
 @dataclass
-class _Hook:
-    id: int
+class _Hook(Target):
     name: str
-    url: str
     created: datetime
     modified: datetime
     active: bool = True
@@ -269,9 +279,6 @@ class _Hook:
     batch_size: int = 1
     send_attempts: int = 10
     filters: dict[str, Any] = field(default_factory=dict)
-    queue: deque[_Queued] = field(default_factory=deque)
-    wake: asyncio.Event | None = None
-    task: asyncio.Task[None] | None = None
     stats: _HookStats = field(default_factory=_HookStats)
 
     def to_json(self) -> dict[str, Any]:
@@ -288,12 +295,44 @@ class _Hook:
             "modified_date": _iso(self.modified),
         }
 
-    def notify(self) -> None:
-        if self.wake is not None:
-            self.wake.set()
+    @property
+    def ready(self) -> bool:
+        """Only an active hook sends."""
+        return self.active
+
+    def next_batch(self) -> list[_Queued]:
+        """Up to batch_size items of the first item's section."""
+        section = self.queue[0].section
+        batch: list[_Queued] = []
+        for queued in self.queue:
+            if queued.section != section or len(batch) >= self.batch_size:
+                break
+            batch.append(queued)
+        return batch
+
+    def body(self, batch: list[_Queued]) -> list[dict[str, Any]]:
+        """A JSON array of the items."""
+        return [queued.payload for queued in batch]
+
+    def count(self, attempt: Attempt, items: int) -> None:
+        """Count sent and dropped batches and items, and keep the last answer."""
+        stats = self.stats
+        stats.last_status, stats.last_error = attempt.status, attempt.error
+        if attempt.ok:
+            stats.sent_batches += 1
+            stats.sent_items += items
+        else:
+            stats.failed_attempts += 1
+        if attempt.dropped:
+            stats.dropped_batches += 1
+            stats.dropped_items += items
+
+    def count_overflow(self) -> None:
+        """Count an item turned away because the queue was full."""
+        self.stats.overflow_items += 1
 
 
-class FindFaceSimulator:
+class FindFaceSimulator(SendsWebhooks):
     """State of the simulated FindFace Multi server and its webhook sender.
 
     Methods that serve API data raise FindFaceApiError with the HTTP status
@@ -321,9 +360,24 @@ class FindFaceSimulator:
         self._car_cards = {card[0]: _Card(*card) for card in _CAR_CARDS}
         self._counter_now: dict[int, tuple[int, int, int]] = {c[0]: (0, 0, 0) for c in _COUNTERS}
         self._tokens: dict[str, float] = {}
-        self._hooks: dict[int, _Hook] = {}
-        self._hook_seq = 0
-        self._deliveries: deque[dict[str, Any]] = deque(maxlen=MAX_DELIVERIES)
+        self._ticker = Ticker(lambda: self.settings.emit_interval, self.emit_mix)
+        self._sender: WebhookSender[_Hook] = WebhookSender(
+            lambda: self.settings,
+            user_agent=USER_AGENT,
+            attempts=lambda hook: hook.send_attempts,
+            retry_cap=lambda: self.settings.retry_cap,
+            describe=lambda hook, batch: {
+                "hook": hook.id,
+                "section": batch[0].section,
+                "batch_size": len(batch),
+                "ids": [queued.item_id for queued in batch],
+            },
+            timestamp=lambda: _iso(self._wallclock()),
+            ticker=self._ticker,
+            max_queue=MAX_QUEUE,
+            max_deliveries=MAX_DELIVERIES,
+        )
+        self._hooks = self._sender.targets
         self._history: dict[str, dict[str, dict[str, Any]]] = {section: {} for section in SECTIONS}
         self._event_seq = 0
         self._episode_seq: Counter[str] = Counter()  # human and car episodes count apart
@@ -334,10 +388,6 @@ class FindFaceSimulator:
         self._failure_status = 0
         self._failures_left = 0
         self._calls: Counter[str] = Counter()
-        self._session: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._emit_wake: asyncio.Event | None = None
-        self._progress: asyncio.Event | None = None
         for index in range(self.settings.cameras):
             if index < len(_DEFAULT_CAMERAS):
                 name, latitude, longitude, azimuth = _DEFAULT_CAMERAS[index]
@@ -395,8 +445,7 @@ class FindFaceSimulator:
         if seconds < 0:
             raise ValueError("emit_interval must not be negative")
         self.settings.emit_interval = seconds
-        if self._emit_wake is not None:
-            self._emit_wake.set()
+        self._ticker.poke()
 
     def fail_next(self, status: int, count: int = 1) -> None:
         """Answer the next count API calls (login included) with status."""
@@ -429,11 +478,7 @@ class FindFaceSimulator:
         (text or None), ok, retry_in (seconds to the next attempt, or None),
         dropped (attempts used up), time (wallclock, ISO 8601).
         """
-        return list(self._deliveries)
-
-    def clear_deliveries(self) -> None:
-        """Empty the delivery log."""
-        self._deliveries.clear()
+        return self._sender.deliveries
 
     def hook_states(self) -> list[dict[str, Any]]:
         """Every hook as the API shows it, plus queued items and delivery stats."""
@@ -488,173 +533,15 @@ class FindFaceSimulator:
                     continue  # for example no cameras left
         return emitted
 
-    # Webhook sender
-
-    @property
-    def running(self) -> bool:
-        """Whether the webhook sender is running."""
-        return self._session is not None
-
-    async def start(self) -> None:
-        """Start the webhook sender and the automatic emitter (app startup)."""
-        if self._session is not None:
-            return
-        self._session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
-        self._emit_wake = asyncio.Event()
-        self._progress = asyncio.Event()
-        for hook in self._hooks.values():
-            self._start_worker(hook)
-        self._spawn(self._emit_loop())
-
-    async def stop(self) -> None:
-        """Stop the sender and emitter; queued items stay queued (app cleanup)."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
-        for hook in self._hooks.values():
-            hook.task = hook.wake = None
-        self._emit_wake = None
-        self._report_progress()
-        self._progress = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def drain(self) -> None:
-        """Wait until no active hook has items queued or in flight.
-
-        Items that never get a 200 wait for their send attempts to be used
-        up (forever when send_attempts is 0), so wrap this in
-        ``asyncio.timeout``.
-
-        Raises:
-            RuntimeError: items are queued but the sender is not running.
-        """
-        while any(hook.queue for hook in self._hooks.values() if hook.active):
-            if self._progress is None:
-                raise RuntimeError("The webhook sender is not running")
-            self._progress.clear()
-            await self._progress.wait()
-
-    def _report_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.set()
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    def _start_worker(self, hook: _Hook) -> None:
-        if self._session is None or hook.task is not None:
-            return
-        hook.wake = asyncio.Event()
-        hook.task = self._spawn(self._deliver(hook))
-
-    async def _emit_loop(self) -> None:
-        assert self._emit_wake is not None
-        wake = self._emit_wake
-        while True:
-            interval = self.settings.emit_interval
-            try:
-                if interval > 0:
-                    async with asyncio.timeout(interval):
-                        await wake.wait()
-                else:
-                    await wake.wait()
-            except TimeoutError:
-                self.emit_mix()
-            else:
-                wake.clear()
-
-    async def _deliver(self, hook: _Hook) -> None:
-        """Send a hook's queue in order, one batch at a time, retrying failed batches."""
-        assert hook.wake is not None
-        while True:
-            if not hook.active or not hook.queue:
-                hook.wake.clear()
-                await hook.wake.wait()
-                continue
-            section = hook.queue[0].section
-            batch: list[_Queued] = []
-            for queued in hook.queue:
-                if queued.section != section or len(batch) >= hook.batch_size:
-                    break
-                batch.append(queued)
-            await self._send_batch(hook, batch)
-            for _ in batch:
-                hook.queue.popleft()
-            self._report_progress()
-
-    async def _send_batch(self, hook: _Hook, batch: list[_Queued]) -> None:
-        attempt = 0
-        while True:
-            attempt += 1
-            status, error = await self._post(hook.url, [queued.payload for queued in batch])
-            ok = status == 200
-            exhausted = not ok and 0 < hook.send_attempts <= attempt
-            retry_in = None
-            if not ok and not exhausted:
-                retry_in = min(
-                    self.settings.retry_base * 2 ** (attempt - 1), self.settings.retry_cap
-                )
-            stats = hook.stats
-            stats.last_status, stats.last_error = status, error
-            if ok:
-                stats.sent_batches += 1
-                stats.sent_items += len(batch)
-            else:
-                stats.failed_attempts += 1
-            if exhausted:
-                stats.dropped_batches += 1
-                stats.dropped_items += len(batch)
-            self._deliveries.append(
-                {
-                    "hook": hook.id,
-                    "section": batch[0].section,
-                    "batch_size": len(batch),
-                    "ids": [queued.item_id for queued in batch],
-                    "attempt": attempt,
-                    "status": status,
-                    "error": error,
-                    "ok": ok,
-                    "retry_in": retry_in,
-                    "dropped": exhausted,
-                    "time": _iso(self._wallclock()),
-                }
-            )
-            if retry_in is None:
-                return
-            await asyncio.sleep(retry_in)
-
-    async def _post(self, url: str, batch: list[dict[str, Any]]) -> tuple[int | None, str | None]:
-        assert self._session is not None
-        timeout = aiohttp.ClientTimeout(total=self.settings.send_timeout)
-        try:
-            # encoded=True sends the URL (query string included) exactly as configured.
-            target = URL(url, encoded=True)
-            async with self._session.post(target, json=batch, timeout=timeout) as response:
-                await response.read()
-                return response.status, None if response.status == 200 else response.reason
-        except (aiohttp.ClientError, TimeoutError) as err:
-            return None, str(err) or type(err).__name__
-
     def _dispatch(self, item: _Item) -> None:
         self._history[item.section][str(item.raw["id"])] = item.raw
         history = self._history[item.section]
         while len(history) > MAX_HISTORY:
             del history[next(iter(history))]
         for hook in self._hooks.values():
-            if not hook.active or not _accepts(hook.filters, item):
-                continue
-            if len(hook.queue) >= MAX_QUEUE:
-                hook.stats.overflow_items += 1
-                continue
-            hook.queue.append(_Queued(item.section, str(item.raw["id"]), item.payload))
-            hook.notify()
+            if hook.active and _accepts(hook.filters, item):
+                queued = _Queued(item.section, str(item.raw["id"]), item.payload)
+                self._sender.enqueue(hook, queued)
 
     # Authentication and request gate
 
@@ -790,13 +677,11 @@ class FindFaceSimulator:
     def create_hook(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Create a hook from an API body; raise FindFaceApiError (400) when it is invalid."""
         fields = _hook_fields(body, partial=False)
-        self._hook_seq += 1
         now = self._wallclock()
-        hook = _Hook(id=self._hook_seq, name="", url="", created=now, modified=now)
+        hook = _Hook(id=self._sender.next_id(), name="", url="", created=now, modified=now)
         for name, value in fields.items():
             setattr(hook, name, value)
-        self._hooks[hook.id] = hook
-        self._start_worker(hook)
+        self._sender.add(hook)
         return hook.to_json()
 
     def update_hook(self, hook_id: int, body: Mapping[str, Any]) -> dict[str, Any]:
@@ -806,16 +691,12 @@ class FindFaceSimulator:
             setattr(hook, name, value)
         hook.modified = self._wallclock()
         hook.notify()
-        self._report_progress()
+        self._sender.report_progress()
         return hook.to_json()
 
     def delete_hook(self, hook_id: int) -> None:
         """Delete a hook and drop what it still had queued."""
-        hook = self._hooks.pop(self._hook(hook_id).id)
-        if hook.task is not None:
-            hook.task.cancel()
-        hook.queue.clear()
-        self._report_progress()
+        self._sender.remove(self._hook(hook_id).id)
 
     # Serialisers
 
@@ -1440,30 +1321,18 @@ def _endpoint(call: str, *, auth: bool = True) -> Callable[[_SimHandler], _Handl
     return decorate
 
 
-def _admin(handler: _SimHandler) -> _Handler:
-    """Wrap an admin handler: no counting, no auth; ValueError becomes 400."""
-
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        simulator = request.app[FINDFACE_SIMULATOR]
-        simulator.learn_base_url(str(request.url.origin()))
-        try:
-            return await handler(request, simulator)
-        except FindFaceApiError as err:
-            return err.response()
-        except ValueError as err:
-            return _bad_param("body", str(err)).response()
-
-    return wrapper
+_admin: Admin[FindFaceSimulator] = admin_wrapper(
+    FINDFACE_SIMULATOR,
+    lambda message: _bad_param("body", message),
+    before=lambda request, simulator: simulator.learn_base_url(str(request.url.origin())),
+)
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
     try:
-        body = await request.json()
+        return await json_object(request)
     except ValueError as err:
-        raise _bad_param("body", "The request body must be JSON") from err
-    if not isinstance(body, dict):
-        raise _bad_param("body", "The request body must be a JSON object")
-    return body
+        raise _bad_param("body", str(err)) from err
 
 
 def _encode_cursor(offset: int) -> str:
@@ -1685,24 +1554,7 @@ async def _admin_emit(request: web.Request, simulator: FindFaceSimulator) -> web
     return web.json_response({"section": section, "items": items})
 
 
-@ROUTES.get("/_sim/findface/deliveries")
-@_admin
-async def _admin_deliveries(
-    request: web.Request, simulator: FindFaceSimulator
-) -> web.StreamResponse:
-    deliveries = simulator.deliveries
-    if "hook" in request.query:
-        deliveries = [entry for entry in deliveries if str(entry["hook"]) == request.query["hook"]]
-    return web.json_response(deliveries)
-
-
-@ROUTES.delete("/_sim/findface/deliveries")
-@_admin
-async def _admin_clear_deliveries(
-    request: web.Request, simulator: FindFaceSimulator
-) -> web.StreamResponse:
-    simulator.clear_deliveries()
-    return web.json_response([])
+delivery_routes(ROUTES, "/_sim/findface/deliveries", "hook", _admin)
 
 
 @ROUTES.post("/_sim/findface/settings")
@@ -1757,17 +1609,7 @@ async def _admin_camera_health(
     return web.json_response(simulator.camera(_path_id(request)))
 
 
-@ROUTES.post("/_sim/findface/fail")
-@_admin
-async def _admin_fail(request: web.Request, simulator: FindFaceSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
-    status, count = body.get("status", 500), body.get("count", 1)
-    if isinstance(status, bool) or isinstance(count, bool):
-        raise ValueError("status and count must be integers")
-    if not isinstance(status, int) or not isinstance(count, int):
-        raise ValueError("status and count must be integers")
-    simulator.fail_next(status, count)
-    return web.json_response({"status": status, "count": count})
+failure_route(ROUTES, "/_sim/findface/fail", _admin, one_message=True)
 
 
 @ROUTES.post("/_sim/findface/expire-tokens")

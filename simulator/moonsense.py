@@ -41,9 +41,8 @@ the monotonic ``clock``. The sender and the optional session generator
 interval is a setting so tests can make it small.
 """
 
-import asyncio
 from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 import hashlib
@@ -55,9 +54,25 @@ import random
 import time
 from typing import Any
 
-import aiohttp
 from aiohttp import web
-from yarl import URL
+
+from .sender import (
+    Admin,
+    ApiError,
+    CountedTarget,
+    SendsWebhooks,
+    Ticker,
+    WebhookSender,
+    admin_wrapper,
+    any_2xx,
+    check_sending,
+    delivery_routes,
+    failure_route,
+    headers_field,
+    json_object,
+    optional,
+    target_routes,
+)
 
 BASE_PATH = "/moonsense"
 CONTROL_PREFIX = f"{BASE_PATH}/v2"
@@ -159,15 +174,10 @@ class MoonsenseSettings:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
         if self.bundle_interval < 0:
             raise ValueError("bundle_interval must not be negative")
-        if self.retry_base <= 0:
-            raise ValueError("retry_base must be positive")
-        if self.send_attempts < 1:
-            raise ValueError("send_attempts must be at least 1")
-        if self.send_timeout <= 0:
-            raise ValueError("send_timeout must be positive")
+        check_sending(self.retry_base, self.send_attempts, self.send_timeout)
 
 
-class MoonsenseApiError(Exception):
+class MoonsenseApiError(ApiError):
     """An API error answer: HTTP status and the ``{"error": ...}`` message."""
 
     def __init__(
@@ -378,33 +388,12 @@ class _Session:
 
 
 @dataclass
-class _Webhook:
-    id: int
-    url: str
+class _Webhook(CountedTarget):
     headers: dict[str, str]
-    queue: deque[dict[str, Any]] = field(default_factory=deque)
-    wake: asyncio.Event | None = None
-    task: asyncio.Task[None] | None = None
-    sent: int = 0
-    failed_attempts: int = 0
-    dropped: int = 0
-    overflow: int = 0
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "headers": dict(self.headers),
-            "queued": len(self.queue),
-            "sent": self.sent,
-            "failed_attempts": self.failed_attempts,
-            "dropped": self.dropped,
-            "overflow": self.overflow,
-        }
-
-    def notify(self) -> None:
-        if self.wake is not None:
-            self.wake.set()
+        head = {"id": self.id, "url": self.url, "headers": dict(self.headers)}
+        return head | self.delivery_json()
 
 
 type Battery = int | tuple[int, str | int] | Sequence[Any]
@@ -412,7 +401,7 @@ type Activity = tuple[str | int, int] | Sequence[Any]
 type Location = tuple[float, ...] | Sequence[Any]
 
 
-class MoonsenseSimulator:
+class MoonsenseSimulator(SendsWebhooks):
     """State of the simulated Moonsense Cloud and of its webhook sender.
 
     Methods that serve API data raise MoonsenseApiError with the HTTP status
@@ -440,13 +429,25 @@ class MoonsenseSimulator:
         self._by_status: Counter[str] = Counter()
         self._counters: Counter[str] = Counter()
         self._events: deque[dict[str, Any]] = deque(maxlen=MAX_EVENTS)
-        self._webhooks: dict[int, _Webhook] = {}
-        self._webhook_seq = 0
-        self._deliveries: deque[dict[str, Any]] = deque(maxlen=MAX_DELIVERIES)
-        self._session: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._generate_wake: asyncio.Event | None = None
-        self._progress: asyncio.Event | None = None
+        self._ticker = Ticker(lambda: self.settings.bundle_interval, self.generate_step)
+        self._sender: WebhookSender[_Webhook] = WebhookSender(
+            lambda: self.settings,
+            user_agent=USER_AGENT,
+            accept=any_2xx,
+            attempts=lambda webhook: self.settings.send_attempts,
+            headers=lambda webhook: webhook.headers,
+            describe=lambda webhook, batch: {
+                "webhook": webhook.id,
+                "url": webhook.url,
+                "payload": batch[0],
+            },
+            timestamp=lambda: rfc3339(self._now()),
+            counters=self._counters,
+            ticker=self._ticker,
+            max_queue=MAX_QUEUE,
+            max_deliveries=MAX_DELIVERIES,
+        )
+        self._webhooks = self._sender.targets
         self._seed_history(self.settings.sessions)
 
     # Rendering
@@ -746,8 +747,7 @@ class MoonsenseSimulator:
         if isinstance(seconds, bool) or seconds < 0:
             raise ValueError("bundle_interval must not be negative")
         self.settings.bundle_interval = seconds
-        if self._generate_wake is not None:
-            self._generate_wake.set()
+        self._ticker.poke()
 
     def fail_next(self, status: int, count: int = 1) -> None:
         """Answer the next count API calls with status and ``{"error": ...}``.
@@ -907,21 +907,14 @@ class MoonsenseSimulator:
         extra = dict(headers or {})
         if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
             raise ValueError("headers must map strings to strings")
-        self._webhook_seq += 1
-        webhook = _Webhook(self._webhook_seq, url, extra)
-        self._webhooks[webhook.id] = webhook
-        self._start_worker(webhook)
+        webhook = _Webhook(self._sender.next_id(), url, extra)
+        self._sender.add(webhook)
         return webhook.id
 
     def remove_webhook(self, webhook_id: int) -> None:
         """Unregister a webhook; its queued payloads are dropped."""
-        webhook = self._webhooks.pop(webhook_id, None)
-        if webhook is None:
+        if self._sender.remove(webhook_id) is None:
             raise ValueError(f"Unknown webhook {webhook_id}")
-        if webhook.task is not None:
-            webhook.task.cancel()
-        webhook.queue.clear()
-        self._report_progress()
 
     def webhooks(self) -> list[dict[str, Any]]:
         """Every webhook target with its queue length and delivery counters."""
@@ -936,58 +929,7 @@ class MoonsenseSimulator:
         retry_in (seconds to the next attempt, or None), dropped (attempts
         used up), time (wallclock, RFC 3339).
         """
-        return list(self._deliveries)
-
-    def clear_deliveries(self) -> None:
-        """Empty the delivery log."""
-        self._deliveries.clear()
-
-    @property
-    def running(self) -> bool:
-        """Whether the webhook sender is running."""
-        return self._session is not None
-
-    async def start(self) -> None:
-        """Start the webhook sender and the session generator (app startup)."""
-        if self._session is not None:
-            return
-        self._session = aiohttp.ClientSession(headers={"User-Agent": USER_AGENT})
-        self._generate_wake = asyncio.Event()
-        self._progress = asyncio.Event()
-        for webhook in self._webhooks.values():
-            self._start_worker(webhook)
-        self._spawn(self._generate_loop())
-
-    async def stop(self) -> None:
-        """Stop the sender and generator; queued payloads stay queued (app cleanup)."""
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        self._tasks.clear()
-        for webhook in self._webhooks.values():
-            webhook.task = webhook.wake = None
-        self._generate_wake = None
-        self._report_progress()
-        self._progress = None
-        if self._session is not None:
-            await self._session.close()
-            self._session = None
-
-    async def drain(self) -> None:
-        """Wait until no webhook has payloads queued or in flight.
-
-        Wrap this in ``asyncio.timeout``: a failing target keeps its payload
-        until the attempts are used up.
-
-        Raises:
-            RuntimeError: payloads are queued but the sender is not running.
-        """
-        while any(webhook.queue for webhook in self._webhooks.values()):
-            if self._progress is None:
-                raise RuntimeError("The webhook sender is not running")
-            self._progress.clear()
-            await self._progress.wait()
+        return self._sender.deliveries
 
     # Internals: sessions
 
@@ -1330,114 +1272,8 @@ class MoonsenseSimulator:
         self._events.append(rendered)
         self._counters[f"event:{event_type}"] += 1
         for webhook in self._webhooks.values():
-            self._enqueue(webhook, rendered)
+            self._sender.enqueue(webhook, rendered)
         return rendered
-
-    def _enqueue(self, webhook: _Webhook, payload: dict[str, Any]) -> None:
-        if len(webhook.queue) >= MAX_QUEUE:
-            webhook.overflow += 1
-            return
-        webhook.queue.append(payload)
-        webhook.notify()
-
-    def _report_progress(self) -> None:
-        if self._progress is not None:
-            self._progress.set()
-
-    def _spawn(self, coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
-        task: asyncio.Task[None] = asyncio.get_running_loop().create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
-
-    def _start_worker(self, webhook: _Webhook) -> None:
-        if self._session is None or webhook.task is not None:
-            return
-        webhook.wake = asyncio.Event()
-        webhook.task = self._spawn(self._deliver(webhook))
-
-    async def _generate_loop(self) -> None:
-        assert self._generate_wake is not None
-        wake = self._generate_wake
-        while True:
-            interval = self.settings.bundle_interval
-            try:
-                if interval > 0:
-                    async with asyncio.timeout(interval):
-                        await wake.wait()
-                else:
-                    await wake.wait()
-            except TimeoutError:
-                self.generate_step()
-            else:
-                wake.clear()
-
-    async def _deliver(self, webhook: _Webhook) -> None:
-        """Send a webhook's payloads in order, retrying each a few times."""
-        assert webhook.wake is not None
-        while True:
-            if not webhook.queue:
-                webhook.wake.clear()
-                await webhook.wake.wait()
-                continue
-            await self._send(webhook, webhook.queue[0])
-            if webhook.queue:
-                webhook.queue.popleft()
-            self._report_progress()
-
-    async def _send(self, webhook: _Webhook, payload: dict[str, Any]) -> None:
-        attempt = 0
-        while True:
-            attempt += 1
-            status, error = await self._post(webhook, payload)
-            ok = status is not None and 200 <= status < 300
-            exhausted = not ok and attempt >= self.settings.send_attempts
-            retry_in = None if ok or exhausted else self.settings.retry_base * 2 ** (attempt - 1)
-            if ok:
-                webhook.sent += 1
-                self._counters["webhooks_sent"] += 1
-            else:
-                webhook.failed_attempts += 1
-                self._counters["webhooks_failed_attempts"] += 1
-            if exhausted:
-                webhook.dropped += 1
-                self._counters["webhooks_dropped"] += 1
-            self._deliveries.append(
-                {
-                    "webhook": webhook.id,
-                    "url": webhook.url,
-                    "payload": payload,
-                    "attempt": attempt,
-                    "status": status,
-                    "error": error,
-                    "ok": ok,
-                    "retry_in": retry_in,
-                    "dropped": exhausted,
-                    "time": rfc3339(self._now()),
-                }
-            )
-            if retry_in is None:
-                return
-            await asyncio.sleep(retry_in)
-
-    async def _post(
-        self, webhook: _Webhook, payload: dict[str, Any]
-    ) -> tuple[int | None, str | None]:
-        assert self._session is not None
-        timeout = aiohttp.ClientTimeout(total=self.settings.send_timeout)
-        try:
-            # encoded=True sends the URL (query string included) exactly as registered.
-            async with self._session.post(
-                URL(webhook.url, encoded=True),
-                json=payload,
-                headers=webhook.headers,
-                timeout=timeout,
-            ) as response:
-                await response.read()
-                ok = 200 <= response.status < 300
-                return response.status, None if ok else response.reason
-        except (aiohttp.ClientError, TimeoutError) as err:
-            return None, str(err) or type(err).__name__
 
 
 def _pair(value: object, what: str) -> tuple[Any, Any]:
@@ -1589,9 +1425,7 @@ MOONSENSE_SIMULATOR = web.AppKey("MOONSENSE_SIMULATOR", MoonsenseSimulator)
 
 ROUTES = web.RouteTableDef()
 
-type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 type _ApiHandler = Callable[[web.Request, MoonsenseSimulator, str | None], Awaitable[Any]]
-type _SimHandler = Callable[[web.Request, MoonsenseSimulator], Awaitable[web.StreamResponse]]
 
 
 async def moonsense_context(app: web.Application) -> AsyncIterator[None]:
@@ -1735,104 +1569,28 @@ async def _chunk(request: web.Request, simulator: MoonsenseSimulator, region: st
 # Admin routes
 
 
-def _admin(handler: _SimHandler) -> _Handler:
-    """Wrap an admin handler: no counting, no auth; ValueError becomes 400."""
-
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        simulator = request.app[MOONSENSE_SIMULATOR]
-        try:
-            return await handler(request, simulator)
-        except MoonsenseApiError as err:
-            return err.response()
-        except ValueError as err:
-            return MoonsenseApiError(400, str(err)).response()
-
-    return wrapper
+_admin: Admin[MoonsenseSimulator] = admin_wrapper(
+    MOONSENSE_SIMULATOR, lambda message: MoonsenseApiError(400, message)
+)
 
 
-async def _json_object(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
-    """The request's JSON object body; with optional, a missing body is ``{}``."""
-    if optional and not request.body_exists:
-        return {}
-    try:
-        body = await request.json()
-    except ValueError as err:
-        raise ValueError("The request body must be JSON") from err
-    if not isinstance(body, dict):
-        raise ValueError("The request body must be a JSON object")
-    return body
-
-
-def _optional(body: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
-    value = body.get(key)
-    if value is not None and (
-        isinstance(value, bool) != (kind is bool) or not isinstance(value, kind)
-    ):
-        raise ValueError(f"{key} has the wrong type")
-    return value
-
-
-def _int(body: Mapping[str, Any], key: str, default: int) -> int:
-    value = body.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{key} must be an integer")
-    return value
-
-
-@ROUTES.get("/_sim/moonsense/webhooks")
-@_admin
-async def _admin_webhooks(
-    request: web.Request, simulator: MoonsenseSimulator
-) -> web.StreamResponse:
-    return web.json_response(simulator.webhooks())
-
-
-@ROUTES.post("/_sim/moonsense/webhooks")
-@_admin
-async def _admin_add_webhook(
-    request: web.Request, simulator: MoonsenseSimulator
-) -> web.StreamResponse:
-    body = await _json_object(request)
-    url, headers = body.get("url"), body.get("headers")
+def _add_webhook(simulator: MoonsenseSimulator, body: dict[str, Any]) -> int:
+    url = body.get("url")
     if not isinstance(url, str):
         raise ValueError("url is a required string")
-    if headers is not None and not isinstance(headers, dict):
-        raise ValueError("headers must be an object")
-    return web.json_response({"id": simulator.add_webhook(url, headers)})
+    return simulator.add_webhook(url, headers_field(body))
 
 
-@ROUTES.delete(r"/_sim/moonsense/webhooks/{webhook_id:\d+}")
-@_admin
-async def _admin_remove_webhook(
-    request: web.Request, simulator: MoonsenseSimulator
-) -> web.StreamResponse:
-    webhook_id = int(request.match_info["webhook_id"])
-    try:
-        simulator.remove_webhook(webhook_id)
-    except ValueError as err:
-        raise MoonsenseApiError(404, str(err)) from err
-    return web.json_response({"id": webhook_id})
-
-
-@ROUTES.get("/_sim/moonsense/deliveries")
-@_admin
-async def _admin_deliveries(
-    request: web.Request, simulator: MoonsenseSimulator
-) -> web.StreamResponse:
-    deliveries = simulator.deliveries
-    if "webhook" in request.query:
-        wanted = request.query["webhook"]
-        deliveries = [entry for entry in deliveries if str(entry["webhook"]) == wanted]
-    return web.json_response(deliveries)
-
-
-@ROUTES.delete("/_sim/moonsense/deliveries")
-@_admin
-async def _admin_clear_deliveries(
-    request: web.Request, simulator: MoonsenseSimulator
-) -> web.StreamResponse:
-    simulator.clear_deliveries()
-    return web.json_response([])
+target_routes(
+    ROUTES,
+    "/_sim/moonsense/webhooks",
+    _admin,
+    listing=MoonsenseSimulator.webhooks,
+    add=_add_webhook,
+    remove=MoonsenseSimulator.remove_webhook,
+    not_found=lambda message: MoonsenseApiError(404, message),
+)
+delivery_routes(ROUTES, "/_sim/moonsense/deliveries", "webhook", _admin)
 
 
 @ROUTES.get("/_sim/moonsense/events")
@@ -1846,11 +1604,11 @@ async def _admin_events(request: web.Request, simulator: MoonsenseSimulator) -> 
 async def _admin_raw_event(
     request: web.Request, simulator: MoonsenseSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     event_type = body.get("event_type")
     if isinstance(event_type, bool) or not isinstance(event_type, str | int):
         raise ValueError("event_type is a required string or integer")
-    session_id = _optional(body, "session_id", str)
+    session_id = optional(body, "session_id", str)
     return web.json_response(simulator.send_raw_event(event_type, session_id))
 
 
@@ -1859,13 +1617,13 @@ async def _admin_raw_event(
 async def _admin_create_session(
     request: web.Request, simulator: MoonsenseSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request, optional=True)
-    labels = _optional(body, "labels", list) or []
+    body = await json_object(request, optional=True)
+    labels = optional(body, "labels", list) or []
     session_id = simulator.create_session(
         labels,
-        _optional(body, "journey_id", str),
-        _optional(body, "platform", str) or "ios",
-        _optional(body, "region", str),
+        optional(body, "journey_id", str),
+        optional(body, "platform", str) or "ios",
+        optional(body, "region", str),
     )
     return web.json_response({"session_id": session_id})
 
@@ -1873,11 +1631,11 @@ async def _admin_create_session(
 @ROUTES.post("/_sim/moonsense/sessions/{session_id}/bundles")
 @_admin
 async def _admin_bundle(request: web.Request, simulator: MoonsenseSimulator) -> web.StreamResponse:
-    body = await _json_object(request, optional=True)
+    body = await json_object(request, optional=True)
     unknown = set(body) - {*SENSORS, "when"}
     if unknown:
         raise ValueError(f"Unknown readings: {', '.join(sorted(unknown))}")
-    raw_when = _optional(body, "when", str)
+    raw_when = optional(body, "when", str)
     sealed = simulator.send_bundle(
         request.match_info["session_id"],
         when=parse_rfc3339(raw_when) if raw_when else None,
@@ -1913,23 +1671,17 @@ async def _admin_end(request: web.Request, simulator: MoonsenseSimulator) -> web
 async def _admin_bad_line(
     request: web.Request, simulator: MoonsenseSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     text = body.get("text")
     if not isinstance(text, str):
         raise ValueError("text is a required string")
-    index = _optional(body, "index", int)
+    index = optional(body, "index", int)
     session_id, chunk_id = request.match_info["session_id"], request.match_info["chunk_id"]
     simulator.plant_bad_line(session_id, chunk_id, text, index)
     return web.json_response({"chunk_id": chunk_id, "text": text})
 
 
-@ROUTES.post("/_sim/moonsense/fail")
-@_admin
-async def _admin_fail(request: web.Request, simulator: MoonsenseSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
-    status, count = _int(body, "status", 500), _int(body, "count", 1)
-    simulator.fail_next(status, count)
-    return web.json_response({"status": status, "count": count})
+failure_route(ROUTES, "/_sim/moonsense/fail", _admin)
 
 
 @ROUTES.post("/_sim/moonsense/settings")
@@ -1937,14 +1689,14 @@ async def _admin_fail(request: web.Request, simulator: MoonsenseSimulator) -> we
 async def _admin_settings(
     request: web.Request, simulator: MoonsenseSimulator
 ) -> web.StreamResponse:
-    body = await _json_object(request)
+    body = await json_object(request)
     flags = {
         "camel_case": simulator.set_camel_case,
         "emit_defaults": simulator.set_emit_defaults,
         "numeric_event_types": simulator.set_numeric_event_types,
     }
     for key in flags:
-        _optional(body, key, bool)
+        optional(body, key, bool)
     interval = body.get("bundle_interval")
     if interval is not None and (
         isinstance(interval, bool) or not isinstance(interval, int | float)
