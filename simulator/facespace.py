@@ -57,8 +57,8 @@ from aiohttp import web
 
 from .sender import (
     Admin,
-    ApiError,
     CountedTarget,
+    ErrorMessageApiError,
     SendsWebhooks,
     Ticker,
     WebhookSender,
@@ -141,25 +141,8 @@ def _check_person_name(name: object) -> str:
     return name
 
 
-class FaceSpaceApiError(ApiError):
+class FaceSpaceApiError(ErrorMessageApiError):
     """An API error answer: HTTP status and the ``{"error": ...}`` message."""
-
-    def __init__(
-        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
-    ) -> None:
-        """Describe the answer."""
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
-
-    def body(self) -> dict[str, str]:
-        """The JSON body: ``{"error": message}``."""
-        return {"error": self.message}
-
-    def response(self) -> web.Response:
-        """Render the error as an HTTP response."""
-        return web.json_response(self.body(), status=self.status, headers=self.headers)
 
 
 def format_line(name: str, moment: datetime) -> str:

@@ -58,8 +58,8 @@ from aiohttp import web
 
 from .sender import (
     Admin,
-    ApiError,
     CountedTarget,
+    ErrorMessageApiError,
     SendsWebhooks,
     Ticker,
     WebhookSender,
@@ -177,25 +177,8 @@ class MoonsenseSettings:
         check_sending(self.retry_base, self.send_attempts, self.send_timeout)
 
 
-class MoonsenseApiError(ApiError):
+class MoonsenseApiError(ErrorMessageApiError):
     """An API error answer: HTTP status and the ``{"error": ...}`` message."""
-
-    def __init__(
-        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
-    ) -> None:
-        """Describe the answer."""
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
-
-    def body(self) -> dict[str, str]:
-        """The JSON body: ``{"error": message}``."""
-        return {"error": self.message}
-
-    def response(self) -> web.Response:
-        """Render the error as an HTTP response."""
-        return web.json_response(self.body(), status=self.status, headers=self.headers)
 
 
 # Wire helpers

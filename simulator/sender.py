@@ -468,6 +468,27 @@ class ApiError(Exception):
         raise NotImplementedError
 
 
+class ErrorMessageApiError(ApiError):
+    """An API error answered as ``{"error": message}`` with a status (FaceSpace, Moonsense)."""
+
+    def __init__(
+        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Describe the answer."""
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+    def body(self) -> dict[str, str]:
+        """The JSON body: ``{"error": message}``."""
+        return {"error": self.message}
+
+    def response(self) -> web.Response:
+        """Render the error as an HTTP response."""
+        return web.json_response(self.body(), status=self.status, headers=self.headers)
+
+
 class DeliveryLog(Protocol):
     """A simulator with a delivery log."""
 
