@@ -70,6 +70,14 @@ class DemoError(Exception):
     """A step of the demo failed; the message says which and why."""
 
 
+def _created_entry(result: dict[str, Any], provider: str) -> str:
+    """The entry id of a config flow result; DemoError when the flow did not create one."""
+    if result.get("type") != "create_entry":
+        raise DemoError(f"The {provider} config flow did not create an entry: {result}")
+    entry_id: str = result["result"]["entry_id"]
+    return entry_id
+
+
 @dataclass
 class DemoStack:
     """The simulator and a Home Assistant process sharing a state folder.
@@ -247,13 +255,7 @@ class DemoStack:
         scan_interval: int | None = None,
     ) -> str:
         """Add a ComAp entry against the simulator through the config flow; return its id."""
-        flow = await self._call(
-            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
-        )
-        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
-        form = await self._call(session, "POST", path, json={"next_step_id": "comap"})
-        if form.get("step_id") != "comap":
-            raise DemoError(f"Unexpected flow step: {form}")
+        path = await self._start_flow(session, "comap")
         result = await self._call(
             session,
             "POST",
@@ -266,9 +268,7 @@ class DemoStack:
                 "advanced": {"base_url": self.simulator_url},
             },
         )
-        if result.get("type") != "create_entry":
-            raise DemoError(f"The ComAp config flow did not create an entry: {result}")
-        entry_id: str = result["result"]["entry_id"]
+        entry_id = _created_entry(result, "ComAp")
         if scan_interval is not None:
             options = await self._call(
                 session,
@@ -288,11 +288,7 @@ class DemoStack:
         self, session: aiohttp.ClientSession, *, register_hooks: bool = True
     ) -> str:
         """Add a FindFace entry against the simulator (hooks created on it); return its id."""
-        flow = await self._call(
-            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
-        )
-        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
-        await self._call(session, "POST", path, json={"next_step_id": "findface"})
+        path = await self._start_flow(session, "findface")
         form = await self._call(
             session,
             "POST",
@@ -312,18 +308,11 @@ class DemoStack:
                 "send_attempts": 0,
             },
         )
-        if result.get("type") != "create_entry":
-            raise DemoError(f"The FindFace config flow did not create an entry: {result}")
-        entry_id: str = result["result"]["entry_id"]
-        return entry_id
+        return _created_entry(result, "FindFace")
 
     async def add_camlytics_entry(self, session: aiohttp.ClientSession) -> str:
         """Add a Camlytics entry with the simulator's demo keys; return its id."""
-        flow = await self._call(
-            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
-        )
-        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
-        await self._call(session, "POST", path, json={"next_step_id": "camlytics"})
+        path = await self._start_flow(session, "camlytics")
         result = await self._call(
             session,
             "POST",
@@ -334,36 +323,22 @@ class DemoStack:
                 "base_url": f"{self.simulator_url}/service/api/v1",
             },
         )
-        if result.get("type") != "create_entry":
-            raise DemoError(f"The Camlytics config flow did not create an entry: {result}")
-        entry_id: str = result["result"]["entry_id"]
-        return entry_id
+        return _created_entry(result, "Camlytics")
 
     async def add_facespace_entry(self, session: aiohttp.ClientSession) -> str:
         """Add a FaceSpace entry with the simulator's demo key; return its id."""
-        flow = await self._call(
-            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
-        )
-        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
-        await self._call(session, "POST", path, json={"next_step_id": "facespace"})
+        path = await self._start_flow(session, "facespace")
         result = await self._call(
             session,
             "POST",
             path,
             json={"api_key": "demo-facespace", "base_url": f"{self.simulator_url}/facespace"},
         )
-        if result.get("type") != "create_entry":
-            raise DemoError(f"The FaceSpace config flow did not create an entry: {result}")
-        entry_id: str = result["result"]["entry_id"]
-        return entry_id
+        return _created_entry(result, "FaceSpace")
 
     async def add_moonsense_entry(self, session: aiohttp.ClientSession) -> str:
         """Add a Moonsense entry with the simulator's demo token; return its id."""
-        flow = await self._call(
-            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
-        )
-        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
-        await self._call(session, "POST", path, json={"next_step_id": "moonsense"})
+        path = await self._start_flow(session, "moonsense")
         result = await self._call(
             session,
             "POST",
@@ -374,10 +349,7 @@ class DemoStack:
                 "region": "us-central1.gcp",
             },
         )
-        if result.get("type") != "create_entry":
-            raise DemoError(f"The Moonsense config flow did not create an entry: {result}")
-        entry_id: str = result["result"]["entry_id"]
-        return entry_id
+        return _created_entry(result, "Moonsense")
 
     def stored_webhook_id(self, entry_id: str) -> str | None:
         """The entry's webhook id from ``.storage/core.config_entries``, once it is saved."""
@@ -429,6 +401,17 @@ class DemoStack:
     ) -> Any:
         """Call an action through the REST API."""
         return await self._call(session, "POST", f"/api/services/{domain}/{service}", json=data)
+
+    async def _start_flow(self, session: aiohttp.ClientSession, provider: str) -> str:
+        """Start a Sitewatch config flow, pick ``provider`` in the menu; return the flow's path."""
+        flow = await self._call(
+            session, "POST", "/api/config/config_entries/flow", json={"handler": "sitewatch"}
+        )
+        path = f"/api/config/config_entries/flow/{flow['flow_id']}"
+        form = await self._call(session, "POST", path, json={"next_step_id": provider})
+        if form.get("step_id") != provider:
+            raise DemoError(f"Unexpected flow step: {form}")
+        return path
 
     async def _call(
         self,
