@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 
 class ProviderRuntime(ABC):
@@ -33,6 +36,39 @@ class ProviderRuntime(ABC):
 
 
 type SitewatchConfigEntry = ConfigEntry[ProviderRuntime]
+type EntityFactories = Mapping[Hashable, Callable[[], Entity | list[Entity]]]
+"""What should exist now: a key per device or thing, and how to create its entities."""
+
+
+@callback
+def async_add_entities_as_they_appear(
+    entry: SitewatchConfigEntry,
+    coordinator: DataUpdateCoordinator[Any],
+    wanted: Callable[[], EntityFactories],
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the entities of every key ``wanted()`` lists, now and after each refresh.
+
+    A key is created once while it stays listed; one that disappears and comes back is created
+    again (its device was removed meanwhile).
+    """
+    added: set[Hashable] = set()
+
+    @callback
+    def add_new() -> None:
+        factories = wanted()
+        added.intersection_update(factories)
+        entities: list[Entity] = []
+        for key, factory in factories.items():
+            if key not in added:
+                created = factory()
+                entities.extend(created if isinstance(created, list) else [created])
+        added.update(factories)
+        if entities:
+            async_add_entities(entities)
+
+    add_new()
+    entry.async_on_unload(coordinator.async_add_listener(add_new))
 
 
 @callback

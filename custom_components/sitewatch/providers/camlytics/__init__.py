@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any
 
@@ -16,7 +16,12 @@ from homeassistant.util.hass_dict import HassKey
 from multidict import MultiMapping
 
 from ...const import DOMAIN, LOGGER
-from ...models import ProviderRuntime, SitewatchConfigEntry, async_reload_on_options_change
+from ...models import (
+    ProviderRuntime,
+    SitewatchConfigEntry,
+    async_add_entities_as_they_appear,
+    async_reload_on_options_change,
+)
 from ...webhook import (
     PushReceiver,
     PushRejected,
@@ -134,12 +139,11 @@ class CamlyticsRuntime(ProviderRuntime):
     ) -> None:
         """Add entities for the included locations, and for those that appear later."""
         coordinator = self.coordinator
-        added: set[str] = set()
 
-        def wanted() -> dict[str, Callable[[], Entity]]:
+        def wanted() -> dict[Hashable, Callable[[], Entity]]:
             data = coordinator.data
             included = set(coordinator.included_locations)
-            factories: dict[str, Callable[[], Entity]] = {}
+            factories: dict[Hashable, Callable[[], Entity]] = {}
             channels = [c for c in data.channels.values() if c.location_id in included]
             if platform is Platform.EVENT:
                 for channel in channels:
@@ -160,17 +164,7 @@ class CamlyticsRuntime(ProviderRuntime):
                     )
             return factories
 
-        @callback
-        def add_new() -> None:
-            factories = wanted()
-            added.intersection_update(factories)
-            new = [factory() for key, factory in factories.items() if key not in added]
-            added.update(factories)
-            if new:
-                async_add_entities(new)
-
-        add_new()
-        self.entry.async_on_unload(coordinator.async_add_listener(add_new))
+        async_add_entities_as_they_appear(self.entry, coordinator, wanted, async_add_entities)
 
     def diagnostics(self) -> dict[str, Any]:
         """Locations, channels, triggers, counts and readings; webhook URL with the id redacted."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from functools import partial
 from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...models import ProviderRuntime, SitewatchConfigEntry, async_add_entities_as_they_appear
 from .api import DEFAULT_BASE_URL, ComapClient
 from .button import genset_buttons
 from .const import (
@@ -67,22 +67,16 @@ class ComapRuntime(ProviderRuntime):
     ) -> None:
         """Add the platform's entities of every genset, and of gensets that appear later."""
         factory = ENTITY_FACTORIES[platform]
-        added: set[str] = set()
-
-        @callback
-        def add_new_gensets() -> None:
-            gensets = self.coordinator.data
-            added.intersection_update(gensets)
-            entities: list[Entity] = []
-            for unit_guid, genset in gensets.items():
-                if unit_guid not in added and genset.values:
-                    added.add(unit_guid)
-                    entities.extend(factory(self.coordinator, unit_guid))
-            if entities:
-                async_add_entities(entities)
-
-        add_new_gensets()
-        self.entry.async_on_unload(self.coordinator.async_add_listener(add_new_gensets))
+        async_add_entities_as_they_appear(
+            self.entry,
+            self.coordinator,
+            lambda: {
+                unit_guid: partial(factory, self.coordinator, unit_guid)
+                for unit_guid, genset in self.coordinator.data.items()
+                if genset.values
+            },
+            async_add_entities,
+        )
 
     def diagnostics(self) -> dict[str, Any]:
         """Gensets with their info and values, and the client's request count."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 import hashlib
 import hmac
 from typing import Any
@@ -16,7 +17,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from multidict import MultiMapping
 
 from ...const import LOGGER
-from ...models import ProviderRuntime, SitewatchConfigEntry, async_reload_on_options_change
+from ...models import (
+    ProviderRuntime,
+    SitewatchConfigEntry,
+    async_add_entities_as_they_appear,
+    async_reload_on_options_change,
+)
 from ...webhook import (
     PushReceiver,
     PushRejected,
@@ -132,22 +138,21 @@ class FaceSpaceRuntime(ProviderRuntime):
     ) -> None:
         """Add the entities of every camera, and of cameras seen later."""
         coordinator = self.coordinator
-        added: set[str] = set()
 
-        @callback
-        def add_new() -> None:
-            entities: list[Entity] = []
-            for camera in sorted(coordinator.data.cameras - added):
-                added.add(camera)
-                if platform is Platform.EVENT:
-                    entities.append(FaceSpaceRecognitionEvent(coordinator, camera))
-                else:
-                    entities.extend(cls(coordinator, camera) for cls in CAMERA_ENTITIES)
-            if entities:
-                async_add_entities(entities)
+        def camera_entities(camera: str) -> list[Entity]:
+            if platform is Platform.EVENT:
+                return [FaceSpaceRecognitionEvent(coordinator, camera)]
+            return [cls(coordinator, camera) for cls in CAMERA_ENTITIES]
 
-        add_new()
-        self.entry.async_on_unload(coordinator.async_add_listener(add_new))
+        async_add_entities_as_they_appear(
+            self.entry,
+            coordinator,
+            lambda: {
+                camera: partial(camera_entities, camera)
+                for camera in sorted(coordinator.data.cameras)
+            },
+            async_add_entities,
+        )
 
     def diagnostics(self) -> dict[str, Any]:
         """Cameras, presence, today's counts; webhook URL with the id redacted."""

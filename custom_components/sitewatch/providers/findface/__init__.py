@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from homeassistant.const import Platform
@@ -17,7 +18,12 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from multidict import MultiMapping
 
 from ...const import LOGGER
-from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...models import (
+    EntityFactories,
+    ProviderRuntime,
+    SitewatchConfigEntry,
+    async_add_entities_as_they_appear,
+)
 from ...webhook import (
     PushNotDelivered,
     PushReceiver,
@@ -147,6 +153,10 @@ class FindFaceReceiver(PushReceiver[PushItem]):
         return card.name
 
 
+def _area_event(coordinator: FindFaceCoordinator, area_id: int) -> list[Entity]:
+    return [FindFaceAreaEvent(coordinator, area_id)]
+
+
 class FindFaceRuntime(ProviderRuntime):
     """Runtime data of a FindFace entry: client, coordinator and webhook."""
 
@@ -183,28 +193,18 @@ class FindFaceRuntime(ProviderRuntime):
             ],
         }
         factory = camera_factories[platform]
-        cameras_added: set[int] = set()
-        areas_added: set[int] = set()
 
-        @callback
-        def add_new() -> None:
-            entities: list[Entity] = []
-            cameras_added.intersection_update(coordinator.data.cameras)
-            for camera_id in coordinator.data.cameras:
-                if camera_id not in cameras_added:
-                    cameras_added.add(camera_id)
-                    entities.extend(factory(camera_id))
+        def wanted() -> EntityFactories:
+            factories: dict[Hashable, Callable[[], list[Entity]]] = {
+                ("camera", camera_id): partial(factory, camera_id)
+                for camera_id in coordinator.data.cameras
+            }
             if platform is Platform.EVENT:
-                areas_added.intersection_update(coordinator.data.areas)
                 for area_id in coordinator.data.areas:
-                    if area_id not in areas_added:
-                        areas_added.add(area_id)
-                        entities.append(FindFaceAreaEvent(coordinator, area_id))
-            if entities:
-                async_add_entities(entities)
+                    factories[("area", area_id)] = partial(_area_event, coordinator, area_id)
+            return factories
 
-        add_new()
-        self.entry.async_on_unload(coordinator.async_add_listener(add_new))
+        async_add_entities_as_they_appear(self.entry, coordinator, wanted, async_add_entities)
 
     def diagnostics(self) -> dict[str, Any]:
         """Cameras, areas, webhook URL (id redacted) and webhook counters."""
