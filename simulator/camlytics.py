@@ -1,6 +1,6 @@
 """Simulated Camlytics cloud service: signed REST API, report feeds and webhooks.
 
-Wire behaviour follows the Camlytics reference notes. Every call under
+Wire behaviour follows docs/providers/camlytics.md. Every call under
 ``/service/api/v1/`` carries ``X-Key`` (the public key) and ``X-Sign``, the
 lowercase hex HMAC-SHA512 of the request URI exactly as received (path plus
 raw query string) keyed with the secret key, and a query ``nonce`` that must

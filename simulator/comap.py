@@ -1,6 +1,6 @@
 """Simulated ComAp identity and WebSupervisor v1.1 API.
 
-Wire behaviour follows the ComAp reference notes: a Comap-Key plus client id
+Wire behaviour follows docs/providers/comap.md: a Comap-Key plus client id
 and secret buy a bearer token, and every ``/v1.1/{login_id}/...`` call needs
 both the key and an unexpired token.
 

@@ -1,6 +1,6 @@
 """Simulated FaceSpace (Automa) service: logs and real-time API, plus the client-side pusher.
 
-Wire behaviour follows the FaceSpace reference notes (the ``facespace`` 0.1.x
+Wire behaviour follows docs/providers/facespace.md (the ``facespace`` 0.1.x
 Python client's contract, release 0.1.2 layout): the API lives under a base
 path (``/facespace``), every call carries ``x-api-key``, and errors are
 ``{"error": "<message>"}`` with a non-200 status.

@@ -1,7 +1,7 @@
 """Simulated Moonsense Cloud: control plane, regional data planes and webhooks.
 
-Wire behaviour follows the Moonsense Cloud reference notes (the ``moonsense``
-Python package's contract) and the seed's webhook and bundle schemas. The
+Wire behaviour follows docs/providers/moonsense.md (the ``moonsense``
+Python package's contract) and the vendor's webhook and bundle schemas. The
 real service has a control plane (``https://api.moonsense.cloud``) and one
 data plane per region (``https://{region}.data-api.moonsense.cloud``). Given
 a root ``BASE`` that is a full URL, Sitewatch uses ``BASE`` as the control

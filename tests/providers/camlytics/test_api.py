@@ -88,7 +88,7 @@ def sent(mock: aioresponses) -> list[tuple[URL, dict[str, str]]]:
 
 
 def test_signature_matches_the_seed_example() -> None:
-    # The digest of the seed's JavaScript/PHP example, computed independently with hashlib.
+    # The digest of the vendor's JavaScript/PHP signing example, computed with hashlib.
     import hashlib
     import hmac
 

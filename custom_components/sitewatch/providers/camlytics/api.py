@@ -1,6 +1,6 @@
 """Async client for the Camlytics Service REST API (signed requests, 1 request per second).
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``shared/reference/camlytics-api.md``.
+Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/camlytics.md``.
 Every call carries ``X-Key`` (public key) and ``X-Sign``: the hex HMAC-SHA512, keyed with the
 secret key, of the request URI exactly as sent (path plus query; ``since``/``until`` values
 percent-encoded as ``encodeURIComponent`` does). Each URI carries a ``nonce`` that must be
@@ -386,7 +386,7 @@ class CamlyticsClient:
         """A signed GET through the limiter; retries after 429/503 (Retry-After) a few times."""
         for attempt in range(RATE_LIMIT_RETRIES + 1):
             await self.limiter.wait()
-            # Sorted by name, as in the seed's signing example.
+            # Sorted by name, as in the vendor's signing example (docs/providers/camlytics.md).
             query = sorted([*(params or []), ("nonce", str(self.nonces.next()))])
             uri = f"{self._base_path}/{endpoint}?{encode_query(query)}"
             try:

@@ -2,9 +2,9 @@
 
 Event webhooks post a JSON array of events shaped like ``GET /events`` (``id`` null, UTC time
 without offset); community receivers also see single flat objects (``channel_id``,
-``rule_name``, ``event_time``). The occupancy and queue webhooks are not documented in the seed:
+``rule_name``, ``event_time``). The occupancy and queue webhooks are not documented by the vendor:
 an object or array carrying a location or channel id and a numeric occupancy or queue value is
-accepted (``shared/reference/camlytics-api.md``). One bad item does not lose the others.
+accepted (``docs/providers/camlytics.md``, Assumptions). One bad item does not lose the others.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Async client for the ComAp Cloud Identity and WebSupervisor (WSV) API v1.1.
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``shared/reference/comap-websupervisor-api.md``
+Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/comap.md``
 (hosts, paths and answer shapes) and the public ``comap`` package documentation.
 
 Every WSV call carries ``Comap-Key`` and ``Authorization: Bearer <token>``. The bearer token

@@ -1,6 +1,6 @@
 """Constants of the ComAp WebSupervisor provider.
 
-Value GUIDs from ``shared/reference/comap-websupervisor-api.md`` (the ``comap`` package's
+Value GUIDs from ``docs/providers/comap.md`` (the ``comap`` package's
 ``VALUE_GUID`` table), lower-cased: the API mixes cases and they compare case-insensitively.
 """
 

@@ -1,6 +1,6 @@
 """Async client for the FaceSpace recognition-log API (the ``facespace`` 0.1.x client's contract).
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``shared/reference/facespace.md``.
+Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/facespace.md``.
 ``GET {base}/logs`` answers ``{camera: ["Name @ HH:MM:SS DD/MM/YY", ...]}`` (UTC, day first) and
 takes ``start_time``/``end_time`` as ``%H:%M %d/%m/%y`` or ``%d/%m/%y`` (a whole day) and
 ``camera_id``; ``GET {base}/recognition`` answers ``{camera: [names in view]}`` or

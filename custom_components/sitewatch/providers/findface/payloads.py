@@ -1,6 +1,6 @@
 """Parsing of FindFace Multi webhook batches (default and verbose formats).
 
-No official payload example exists (``shared/reference/findface-multi.md``): items mirror the
+No official payload example exists (``docs/providers/findface.md``): items mirror the
 REST serializers; in the default format cards, lists and cameras are ids, with
 ``VERBOSE_WEBHOOKS`` they are objects with names. A batch is a JSON array holding items of one
 section. The section comes from the hook URL (``?section=...``, set when Sitewatch creates the

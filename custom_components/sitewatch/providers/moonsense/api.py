@@ -1,7 +1,7 @@
 """Async client for the Moonsense Cloud API v2, and the webhook and bundle models.
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``shared/reference/moonsense-cloud-api.md``
-and the seed's webhook and bundle schemas. The control plane is ``https://api.{root}``, a
+Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/moonsense.md``
+and the vendor's webhook and bundle schemas. The control plane is ``https://api.{root}``, a
 session's data (chunks of SealedBundle JSON lines) is on ``https://{region}.data-api.{root}``.
 A root given as a full URL ``BASE`` (the simulator, tests) means control plane ``BASE`` and data
 plane ``BASE/data/{region}``. Answers follow the protobuf JSON mapping: keys may be snake_case
