@@ -351,6 +351,70 @@ class DemoStack:
         )
         return _created_entry(result, "Moonsense")
 
+    async def add_push_providers(self, session: aiohttp.ClientSession) -> dict[str, str]:
+        """Add the FindFace, FaceSpace, Camlytics and Moonsense entries, each loaded.
+
+        Returns:
+            The entry id of each, by provider (``findface``, ``facespace``...).
+
+        Also points the simulator's Camlytics and Moonsense webhooks at Home Assistant (in the
+        real services these are set up in their portals).
+
+        Raises:
+            DemoError: a flow did not create its entry or the simulator refused a webhook.
+        """
+        findface = await self.add_findface_entry(session)
+        await self.wait_for_entry(session, findface)
+        facespace = await self.add_facespace_entry(session)
+        await self.wait_for_entry(session, facespace)
+        camlytics = await self.add_camlytics_entry(session)
+        await self.wait_for_entry(session, camlytics)
+        moonsense = await self.add_moonsense_entry(session)
+        await self.wait_for_entry(session, moonsense)
+        camlytics_url = await self._webhook_url(camlytics)
+        hooks = [
+            ("moonsense", {"url": await self._webhook_url(moonsense)}),
+            *(
+                ("camlytics", {"url": camlytics_url, "kind": kind})
+                for kind in ("events", "occupancy", "queue")
+            ),
+        ]
+        for provider, body in hooks:
+            async with session.post(
+                f"{self.simulator_url}/_sim/{provider}/webhooks", json=body
+            ) as response:
+                if response.status >= 400:
+                    raise DemoError(f"Could not add the {provider} webhook {body}")
+        return {
+            "findface": findface,
+            "facespace": facespace,
+            "camlytics": camlytics,
+            "moonsense": moonsense,
+        }
+
+    async def set_options(
+        self, session: aiohttp.ClientSession, entry_id: str, options: dict[str, Any]
+    ) -> None:
+        """Run an entry's options flow over HTTP with ``options`` as its (only) form's answer.
+
+        Raises:
+            DemoError: the flow did not finish with those options.
+        """
+        flow = await self._call(
+            session, "POST", "/api/config/config_entries/options/flow", json={"handler": entry_id}
+        )
+        result = await self._call(
+            session,
+            "POST",
+            f"/api/config/config_entries/options/flow/{flow['flow_id']}",
+            json=options,
+        )
+        if result.get("type") != "create_entry":
+            raise DemoError(f"The options flow did not finish: {result}")
+
+    async def _webhook_url(self, entry_id: str) -> str:
+        return f"{self.hass_url}/api/webhook/{await self.wait_for_webhook_id(entry_id)}"
+
     def stored_webhook_id(self, entry_id: str) -> str | None:
         """The entry's webhook id from ``.storage/core.config_entries``, once it is saved."""
         path = self.config_dir / ".storage" / "core.config_entries"
@@ -443,30 +507,7 @@ async def run_demo(stack: DemoStack) -> None:
         entry_id = await stack.add_comap_entry(session, scan_interval=30)
         await stack.wait_for_entry(session, entry_id)
         elapsed = time.monotonic() - started
-        await stack.wait_for_entry(session, await stack.add_findface_entry(session))
-        await stack.wait_for_entry(session, await stack.add_facespace_entry(session))
-        camlytics = await stack.add_camlytics_entry(session)
-        await stack.wait_for_entry(session, camlytics)
-        # In the real service these webhooks are set up in the Camlytics portal.
-        hook_url = f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(camlytics)}"
-        moonsense = await stack.add_moonsense_entry(session)
-        await stack.wait_for_entry(session, moonsense)
-        # In the real service this webhook is set up in the Moonsense console.
-        async with session.post(
-            f"{stack.simulator_url}/_sim/moonsense/webhooks",
-            json={
-                "url": f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(moonsense)}"
-            },
-        ) as response:
-            if response.status >= 400:
-                raise DemoError("Could not add the Moonsense webhook")
-        for kind in ("events", "occupancy", "queue"):
-            async with session.post(
-                f"{stack.simulator_url}/_sim/camlytics/webhooks",
-                json={"url": hook_url, "kind": kind},
-            ) as response:
-                if response.status >= 400:
-                    raise DemoError(f"Could not add the Camlytics {kind} webhook")
+        await stack.add_push_providers(session)
         print(
             f"\nSitewatch demo is running ({elapsed:.1f} s from start to the ComAp entry loaded).\n"
             f"  Open:      {stack.hass_url}\n"

@@ -1,6 +1,6 @@
 """Simulated FindFace Multi server: REST API (about version 2.1) and webhooks.
 
-Wire behaviour follows the FindFace Multi reference notes: paths at the root
+Wire behaviour follows docs/providers/findface.md: paths at the root
 with trailing slashes, ``Authorization: Token <token>`` on every call but the
 login, cursor-paged lists, and webhooks (``/hooks/``) that POST JSON arrays of
 at most ``batch_size`` items of one section, retried with exponentially
@@ -36,7 +36,6 @@ import secrets
 import time
 from typing import Any
 
-import aiohttp
 from aiohttp import web
 
 from .sender import (
@@ -571,14 +570,18 @@ class FindFaceSimulator(SendsWebhooks):
 
     def login(self, authorization: str, client_uuid: Any) -> dict[str, Any]:
         """Issue a token for valid HTTP Basic credentials and a client uuid."""
+        scheme, _, encoded = authorization.partition(" ")
         try:
-            credentials = aiohttp.BasicAuth.decode(authorization)
-        except ValueError as err:
+            if scheme.lower() != "basic":
+                raise ValueError(scheme)
+            login, separator, password = (
+                base64.b64decode(encoded, validate=True).decode().partition(":")
+            )
+            if not separator:
+                raise ValueError("no colon")
+        except ValueError as err:  # binascii.Error and UnicodeDecodeError are ValueErrors
             raise _unauthorized("HTTP Basic credentials were not provided.") from err
-        if not (
-            _same(credentials.login, self.settings.username)
-            and _same(credentials.password, self.settings.password)
-        ):
+        if not (_same(login, self.settings.username) and _same(password, self.settings.password)):
             raise _unauthorized("Invalid username/password.")
         if not isinstance(client_uuid, str) or not client_uuid.strip():
             raise _bad_param("uuid", "uuid is a required string")

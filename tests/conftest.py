@@ -6,17 +6,20 @@ harness lets sockets reach), with a clock the tests move by hand.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import Enum
+import logging
+from typing import Any
 from unittest.mock import PropertyMock, patch
 
 from aiohttp import web
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
@@ -43,6 +46,59 @@ SIM_START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+DEPRECATION_WORDS = ("deprecat", "stop working in home assistant", "breaks in")
+
+
+class _DeprecationReports(logging.Handler):
+    """Collects Home Assistant's log reports of deprecated use by Sitewatch."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.reports: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        lowered = message.lower()
+        if "sitewatch" in lowered and any(word in lowered for word in DEPRECATION_WORDS):
+            self.reports.append(f"{record.name}: {message}")
+
+
+@pytest.fixture(autouse=True)
+def no_deprecated_use() -> Iterator[None]:
+    """Fail a test during which Home Assistant reported a deprecated use by Sitewatch.
+
+    Home Assistant reports these in the log (``report_usage``, deprecated constants), not as
+    Python warnings; Python's own deprecation warnings from our modules are errors through
+    ``filterwarnings`` in pyproject.toml.
+    """
+    handler = _DeprecationReports()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+    assert not handler.reports, "deprecated use reported:\n" + "\n".join(handler.reports)
+
+
+def device_by_identifier(
+    device_registry: dr.DeviceRegistry, entry: MockConfigEntry, identifier: tuple[str, str]
+) -> dr.DeviceEntry | None:
+    """The device of ``entry`` with ``identifier``, found the same way on every version.
+
+    ``DeviceRegistry.async_get_device`` and lookups in ``DeviceRegistry.devices`` are
+    deprecated (and refused from test code) on newer Home Assistant, whose replacements
+    2025.4 does not have.
+    """
+    matches = [
+        device
+        for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+        if identifier in device.identifiers
+    ]
+    assert len(matches) <= 1, matches
+    return matches[0] if matches else None
 
 
 @dataclass
@@ -166,7 +222,50 @@ def entity_registry_enabled_by_default() -> Iterator[None]:
         yield
 
 
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots serialised as Home Assistant does (registry entries and states, stable ids)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+def _plain(value: Any) -> Any:
+    """``value`` as plain JSON-like data: enums by value, mappings and sets sorted."""
+    if isinstance(value, Enum):
+        return _plain(value.value)
+    if isinstance(value, Mapping):
+        return {str(key): _plain(item) for key, item in sorted(value.items(), key=str)}
+    if isinstance(value, (set, frozenset)):
+        return sorted((_plain(item) for item in value), key=str)
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+async def snapshot_entities(
+    hass: HomeAssistant,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    config_entry_id: str,
+) -> None:
+    """Compare every entity of a config entry with the snapshot: what Sitewatch sets.
+
+    Unlike ``snapshot_platform``, only the registry fields an integration controls and the
+    state with its attributes are compared, as plain data, so the same snapshots hold on every
+    Home Assistant version (newer ones add registry fields and change their formats).
+    """
+    entries = er.async_entries_for_config_entry(entity_registry, config_entry_id)
+    assert entries, "the config entry has no entities"
+    for entry in sorted(entries, key=lambda entry: entry.entity_id):
+        assert entry.disabled_by is None, f"{entry.entity_id} is disabled"
+        registered = {
+            "unique_id": entry.unique_id,
+            "translation_key": entry.translation_key,
+            "original_name": entry.original_name,
+            "original_device_class": entry.original_device_class,
+            "original_icon": entry.original_icon,
+            "entity_category": entry.entity_category,
+            "capabilities": entry.capabilities,
+            "supported_features": entry.supported_features,
+            "unit_of_measurement": entry.unit_of_measurement,
+        }
+        assert _plain(registered) == snapshot(name=f"{entry.entity_id}-entry")
+        state = hass.states.get(entry.entity_id)
+        assert state is not None, f"{entry.entity_id} has no state"
+        shown = {"state": state.state, "attributes": state.attributes}
+        assert _plain(shown) == snapshot(name=f"{entry.entity_id}-state")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
@@ -176,13 +177,20 @@ async def test_options_flow_sets_the_polling_interval(
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "init"
 
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], {"scan_interval": 120}
-    )
+    coordinator = loaded_comap_entry.runtime_data.coordinator
+    reload = hass.config_entries.async_reload
+    with patch.object(hass.config_entries, "async_reload", side_effect=reload) as reloads:
+        result = await hass.config_entries.options.async_configure(
+            result["flow_id"], {"scan_interval": 120}
+        )
+        await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert loaded_comap_entry.options == {"scan_interval": 120}
-    await hass.async_block_till_done()
-    assert loaded_comap_entry.runtime_data.coordinator.update_interval.total_seconds() == 120
+    # Applied to the running coordinator by the flow: no reload, no update listener.
+    reloads.assert_not_called()
+    assert loaded_comap_entry.runtime_data.coordinator is coordinator
+    assert coordinator.update_interval.total_seconds() == 120
+    assert loaded_comap_entry.update_listeners == []
 
 
 async def test_options_flow_rejects_a_too_short_interval(

@@ -58,3 +58,32 @@ async def test_onboard_add_entry_and_start_a_genset(stack: DemoStack) -> None:
             stats = (await response.json())["comap"]
         assert stats["by_call"]["authenticate"] == 2  # the config flow's and the entry's
         assert stats["by_call"]["command"] == 1
+
+
+async def test_every_provider_loads_with_no_deprecation_reported(stack: DemoStack) -> None:
+    """All five providers in a real ``hass``; its log names no deprecated use by Sitewatch."""
+    async with aiohttp.ClientSession() as session:
+        await stack.wait_until_up(session)
+        await stack.onboard(session)
+        comap = await stack.add_comap_entry(session)
+        await stack.wait_for_entry(session, comap)
+        push_entries = await stack.add_push_providers(session)
+        # Options apply in the flow (ComAp) or reload the entry from the flow (the others), with
+        # no update listener; either way the entry stays or comes back loaded.
+        await stack.set_options(session, comap, {"scan_interval": 45})
+        moonsense = push_entries["moonsense"]
+        await stack.set_options(session, moonsense, {"scan_interval": 120, "labels": []})
+        await asyncio.sleep(1)
+        await stack.wait_for_entry(session, moonsense)
+        await stack.wait_for_entry(session, comap)
+        await asyncio.sleep(5)  # let pushed events arrive and a few polls run
+
+    log = (stack.state_dir / "hass.log").read_text()
+    reports = [
+        line
+        for line in log.splitlines()
+        if "sitewatch" in line.lower()
+        and any(word in line.lower() for word in ("deprecat", "stop working in home assistant"))
+    ]
+    assert reports == []
+    assert "Traceback" not in log or "custom_components/sitewatch" not in log

@@ -16,14 +16,14 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.providers.comap import ComapRuntime
 from custom_components.sitewatch.providers.comap.api import Value
 from custom_components.sitewatch.providers.comap.sensor import SENSORS
 
-from .conftest import ComapServer, async_tick
+from .conftest import ComapServer, async_tick, snapshot_entities
 
 ALPHA = "genset_alpha"
 
@@ -40,7 +40,7 @@ async def test_entities(
     with patch.object(ComapRuntime, "platforms", (platform,)):
         assert await hass.config_entries.async_setup(comap_entry.entry_id)
         await hass.async_block_till_done()
-    await snapshot_platform(hass, entity_registry, snapshot, comap_entry.entry_id)
+    await snapshot_entities(hass, entity_registry, snapshot, comap_entry.entry_id)
 
 
 async def test_well_known_sensor_states(

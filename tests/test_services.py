@@ -11,13 +11,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
 
-from .conftest import ComapServer, async_tick
+from .conftest import ComapServer, async_tick, device_by_identifier
 
 ALPHA = "sensor.genset_alpha"
 
 
-def _device_id(device_registry: dr.DeviceRegistry, unit_guid: str) -> str:
-    device = device_registry.async_get_device(identifiers={(DOMAIN, unit_guid)})
+def _device_id(device_registry: dr.DeviceRegistry, entry: MockConfigEntry, unit_guid: str) -> str:
+    device = device_by_identifier(device_registry, entry, (DOMAIN, unit_guid))
     assert device is not None
     return device.id
 
@@ -28,7 +28,7 @@ def alpha(
     comap_server: ComapServer,
     device_registry: dr.DeviceRegistry,
 ) -> str:
-    return _device_id(device_registry, comap_server.alpha)
+    return _device_id(device_registry, loaded_comap_entry, comap_server.alpha)
 
 
 @pytest.fixture
@@ -37,7 +37,7 @@ def beta(
     comap_server: ComapServer,
     device_registry: dr.DeviceRegistry,
 ) -> str:
-    return _device_id(device_registry, comap_server.beta)
+    return _device_id(device_registry, loaded_comap_entry, comap_server.beta)
 
 
 async def test_start_stop_and_fault_reset(

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN, LOGGER
 
@@ -36,4 +38,51 @@ def async_remove_stale_devices(
         }
         if identifiers and not identifiers & current:
             LOGGER.info("Removing %s, which the service no longer lists", device.name)
-            device_registry.async_update_device(device.id, remove_config_entry_id=entry.entry_id)
+            device_registry.async_remove_device(device.id)
+
+
+@callback
+def device_belongs_to(
+    device_registry: dr.DeviceRegistry, device_id: str, config_entry_id: str
+) -> bool:
+    """Whether device ``device_id`` belongs to config entry ``config_entry_id``.
+
+    Asked through ``async_entries_for_config_entry``, the one way that means the same on
+    every supported Home Assistant (``DeviceEntry.config_entries`` is deprecated from 2026.x,
+    ``DeviceEntry.config_entry_id`` does not exist in 2025.4).
+    """
+    return any(
+        device.id == device_id
+        for device in dr.async_entries_for_config_entry(device_registry, config_entry_id)
+    )
+
+
+# Home Assistant 2026.8 replaced DeviceInfo's ``via_device`` (an identifier) with
+# ``via_device_id`` (a registry id); 2025.4 knows only the former. Drop the fallback when the
+# minimum in hacs.json reaches a version whose DeviceInfo has ``via_device_id``.
+_HAS_VIA_DEVICE_ID = "via_device_id" in DeviceInfo.__optional_keys__
+
+
+@callback
+def child_device_info(
+    hass: HomeAssistant, entry: ConfigEntry, parent: DeviceInfo, **child: Any
+) -> DeviceInfo:
+    """Device info of a device shown under ``parent`` (a camera under its server, say).
+
+    The parent is registered first (``async_get_or_create`` is idempotent), so the child never
+    points at a device that does not exist yet, and the link is made the way the running
+    Home Assistant wants it: ``via_device_id`` where DeviceInfo has it, else ``via_device``.
+
+    Args:
+        hass: Home Assistant.
+        entry: the config entry both devices belong to.
+        parent: the parent's device info (identifiers and the fields to register it with).
+        child: the child's DeviceInfo fields (identifiers, name, manufacturer, model, ...).
+    """
+    parent_device = dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **parent)
+    info: dict[str, Any] = dict(child)
+    if _HAS_VIA_DEVICE_ID:
+        info["via_device_id"] = parent_device.id
+    else:
+        info["via_device"] = next(iter(parent["identifiers"]))
+    return cast(DeviceInfo, info)

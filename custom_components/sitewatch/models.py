@@ -8,7 +8,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -69,19 +69,3 @@ def async_add_entities_as_they_appear(
 
     add_new()
     entry.async_on_unload(coordinator.async_add_listener(add_new))
-
-
-@callback
-def async_reload_on_options_change(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
-    """Reload the entry when its options change.
-
-    Changes of the entry's data (reauth, reconfigure) are left alone: those flows reload the
-    entry themselves, and a second reload here would double it.
-    """
-    options = dict(entry.options)
-
-    async def reload_if_options_changed(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
-        if dict(entry.options) != options:
-            await hass.config_entries.async_reload(entry.entry_id)
-
-    entry.async_on_unload(entry.add_update_listener(reload_if_options_changed))

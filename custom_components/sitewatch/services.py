@@ -22,9 +22,9 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
-import voluptuous as vol
 
 from .const import DOMAIN
+from .devices import device_belongs_to
 from .models import SitewatchConfigEntry
 from .providers.comap import ComapRuntime
 from .providers.comap.api import ComapCommand, ComapError
@@ -34,6 +34,7 @@ from .providers.comap.coordinator import ComapCoordinator
 from .providers.comap.select import available_modes
 from .providers.facespace import FaceSpaceRuntime
 from .providers.facespace.api import FaceSpaceError, FaceSpaceUsageError
+from .schema import vol
 
 SERVICE_START = "start"
 SERVICE_STOP = "stop"
@@ -105,14 +106,13 @@ def _gensets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[ComapCoordina
                 translation_placeholders={"device_id": device_id},
             )
         target = None
-        for entry_id in device.config_entries:
-            entry: SitewatchConfigEntry | None = hass.config_entries.async_get_entry(entry_id)
+        entry: SitewatchConfigEntry
+        for entry in hass.config_entries.async_entries(DOMAIN):
             if (
-                entry is not None
-                and entry.domain == DOMAIN
-                and entry.state is ConfigEntryState.LOADED
+                entry.state is ConfigEntryState.LOADED
                 and isinstance(entry.runtime_data, ComapRuntime)
                 and unit_guid in entry.runtime_data.coordinator.data
+                and device_belongs_to(device_registry, device.id, entry.entry_id)
             ):
                 target = (entry.runtime_data.coordinator, unit_guid, device_id)
                 break

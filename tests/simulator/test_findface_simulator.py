@@ -10,11 +10,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from aiohttp import BasicAuth, ClientResponse, web
+from aiohttp import ClientResponse, web
 from aiohttp.test_utils import TestClient, TestServer
 import pytest
 from yarl import URL
 
+from custom_components.sitewatch.providers.findface.api import basic_authorization
 from simulator.__main__ import parse_args
 from simulator.app import create_app
 from simulator.findface import (
@@ -110,7 +111,9 @@ class Api:
 
     async def login(self, username: str = "demo", password: str = "demo") -> ClientResponse:
         return await self.client.post(
-            "/auth/login/", json={"uuid": "test-client"}, auth=BasicAuth(username, password)
+            "/auth/login/",
+            json={"uuid": "test-client"},
+            headers={"Authorization": basic_authorization(username, password)},
         )
 
     async def create_hook(self, path: str = "/hook", **body: Any) -> dict[str, Any]:
@@ -185,18 +188,19 @@ async def test_login_issues_expiring_tokens() -> None:
 @pytest.mark.parametrize(
     ("auth", "body", "status", "code"),
     [
-        (BasicAuth("demo", "wrong"), {"uuid": "x"}, 401, "UNAUTHORIZED"),
-        (BasicAuth("someone", "demo"), {"uuid": "x"}, 401, "UNAUTHORIZED"),
+        (basic_authorization("demo", "wrong"), {"uuid": "x"}, 401, "UNAUTHORIZED"),
+        (basic_authorization("someone", "demo"), {"uuid": "x"}, 401, "UNAUTHORIZED"),
         (None, {"uuid": "x"}, 401, "UNAUTHORIZED"),
-        (BasicAuth("demo", "demo"), {}, 400, "BAD_PARAM"),
-        (BasicAuth("demo", "demo"), None, 400, "BAD_PARAM"),
+        (basic_authorization("demo", "demo"), {}, 400, "BAD_PARAM"),
+        (basic_authorization("demo", "demo"), None, 400, "BAD_PARAM"),
     ],
 )
 async def test_login_rejects_bad_credentials_and_body(
-    auth: BasicAuth | None, body: dict[str, str] | None, status: int, code: str
+    auth: str | None, body: dict[str, str] | None, status: int, code: str
 ) -> None:
     async with serve() as api:
-        response = await api.client.post("/auth/login/", json=body, auth=auth)
+        headers = {"Authorization": auth} if auth else {}
+        response = await api.client.post("/auth/login/", json=body, headers=headers)
         desc = await assert_error(response, status, code)
         assert "demo" not in desc
 

@@ -154,6 +154,11 @@ async def test_devices_and_entities(
 ) -> None:
     devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
     assert len(devices) == 2 + 6
+    # Each channel is shown under its location, which exists before the channel points at it.
+    locations = {device.id for device in devices if device.model == "Location"}
+    channels = [device for device in devices if device.model == "Channel"]
+    assert len(locations) == 2
+    assert all(channel.via_device_id in locations for channel in channels)
     entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
     by_domain: dict[str, int] = {}
     for entity in entities:

@@ -262,6 +262,9 @@ async def test_devices_and_entities(
         "Lobby",
         "Parking",
     ]
+    server = next(device for device in devices if device.name == "FindFace 127.0.0.1")
+    assert server.via_device_id is None
+    assert all(device.via_device_id == server.id for device in devices if device != server)
     assert hass.states.get("binary_sensor.entrance_connectivity").state == "on"
     for name in ("face", "body", "car", "human_episode", "car_episode"):
         assert hass.states.get(f"{ENTRANCE}_{name}").state == STATE_UNKNOWN

@@ -283,6 +283,27 @@ async def test_reauth_reconfigure_options(
     assert entry.state is ConfigEntryState.LOADED
 
 
+async def test_options_reload_once_and_only_when_changed(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """The options flow reloads the entry itself; no update listener does it a second time."""
+    assert entry.update_listeners == []
+    reload = hass.config_entries.async_reload
+    with patch.object(hass.config_entries, "async_reload", side_effect=reload) as reloads:
+        for options in (
+            {"scan_interval": 120, "labels": []},  # unchanged: no reload
+            {"scan_interval": 300, "labels": ["night"]},
+        ):
+            result = await hass.config_entries.options.async_init(entry.entry_id)
+            result = await hass.config_entries.options.async_configure(result["flow_id"], options)
+            assert result["type"] is FlowResultType.CREATE_ENTRY
+            await hass.async_block_till_done()
+    assert reloads.call_count == 1
+    assert entry.options == {"scan_interval": 300, "labels": ["night"]}
+    assert entry.state is ConfigEntryState.LOADED
+    assert entry.update_listeners == []
+
+
 async def test_diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
 ) -> None:

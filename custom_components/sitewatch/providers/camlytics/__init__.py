@@ -20,7 +20,6 @@ from ...models import (
     ProviderRuntime,
     SitewatchConfigEntry,
     async_add_entities_as_they_appear,
-    async_reload_on_options_change,
 )
 from ...webhook import (
     PushReceiver,
@@ -208,5 +207,4 @@ async def async_setup_camlytics_entry(
     )
     entry.async_on_unload(unregister)
 
-    async_reload_on_options_change(hass, entry)
     return CamlyticsRuntime(entry, coordinator, stats)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -19,10 +19,11 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
+from ...flow import ReloadingOptionsFlow
+from ...schema import vol
 from ...webhook import webhook_urls
 from . import CamlyticsRuntime, async_nonce_source, client_from_data
 from .api import (
@@ -164,7 +165,7 @@ class CamlyticsConfigFlowMixin(ConfigFlow):
         )
 
 
-class CamlyticsOptionsFlow(OptionsFlow):
+class CamlyticsOptionsFlow(ReloadingOptionsFlow):
     """Options of a Camlytics entry: polling interval, locations, and the webhook URL."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

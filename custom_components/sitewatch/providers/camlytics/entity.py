@@ -11,6 +11,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from ...const import DOMAIN
+from ...devices import child_device_info
 from ...entity import SitewatchEntity
 from .api import Event
 from .const import EVENT_TYPES, OTHER_EVENT_TYPE
@@ -40,9 +41,14 @@ def channel_device(coordinator: CamlyticsCoordinator, channel_id: str) -> Device
         manufacturer="Camlytics",
         model="Channel",
     )
-    if channel.location_id is not None:
-        info["via_device"] = (DOMAIN, f"camlytics_{entry_id}_location_{channel.location_id}")
-    return info
+    if channel.location_id is None or channel.location_id not in coordinator.data.locations:
+        return info
+    return child_device_info(
+        coordinator.hass,
+        coordinator.config_entry,
+        location_device(coordinator, channel.location_id),
+        **info,
+    )
 
 
 class CamlyticsEntity(SitewatchEntity[CamlyticsCoordinator]):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -21,9 +20,7 @@ from .const import (
     CONF_CLIENT_ID,
     CONF_COMAP_KEY,
     CONF_LOGIN_ID,
-    CONF_SCAN_INTERVAL,
     CONF_SECRET,
-    DEFAULT_SCAN_INTERVAL,
     ValueGuid,
 )
 from .coordinator import ComapCoordinator
@@ -107,11 +104,4 @@ async def async_setup_comap_entry(hass: HomeAssistant, entry: SitewatchConfigEnt
         hass, entry, client_from_data(hass, dict(entry.data)), NEEDED_VALUE_GUIDS
     )
     await coordinator.async_config_entry_first_refresh()
-
-    async def apply_options(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
-        coordinator.update_interval = timedelta(
-            seconds=entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-        )
-
-    entry.async_on_unload(entry.add_update_listener(apply_options))
     return ComapRuntime(entry, coordinator)

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    ConfigEntryState,
+    ConfigFlow,
+    ConfigFlowResult,
+    OptionsFlow,
+)
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import section
 from homeassistant.helpers.selector import (
@@ -16,11 +22,11 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
-from . import client_from_data
+from ...schema import vol
+from . import ComapRuntime, client_from_data
 from .api import (
     DEFAULT_BASE_URL,
     ComapAuthenticationError,
@@ -169,14 +175,18 @@ class ComapConfigFlowMixin(ConfigFlow):
 
 
 class ComapOptionsFlow(OptionsFlow):
-    """Options of a ComAp entry: the polling interval."""
+    """Options of a ComAp entry: the polling interval, applied without a reload."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the polling interval (seconds, 30 to 3600)."""
         if user_input is not None:
-            return self.async_create_entry(
-                data={CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])}
-            )
+            seconds = int(user_input[CONF_SCAN_INTERVAL])
+            entry = self.config_entry
+            if entry.state is ConfigEntryState.LOADED and isinstance(
+                runtime := entry.runtime_data, ComapRuntime
+            ):
+                runtime.coordinator.update_interval = timedelta(seconds=seconds)
+            return self.async_create_entry(data={CONF_SCAN_INTERVAL: seconds})
         schema = vol.Schema(
             {
                 vol.Required(CONF_SCAN_INTERVAL): NumberSelector(

@@ -21,7 +21,6 @@ from ...models import (
     ProviderRuntime,
     SitewatchConfigEntry,
     async_add_entities_as_they_appear,
-    async_reload_on_options_change,
 )
 from ...webhook import (
     PushReceiver,
@@ -197,5 +196,4 @@ async def async_setup_facespace_entry(
         )
         entry.async_on_unload(unregister)
 
-    async_reload_on_options_change(hass, entry)
     return FaceSpaceRuntime(entry, coordinator, stats)

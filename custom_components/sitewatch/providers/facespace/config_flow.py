@@ -7,7 +7,7 @@ import secrets
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -17,10 +17,11 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
+from ...flow import ReloadingOptionsFlow
+from ...schema import vol
 from ...webhook import webhook_urls
 from . import account_id, client_from_data
 from .api import (
@@ -153,7 +154,7 @@ class FaceSpaceConfigFlowMixin(ConfigFlow):
         )
 
 
-class FaceSpaceOptionsFlow(OptionsFlow):
+class FaceSpaceOptionsFlow(ReloadingOptionsFlow):
     """Options: polling interval, and pushed logs on the webhook with a shared secret."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -55,7 +55,7 @@ from .entity import (
     FindFaceCameraHealth,
     FindFaceCounterSensor,
     push_signal,
-    server_identifier,
+    server_device,
 )
 from .payloads import PayloadError, PushItem, parse_batch
 
@@ -245,12 +245,7 @@ async def async_setup_findface_entry(
     coordinator = FindFaceCoordinator(hass, entry, client_from_data(hass, dict(entry.data)))
     await coordinator.async_config_entry_first_refresh()
     dr.async_get(hass).async_get_or_create(
-        config_entry_id=entry.entry_id,
-        identifiers={server_identifier(coordinator)},
-        name=entry.title,
-        manufacturer="NtechLab",
-        model="FindFace Multi",
-        configuration_url=coordinator.client.base_url,
+        config_entry_id=entry.entry_id, **server_device(coordinator)
     )
     unregister, stats = async_register_push_webhook(
         hass,

@@ -1,6 +1,6 @@
 """Async client for the FindFace Multi REST API (about version 2.1) and its webhook payloads.
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``shared/reference/findface-multi.md``.
+Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/findface.md``.
 Paths sit at the server root with trailing slashes; every call carries
 ``Authorization: Token <token>``. A token is either given by the user or obtained with
 ``POST /auth/login/`` (HTTP Basic credentials); with credentials the client logs in again once
@@ -10,6 +10,7 @@ when a call answers 401.
 from __future__ import annotations
 
 import asyncio
+import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -56,6 +57,12 @@ class FindFaceApiError(FindFaceError):
         """Store the message and the HTTP status (None for a malformed body)."""
         super().__init__(message)
         self.status = status
+
+
+def basic_authorization(username: str, password: str) -> str:
+    """The ``Authorization`` header value of HTTP Basic authentication (RFC 7617, UTF-8)."""
+    credentials = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+    return f"Basic {credentials}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +201,7 @@ class FindFaceClient:
             "POST",
             "auth/login/",
             json={"uuid": self._client_uuid},
-            auth=aiohttp.BasicAuth(self._username, self._password),
+            authorization=basic_authorization(self._username, self._password),
         )
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
@@ -325,13 +332,15 @@ class FindFaceClient:
         params: Mapping[str, str] | None = None,
         json: Any = None,
         token: str | None = None,
-        auth: aiohttp.BasicAuth | None = None,
+        authorization: str | None = None,
         expect_body: bool = True,
     ) -> Any:
         """Send one request and decode its answer; maps every failure to a FindFaceError."""
         headers = {"Accept": "application/json"}
         if token is not None:
             headers["Authorization"] = f"Token {token}"
+        elif authorization is not None:
+            headers["Authorization"] = authorization
         self.request_count += 1
         try:
             async with self._session.request(
@@ -340,7 +349,6 @@ class FindFaceClient:
                 params=params,
                 json=json,
                 headers=headers,
-                auth=auth,
                 timeout=self._timeout,
             ) as response:
                 if response.status in (401, 403):

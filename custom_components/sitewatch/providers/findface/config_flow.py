@@ -17,10 +17,10 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
+from ...schema import vol
 from ...webhook import async_create_cloudhook, webhook_urls
 from . import client_from_data
 from .api import (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.binary_sensor import (
-    BinarySensorDeviceClass,
+from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined,unused-ignore]
+    BinarySensorDeviceClass,  # typed as exported only up to 2025.x; exported on every version
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
@@ -22,6 +22,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from ...const import DOMAIN
+from ...devices import child_device_info
 from ...entity import SitewatchEntity
 from .coordinator import FindFaceCoordinator
 from .payloads import PushItem
@@ -30,6 +31,17 @@ from .payloads import PushItem
 def server_identifier(coordinator: FindFaceCoordinator) -> tuple[str, str]:
     """Device identifier of the FindFace server of an entry."""
     return (DOMAIN, f"findface_{coordinator.config_entry.entry_id}")
+
+
+def server_device(coordinator: FindFaceCoordinator) -> DeviceInfo:
+    """Device of the FindFace server of an entry (areas live on it; cameras are under it)."""
+    return DeviceInfo(
+        identifiers={server_identifier(coordinator)},
+        name=coordinator.config_entry.title,
+        manufacturer="NtechLab",
+        model="FindFace Multi",
+        configuration_url=coordinator.client.base_url,
+    )
 
 
 def camera_identifier(coordinator: FindFaceCoordinator, camera_id: int) -> tuple[str, str]:
@@ -78,12 +90,14 @@ class FindFaceCameraEntity(FindFacePushEntity):
         self.camera_id = camera_id
         self._attr_unique_id = f"{coordinator.config_entry.entry_id}_camera_{camera_id}_{key}"
         camera = coordinator.data.cameras[camera_id]
-        self._attr_device_info = DeviceInfo(
+        self._attr_device_info = child_device_info(
+            coordinator.hass,
+            coordinator.config_entry,
+            server_device(coordinator),
             identifiers={camera_identifier(coordinator, camera_id)},
             name=camera.name,
             manufacturer="NtechLab",
             model="FindFace Multi camera",
-            via_device=server_identifier(coordinator),
         )
 
     @property

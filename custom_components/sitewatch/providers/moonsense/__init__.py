@@ -12,7 +12,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from multidict import MultiMapping
 
-from ...models import ProviderRuntime, SitewatchConfigEntry, async_reload_on_options_change
+from ...models import ProviderRuntime, SitewatchConfigEntry
 from ...webhook import (
     PushReceiver,
     PushRejected,
@@ -128,6 +128,5 @@ async def async_setup_moonsense_entry(
         local_only=False,
     )
     entry.async_on_unload(unregister)
-    async_reload_on_options_change(hass, entry)
     app = str(entry.title).removeprefix("Moonsense ").strip() or "app"
     return MoonsenseRuntime(entry, coordinator, app, stats)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -18,9 +18,10 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
-import voluptuous as vol
 
 from ...const import CONF_PROVIDER, LOGGER
+from ...flow import ReloadingOptionsFlow
+from ...schema import vol
 from ...webhook import webhook_urls
 from . import client_from_data
 from .api import (
@@ -151,7 +152,7 @@ class MoonsenseConfigFlowMixin(ConfigFlow):
         )
 
 
-class MoonsenseOptionsFlow(OptionsFlow):
+class MoonsenseOptionsFlow(ReloadingOptionsFlow):
     """Options: polling interval and the labels sessions must carry; shows the webhook URL."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -6,7 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from homeassistant.components.device_tracker.config_entry import TrackerEntity
+# TrackerEntity is exported from the package on every version, typed as such from 2026.x.
+from homeassistant.components.device_tracker import (  # type: ignore[attr-defined,unused-ignore]
+    TrackerEntity,
+)
 from homeassistant.components.device_tracker.const import SourceType
 from homeassistant.components.event import EventEntity
 from homeassistant.components.sensor import (
