@@ -26,12 +26,18 @@ def stack(tmp_path: Path) -> Iterator[DemoStack]:
     stack.stop()
 
 
+async def _onboard_with_comap(stack: DemoStack, session: aiohttp.ClientSession) -> str:
+    """Wait for Home Assistant, onboard, add the ComAp entry; return its id once loaded."""
+    await stack.wait_until_up(session)
+    await stack.onboard(session)
+    entry_id = await stack.add_comap_entry(session)
+    await stack.wait_for_entry(session, entry_id)
+    return entry_id
+
+
 async def test_onboard_add_entry_and_start_a_genset(stack: DemoStack) -> None:
     async with aiohttp.ClientSession() as session:
-        await stack.wait_until_up(session)
-        await stack.onboard(session)
-        entry_id = await stack.add_comap_entry(session)
-        await stack.wait_for_entry(session, entry_id)
+        await _onboard_with_comap(stack, session)
 
         assert (await stack.state(session, RPM))["state"] == "0"
         assert (await stack.state(session, "sensor.genset_beta_mode"))["state"] == "aut"
@@ -63,10 +69,7 @@ async def test_onboard_add_entry_and_start_a_genset(stack: DemoStack) -> None:
 async def test_every_provider_loads_with_no_deprecation_reported(stack: DemoStack) -> None:
     """All five providers in a real ``hass``; its log names no deprecated use by Sitewatch."""
     async with aiohttp.ClientSession() as session:
-        await stack.wait_until_up(session)
-        await stack.onboard(session)
-        comap = await stack.add_comap_entry(session)
-        await stack.wait_for_entry(session, comap)
+        comap = await _onboard_with_comap(stack, session)
         push_entries = await stack.add_push_providers(session)
         # Options apply in the flow (ComAp) or reload the entry from the flow (the others), with
         # no update listener; either way the entry stays or comes back loaded.

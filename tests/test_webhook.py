@@ -12,11 +12,14 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.webhook import (
     MAX_BODY_BYTES,
+    MAX_JSON_DEPTH,
     PushNotDelivered,
     PushReceiver,
     PushRejected,
     RecentKeys,
     async_register_push_webhook,
+    json_depth_exceeds,
+    secret_matches,
     webhook_urls,
 )
 
@@ -139,6 +142,77 @@ async def test_shared_secret(hass_client: ClientSessionGenerator, receiver: Rece
     assert response.status == HTTPStatus.UNAUTHORIZED
     response = await client.post(URL, json=[{"id": "1"}], headers={"X-Secret": "s3cret"})
     assert response.status == HTTPStatus.OK
+
+
+async def test_body_that_cannot_be_decoded_answers_400(
+    hass_client: ClientSessionGenerator, receiver: Receiver
+) -> None:
+    client = await hass_client()
+    response = await client.post(
+        URL, data=b"[1, 2, 3] not gzip", headers={"Content-Encoding": "gzip"}
+    )
+    assert response.status == HTTPStatus.BAD_REQUEST
+    assert (await response.json())["message"].startswith("body cannot be decoded")
+    assert response.headers["Connection"] == "close"
+    # The client opens a new connection for the next request, which is served.
+    response = await client.post(URL, json=[{"id": "1"}])
+    assert response.status == HTTPStatus.OK
+    assert receiver.delivered == [{"id": "1"}]
+
+
+async def test_deep_nesting_answers_400_before_the_parser_runs(
+    hass_client: ClientSessionGenerator, receiver: Receiver
+) -> None:
+    client = await hass_client()
+    parsed = len(receiver.queries)
+    deep = b"[" * 1000 + b"]" * 1000
+    response = await client.post(URL, data=deep)
+    assert response.status == HTTPStatus.BAD_REQUEST
+    assert (await response.json())["message"] == f"body nests deeper than {MAX_JSON_DEPTH} levels"
+    assert len(receiver.queries) == parsed  # never reached the provider's parser
+
+
+async def test_non_ascii_secret_answers_401(
+    hass_client: ClientSessionGenerator, receiver: Receiver
+) -> None:
+    client = await hass_client()
+    receiver.secret = "s3cret"
+    response = await client.post(URL, json=[{"id": "1"}], headers={"X-Secret": "sécret✓"})
+    assert response.status == HTTPStatus.UNAUTHORIZED
+    assert receiver.delivered == []
+
+
+async def test_unexpected_parser_error_answers_503_never_an_empty_200(
+    hass_client: ClientSessionGenerator, receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The catch-all: a bug in a provider's parser is a logged 503, so the sender retries."""
+    client = await hass_client()
+    response = await client.post(URL, json=[{"id": {"nested": True}}, {"id": "2"}])
+    assert response.status == HTTPStatus.OK  # the key function copes with any id
+    receiver.parse = lambda payload, query: 1 / 0  # type: ignore[method-assign]
+    response = await client.post(URL, json=[{"id": "3"}])
+    assert response.status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert (await response.json())["message"] == "Service Unavailable"
+    assert "unexpected error taking a webhook body" in caplog.text
+
+
+def test_secret_matches() -> None:
+    assert secret_matches("s3cret", "s3cret")
+    assert not secret_matches("s3cre", "s3cret")
+    assert not secret_matches(None, "s3cret")
+    assert not secret_matches("sécret", "s3cret")
+    assert secret_matches("sécret", "sécret")
+    assert not secret_matches("\udcff", "s3cret")  # an undecodable header byte
+
+
+def test_json_depth() -> None:
+    assert not json_depth_exceeds(1)
+    assert not json_depth_exceeds({"a": [1, {"b": []}]}, limit=4)
+    assert json_depth_exceeds({"a": [1, {"b": []}]}, limit=3)
+    nested: object = []
+    for _ in range(5000):  # far deeper than Python's recursion limit
+        nested = [nested]
+    assert json_depth_exceeds(nested)
 
 
 async def test_unregister(

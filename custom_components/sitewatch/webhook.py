@@ -25,6 +25,7 @@ import logging
 from typing import Final
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from homeassistant.components import cloud, webhook
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.network import NoURLAvailableError
@@ -35,6 +36,8 @@ from .const import DOMAIN, LOGGER
 
 MAX_BODY_BYTES: Final = 1024 * 1024
 RECENT_KEYS: Final = 4096
+MAX_JSON_DEPTH: Final = 32
+"""Deepest nesting of arrays and objects a body may have; deeper answers 400 before parsing."""
 
 
 class PushRejected(Exception):
@@ -60,7 +63,7 @@ class PushReceiver[ItemT](ABC):
         secret = self.shared_secret()
         if self.shared_secret_header is None or secret is None:
             return True
-        return hmac.compare_digest(headers.get(self.shared_secret_header, ""), secret)
+        return secret_matches(headers.get(self.shared_secret_header), secret)
 
     @abstractmethod
     def parse(self, payload: object, query: MultiMapping[str]) -> list[ItemT]:
@@ -73,6 +76,37 @@ class PushReceiver[ItemT](ABC):
     @abstractmethod
     async def async_deliver(self, items: list[ItemT]) -> None:
         """Hand the items to their entities; raises PushNotDelivered when it cannot now."""
+
+
+def secret_matches(presented: str | None, expected: str) -> bool:
+    """Whether a header value equals the secret, in constant time, whatever its characters.
+
+    ``hmac.compare_digest`` refuses non-ASCII text with ``TypeError``; a header the sender filled
+    with any other character must be a plain mismatch (401), so both sides are compared as
+    UTF-8 bytes (undecodable header bytes kept by ``surrogateescape``).
+    """
+    if presented is None:
+        return False
+    return hmac.compare_digest(
+        presented.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape")
+    )
+
+
+def json_depth_exceeds(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether decoded JSON nests arrays and objects deeper than ``limit`` (walked iteratively)."""
+    stack: list[tuple[object, int]] = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Iterable[object] = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth + 1 > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 class RecentKeys:
@@ -129,25 +163,46 @@ def async_register_push_webhook[ItemT](
     warned: set[str] = set()
 
     async def handle(hass: HomeAssistant, webhook_id: str, request: web.Request) -> web.Response:
+        # The last line of defence: an exception must never leave the handler (Home Assistant
+        # would answer an empty 200 and the sender would drop the events).
+        try:
+            return await handle_body(request)
+        except Exception:
+            LOGGER.exception("%s: unexpected error taking a webhook body", name)
+            return _answer(stats, HTTPStatus.SERVICE_UNAVAILABLE)
+
+    def reject(reason: str) -> web.Response:
+        _warn_once(warned, name, reason)
+        return _answer(stats, HTTPStatus.BAD_REQUEST, reason)
+
+    async def handle_body(request: web.Request) -> web.Response:
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
             return _answer(stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         body = bytearray()
-        while chunk := await request.content.read(65536):
-            body += chunk
-            if len(body) > MAX_BODY_BYTES:
-                return _answer(stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        try:
+            while chunk := await request.content.read(65536):
+                body += chunk
+                if len(body) > MAX_BODY_BYTES:
+                    return _answer(stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+        except (web.RequestPayloadError, HttpProcessingError, ValueError) as err:
+            # A Content-Encoding the body does not have (gzip that is not gzip, say). The rest of
+            # the stream cannot be trusted, so the connection closes with the answer and the
+            # sender's next request opens a new one instead of being reset.
+            response = reject(f"body cannot be decoded ({type(err).__name__})")
+            response.force_close()
+            return response
         if not receiver.authorized(request.headers):
             return _answer(stats, HTTPStatus.UNAUTHORIZED)
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
-            _warn_once(warned, name, "body is not JSON")
-            return _answer(stats, HTTPStatus.BAD_REQUEST, "body is not JSON")
+            return reject("body is not JSON")
+        if json_depth_exceeds(payload):
+            return reject(f"body nests deeper than {MAX_JSON_DEPTH} levels")
         try:
             items = receiver.parse(payload, request.query)
         except PushRejected as err:
-            _warn_once(warned, name, str(err))
-            return _answer(stats, HTTPStatus.BAD_REQUEST, str(err))
+            return reject(str(err))
         fresh: list[ItemT] = []
         fresh_keys: list[str] = []
         for item in items:

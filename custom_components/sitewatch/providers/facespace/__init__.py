@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 import hashlib
-import hmac
 from typing import Any
 
 from homeassistant.const import Platform
@@ -28,6 +27,7 @@ from ...webhook import (
     WebhookStats,
     async_register_push_webhook,
     redacted_webhook_urls,
+    secret_matches,
 )
 from .api import DEFAULT_BASE_URL, FaceSpaceClient, FaceSpaceUsageError, Recognition, parse_logs
 from .const import (
@@ -78,8 +78,8 @@ class FaceSpaceReceiver(PushReceiver[Recognition | InView]):
 
     def authorized(self, headers: Mapping[str, str]) -> bool:
         """The API key or the shared secret must match."""
-        return hmac.compare_digest(headers.get("x-api-key", ""), self._api_key) or (
-            hmac.compare_digest(headers.get(PUSH_SECRET_HEADER, ""), self._secret)
+        return secret_matches(headers.get("x-api-key"), self._api_key) or (
+            secret_matches(headers.get(PUSH_SECRET_HEADER), self._secret)
         )
 
     def parse(self, payload: object, query: MultiMapping[str]) -> list[Recognition | InView]:
