@@ -354,11 +354,11 @@ class DemoStack:
     async def add_push_providers(self, session: aiohttp.ClientSession) -> dict[str, str]:
         """Add the FindFace, FaceSpace, Camlytics and Moonsense entries, each loaded.
 
-        Returns:
-            The entry id of each, by provider (``findface``, ``facespace``...).
-
         Also points the simulator's Camlytics and Moonsense webhooks at Home Assistant (in the
         real services these are set up in their portals).
+
+        Returns:
+            The entry id of each, by provider (``findface``, ``facespace``...).
 
         Raises:
             DemoError: a flow did not create its entry or the simulator refused a webhook.

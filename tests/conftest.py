@@ -237,7 +237,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-async def snapshot_entities(
+def snapshot_entities(
     hass: HomeAssistant,
     entity_registry: er.EntityRegistry,
     snapshot: SnapshotAssertion,

@@ -40,7 +40,7 @@ async def test_entities(
     with patch.object(ComapRuntime, "platforms", (platform,)):
         assert await hass.config_entries.async_setup(comap_entry.entry_id)
         await hass.async_block_till_done()
-    await snapshot_entities(hass, entity_registry, snapshot, comap_entry.entry_id)
+    snapshot_entities(hass, entity_registry, snapshot, comap_entry.entry_id)
 
 
 async def test_well_known_sensor_states(
