@@ -18,6 +18,7 @@ from aiohttp import web
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from hypothesis import HealthCheck, settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from syrupy.assertion import SnapshotAssertion
@@ -39,6 +40,18 @@ from simulator.comap import ALPHA_GUID, BETA_GUID, ComapSettings, ComapSimulator
 from simulator.facespace import FaceSpaceSettings, FaceSpaceSimulator
 from simulator.findface import FindFaceSettings, FindFaceSimulator
 from simulator.moonsense import MoonsenseSettings, MoonsenseSimulator
+
+# Generated inputs: the same examples on every run (a failure reproduces), no database on disk, no
+# deadline (a 2-core CI machine is slow now and then); tests share the function's ``hass``.
+settings.register_profile(
+    "sitewatch",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    max_examples=100,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+settings.load_profile("sitewatch")
 
 SIM_START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 

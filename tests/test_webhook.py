@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
 from http import HTTPStatus
+from typing import Any
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from hypothesis import given, strategies as st
 from multidict import MultiMapping
+import orjson
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.webhook import (
     MAX_BODY_BYTES,
     MAX_JSON_DEPTH,
+    SEEN_KEYS_SAVE_DELAY,
+    Parsed,
     PushNotDelivered,
     PushReceiver,
     PushRejected,
+    PushWebhook,
     RecentKeys,
-    async_register_push_webhook,
+    SeenKeys,
+    async_register_pending_webhooks,
     json_depth_exceeds,
     secret_matches,
     webhook_urls,
@@ -37,36 +50,54 @@ class Receiver(PushReceiver[dict[str, str]]):
         self.fail_with: Exception | None = None
         self.secret: str | None = None
         self.queries: list[dict[str, str]] = []
+        self.gate: asyncio.Event | None = None
 
     def shared_secret(self) -> str | None:
         return self.secret
 
-    def parse(self, payload: object, query: MultiMapping[str]) -> list[dict[str, str]]:
+    def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[dict[str, str]]:
         self.queries.append(dict(query))
-        if not isinstance(payload, list) or not all(
-            isinstance(item, dict) and "id" in item for item in payload
-        ):
-            raise PushRejected("expected a list of objects with an id")
-        return payload
+        if not isinstance(payload, list) or not all(isinstance(item, dict) for item in payload):
+            raise PushRejected("expected a list of objects")
+        return Parsed(
+            [item for item in payload if "id" in item],
+            ["no id" for item in payload if "id" not in item],
+        )
 
     def key(self, item: dict[str, str]) -> str:
         return str(item["id"])
 
-    async def async_deliver(self, items: list[dict[str, str]]) -> None:
+    async def async_deliver(self, items: list[dict[str, str]]) -> list[str]:
+        if self.gate is not None:
+            await self.gate.wait()
         if self.fail_with is not None:
             raise self.fail_with
         self.delivered.extend(items)
+        return []
 
 
 @pytest.fixture
-async def receiver(hass: HomeAssistant) -> Receiver:
+def entry(hass: HomeAssistant) -> MockConfigEntry:
+    entry = MockConfigEntry(domain=DOMAIN, title="Test", data={"webhook_id": WEBHOOK_ID})
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def start(
+    hass: HomeAssistant, entry: MockConfigEntry, receiver: Receiver
+) -> PushWebhook[Any]:
+    push = PushWebhook(hass, entry, webhook_id=WEBHOOK_ID, receiver=receiver)
+    await push.async_start()
+    receiver.stats = push.stats  # type: ignore[attr-defined]
+    receiver.push = push  # type: ignore[attr-defined]
+    return push
+
+
+@pytest.fixture
+async def receiver(hass: HomeAssistant, entry: MockConfigEntry) -> Receiver:
     assert await async_setup_component(hass, "webhook", {})
     receiver = Receiver()
-    unregister, stats = async_register_push_webhook(
-        hass, name="Test", webhook_id=WEBHOOK_ID, receiver=receiver, local_only=False
-    )
-    receiver.unregister = unregister  # type: ignore[attr-defined]
-    receiver.stats = stats  # type: ignore[attr-defined]
+    await start(hass, entry, receiver)
     return receiver
 
 
@@ -108,13 +139,139 @@ async def test_bad_bodies_answer_400(
     assert response.status == HTTPStatus.BAD_REQUEST
     response = await client.post(URL, json={"no": "list"})
     assert response.status == HTTPStatus.BAD_REQUEST
-    assert (await response.json())["message"] == "expected a list of objects with an id"
+    assert (await response.json())["message"] == "expected a list of objects"
     response = await client.post(URL, json={"no": "list"})
     assert response.status == HTTPStatus.BAD_REQUEST
     warnings = [r for r in caplog.records if r.levelname == "WARNING" and "rejected" in r.message]
     assert len(warnings) == 2  # once per reason
     assert "no" not in warnings[1].message.split(":")[-1]
     assert receiver.delivered == []
+
+
+async def test_an_item_that_fails_is_dropped_and_counted_the_rest_delivered(
+    hass_client: ClientSessionGenerator, receiver: Receiver
+) -> None:
+    client = await hass_client()
+    response = await client.post(URL, json=[{"id": "1"}, {"no": "id"}, {"id": "2"}])
+    assert response.status == HTTPStatus.OK
+    assert [item["id"] for item in receiver.delivered] == ["1", "2"]
+    assert receiver.stats.as_dict()["items_dropped"] == {"no id": 1}  # type: ignore[attr-defined]
+
+
+async def test_a_concurrent_copy_is_delivered_once(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, receiver: Receiver
+) -> None:
+    """The copy arrives while the first is still awaiting delivery: one delivery, two 200s."""
+    client = await hass_client()
+    receiver.gate = asyncio.Event()
+    first = hass.async_create_task(client.post(URL, json=[{"id": "1"}, {"id": "2"}]))
+    copy = hass.async_create_task(client.post(URL, json=[{"id": "2"}, {"id": "1"}]))
+    await asyncio.sleep(0.05)
+    assert not first.done()
+    assert not copy.done()
+    receiver.gate.set()
+    assert (await first).status == HTTPStatus.OK
+    assert (await copy).status == HTTPStatus.OK
+    assert [item["id"] for item in receiver.delivered] == ["1", "2"]
+    assert receiver.stats.duplicates_dropped == 2  # type: ignore[attr-defined]
+
+
+async def test_a_concurrent_copy_of_a_failed_delivery_is_retried(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, receiver: Receiver
+) -> None:
+    """When the first copy fails, the copy that waited for it answers 503 (its sender retries)."""
+    client = await hass_client()
+    receiver.gate = asyncio.Event()
+    receiver.fail_with = PushNotDelivered("entities not ready")
+    first = hass.async_create_task(client.post(URL, json=[{"id": "1"}]))
+    copy = hass.async_create_task(client.post(URL, json=[{"id": "1"}]))
+    await asyncio.sleep(0.05)
+    receiver.gate.set()
+    assert (await first).status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert (await copy).status == HTTPStatus.SERVICE_UNAVAILABLE
+    receiver.fail_with = None
+    assert (await client.post(URL, json=[{"id": "1"}])).status == HTTPStatus.OK
+    assert receiver.delivered == [{"id": "1"}]
+
+
+async def test_a_late_copy_is_a_duplicate_within_the_window(
+    hass_client: ClientSessionGenerator, receiver: Receiver
+) -> None:
+    """A copy after 20,000 newer items is still a duplicate (the window is time, not count)."""
+    client = await hass_client()
+    assert (await client.post(URL, json=[{"id": "first"}])).status == HTTPStatus.OK
+    for start_at in range(0, 20_000, 5_000):
+        batch = [{"id": str(n)} for n in range(start_at, start_at + 5_000)]
+        assert (await client.post(URL, json=batch)).status == HTTPStatus.OK
+    assert (await client.post(URL, json=[{"id": "first"}])).status == HTTPStatus.OK
+    assert len(receiver.delivered) == 20_001
+
+
+async def test_keys_are_forgotten_beyond_the_window_or_the_bound(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    seen = SeenKeys(hass, "test.seen_keys", window=timedelta(seconds=60), max_keys=3)
+    for key in "abcd":
+        seen.reserve(key)
+        seen.settle([key], delivered=True)
+    assert not seen.is_delivered("a")  # over max_keys: the oldest is forgotten
+    assert len(seen) == 3
+    seen.reserve("e")
+    seen.settle(["e"], delivered=False)
+    assert not seen.is_delivered("e")  # released, not remembered
+    assert seen.pending("e") is None
+    freezer.tick(timedelta(seconds=61))
+    seen.reserve("f")
+    seen.settle(["f"], delivered=True)
+    assert [key for key in "bcdf" if seen.is_delivered(key)] == ["f"]
+
+
+async def test_a_copy_after_a_restart_is_a_duplicate(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    entry: MockConfigEntry,
+    receiver: Receiver,
+) -> None:
+    client = await hass_client()
+    assert (await client.post(URL, json=[{"id": "1"}])).status == HTTPStatus.OK
+    await receiver.push.async_stop(unregister=True)  # type: ignore[attr-defined]
+    restarted = Receiver()
+    await start(hass, entry, restarted)
+    assert (await client.post(URL, json=[{"id": "1"}, {"id": "2"}])).status == HTTPStatus.OK
+    assert restarted.delivered == [{"id": "2"}]
+
+
+async def test_keys_are_saved_shortly_after_a_delivery(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    hass_storage: dict[str, Any],
+    entry: MockConfigEntry,
+    receiver: Receiver,
+) -> None:
+    """Also without an unload (a crash shortly after loses at most the save delay)."""
+    client = await hass_client()
+    assert (await client.post(URL, json=[{"id": "1"}])).status == HTTPStatus.OK
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=SEEN_KEYS_SAVE_DELAY + 1))
+    await hass.async_block_till_done()
+    saved = hass_storage[f"{DOMAIN}.{entry.entry_id}.seen_keys"]["data"]["keys"]
+    assert [key for key, _ in saved] == ["1"]
+
+
+async def test_answers_503_while_the_entry_is_not_set_up(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
+) -> None:
+    """Registered when the integration loads; 503 until the entry's webhook starts."""
+    assert await async_setup_component(hass, "webhook", {})
+    async_register_pending_webhooks(hass)
+    client = await hass_client()
+    response = await client.post(URL, json=[{"id": "1"}])
+    assert response.status == HTTPStatus.SERVICE_UNAVAILABLE
+    receiver = Receiver()
+    push = await start(hass, entry, receiver)
+    assert (await client.post(URL, json=[{"id": "1"}])).status == HTTPStatus.OK
+    await push.async_stop(unregister=False)  # reloading
+    assert (await client.post(URL, json=[{"id": "2"}])).status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert receiver.delivered == [{"id": "1"}]
 
 
 async def test_oversized_body_answers_413(
@@ -215,10 +372,10 @@ def test_json_depth() -> None:
     assert json_depth_exceeds(nested)
 
 
-async def test_unregister(
+async def test_unregister_when_disabled(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, receiver: Receiver
 ) -> None:
-    receiver.unregister()  # type: ignore[attr-defined]
+    await receiver.push.async_stop(unregister=True)  # type: ignore[attr-defined]
     client = await hass_client()
     response = await client.post(URL, json=[{"id": "1"}])
     assert response.status == HTTPStatus.OK  # Home Assistant's answer to unknown ids
@@ -236,3 +393,46 @@ def test_recent_keys_is_bounded() -> None:
     recent.add_all(["a", "b", "c", "d"])
     assert "a" not in recent
     assert all(key in recent for key in "bcd")
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=40,
+)
+
+
+@given(
+    body=st.one_of(
+        st.binary(max_size=200),
+        JSON_VALUES.map(lambda value: orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)),
+        st.integers(min_value=30, max_value=2000).map(lambda depth: b"[" * depth + b"]" * depth),
+    ),
+    encoding=st.sampled_from([None, "gzip", "deflate", "br", "identity", "x-unknown"]),
+    secret=st.one_of(
+        st.none(), st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=10)
+    ),
+)
+async def test_any_body_gets_an_answer_never_an_exception(
+    hass_client: ClientSessionGenerator,
+    receiver: Receiver,
+    body: bytes,
+    encoding: str | None,
+    secret: str | None,
+) -> None:
+    """Whatever arrives, the answer is 200, 400 or 401 (never 503 nor an empty 200)."""
+    receiver.secret = "s3cret"
+    client = await hass_client()
+    headers = {"Content-Encoding": encoding} if encoding else {}
+    if secret is not None:
+        headers["X-Secret"] = secret.encode("utf-8", "surrogatepass").decode("latin-1")
+    response = await client.post(URL, data=body, headers=headers)
+    assert response.status in {HTTPStatus.OK, HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED}
+    # Ours are JSON with a reason; aiohttp itself refuses an encoding it has no decoder for.
+    assert (
+        (await response.json())["message"]
+        if response.content_type == "application/json"
+        else (response.status == HTTPStatus.BAD_REQUEST)
+    )

@@ -11,31 +11,42 @@ from .const import CONF_PROVIDER, DOMAIN
 from .models import SitewatchConfigEntry
 from .providers import PROVIDER_REMOVALS, PROVIDERS
 from .services import async_setup_services
+from .webhook import (
+    async_register_pending_webhooks,
+    async_remove_push,
+    async_start_push,
+    async_stop_push,
+)
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions (once, whatever the entries)."""
+    """Register the integration's actions, and the webhook ids of the entries (503 until set up)."""
     async_setup_services(hass)
+    async_register_pending_webhooks(hass)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> bool:
-    """Set up one provider account and forward its platforms."""
+    """Set up one provider account, forward its platforms, then take its pushes."""
     runtime = await PROVIDERS[entry.data[CONF_PROVIDER]](hass, entry)
     entry.runtime_data = runtime
     await hass.config_entries.async_forward_entry_setups(entry, runtime.platforms)
+    await async_start_push(hass, entry, runtime.push)
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> bool:
-    """Unload the entry's platforms."""
-    platforms: tuple[Platform, ...] = entry.runtime_data.platforms
+    """Stop taking pushes (503 until set up again), then unload the entry's platforms."""
+    runtime = entry.runtime_data
+    await async_stop_push(hass, entry, runtime.push)
+    platforms: tuple[Platform, ...] = runtime.platforms
     return await hass.config_entries.async_unload_platforms(entry, platforms)
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
     """Clean up on the provider's side (for example delete the webhooks created there)."""
+    await async_remove_push(hass, entry)
     if (remove := PROVIDER_REMOVALS.get(entry.data[CONF_PROVIDER])) is not None:
         await remove(hass, entry)

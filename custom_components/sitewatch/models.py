@@ -13,6 +13,8 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .webhook import PushWebhook
+
 
 class ProviderRuntime(ABC):
     """What a provider keeps in ``entry.runtime_data``: its client, coordinators and entities.
@@ -23,6 +25,9 @@ class ProviderRuntime(ABC):
 
     platforms: tuple[Platform, ...] = ()
     """The platforms this provider has entities on (forwarded on setup)."""
+
+    push: PushWebhook[Any] | None = None
+    """The entry's webhook, started once the platforms are set up (None: it takes no pushes)."""
 
     @abstractmethod
     def async_setup_platform(

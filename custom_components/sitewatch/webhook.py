@@ -1,43 +1,64 @@
 """The webhook pipeline shared by every push provider.
 
-One webhook id per push-capable config entry, registered with Home Assistant's ``webhook``
-component on setup and unregistered on unload. The handler never raises (Home Assistant would
-answer 200 and the sender would not retry):
+One webhook id per push-capable config entry. Its id is registered with Home Assistant's
+``webhook`` component when the integration loads and answers 503 until the entry's entities exist
+(``PushWebhook.async_start``), and again while the entry reloads. The handler never raises (Home
+Assistant would answer an empty 200 and the sender would believe the events delivered):
 
 - a body over 1 MiB answers 413 without being read whole;
 - a wrong shared secret answers 401;
-- a body that is not JSON, or that fails the provider's schema, answers 400 (logged once at
-  warning with what failed, never the body);
-- events that could not be handed to their entities answer 503, so the sender retries;
-- otherwise 200, only after the events were handed over. Recently seen notification keys are
-  remembered (bounded) so that a redelivered batch is not handed over twice.
+- a body that cannot be decoded, is not JSON, nests deeper than 32 levels or fails the
+  provider's schema answers 400 with the reason (logged once at warning, never the body);
+- an item that can never be delivered (a value out of range, say) is dropped and counted by
+  reason; the other items of the body are delivered;
+- items that could not be handed to their entities now answer 503, so the sender retries;
+- otherwise 200, only after every item was handed over. Each item's key is reserved before the
+  first ``await`` and remembered for a time window across restarts (``SeenKeys``), so a copy,
+  concurrent or late, is delivered once.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+import asyncio
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 import contextlib
+from dataclasses import dataclass, field
+from datetime import timedelta
 import hmac
 from http import HTTPStatus
 import logging
-from typing import Final
+import time
+from typing import Any, Final
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from homeassistant.components import cloud, webhook
-from homeassistant.core import HomeAssistant
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.network import NoURLAvailableError
+from homeassistant.helpers.storage import Store
+from homeassistant.util.hass_dict import HassKey
 from multidict import MultiMapping
 import orjson
 
 from .const import DOMAIN, LOGGER
 
+CONF_WEBHOOK_ID: Final = "webhook_id"
+"""Key of a push entry's webhook id in its config entry data (the same for every provider)."""
 MAX_BODY_BYTES: Final = 1024 * 1024
-RECENT_KEYS: Final = 4096
 MAX_JSON_DEPTH: Final = 32
 """Deepest nesting of arrays and objects a body may have; deeper answers 400 before parsing."""
+DEDUP_WINDOW: Final = timedelta(hours=24)
+"""How long a delivered key is remembered: longer than any sender retries one notification."""
+MAX_SEEN_KEYS: Final = 200_000
+"""Most keys one entry remembers (about 24 MB in memory, 10 MB in storage at most)."""
+SEEN_KEYS_STORE_VERSION: Final = 1
+SEEN_KEYS_SAVE_DELAY: Final = 5
+"""Seconds between a delivery and the save of its key (also saved on unload and shutdown)."""
+MAX_DROP_REASONS: Final = 50
+"""Distinct drop reasons counted per entry; further ones are counted as "other"."""
 
 
 class PushRejected(Exception):
@@ -46,6 +67,14 @@ class PushRejected(Exception):
 
 class PushNotDelivered(Exception):
     """The events could not be handed over now; the sender should retry (HTTP 503)."""
+
+
+@dataclass(slots=True)
+class Parsed[ItemT]:
+    """What a body held: the items to deliver and, per item dropped, the reason (short, fixed)."""
+
+    items: list[ItemT]
+    dropped: list[str] = field(default_factory=list)
 
 
 class PushReceiver[ItemT](ABC):
@@ -66,16 +95,26 @@ class PushReceiver[ItemT](ABC):
         return secret_matches(headers.get(self.shared_secret_header), secret)
 
     @abstractmethod
-    def parse(self, payload: object, query: MultiMapping[str]) -> list[ItemT]:
-        """Turn a decoded JSON body into items; raises PushRejected when it fails the schema."""
+    def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[ItemT]:
+        """Turn a decoded JSON body (at most 32 levels deep) into items and drop reasons.
+
+        Raises:
+            PushRejected: the body as a whole fails the schema (answered 400).
+        """
 
     @abstractmethod
-    def key(self, item: ItemT) -> str:
-        """A key unique to the notification, for dropping redelivered duplicates."""
+    def key(self, item: ItemT) -> str | None:
+        """A short key unique to the notification (None: never a duplicate), to drop copies."""
 
     @abstractmethod
-    async def async_deliver(self, items: list[ItemT]) -> None:
-        """Hand the items to their entities; raises PushNotDelivered when it cannot now."""
+    async def async_deliver(self, items: list[ItemT]) -> list[str]:
+        """Hand the items to their entities; returns a reason per item dropped for good.
+
+        Every ``await`` comes before the first item is handed over: when it raises, nothing was.
+
+        Raises:
+            PushNotDelivered: the items cannot be handed over now (answered 503, retried).
+        """
 
 
 def secret_matches(presented: str | None, expected: str) -> bool:
@@ -109,10 +148,111 @@ def json_depth_exceeds(value: object, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+class SeenKeys:
+    """Keys of the notifications delivered within a time window, kept across restarts.
+
+    Exactly once: the handler reserves a key synchronously, before its first ``await``, so a copy
+    of the notification that arrives while the first is being delivered waits for that outcome
+    (delivered: the copy is a duplicate; not delivered: the copy is retried by its sender). A
+    delivered key is remembered for ``window`` (sized for the sender's retry horizon) and saved to
+    a private Store shortly after each change, on unload and on shutdown, so a redelivery after a
+    restart is still a duplicate.
+
+    Memory is bounded: at most ``max_keys`` keys (the oldest forgotten first), each a short string
+    and a float, about 120 bytes in memory and 50 bytes in storage per key.
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        store_key: str,
+        *,
+        window: timedelta = DEDUP_WINDOW,
+        max_keys: int = MAX_SEEN_KEYS,
+    ) -> None:
+        """Remember keys for ``window``, at most ``max_keys`` of them, in Store ``store_key``."""
+        self._hass = hass
+        self._window = window.total_seconds()
+        self._max_keys = max_keys
+        self._delivered: dict[str, float] = {}
+        """Key → time it was delivered (seconds since the epoch), oldest first."""
+        self._pending: dict[str, asyncio.Future[bool]] = {}
+        self._store: Store[dict[str, Any]] = Store(
+            hass, SEEN_KEYS_STORE_VERSION, store_key, private=True
+        )
+
+    def __len__(self) -> int:
+        """How many delivered keys are remembered."""
+        return len(self._delivered)
+
+    async def async_load(self) -> None:
+        """Read the keys saved before (those still within the window)."""
+        stored = await self._store.async_load()
+        keys = stored.get("keys") if isinstance(stored, dict) else None
+        if not isinstance(keys, list):
+            return
+        oldest = time.time() - self._window
+        for entry in keys:
+            if (
+                isinstance(entry, list)
+                and len(entry) == 2
+                and isinstance(entry[0], str)
+                and isinstance(entry[1], (int, float))
+                and entry[1] >= oldest
+            ):
+                self._delivered[entry[0]] = float(entry[1])
+        self._forget_old()
+
+    async def async_save(self) -> None:
+        """Write the keys now (on unload: the next setup reads them)."""
+        await self._store.async_save(self._stored())
+
+    async def async_remove(self) -> None:
+        """Delete the saved keys (the entry is removed)."""
+        await self._store.async_remove()
+
+    def is_delivered(self, key: str) -> bool:
+        """Whether ``key`` was delivered within the window."""
+        return key in self._delivered
+
+    def pending(self, key: str) -> asyncio.Future[bool] | None:
+        """The outcome of a delivery of ``key`` in progress, or None."""
+        return self._pending.get(key)
+
+    def reserve(self, key: str) -> None:
+        """Mark ``key`` as being delivered (call before any ``await``)."""
+        self._pending[key] = self._hass.loop.create_future()
+
+    def settle(self, keys: Iterable[str], *, delivered: bool) -> None:
+        """End the reservations of ``keys``: remembered when delivered, else released."""
+        now = time.time()
+        for key in keys:
+            if (future := self._pending.pop(key, None)) is not None and not future.done():
+                future.set_result(delivered)
+            if delivered:
+                self._delivered.pop(key, None)
+                self._delivered[key] = now
+        if delivered:
+            self._forget_old()
+            self._store.async_delay_save(self._stored, SEEN_KEYS_SAVE_DELAY)
+
+    def _forget_old(self) -> None:
+        oldest = time.time() - self._window
+        delivered = self._delivered
+        while delivered:
+            key, seen = next(iter(delivered.items()))
+            if seen >= oldest and len(delivered) <= self._max_keys:
+                break
+            del delivered[key]
+
+    def _stored(self) -> dict[str, Any]:
+        return {"keys": [[key, round(seen, 3)] for key, seen in self._delivered.items()]}
+
+
 class RecentKeys:
     """A bounded set of the most recently seen keys (oldest forgotten first)."""
 
-    def __init__(self, capacity: int = RECENT_KEYS) -> None:
+    def __init__(self, capacity: int = 4096) -> None:
         """Remember at most ``capacity`` keys."""
         self._keys: OrderedDict[str, None] = OrderedDict()
         self._capacity = capacity
@@ -138,10 +278,27 @@ class WebhookStats:
         self.by_status: dict[int, int] = {}
         self.items_delivered = 0
         self.duplicates_dropped = 0
+        self.items_dropped: dict[str, int] = {}
+        """Reason → items dropped for it (at most ``MAX_DROP_REASONS`` reasons, then "other")."""
 
     def count(self, status: int) -> None:
         """Count one answer."""
         self.by_status[status] = self.by_status.get(status, 0) + 1
+
+    def count_dropped(self, reason: str) -> None:
+        """Count one item dropped for ``reason``."""
+        if reason not in self.items_dropped and len(self.items_dropped) >= MAX_DROP_REASONS:
+            reason = "other"
+        self.items_dropped[reason] = self.items_dropped.get(reason, 0) + 1
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counters as plain data."""
+        return {
+            "answers": dict(self.by_status),
+            "items_delivered": self.items_delivered,
+            "duplicates_dropped": self.duplicates_dropped,
+            "items_dropped": dict(self.items_dropped),
+        }
 
 
 def _answer(stats: WebhookStats, status: HTTPStatus, message: str | None = None) -> web.Response:
@@ -149,103 +306,255 @@ def _answer(stats: WebhookStats, status: HTTPStatus, message: str | None = None)
     return web.json_response({"message": message or status.phrase}, status=status)
 
 
-def async_register_push_webhook[ItemT](
-    hass: HomeAssistant,
-    *,
-    name: str,
-    webhook_id: str,
-    receiver: PushReceiver[ItemT],
-    local_only: bool,
-) -> tuple[Callable[[], None], WebhookStats]:
-    """Register the entry's webhook; returns the unregister callback and its counters."""
-    recent = RecentKeys()
-    stats = WebhookStats()
-    warned: set[str] = set()
+class PushWebhook[ItemT]:
+    """One entry's webhook: takes bodies, drops duplicates, hands items to the receiver.
 
-    async def handle(hass: HomeAssistant, webhook_id: str, request: web.Request) -> web.Response:
-        # The last line of defence: an exception must never leave the handler (Home Assistant
-        # would answer an empty 200 and the sender would drop the events).
+    Created by the provider during setup; ``async_start`` (after the entry's entities exist)
+    attaches it to the entry's webhook id, ``async_stop`` detaches it on unload. While detached
+    the webhook id answers 503, so the sender keeps the events and retries (see
+    ``async_register_pending_webhooks``).
+    """
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        *,
+        webhook_id: str,
+        receiver: PushReceiver[ItemT],
+        window: timedelta = DEDUP_WINDOW,
+    ) -> None:
+        """Serve ``webhook_id`` for ``entry``; remember delivered keys for ``window``."""
+        self.hass = hass
+        self.webhook_id = webhook_id
+        self.name = f"Sitewatch {entry.title}"
+        self.receiver = receiver
+        self.stats = WebhookStats()
+        self.seen = SeenKeys(hass, f"{DOMAIN}.{entry.entry_id}.seen_keys", window=window)
+        self._warned: set[str] = set()
+
+    async def async_start(self) -> None:
+        """Read the saved keys, then take bodies."""
+        await self.seen.async_load()
+        _webhooks(self.hass).attach(self.webhook_id, self)
+
+    async def async_stop(self, *, unregister: bool) -> None:
+        """Stop taking bodies (503 meanwhile, or unregistered) and save the keys."""
+        hub = _webhooks(self.hass)
+        hub.detach(self.webhook_id)
+        if unregister:
+            hub.unregister(self.webhook_id)
+        await self.seen.async_save()
+
+    async def async_handle(self, request: web.Request) -> web.Response:
+        """Answer one request; never raises."""
         try:
-            return await handle_body(request)
+            return await self._handle_body(request)
         except Exception:
-            LOGGER.exception("%s: unexpected error taking a webhook body", name)
-            return _answer(stats, HTTPStatus.SERVICE_UNAVAILABLE)
+            # The last line of defence: an exception must never leave the handler (Home
+            # Assistant would answer an empty 200 and the sender would drop the events).
+            LOGGER.exception("%s: unexpected error taking a webhook body", self.name)
+            return _answer(self.stats, HTTPStatus.SERVICE_UNAVAILABLE)
 
-    def reject(reason: str) -> web.Response:
-        _warn_once(warned, name, reason)
-        return _answer(stats, HTTPStatus.BAD_REQUEST, reason)
+    def _reject(self, reason: str) -> web.Response:
+        self._warn_once(f"rejected a webhook body: {reason}")
+        return _answer(self.stats, HTTPStatus.BAD_REQUEST, reason)
 
-    async def handle_body(request: web.Request) -> web.Response:
+    def _drop(self, reason: str) -> None:
+        self.stats.count_dropped(reason)
+        self._warn_once(f"dropped an item: {reason}")
+
+    def _warn_once(self, message: str) -> None:
+        """Log at warning the first time a message is seen, then at debug."""
+        level = logging.DEBUG if message in self._warned else logging.WARNING
+        if len(self._warned) < MAX_DROP_REASONS * 2:
+            self._warned.add(message)
+        LOGGER.log(level, "%s: %s", self.name, message)
+
+    async def _read(self, request: web.Request) -> bytes | web.Response:
+        """The body, or the answer when it is too large or cannot be decoded."""
         if request.content_length is not None and request.content_length > MAX_BODY_BYTES:
-            return _answer(stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+            return _answer(self.stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         body = bytearray()
         try:
             while chunk := await request.content.read(65536):
                 body += chunk
                 if len(body) > MAX_BODY_BYTES:
-                    return _answer(stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
+                    return _answer(self.stats, HTTPStatus.REQUEST_ENTITY_TOO_LARGE)
         except (web.RequestPayloadError, HttpProcessingError, ValueError) as err:
             # A Content-Encoding the body does not have (gzip that is not gzip, say). The rest of
             # the stream cannot be trusted, so the connection closes with the answer and the
             # sender's next request opens a new one instead of being reset.
-            response = reject(f"body cannot be decoded ({type(err).__name__})")
+            response = self._reject(f"body cannot be decoded ({type(err).__name__})")
             response.force_close()
             return response
+        return bytes(body)
+
+    async def _handle_body(self, request: web.Request) -> web.Response:
+        body = await self._read(request)
+        if isinstance(body, web.Response):
+            return body
+        receiver = self.receiver
         if not receiver.authorized(request.headers):
-            return _answer(stats, HTTPStatus.UNAUTHORIZED)
+            return _answer(self.stats, HTTPStatus.UNAUTHORIZED)
         try:
             payload = orjson.loads(body)
         except orjson.JSONDecodeError:
-            return reject("body is not JSON")
+            return self._reject("body is not JSON")
         if json_depth_exceeds(payload):
-            return reject(f"body nests deeper than {MAX_JSON_DEPTH} levels")
+            return self._reject(f"body nests deeper than {MAX_JSON_DEPTH} levels")
         try:
-            items = receiver.parse(payload, request.query)
+            parsed = receiver.parse(payload, request.query)
         except PushRejected as err:
-            return reject(str(err))
+            return self._reject(str(err))
+        for reason in parsed.dropped:
+            self._drop(reason)
+        return await self._deliver_once(parsed.items)
+
+    async def _deliver_once(self, items: list[ItemT]) -> web.Response:
+        """Deliver the items not seen before; 200 once every item is delivered or dropped."""
+        # Everything up to the first await runs without yielding: the keys of this body are
+        # reserved before any other request can look at them.
+        seen = self.seen
         fresh: list[ItemT] = []
         fresh_keys: list[str] = []
+        in_flight: list[asyncio.Future[bool]] = []
         for item in items:
-            key = receiver.key(item)
-            if key in recent or key in fresh_keys:
-                stats.duplicates_dropped += 1
-                continue
-            fresh.append(item)
-            fresh_keys.append(key)
-        if fresh:
-            try:
-                await receiver.async_deliver(fresh)
-            except PushNotDelivered as err:
-                LOGGER.info("%s: could not hand over %d events: %s", name, len(fresh), err)
-                return _answer(stats, HTTPStatus.SERVICE_UNAVAILABLE, str(err))
-            except Exception:
-                LOGGER.exception("%s: unexpected error handing over %d events", name, len(fresh))
-                return _answer(stats, HTTPStatus.SERVICE_UNAVAILABLE)
-            recent.add_all(fresh_keys)
-            stats.items_delivered += len(fresh)
-        return _answer(stats, HTTPStatus.OK)
+            key = self.receiver.key(item)
+            if key is None:
+                fresh.append(item)
+            elif seen.is_delivered(key) or key in fresh_keys:
+                self.stats.duplicates_dropped += 1
+            elif (future := seen.pending(key)) is not None:
+                in_flight.append(future)
+            else:
+                seen.reserve(key)
+                fresh.append(item)
+                fresh_keys.append(key)
+        delivered = False
+        try:
+            if fresh:
+                for reason in await self.receiver.async_deliver(fresh):
+                    self._drop(reason)
+                self.stats.items_delivered += len(fresh)
+            delivered = True
+        except PushNotDelivered as err:
+            LOGGER.info("%s: could not hand over %d items: %s", self.name, len(fresh), err)
+            return _answer(self.stats, HTTPStatus.SERVICE_UNAVAILABLE, str(err))
+        finally:
+            seen.settle(fresh_keys, delivered=delivered)
+        if in_flight:
+            # Copies of items another request is delivering: this body is done when they are.
+            outcomes = await asyncio.gather(*in_flight)
+            self.stats.duplicates_dropped += sum(outcomes)
+            if not all(outcomes):
+                return _answer(
+                    self.stats,
+                    HTTPStatus.SERVICE_UNAVAILABLE,
+                    "a copy of these items could not be delivered",
+                )
+        return _answer(self.stats, HTTPStatus.OK)
 
-    webhook.async_register(
-        hass,
-        DOMAIN,
-        name,
-        webhook_id,
-        handle,
-        local_only=local_only,
-        allowed_methods=("POST", "PUT"),
-    )
 
-    def unregister() -> None:
-        webhook.async_unregister(hass, webhook_id)
+class _Webhooks:
+    """Every Sitewatch webhook id registered with Home Assistant, and who takes its bodies."""
 
-    return unregister, stats
+    def __init__(self, hass: HomeAssistant) -> None:
+        """No webhook yet."""
+        self._hass = hass
+        self._attached: dict[str, PushWebhook[Any] | None] = {}
+
+    def register(self, webhook_id: str, name: str) -> None:
+        """Register ``webhook_id`` (answering 503 until a webhook attaches)."""
+        if webhook_id in self._attached:
+            return
+        self._attached[webhook_id] = None
+        webhook.async_register(
+            self._hass,
+            DOMAIN,
+            name,
+            webhook_id,
+            self._handle,
+            local_only=False,
+            allowed_methods=("POST", "PUT"),
+        )
+
+    def attach(self, webhook_id: str, push: PushWebhook[Any]) -> None:
+        """Let ``push`` take the bodies of ``webhook_id`` (registering it if needed)."""
+        self.register(webhook_id, push.name)
+        self._attached[webhook_id] = push
+
+    def detach(self, webhook_id: str) -> None:
+        """Answer 503 for ``webhook_id`` until a webhook attaches again."""
+        if webhook_id in self._attached:
+            self._attached[webhook_id] = None
+
+    def unregister(self, webhook_id: str) -> None:
+        """Stop serving ``webhook_id``."""
+        if webhook_id in self._attached:
+            del self._attached[webhook_id]
+            webhook.async_unregister(self._hass, webhook_id)
+
+    async def _handle(
+        self, hass: HomeAssistant, webhook_id: str, request: web.Request
+    ) -> web.Response:
+        if (push := self._attached.get(webhook_id)) is None:
+            # The entry is starting, reloading or not ready: the sender keeps the events.
+            return web.json_response(
+                {"message": "Sitewatch is not ready for this webhook yet; retry later"},
+                status=HTTPStatus.SERVICE_UNAVAILABLE,
+            )
+        return await push.async_handle(request)
 
 
-def _warn_once(warned: set[str], name: str, reason: str) -> None:
-    """Log a rejected body at warning the first time a reason is seen, then at debug."""
-    level = logging.DEBUG if reason in warned else logging.WARNING
-    warned.add(reason)
-    LOGGER.log(level, "%s: rejected a webhook body: %s", name, reason)
+WEBHOOKS: HassKey[_Webhooks] = HassKey(f"{DOMAIN}_webhooks")
+
+
+def _webhooks(hass: HomeAssistant) -> _Webhooks:
+    if (hub := hass.data.get(WEBHOOKS)) is None:
+        hub = hass.data[WEBHOOKS] = _Webhooks(hass)
+    return hub
+
+
+@callback
+def async_register_pending_webhooks(hass: HomeAssistant) -> None:
+    """Register the webhook id of every enabled entry, answering 503 until it is set up.
+
+    Called once when the integration loads, before any entry is set up, so a push that arrives
+    while Home Assistant starts, while an entry waits to be ready or while it reloads is refused
+    with 503 (the sender retries) instead of Home Assistant's empty 200 for an unknown webhook.
+    """
+    hub = _webhooks(hass)
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if entry.disabled_by is None and isinstance(
+            webhook_id := entry.data.get(CONF_WEBHOOK_ID), str
+        ):
+            hub.register(webhook_id, f"Sitewatch {entry.title}")
+
+
+async def async_start_push(
+    hass: HomeAssistant, entry: ConfigEntry, push: PushWebhook[Any] | None
+) -> None:
+    """Attach the entry's webhook once its entities exist; unregister its id if it takes none."""
+    if push is not None:
+        await push.async_start()
+    elif isinstance(webhook_id := entry.data.get(CONF_WEBHOOK_ID), str):
+        _webhooks(hass).unregister(webhook_id)
+
+
+async def async_stop_push(
+    hass: HomeAssistant, entry: ConfigEntry, push: PushWebhook[Any] | None
+) -> None:
+    """Detach the entry's webhook on unload (unregistered when the entry is being disabled)."""
+    if push is not None:
+        await push.async_stop(unregister=entry.disabled_by is not None)
+
+
+async def async_remove_push(hass: HomeAssistant, entry: ConfigEntry) -> None:
+    """Unregister a removed entry's webhook id and delete its saved keys."""
+    if isinstance(webhook_id := entry.data.get(CONF_WEBHOOK_ID), str):
+        _webhooks(hass).unregister(webhook_id)
+    await SeenKeys(hass, f"{DOMAIN}.{entry.entry_id}.seen_keys").async_remove()
 
 
 def webhook_urls(

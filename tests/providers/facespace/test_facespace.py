@@ -314,7 +314,7 @@ async def test_options_and_reconfigure(
     assert entry.options == {"scan_interval": 10, "accept_push": True, "push_secret": secret}
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert entry.runtime_data.webhook_stats is not None
+    assert entry.runtime_data.push is not None
 
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "facespace_reconfigure"

@@ -399,10 +399,14 @@ async def test_event_for_a_new_camera_refreshes_cameras(
     assert "Warehouse" in names
 
 
-async def test_unload_unregisters_the_webhook(
+async def test_webhook_answers_503_while_unloaded_and_is_unregistered_when_removed(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
     assert await hass.config_entries.async_unload(findface_entry.entry_id)
+    await hass.async_block_till_done()
+    # Reloading or not ready: the sender keeps the events and retries.
+    assert await _post(hass_client, [{"what": "ever"}], None) == HTTPStatus.SERVICE_UNAVAILABLE
+    assert await hass.config_entries.async_remove(findface_entry.entry_id)
     await hass.async_block_till_done()
     # Home Assistant answers 200 to unknown webhook ids; nothing reaches the entities.
     assert await _post(hass_client, [{"what": "ever"}], None) == HTTPStatus.OK

@@ -22,10 +22,10 @@ from ...models import (
     async_add_entities_as_they_appear,
 )
 from ...webhook import (
+    Parsed,
     PushReceiver,
     PushRejected,
-    WebhookStats,
-    async_register_push_webhook,
+    PushWebhook,
     redacted_webhook_urls,
 )
 from .api import DEFAULT_BASE_URL, CamlyticsClient, Event, NonceSource, RateLimiter
@@ -97,7 +97,7 @@ class CamlyticsReceiver(PushReceiver[Event | Metric]):
         """Deliver to ``coordinator``."""
         self._coordinator = coordinator
 
-    def parse(self, payload: object, query: MultiMapping[str]) -> list[Event | Metric]:
+    def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[Event | Metric]:
         """Events, occupancy and queue readings of one body."""
         try:
             items, errors = parse_webhook(payload)
@@ -105,19 +105,22 @@ class CamlyticsReceiver(PushReceiver[Event | Metric]):
             raise PushRejected(str(err)) from err
         for error in errors:
             LOGGER.debug("Camlytics webhook: skipped %s", error)
-        return items
+        return Parsed(items, ["item fails the schema"] * len(errors))
 
     def key(self, item: Event | Metric) -> str:
         """``event:<record_id>`` for events, the reading's key for metrics."""
         return event_key(item) if isinstance(item, Event) else item.key
 
-    async def async_deliver(self, items: list[Event | Metric]) -> None:
+    async def async_deliver(self, items: list[Event | Metric]) -> list[str]:
         """Hand the items over (synchronously, through the coordinator)."""
         self._coordinator.push(items)
+        return []
 
 
 class CamlyticsRuntime(ProviderRuntime):
     """Runtime data of a Camlytics entry."""
+
+    push: PushWebhook[Event | Metric]
 
     platforms = (Platform.EVENT, Platform.SENSOR)
 
@@ -125,12 +128,12 @@ class CamlyticsRuntime(ProviderRuntime):
         self,
         entry: SitewatchConfigEntry,
         coordinator: CamlyticsCoordinator,
-        webhook_stats: WebhookStats,
+        push: PushWebhook[Event | Metric],
     ) -> None:
-        """Keep the coordinator and the webhook counters."""
+        """Keep the coordinator and the webhook."""
         self.entry = entry
         self.coordinator = coordinator
-        self.webhook_stats = webhook_stats
+        self.push = push
 
     @callback
     def async_setup_platform(
@@ -174,7 +177,7 @@ class CamlyticsRuntime(ProviderRuntime):
             "request_count": self.coordinator.client.request_count,
             "last_update_success": self.coordinator.last_update_success,
             "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
-            "webhook_answers": dict(self.webhook_stats.by_status),
+            "webhook": self.push.stats.as_dict(),
             "locations": {lid: loc.name for lid, loc in data.locations.items()},
             "channels": {cid: channel.name for cid, channel in data.channels.items()},
             "triggers": {tid: trigger.name for tid, trigger in data.triggers.items()},
@@ -198,13 +201,7 @@ async def async_setup_camlytics_entry(
         hass, entry, client_from_data(hass, dict(entry.data), nonces)
     )
     await coordinator.async_config_entry_first_refresh()
-    unregister, stats = async_register_push_webhook(
-        hass,
-        name=f"Sitewatch {entry.title}",
-        webhook_id=entry.data[CONF_WEBHOOK_ID],
-        receiver=CamlyticsReceiver(coordinator),
-        local_only=False,
+    push = PushWebhook(
+        hass, entry, webhook_id=entry.data[CONF_WEBHOOK_ID], receiver=CamlyticsReceiver(coordinator)
     )
-    entry.async_on_unload(unregister)
-
-    return CamlyticsRuntime(entry, coordinator, stats)
+    return CamlyticsRuntime(entry, coordinator, push)

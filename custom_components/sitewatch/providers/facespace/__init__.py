@@ -22,10 +22,10 @@ from ...models import (
     async_add_entities_as_they_appear,
 )
 from ...webhook import (
+    Parsed,
     PushReceiver,
     PushRejected,
-    WebhookStats,
-    async_register_push_webhook,
+    PushWebhook,
     redacted_webhook_urls,
     secret_matches,
 )
@@ -82,7 +82,7 @@ class FaceSpaceReceiver(PushReceiver[Recognition | InView]):
             secret_matches(headers.get(PUSH_SECRET_HEADER), self._secret)
         )
 
-    def parse(self, payload: object, query: MultiMapping[str]) -> list[Recognition | InView]:
+    def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[Recognition | InView]:
         """A logs body (``"Name @ time"`` lines) or a real-time body (names)."""
         if not isinstance(payload, dict) or not all(
             isinstance(lines, list) for lines in payload.values()
@@ -98,21 +98,22 @@ class FaceSpaceReceiver(PushReceiver[Recognition | InView]):
                 LOGGER.debug("FaceSpace push: skipped %s", error)
             if not logs.all():
                 raise PushRejected("no log line could be parsed")
-            return list(logs.all())
+            return Parsed(list(logs.all()), ["log line fails the schema"] * len(logs.errors))
         if not all(isinstance(line, str) for line in lines):
             raise PushRejected("expected names or log lines")
-        return [InView({str(camera): list(names) for camera, names in payload.items()})]
+        return Parsed([InView({str(camera): list(names) for camera, names in payload.items()})])
 
-    def key(self, item: Recognition | InView) -> str:
+    def key(self, item: Recognition | InView) -> str | None:
         """Log lines by (camera, name, time); real-time bodies are never duplicates."""
-        return item.key if isinstance(item, Recognition) else f"in_view:{id(item)}"
+        return item.key if isinstance(item, Recognition) else None
 
-    async def async_deliver(self, items: list[Recognition | InView]) -> None:
+    async def async_deliver(self, items: list[Recognition | InView]) -> list[str]:
         """Hand the items to the coordinator (which fires each line once)."""
         self._coordinator.take([item for item in items if isinstance(item, Recognition)])
         for item in items:
             if isinstance(item, InView):
                 self._coordinator.take_in_view(item.cameras)
+        return []
 
 
 class FaceSpaceRuntime(ProviderRuntime):
@@ -124,12 +125,12 @@ class FaceSpaceRuntime(ProviderRuntime):
         self,
         entry: SitewatchConfigEntry,
         coordinator: FaceSpaceCoordinator,
-        webhook_stats: WebhookStats | None,
+        push: PushWebhook[Recognition | InView] | None,
     ) -> None:
-        """Keep the coordinator and the webhook counters (None when pushes are off)."""
+        """Keep the coordinator and the webhook (None when pushes are off)."""
         self.entry = entry
         self.coordinator = coordinator
-        self.webhook_stats = webhook_stats
+        self.push = push
 
     @callback
     def async_setup_platform(
@@ -161,9 +162,9 @@ class FaceSpaceRuntime(ProviderRuntime):
             "base_url": self.coordinator.client.base_url,
             "request_count": self.coordinator.client.request_count,
             "last_update_success": self.coordinator.last_update_success,
-            "accept_push": self.webhook_stats is not None,
+            "accept_push": self.push is not None,
             "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
-            "webhook_answers": dict(self.webhook_stats.by_status) if self.webhook_stats else {},
+            "webhook": self.push.stats.as_dict() if self.push else {},
             "cameras": sorted(data.cameras),
             "cameras_active": data.cameras_active,
             "today": data.today,
@@ -173,7 +174,7 @@ class FaceSpaceRuntime(ProviderRuntime):
 async def async_setup_facespace_entry(
     hass: HomeAssistant, entry: SitewatchConfigEntry
 ) -> FaceSpaceRuntime:
-    """Restore the cursor, refresh, and register the webhook when pushes are accepted.
+    """Restore the cursor, refresh, and prepare the webhook when pushes are accepted.
 
     Raises:
         ConfigEntryAuthFailed: the API key was refused (starts reauthentication).
@@ -183,17 +184,14 @@ async def async_setup_facespace_entry(
     await coordinator.async_load()
     await coordinator.async_config_entry_first_refresh()
     entry.async_on_unload(coordinator.async_save_now)
-    stats = None
+    push = None
     if entry.options.get(CONF_ACCEPT_PUSH):
-        unregister, stats = async_register_push_webhook(
+        push = PushWebhook(
             hass,
-            name=f"Sitewatch {entry.title}",
+            entry,
             webhook_id=entry.data[CONF_WEBHOOK_ID],
             receiver=FaceSpaceReceiver(
                 coordinator, entry.data[CONF_API_KEY], entry.options[CONF_PUSH_SECRET]
             ),
-            local_only=False,
         )
-        entry.async_on_unload(unregister)
-
-    return FaceSpaceRuntime(entry, coordinator, stats)
+    return FaceSpaceRuntime(entry, coordinator, push)

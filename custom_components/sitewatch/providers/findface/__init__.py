@@ -25,12 +25,12 @@ from ...models import (
     async_add_entities_as_they_appear,
 )
 from ...webhook import (
+    Parsed,
     PushNotDelivered,
     PushReceiver,
     PushRejected,
-    WebhookStats,
+    PushWebhook,
     async_delete_cloudhook,
-    async_register_push_webhook,
     redacted_webhook_urls,
 )
 from .api import FindFaceClient, FindFaceError
@@ -83,7 +83,7 @@ class FindFaceReceiver(PushReceiver[PushItem]):
         self._coordinator = coordinator
         self._card_names: OrderedDict[tuple[str, int], str] = OrderedDict()
 
-    def parse(self, payload: object, query: MultiMapping[str]) -> list[PushItem]:
+    def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[PushItem]:
         """Parse a batch; the section comes from ``?section=`` or each item's shape."""
         try:
             items, errors = parse_batch(payload, query.get("section"))
@@ -91,13 +91,13 @@ class FindFaceReceiver(PushReceiver[PushItem]):
             raise PushRejected(str(err)) from err
         for error in errors:
             LOGGER.debug("FindFace webhook: skipped %s", error)
-        return items
+        return Parsed(items, ["item fails the schema"] * len(errors))
 
     def key(self, item: PushItem) -> str:
         """The item's notification key."""
         return item.key
 
-    async def async_deliver(self, items: list[PushItem]) -> None:
+    async def async_deliver(self, items: list[PushItem]) -> list[str]:
         """Name cards, watch lists and cameras, then hand the items to the entities."""
         data = self._coordinator.data
         unknown = {
@@ -134,6 +134,7 @@ class FindFaceReceiver(PushReceiver[PushItem]):
         async_dispatcher_send(
             self._hass, push_signal(self._coordinator.config_entry.entry_id), named
         )
+        return []
 
     async def _card_name(self, item: PushItem) -> str:
         """A card's name from the API, cached; PushNotDelivered when the API fails."""
@@ -160,18 +161,20 @@ def _area_event(coordinator: FindFaceCoordinator, area_id: int) -> list[Entity]:
 class FindFaceRuntime(ProviderRuntime):
     """Runtime data of a FindFace entry: client, coordinator and webhook."""
 
+    push: PushWebhook[PushItem]
+
     platforms = (Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR)
 
     def __init__(
         self,
         entry: SitewatchConfigEntry,
         coordinator: FindFaceCoordinator,
-        webhook_stats: WebhookStats,
+        push: PushWebhook[PushItem],
     ) -> None:
-        """Keep the coordinator and the webhook counters."""
+        """Keep the coordinator and the webhook."""
         self.entry = entry
         self.coordinator = coordinator
-        self.webhook_stats = webhook_stats
+        self.push = push
 
     @callback
     def async_setup_platform(
@@ -217,9 +220,7 @@ class FindFaceRuntime(ProviderRuntime):
                 self.coordinator.hass, webhook_id, self.entry.data.get(CONF_CLOUDHOOK_URL)
             ),
             "hook_ids": self.entry.data.get(CONF_HOOK_IDS, []),
-            "webhook_answers": dict(self.webhook_stats.by_status),
-            "items_delivered": self.webhook_stats.items_delivered,
-            "duplicates_dropped": self.webhook_stats.duplicates_dropped,
+            "webhook": self.push.stats.as_dict(),
             "cameras": {
                 camera_id: {
                     "name": camera.name,
@@ -236,7 +237,7 @@ class FindFaceRuntime(ProviderRuntime):
 async def async_setup_findface_entry(
     hass: HomeAssistant, entry: SitewatchConfigEntry
 ) -> FindFaceRuntime:
-    """Create the client and coordinator, read the cameras and register the webhook.
+    """Create the client and coordinator, read the cameras and prepare the webhook.
 
     Raises:
         ConfigEntryAuthFailed: the token or credentials were refused (starts reauthentication).
@@ -247,15 +248,13 @@ async def async_setup_findface_entry(
     dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id, **server_device(coordinator)
     )
-    unregister, stats = async_register_push_webhook(
+    push = PushWebhook(
         hass,
-        name=f"Sitewatch {entry.title}",
+        entry,
         webhook_id=entry.data[CONF_WEBHOOK_ID],
         receiver=FindFaceReceiver(hass, coordinator),
-        local_only=False,
     )
-    entry.async_on_unload(unregister)
-    return FindFaceRuntime(entry, coordinator, stats)
+    return FindFaceRuntime(entry, coordinator, push)
 
 
 async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:

@@ -14,10 +14,10 @@ from multidict import MultiMapping
 
 from ...models import ProviderRuntime, SitewatchConfigEntry
 from ...webhook import (
+    Parsed,
     PushReceiver,
     PushRejected,
-    WebhookStats,
-    async_register_push_webhook,
+    PushWebhook,
     redacted_webhook_urls,
 )
 from .api import DEFAULT_REGION, DEFAULT_ROOT, MoonsenseApiError, MoonsenseClient, WebhookEvent
@@ -43,11 +43,11 @@ class MoonsenseReceiver(PushReceiver[WebhookEvent]):
         """Deliver to ``coordinator``."""
         self._coordinator = coordinator
 
-    def parse(self, payload: object, query: MultiMapping[str]) -> list[WebhookEvent]:
+    def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[WebhookEvent]:
         """One event per body (a list of bodies is accepted too)."""
         bodies = payload if isinstance(payload, list) else [payload]
         try:
-            return [WebhookEvent.from_api(body) for body in bodies]
+            return Parsed([WebhookEvent.from_api(body) for body in bodies])
         except MoonsenseApiError as err:
             raise PushRejected(str(err)) from err
 
@@ -55,13 +55,16 @@ class MoonsenseReceiver(PushReceiver[WebhookEvent]):
         """The event's notification key."""
         return item.key
 
-    async def async_deliver(self, items: list[WebhookEvent]) -> None:
+    async def async_deliver(self, items: list[WebhookEvent]) -> list[str]:
         """Hand the events to the coordinator."""
         self._coordinator.push(items)
+        return []
 
 
 class MoonsenseRuntime(ProviderRuntime):
     """Runtime data of a Moonsense entry."""
+
+    push: PushWebhook[WebhookEvent]
 
     platforms = (Platform.DEVICE_TRACKER, Platform.EVENT, Platform.SENSOR)
 
@@ -70,13 +73,13 @@ class MoonsenseRuntime(ProviderRuntime):
         entry: SitewatchConfigEntry,
         coordinator: MoonsenseCoordinator,
         app: str,
-        webhook_stats: WebhookStats,
+        push: PushWebhook[WebhookEvent],
     ) -> None:
-        """Keep the coordinator, the app's name and the webhook counters."""
+        """Keep the coordinator, the app's name and the webhook."""
         self.entry = entry
         self.coordinator = coordinator
         self.app = app
-        self.webhook_stats = webhook_stats
+        self.push = push
 
     @callback
     def async_setup_platform(
@@ -102,7 +105,7 @@ class MoonsenseRuntime(ProviderRuntime):
             "request_count": self.coordinator.client.request_count,
             "last_update_success": self.coordinator.last_update_success,
             "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
-            "webhook_answers": dict(self.webhook_stats.by_status),
+            "webhook": self.push.stats.as_dict(),
             "sessions_today": len(data.created_today),
             "active_sessions": len(data.active),
             "has_readings": data.readings is not None,
@@ -120,13 +123,8 @@ async def async_setup_moonsense_entry(
     """
     coordinator = MoonsenseCoordinator(hass, entry, client_from_data(hass, entry.data))
     await coordinator.async_config_entry_first_refresh()
-    unregister, stats = async_register_push_webhook(
-        hass,
-        name=f"Sitewatch {entry.title}",
-        webhook_id=entry.data[CONF_WEBHOOK_ID],
-        receiver=MoonsenseReceiver(coordinator),
-        local_only=False,
+    push = PushWebhook(
+        hass, entry, webhook_id=entry.data[CONF_WEBHOOK_ID], receiver=MoonsenseReceiver(coordinator)
     )
-    entry.async_on_unload(unregister)
     app = str(entry.title).removeprefix("Moonsense ").strip() or "app"
-    return MoonsenseRuntime(entry, coordinator, app, stats)
+    return MoonsenseRuntime(entry, coordinator, app, push)
