@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 import re
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from ...const import DOMAIN, LOGGER
+from ...const import DOMAIN
+from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
+from ...models import SitewatchConfigEntry
 from ...webhook import RecentKeys
 from .api import (
     CamlyticsAuthenticationError,
@@ -76,7 +77,7 @@ def events_signal(entry_id: str) -> str:
     return f"{DOMAIN}_camlytics_events_{entry_id}"
 
 
-class CamlyticsCoordinator(DataUpdateCoordinator[CamlyticsData]):
+class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
     """Polls one key within its 1 request/s budget; webhooks update it in between.
 
     A refresh reads locations, channels and triggers every 30 minutes, then per included
@@ -86,18 +87,15 @@ class CamlyticsCoordinator(DataUpdateCoordinator[CamlyticsData]):
     deduplicated by ``record_id``.
     """
 
-    config_entry: ConfigEntry
-
     def __init__(
-        self, hass: HomeAssistant, config_entry: ConfigEntry, client: CamlyticsClient
+        self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: CamlyticsClient
     ) -> None:
         """Set up the coordinator of one key."""
         super().__init__(
             hass,
-            LOGGER,
-            config_entry=config_entry,
+            config_entry,
             name=f"{DOMAIN} Camlytics",
-            update_interval=timedelta(
+            poll_interval=timedelta(
                 seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
             ),
         )
@@ -118,7 +116,7 @@ class CamlyticsCoordinator(DataUpdateCoordinator[CamlyticsData]):
         last = self._last_push.get(kind)
         return last is not None and dt_util.utcnow() - last < PUSH_FRESHNESS
 
-    async def _async_update_data(self) -> CamlyticsData:
+    async def _async_poll(self) -> CamlyticsData:
         """Read metadata when due, then totals and (without fresh pushes) events."""
         data = self.data
         try:

@@ -185,7 +185,7 @@ class ComapOptionsFlow(OptionsFlow):
             if entry.state is ConfigEntryState.LOADED and isinstance(
                 runtime := entry.runtime_data, ComapRuntime
             ):
-                runtime.coordinator.update_interval = timedelta(seconds=seconds)
+                runtime.coordinator.set_poll_interval(timedelta(seconds=seconds))
             return self.async_create_entry(data={CONF_SCAN_INTERVAL: seconds})
         schema = vol.Schema(
             {

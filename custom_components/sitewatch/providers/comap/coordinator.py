@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 import time
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN, LOGGER
+from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
+from ...models import SitewatchConfigEntry
 from .api import (
     ComapAuthenticationError,
     ComapClient,
@@ -61,7 +62,7 @@ def device_identifier(unit_guid: str) -> tuple[str, str]:
     return (DOMAIN, unit_guid.lower())
 
 
-class ComapCoordinator(DataUpdateCoordinator[ComapData]):
+class ComapCoordinator(SitewatchCoordinator[ComapData]):
     """Polls one account: the units list every 15 minutes, every genset's values each interval.
 
     A refresh makes one values request per genset (at most ``MAX_PARALLEL_UNIT_REQUESTS`` at
@@ -73,22 +74,19 @@ class ComapCoordinator(DataUpdateCoordinator[ComapData]):
     or every genset failed, which marks the entities unavailable until a later refresh succeeds.
     """
 
-    config_entry: ConfigEntry
-
     def __init__(
         self,
         hass: HomeAssistant,
-        config_entry: ConfigEntry,
+        config_entry: SitewatchConfigEntry,
         client: ComapClient,
         needed_value_guids: frozenset[str],
     ) -> None:
         """Set up the coordinator; ``needed_value_guids`` are the lower-cased GUIDs entities use."""
         super().__init__(
             hass,
-            LOGGER,
-            config_entry=config_entry,
+            config_entry,
             name=f"{DOMAIN} ComAp {client.login_id}",
-            update_interval=timedelta(
+            poll_interval=timedelta(
                 seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
             ),
         )
@@ -105,7 +103,7 @@ class ComapCoordinator(DataUpdateCoordinator[ComapData]):
         """Read the units list again on the next refresh (for example after a 404)."""
         self._units_read_at = None
 
-    async def _async_update_data(self) -> ComapData:
+    async def _async_poll(self) -> ComapData:
         """Read the units list when due, then every genset's values."""
         now = time.monotonic()
         if now < self._rate_limited_until:

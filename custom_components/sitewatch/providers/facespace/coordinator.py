@@ -6,15 +6,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.storage import Store
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN, LOGGER
+from ...coordinator import SitewatchCoordinator
+from ...models import SitewatchConfigEntry
 from .api import FaceSpaceApiKeyError, FaceSpaceClient, FaceSpaceError, Recognition
 from .const import CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL, STORAGE_VERSION
 
@@ -42,7 +43,7 @@ def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-class FaceSpaceCoordinator(DataUpdateCoordinator[FaceSpaceData]):
+class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     """Polls the logs from the last minute seen, and who each camera sees now.
 
     Each log line becomes one event, in time order and never twice: lines are keyed by
@@ -51,18 +52,15 @@ class FaceSpaceCoordinator(DataUpdateCoordinator[FaceSpaceData]):
     through the same path.
     """
 
-    config_entry: ConfigEntry
-
     def __init__(
-        self, hass: HomeAssistant, config_entry: ConfigEntry, client: FaceSpaceClient
+        self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: FaceSpaceClient
     ) -> None:
         """Set up the coordinator of one key."""
         super().__init__(
             hass,
-            LOGGER,
-            config_entry=config_entry,
+            config_entry,
             name=f"{DOMAIN} FaceSpace",
-            update_interval=timedelta(
+            poll_interval=timedelta(
                 seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
             ),
         )
@@ -111,7 +109,7 @@ class FaceSpaceCoordinator(DataUpdateCoordinator[FaceSpaceData]):
         """Write the cursor and the keys seen at once (on unload, so a reload resumes)."""
         await self._store.async_save(self._snapshot())
 
-    async def _async_update_data(self) -> FaceSpaceData:
+    async def _async_poll(self) -> FaceSpaceData:
         """New log lines since the cursor minute, then who is in view."""
         try:
             logs = await self.client.get_logs_range(start=self._cursor)

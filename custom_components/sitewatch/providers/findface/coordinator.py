@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 
-from ...const import DOMAIN, LOGGER
+from ...const import DOMAIN
+from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
+from ...models import SitewatchConfigEntry
 from .api import Camera, FindFaceAuthenticationError, FindFaceClient, FindFaceError
 from .const import CAMERAS_REFRESH_INTERVAL
 
@@ -30,7 +31,7 @@ class FindFaceData:
     watch_lists: dict[int, str] = field(default_factory=dict)
 
 
-class FindFaceCoordinator(DataUpdateCoordinator[FindFaceData]):
+class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
     """Reads the cameras, areas and watch lists every five minutes.
 
     Raises (from a refresh): ``ConfigEntryAuthFailed`` when the token or credentials are
@@ -38,22 +39,19 @@ class FindFaceCoordinator(DataUpdateCoordinator[FindFaceData]):
     entities unavailable until a later refresh succeeds.
     """
 
-    config_entry: ConfigEntry
-
     def __init__(
-        self, hass: HomeAssistant, config_entry: ConfigEntry, client: FindFaceClient
+        self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: FindFaceClient
     ) -> None:
         """Set up the coordinator of one server."""
         super().__init__(
             hass,
-            LOGGER,
-            config_entry=config_entry,
+            config_entry,
             name=f"{DOMAIN} FindFace {client.base_url}",
-            update_interval=CAMERAS_REFRESH_INTERVAL,
+            poll_interval=CAMERAS_REFRESH_INTERVAL,
         )
         self.client = client
 
-    async def _async_update_data(self) -> FindFaceData:
+    async def _async_poll(self) -> FindFaceData:
         """Read cameras, areas and watch lists."""
         try:
             cameras = await self.client.cameras()

@@ -5,14 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from ...const import DOMAIN, LOGGER
+from ...const import DOMAIN
+from ...coordinator import SitewatchCoordinator
+from ...models import SitewatchConfigEntry
 from .api import (
     MoonsenseAuthenticationError,
     MoonsenseClient,
@@ -39,7 +40,7 @@ def events_signal(entry_id: str) -> str:
     return f"{DOMAIN}_moonsense_{entry_id}"
 
 
-class MoonsenseCoordinator(DataUpdateCoordinator[MoonsenseData]):
+class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
     """Polls today's sessions; webhooks update sessions and readings in between.
 
     A session is active from its creation (pushed, or polled with an event in the last five
@@ -47,18 +48,15 @@ class MoonsenseCoordinator(DataUpdateCoordinator[MoonsenseData]):
     count when labels are set in the options.
     """
 
-    config_entry: ConfigEntry
-
     def __init__(
-        self, hass: HomeAssistant, config_entry: ConfigEntry, client: MoonsenseClient
+        self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: MoonsenseClient
     ) -> None:
         """Set up the coordinator of one token."""
         super().__init__(
             hass,
-            LOGGER,
-            config_entry=config_entry,
+            config_entry,
             name=f"{DOMAIN} Moonsense",
-            update_interval=timedelta(
+            poll_interval=timedelta(
                 seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
             ),
         )
@@ -77,7 +75,7 @@ class MoonsenseCoordinator(DataUpdateCoordinator[MoonsenseData]):
             self.data.day = today
             self.data.created_today = set()
 
-    async def _async_update_data(self) -> MoonsenseData:
+    async def _async_poll(self) -> MoonsenseData:
         """Today's sessions (local midnight on), newest first, with their activity."""
         now = dt_util.utcnow()
         midnight = dt_util.start_of_local_day()
