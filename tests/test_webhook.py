@@ -6,9 +6,11 @@ import asyncio
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
+from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hypothesis import given, strategies as st
@@ -31,8 +33,11 @@ from custom_components.sitewatch.webhook import (
     RecentKeys,
     SeenKeys,
     async_register_pending_webhooks,
+    async_remove_push,
     json_depth_exceeds,
+    redacted_webhook_urls,
     secret_matches,
+    sender_url,
     webhook_urls,
 )
 
@@ -386,6 +391,12 @@ async def test_webhook_urls(hass: HomeAssistant) -> None:
     assert webhook_urls(hass, "abc") == {}
     hass.config.internal_url = "http://192.168.1.2:8123"
     assert webhook_urls(hass, "abc") == {"local": "http://192.168.1.2:8123/api/webhook/abc"}
+    hass.config.external_url = "https://home.example.org"
+    assert webhook_urls(hass, "abc", "https://hooks.nabu.casa/x") == {
+        "external": "https://home.example.org/api/webhook/abc",
+        "local": "http://192.168.1.2:8123/api/webhook/abc",
+        "cloud": "https://hooks.nabu.casa/x",
+    }
 
 
 def test_recent_keys_is_bounded() -> None:
@@ -436,3 +447,51 @@ async def test_any_body_gets_an_answer_never_an_exception(
         if response.content_type == "application/json"
         else (response.status == HTTPStatus.BAD_REQUEST)
     )
+
+
+async def test_a_cloud_sender_without_a_reachable_url_raises_a_repair_issue(
+    hass: HomeAssistant, entry: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    assert await async_setup_component(hass, "webhook", {})
+    hass.config.internal_url = "http://192.168.1.2:8123"
+    push = await start(hass, entry, Receiver())
+    issue_id = f"webhook_unreachable_{entry.entry_id}"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+    assert sender_url(hass, entry) is None
+    await push.async_stop(unregister=False)
+    hass.config.external_url = "https://home.example.org"
+    await start(hass, entry, Receiver())
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+    assert sender_url(hass, entry) == f"https://home.example.org/api/webhook/{WEBHOOK_ID}"
+
+
+async def test_a_cloud_sender_gets_a_cloudhook_when_cloud_is_signed_in(
+    hass: HomeAssistant, entry: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    assert await async_setup_component(hass, "webhook", {})
+    cloudhook = "https://hooks.nabu.casa/secret-part"
+    with patch(
+        "custom_components.sitewatch.webhook.async_create_cloudhook", return_value=cloudhook
+    ) as create:
+        await start(hass, entry, Receiver())
+    create.assert_awaited_once_with(hass, WEBHOOK_ID)
+    assert entry.data["cloudhook_url"] == cloudhook
+    assert sender_url(hass, entry) == cloudhook
+    assert not issue_registry.issues
+    assert redacted_webhook_urls(hass, WEBHOOK_ID, cloudhook)["cloud"] == "**REDACTED**"
+    with patch("custom_components.sitewatch.webhook.async_delete_cloudhook") as delete:
+        await async_remove_push(hass, entry)
+    delete.assert_awaited_once_with(hass, WEBHOOK_ID)
+
+
+async def test_a_local_sender_is_given_the_local_url(
+    hass: HomeAssistant, entry: MockConfigEntry, issue_registry: ir.IssueRegistry
+) -> None:
+    assert await async_setup_component(hass, "webhook", {})
+    hass.config.internal_url = "http://192.168.1.2:8123"
+    push = PushWebhook(
+        hass, entry, webhook_id=WEBHOOK_ID, receiver=Receiver(), sender_in_cloud=False
+    )
+    await push.async_start()
+    assert not issue_registry.issues
+    assert sender_url(hass, entry, sender_in_cloud=False) == f"http://192.168.1.2:8123{URL}"

@@ -37,6 +37,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 from homeassistant.components import cloud, webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
 from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
@@ -47,6 +48,8 @@ from .const import DOMAIN, LOGGER
 
 CONF_WEBHOOK_ID: Final = "webhook_id"
 """Key of a push entry's webhook id in its config entry data (the same for every provider)."""
+CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
+"""Key of a push entry's Home Assistant Cloud URL in its config entry data, when it has one."""
 MAX_BODY_BYTES: Final = 1024 * 1024
 MAX_JSON_DEPTH: Final = 32
 """Deepest nesting of arrays and objects a body may have; deeper answers 400 before parsing."""
@@ -323,9 +326,16 @@ class PushWebhook[ItemT]:
         webhook_id: str,
         receiver: PushReceiver[ItemT],
         window: timedelta = DEDUP_WINDOW,
+        sender_in_cloud: bool = True,
     ) -> None:
-        """Serve ``webhook_id`` for ``entry``; remember delivered keys for ``window``."""
+        """Serve ``webhook_id`` for ``entry``; remember delivered keys for ``window``.
+
+        ``sender_in_cloud``: the provider sends from the internet (it needs an external or a
+        Home Assistant Cloud URL), rather than from a server on the local network.
+        """
         self.hass = hass
+        self.entry = entry
+        self.sender_in_cloud = sender_in_cloud
         self.webhook_id = webhook_id
         self.name = f"Sitewatch {entry.title}"
         self.receiver = receiver
@@ -334,9 +344,37 @@ class PushWebhook[ItemT]:
         self._warned: set[str] = set()
 
     async def async_start(self) -> None:
-        """Read the saved keys, then take bodies."""
+        """Read the saved keys, take bodies, and check that the sender can reach us.
+
+        With Home Assistant Cloud signed in, a sender in the cloud gets a cloudhook (created
+        once, kept in the entry's data). When such a sender has neither a cloud nor an external
+        URL, a repair issue explains how to give Home Assistant one.
+        """
         await self.seen.async_load()
         _webhooks(self.hass).attach(self.webhook_id, self)
+        entry = self.entry
+        if (
+            self.sender_in_cloud
+            and not entry.data.get(CONF_CLOUDHOOK_URL)
+            and (cloudhook_url := await async_create_cloudhook(self.hass, self.webhook_id))
+        ):
+            self.hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_CLOUDHOOK_URL: cloudhook_url}
+            )
+        issue_id = f"webhook_unreachable_{entry.entry_id}"
+        if self.sender_in_cloud and sender_url(self.hass, entry) is None:
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=False,
+                severity=ir.IssueSeverity.WARNING,
+                translation_key="webhook_unreachable",
+                translation_placeholders={"title": entry.title},
+                learn_more_url="https://www.home-assistant.io/docs/configuration/remote/",
+            )
+        else:
+            ir.async_delete_issue(self.hass, DOMAIN, issue_id)
 
     async def async_stop(self, *, unregister: bool) -> None:
         """Stop taking bodies (503 meanwhile, or unregistered) and save the keys."""
@@ -551,30 +589,57 @@ async def async_stop_push(
 
 
 async def async_remove_push(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """Unregister a removed entry's webhook id and delete its saved keys."""
+    """Unregister a removed entry's webhook id, its cloudhook, repair issue and saved keys."""
     if isinstance(webhook_id := entry.data.get(CONF_WEBHOOK_ID), str):
         _webhooks(hass).unregister(webhook_id)
+        if entry.data.get(CONF_CLOUDHOOK_URL):
+            await async_delete_cloudhook(hass, webhook_id)
+    ir.async_delete_issue(hass, DOMAIN, f"webhook_unreachable_{entry.entry_id}")
     await SeenKeys(hass, f"{DOMAIN}.{entry.entry_id}.seen_keys").async_remove()
 
 
 def webhook_urls(
     hass: HomeAssistant, webhook_id: str, cloudhook_url: str | None = None
 ) -> Mapping[str, str]:
-    """The webhook's URLs: ``local`` where Home Assistant knows its URL, ``cloud`` if given."""
+    """The webhook's URLs Home Assistant knows: ``external``, ``local`` and ``cloud``.
+
+    ``external`` is Home Assistant's external URL (reachable from the internet, for senders in
+    the cloud), ``local`` its internal URL (for a sender on the same network), ``cloud`` the Home
+    Assistant Cloud URL when the entry has one. A kind Home Assistant has no URL for is absent.
+    """
     urls: dict[str, str] = {}
     with contextlib.suppress(NoURLAvailableError):
-        urls["local"] = webhook.async_generate_url(hass, webhook_id, prefer_external=False)
+        urls["external"] = webhook.async_generate_url(
+            hass, webhook_id, allow_internal=False, prefer_external=True
+        )
+    with contextlib.suppress(NoURLAvailableError):
+        urls["local"] = webhook.async_generate_url(
+            hass, webhook_id, allow_external=False, prefer_external=False
+        )
     if cloudhook_url:
         urls["cloud"] = cloudhook_url
     return urls
 
 
+def sender_url(
+    hass: HomeAssistant, entry: ConfigEntry, *, sender_in_cloud: bool = True
+) -> str | None:
+    """The URL to give the provider: one its sender can reach, or None when there is none.
+
+    A sender in the cloud needs the Home Assistant Cloud URL or the external URL; a sender on the
+    local network (an on-premise server) is given the local URL first.
+    """
+    urls = webhook_urls(hass, entry.data[CONF_WEBHOOK_ID], entry.data.get(CONF_CLOUDHOOK_URL))
+    order = ("cloud", "external") if sender_in_cloud else ("local", "external", "cloud")
+    return next((urls[kind] for kind in order if kind in urls), None)
+
+
 def redacted_webhook_urls(
     hass: HomeAssistant, webhook_id: str, cloudhook_url: str | None = None
 ) -> dict[str, str]:
-    """The webhook's URLs for diagnostics, with the webhook id replaced by ``**REDACTED**``."""
+    """The webhook's URLs for diagnostics: the webhook id and the whole cloud URL redacted."""
     return {
-        kind: url.replace(webhook_id, "**REDACTED**")
+        kind: "**REDACTED**" if kind == "cloud" else url.replace(webhook_id, "**REDACTED**")
         for kind, url in webhook_urls(hass, webhook_id, cloudhook_url).items()
     }
 
@@ -592,5 +657,6 @@ async def async_create_cloudhook(hass: HomeAssistant, webhook_id: str) -> str | 
 async def async_delete_cloudhook(hass: HomeAssistant, webhook_id: str) -> None:
     """Delete the webhook's cloudhook (when Cloud is there to ask)."""
     if "cloud" in hass.config.components:
-        with contextlib.suppress(cloud.CloudNotAvailable):
+        # ValueError: the cloudhook was already deleted.
+        with contextlib.suppress(cloud.CloudNotAvailable, ValueError):
             await cloud.async_delete_cloudhook(hass, webhook_id)

@@ -40,6 +40,8 @@ async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) ->
     assert await async_setup_component(hass, "diagnostics", {})
     client = await hass_client()
     hass.config.internal_url = str(client.make_url("")).rstrip("/")
+    # The provider sends from the internet: the URL it is given is the external one.
+    hass.config.external_url = hass.config.internal_url.replace("127.0.0.1", "localhost")
     return client
 
 

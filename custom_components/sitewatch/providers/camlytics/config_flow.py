@@ -24,7 +24,7 @@ from yarl import URL
 from ...const import CONF_PROVIDER, LOGGER
 from ...flow import ReloadingOptionsFlow
 from ...schema import vol
-from ...webhook import webhook_urls
+from ...webhook import sender_url
 from . import CamlyticsRuntime, async_nonce_source, client_from_data
 from .api import (
     DEFAULT_BASE_URL,
@@ -203,7 +203,6 @@ class CamlyticsOptionsFlow(ReloadingOptionsFlow):
                 ),
             }
         )
-        urls = webhook_urls(self.hass, self.config_entry.data[CONF_WEBHOOK_ID])
         return self.async_show_form(
             step_id="camlytics_options",
             data_schema=self.add_suggested_values_to_schema(
@@ -215,7 +214,9 @@ class CamlyticsOptionsFlow(ReloadingOptionsFlow):
                     CONF_LOCATIONS: self.config_entry.options.get(CONF_LOCATIONS, []),
                 },
             ),
-            description_placeholders={"webhook_url": urls.get("local", "-")},
+            description_placeholders={
+                "webhook_url": sender_url(self.hass, self.config_entry) or "-"
+            },
         )
 
     async def async_step_camlytics_options(

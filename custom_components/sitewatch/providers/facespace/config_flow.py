@@ -22,7 +22,7 @@ from yarl import URL
 from ...const import CONF_PROVIDER, LOGGER
 from ...flow import ReloadingOptionsFlow
 from ...schema import vol
-from ...webhook import webhook_urls
+from ...webhook import sender_url
 from . import account_id, client_from_data
 from .api import (
     DEFAULT_BASE_URL,
@@ -192,7 +192,6 @@ class FaceSpaceOptionsFlow(ReloadingOptionsFlow):
                 vol.Required(CONF_ACCEPT_PUSH): bool,
             }
         )
-        urls = webhook_urls(self.hass, self.config_entry.data[CONF_WEBHOOK_ID])
         return self.async_show_form(
             step_id="facespace_options",
             data_schema=self.add_suggested_values_to_schema(
@@ -203,7 +202,7 @@ class FaceSpaceOptionsFlow(ReloadingOptionsFlow):
                 },
             ),
             description_placeholders={
-                "webhook_url": urls.get("local", "-"),
+                "webhook_url": sender_url(self.hass, self.config_entry) or "-",
                 "header": PUSH_SECRET_HEADER,
                 "secret": secret,
             },

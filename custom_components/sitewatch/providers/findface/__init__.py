@@ -30,7 +30,6 @@ from ...webhook import (
     PushReceiver,
     PushRejected,
     PushWebhook,
-    async_delete_cloudhook,
     redacted_webhook_urls,
 )
 from .api import FindFaceClient, FindFaceError
@@ -253,14 +252,13 @@ async def async_setup_findface_entry(
         entry,
         webhook_id=entry.data[CONF_WEBHOOK_ID],
         receiver=FindFaceReceiver(hass, coordinator),
+        sender_in_cloud=False,
     )
     return FindFaceRuntime(entry, coordinator, push)
 
 
 async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
-    """Delete the cloudhook and the webhooks Sitewatch created on the server (best effort)."""
-    if entry.data.get(CONF_CLOUDHOOK_URL):
-        await async_delete_cloudhook(hass, entry.data[CONF_WEBHOOK_ID])
+    """Delete the webhooks Sitewatch created on the server (best effort)."""
     hook_ids: list[int] = entry.data.get(CONF_HOOK_IDS, [])
     if not hook_ids:
         return

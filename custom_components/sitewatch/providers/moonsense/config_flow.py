@@ -22,7 +22,7 @@ from homeassistant.helpers.selector import (
 from ...const import CONF_PROVIDER, LOGGER
 from ...flow import ReloadingOptionsFlow
 from ...schema import vol
-from ...webhook import webhook_urls
+from ...webhook import sender_url
 from . import client_from_data
 from .api import (
     DEFAULT_REGION,
@@ -189,7 +189,6 @@ class MoonsenseOptionsFlow(ReloadingOptionsFlow):
             }
         )
         options = self.config_entry.options
-        urls = webhook_urls(self.hass, self.config_entry.data[CONF_WEBHOOK_ID])
         return self.async_show_form(
             step_id="moonsense_options",
             data_schema=self.add_suggested_values_to_schema(
@@ -199,5 +198,7 @@ class MoonsenseOptionsFlow(ReloadingOptionsFlow):
                     CONF_LABELS: options.get(CONF_LABELS, []),
                 },
             ),
-            description_placeholders={"webhook_url": urls.get("local", "-")},
+            description_placeholders={
+                "webhook_url": sender_url(self.hass, self.config_entry) or "-"
+            },
         )
