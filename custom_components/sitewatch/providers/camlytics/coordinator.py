@@ -191,7 +191,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         last = self._last_push.get(kind)
         return last is not None and dt_util.utcnow() - last < PUSH_FRESHNESS
 
-    def _since(self, location_id: int, now: datetime) -> datetime:
+    def events_since(self, location_id: int, now: datetime) -> datetime:
         """Where an events poll of ``location_id`` starts: the cursor, within the bounds."""
         since = self._cursors.get(location_id, self._started)
         return min(max(since, now - MAX_LOOKBACK), cursor_limit(now))
@@ -259,7 +259,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         Reads up to ``MAX_EVENT_PAGES`` pages; when the last was full, the next poll goes on
         from its last event time; otherwise it starts ``EVENTS_OVERLAP`` before ``now``.
         """
-        since = self._since(location_id, now)
+        since = self.events_since(location_id, now)
         events: list[Event] = []
         for _ in range(MAX_EVENT_PAGES):
             page, size = await self.client.events_page(location_id, since=since)
