@@ -39,7 +39,11 @@ from custom_components.sitewatch.bounds import (
     cursor_limit,
 )
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.camlytics import key_digest, nonce_store_key
+from custom_components.sitewatch.providers.camlytics import (
+    async_nonce_source,
+    key_digest,
+    nonce_store_key,
+)
 from custom_components.sitewatch.providers.camlytics.coordinator import (
     MAX_LOOKBACK,
     cursor_store_key,
@@ -481,12 +485,11 @@ async def test_nonce_file_named_by_a_digest_and_moved(
 
 
 async def test_an_unsafe_old_key_is_not_looked_for(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, hass_storage: dict[str, Any]
 ) -> None:
     """A key that is no plain file name never named a file: nothing outside is read or removed."""
-    from custom_components.sitewatch.providers.camlytics import (
-        async_nonce_source,
-    )
-
+    outside = f"{DOMAIN}.camlytics_nonce.../../secrets"
+    hass_storage[outside] = {"version": 1, "minor_version": 1, "key": outside, "data": {"last": 9}}
     source = await async_nonce_source(hass, "../../secrets")
     assert source.last == 0
+    assert outside in hass_storage
