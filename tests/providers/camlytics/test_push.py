@@ -493,3 +493,19 @@ async def test_an_unsafe_old_key_is_not_looked_for(
     source = await async_nonce_source(hass, "../../secrets")
     assert source.last == 0
     assert outside in hass_storage
+
+
+async def test_an_event_of_a_channel_without_entity_is_dropped_and_counted(
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, comap_server: ComapServer
+) -> None:
+    _location, channel = _place(comap_server.camlytics)
+    fired = Fired(hass)
+    body = [
+        {"record_id": 8_000_001, "event_type": "RegionJoin", "channel_id": "no-such-channel"},
+        {"record_id": 8_000_002, "event_type": "RegionJoin", "channel_id": channel},
+    ]
+    assert await _post(ha_client, body) == HTTPStatus.OK
+    await hass.async_block_till_done()
+    assert fired.record_ids == [8_000_002]
+    stats = entry.runtime_data.push.stats
+    assert stats.items_dropped == {"no event entity for the event's channel": 1}

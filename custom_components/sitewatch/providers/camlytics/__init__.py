@@ -160,15 +160,14 @@ class CamlyticsReceiver(PushReceiver[Event | Metric]):
         return event_key(item) if isinstance(item, Event) else item.key
 
     async def async_deliver(self, items: list[Event | Metric]) -> list[str]:
-        """Hand the items over (synchronously, through the coordinator).
+        """Hand the items over (synchronously, through the coordinator); reasons of those dropped.
 
         Raises:
             PushNotDelivered: the entry is not set up yet.
         """
         if self.coordinator is None:
             raise PushNotDelivered("the entry is not set up yet")
-        self.coordinator.push(items)
-        return []
+        return self.coordinator.push(items)
 
 
 class CamlyticsWebhook(PushWebhook[Event | Metric]):

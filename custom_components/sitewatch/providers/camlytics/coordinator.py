@@ -54,6 +54,8 @@ EVENTS_OVERLAP: Final = timedelta(minutes=2)
 stores late; the events fetched again are dropped as already delivered."""
 EVENTS_PAGE_SIZE: Final = 1000
 """Events the service answers at most per ``/events`` call (a full page means more follow)."""
+METADATA_RETRY: Final = timedelta(minutes=5)
+"""Soonest the channels are read again because a push named a channel not listed."""
 MAX_CURSORS: Final = 1000
 """Most location cursors read back from storage."""
 MAX_EVENT_PAGES: Final = 5
@@ -202,6 +204,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         cursors: dict[int, datetime] = {}
         try:
             now = dt_util.utcnow()
+            watched = self._watched_channels()
             if self._metadata_at is None or now - self._metadata_at >= METADATA_REFRESH_INTERVAL:
                 data.locations = {loc.id: loc for loc in await self.client.locations()}
                 data.channels = {channel.id: channel for channel in await self.client.channels()}
@@ -215,7 +218,13 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                     | {f"{prefix}channel_{cid}" for cid in data.channels},
                 )
             polled_events: list[Event] = []
-            poll_events = self._events_ready and not self._push_is_fresh("events")
+            # A channel that just appeared has no event entity yet: its events wait for the next
+            # poll (the cursor stays), when the entity exists.
+            poll_events = (
+                self._events_ready
+                and not self._push_is_fresh("events")
+                and self._watched_channels() <= watched
+            )
             for location_id in self.included_locations:
                 location = data.locations[location_id]
                 midnight = datetime.now(location_timezone(location)).replace(
@@ -289,15 +298,23 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
     def deliver_events(self, events: Iterable[Event]) -> list[Event]:
         """Fire polled events that no push or earlier poll delivered, each once; return them.
 
+        Events of a channel without an event entity are skipped (and not remembered).
+
         Each key is reserved in the entry's window before the events are handed to the event
         entities and remembered as delivered after, so a push of the same event is a duplicate.
         """
         seen = self.seen
+        watched = self._watched_channels()
         fresh: list[Event] = []
         keys: list[str] = []
         for event in events:
             key = event_key(event)
             if seen.is_delivered(key) or seen.pending(key) is not None:
+                continue
+            if event.channel_id not in watched:
+                # No entity to fire on (yet): not remembered, so a later push can still fire it.
+                if event.channel_id not in self.data.channels:
+                    self._reread_metadata(dt_util.utcnow())
                 continue
             seen.reserve(key)
             keys.append(key)
@@ -311,14 +328,33 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
             seen.settle(keys, delivered=delivered)
         return fresh
 
+    def _watched_channels(self) -> set[str]:
+        """The channels that have an event entity: those of the included locations."""
+        included = set(self.included_locations)
+        return {cid for cid, c in self.data.channels.items() if c.location_id in included}
+
     @callback
-    def push(self, items: Iterable[Event | Metric]) -> None:
+    def push(self, items: Iterable[Event | Metric]) -> list[str]:
         """Take webhook items (already deduplicated by the webhook pipeline).
 
-        Events are fired on their event entities; metrics update occupancy and queues.
+        Events are fired on their event entities; metrics update occupancy and queues. Returns a
+        reason per event dropped because its channel has no event entity (not listed by the
+        service, or of a location not included); a channel the service did not list makes the
+        next poll read the channels again (at most every ``METADATA_RETRY``).
         """
         now = dt_util.utcnow()
-        events = [item for item in items if isinstance(item, Event)]
+        watched = self._watched_channels()
+        events: list[Event] = []
+        dropped: list[str] = []
+        for item in items:
+            if not isinstance(item, Event):
+                continue
+            if item.channel_id in watched:
+                events.append(item)
+                continue
+            dropped.append("no event entity for the event's channel")
+            if item.channel_id not in self.data.channels:
+                self._reread_metadata(now)
         if events:
             self._last_push["events"] = now
             async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), events)
@@ -332,3 +368,9 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                 self.data.queues[metric.channel_id] = reading
         if metrics:
             self.async_update_listeners()
+        return dropped
+
+    def _reread_metadata(self, now: datetime) -> None:
+        """Read locations, channels and triggers at the next poll (a channel may be new)."""
+        if self._metadata_at is not None and now - self._metadata_at >= METADATA_RETRY:
+            self._metadata_at = None
