@@ -12,7 +12,7 @@ from typing import Final
 from homeassistant.core import HomeAssistant
 
 from ..models import ProviderRuntime, SitewatchConfigEntry
-from .camlytics import async_setup_camlytics_entry
+from .camlytics import async_remove_camlytics_entry, async_setup_camlytics_entry
 from .camlytics.const import PROVIDER_CAMLYTICS
 from .comap import async_setup_comap_entry
 from .comap.const import PROVIDER_COMAP
@@ -36,6 +36,7 @@ PROVIDERS: Final[dict[str, ProviderSetup]] = {
 }
 """Set-up function of each provider, by the provider key stored in the config entry."""
 PROVIDER_REMOVALS: Final[dict[str, ProviderRemove]] = {
+    PROVIDER_CAMLYTICS: async_remove_camlytics_entry,
     PROVIDER_FINDFACE: async_remove_findface_entry,
 }
 """Clean-up on the provider's side when an entry is deleted (for example its webhooks)."""

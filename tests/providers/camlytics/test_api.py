@@ -22,6 +22,7 @@ from custom_components.sitewatch.providers.camlytics.api import (
     CamlyticsConnectionError,
     CamlyticsRateLimitError,
     Event,
+    InvalidItem,
     NonceSource,
     RateLimiter,
     encode_query,
@@ -247,8 +248,9 @@ async def test_models(client: CamlyticsClient, mock: aioresponses) -> None:
     assert total.count == 42
     assert (await client.type_totals())[0]["type"] == "TripwireCrossed"
     assert (await client.histograms(location_id=1))[0]["trigger_id"] == "t1"
-    with pytest.raises(CamlyticsApiError):
-        await client.locations()  # id is not a number
+    # An item whose id is not a number is dropped and counted; the answer is not an error.
+    assert await client.locations() == []
+    assert client.dropped == {"locations: location without a valid id": 1}
     urls = [url for url, _ in sent(mock)]
     assert urls[0].query["location_id"] == "123"
     assert "until" in urls[2].query
@@ -282,7 +284,7 @@ def test_event_from_api_and_webhook_shapes() -> None:
     assert hook.event_time == datetime(2000, 1, 23, 4, 56, 7, tzinfo=UTC)
     flat = Event.from_api({"id": 9, "rule_name": "Enter", "channel_id": "c1", "location_id": "5"})
     assert (flat.event_type, flat.location_id) == ("Enter", 5)
-    with pytest.raises(CamlyticsApiError):
+    with pytest.raises(InvalidItem):
         Event.from_api({"event_type": "X"})
     assert parse_time("garbage") is None
     assert parse_time(None) is None

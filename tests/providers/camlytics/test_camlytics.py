@@ -15,7 +15,6 @@ from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -28,61 +27,14 @@ from custom_components.sitewatch.providers.camlytics import LIMITERS
 from custom_components.sitewatch.providers.camlytics.api import (
     CamlyticsApiError,
     CamlyticsClient,
-    RateLimiter,
 )
 
 from ...conftest import ComapServer
+from .conftest import WEBHOOK_ID, entry_data
+
+pytestmark = pytest.mark.usefixtures("fast_limiter")
 
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "camlytics"
-WEBHOOK_ID = "camlytics-test-webhook"
-
-
-@pytest.fixture(autouse=True)
-def fast_limiter(hass: HomeAssistant) -> None:
-    """Space requests 1 ms apart instead of 1 s (the simulator's limit is off here)."""
-    hass.data[LIMITERS] = _FastLimiters()
-
-
-class _FastLimiters(dict[str, RateLimiter]):
-    def setdefault(self, key: str, default: RateLimiter | None = None) -> RateLimiter:
-        return super().setdefault(key, RateLimiter(interval=0.001))
-
-
-@pytest.fixture
-async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
-    assert await async_setup_component(hass, "webhook", {})
-    assert await async_setup_component(hass, "diagnostics", {})
-    client = await hass_client()
-    hass.config.internal_url = str(client.make_url("")).rstrip("/")
-    # The provider sends from the internet: the URL it is given is the external one.
-    hass.config.external_url = hass.config.internal_url.replace("127.0.0.1", "localhost")
-    return client
-
-
-def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "provider": "camlytics",
-        "public_key": "demo-public",
-        "secret_key": "demo-secret",
-        "base_url": f"{url}/service/api/v1",
-        "webhook_id": WEBHOOK_ID,
-        **overrides,
-    }
-
-
-@pytest.fixture
-async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Camlytics",
-        unique_id="demo-public",
-        data=entry_data(comap_server.url),
-        options={"scan_interval": 60, "locations": []},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
 
 
 async def _post(ha_client: Any, body: Any) -> int:

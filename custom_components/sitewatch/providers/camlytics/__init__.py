@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from functools import partial
+import hashlib
+import re
 from typing import Any
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -15,6 +18,7 @@ from homeassistant.helpers.storage import Store
 from homeassistant.util.hass_dict import HassKey
 from multidict import MultiMapping
 
+from ...bounds import bounded_int
 from ...const import DOMAIN, LOGGER
 from ...models import (
     ProviderRuntime,
@@ -23,6 +27,7 @@ from ...models import (
 )
 from ...webhook import (
     Parsed,
+    PushNotDelivered,
     PushReceiver,
     PushRejected,
     PushWebhook,
@@ -36,11 +41,13 @@ from .const import (
     CONF_WEBHOOK_ID,
     NONCE_STORAGE_VERSION,
 )
-from .coordinator import CamlyticsCoordinator
+from .coordinator import CURSOR_STORE_VERSION, CamlyticsCoordinator, cursor_store_key
 from .entity import CamlyticsChannelEvent, CamlyticsOccupancy, CamlyticsQueue, CamlyticsTriggerCount
 from .payloads import Metric, PayloadError, event_key, parse_webhook
 
 NONCE_SAVE_DELAY = 2.0
+OLD_STORE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}")
+"""Keys that may have named a nonce file before (plain file names)."""
 
 
 LIMITERS: HassKey[dict[str, RateLimiter]] = HassKey(f"{DOMAIN}_camlytics_limiters")
@@ -68,59 +75,127 @@ def client_from_data(
 NONCE_SOURCES: HassKey[dict[str, NonceSource]] = HassKey(f"{DOMAIN}_camlytics_nonces")
 
 
+def key_digest(public_key: str) -> str:
+    """A short digest naming things of a key (16 hex digits of its SHA-256), never the key."""
+    return hashlib.sha256(public_key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def nonce_store_key(public_key: str) -> str:
+    """Storage key of a key's nonces: named by the key's digest."""
+    return f"{DOMAIN}.camlytics_nonce.{key_digest(public_key)}"
+
+
 async def async_nonce_source(hass: HomeAssistant, public_key: str) -> NonceSource:
     """The key's nonce source: one per key while Home Assistant runs, saved to storage.
 
     Kept across reloads in memory, and across restarts in storage (saved shortly after each
-    change and on shutdown), so the nonce keeps growing.
+    change and on shutdown), so the nonce keeps growing. The file is named by a digest of the
+    key; a file of an earlier version named by the key itself is moved on the first load.
     """
     sources = hass.data.setdefault(NONCE_SOURCES, {})
     if (source := sources.get(public_key)) is not None:
         return source
     store: Store[dict[str, int]] = Store(
-        hass, NONCE_STORAGE_VERSION, f"{DOMAIN}.camlytics_nonce.{public_key}"
+        hass, NONCE_STORAGE_VERSION, nonce_store_key(public_key), private=True
     )
-    stored = await store.async_load() or {}
+    stored = await store.async_load()
+    if stored is None:
+        stored = await _async_move_old_nonce_store(hass, public_key, store)
+    last = bounded_int(stored.get("last"), maximum=2**63 - 1) if isinstance(stored, dict) else None
 
     def save(last: int) -> None:
         store.async_delay_save(lambda: {"last": last}, NONCE_SAVE_DELAY)
 
-    return sources.setdefault(
-        public_key, NonceSource(last=int(stored.get("last", 0)), on_change=save)
+    return sources.setdefault(public_key, NonceSource(last=last or 0, on_change=save))
+
+
+async def _async_move_old_nonce_store(
+    hass: HomeAssistant, public_key: str, store: Store[dict[str, int]]
+) -> dict[str, int] | None:
+    """Move the nonces of a file named by the key itself (earlier versions) to ``store``.
+
+    Only a key that is a plain file name is looked for (one with a path separator or a leading
+    dot never named a file here, and must not reach outside the storage folder).
+    """
+    if OLD_STORE_NAME.fullmatch(public_key) is None:
+        return None
+    old: Store[dict[str, int]] = Store(
+        hass, NONCE_STORAGE_VERSION, f"{DOMAIN}.camlytics_nonce.{public_key}"
     )
+    try:
+        stored = await old.async_load()
+    except (HomeAssistantError, OSError, ValueError):
+        # A key that cannot name a file (or a damaged file): nothing to move.
+        LOGGER.debug("Camlytics: no earlier nonce file could be read")
+        return None
+    if stored is None:
+        return None
+    await store.async_save(stored)
+    await old.async_remove()
+    LOGGER.debug("Camlytics: moved the nonce file to its new name")
+    return stored
 
 
 class CamlyticsReceiver(PushReceiver[Event | Metric]):
     """Parses Camlytics webhooks and hands them to the coordinator."""
 
-    def __init__(self, coordinator: CamlyticsCoordinator) -> None:
-        """Deliver to ``coordinator``."""
-        self._coordinator = coordinator
+    def __init__(self) -> None:
+        """Deliver to the coordinator once ``coordinator`` is set (during setup)."""
+        self.coordinator: CamlyticsCoordinator | None = None
 
     def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[Event | Metric]:
-        """Events, occupancy and queue readings of one body."""
+        """Events, occupancy and queue readings of one body; a fixed reason per item dropped.
+
+        Raises:
+            PushRejected: the body is neither an array nor an object, or no item is usable.
+        """
         try:
-            items, errors = parse_webhook(payload)
+            items, dropped = parse_webhook(payload)
         except PayloadError as err:
             raise PushRejected(str(err)) from err
-        for error in errors:
-            LOGGER.debug("Camlytics webhook: skipped %s", error)
-        return Parsed(items, ["item fails the schema"] * len(errors))
+        return Parsed(items, dropped)
 
     def key(self, item: Event | Metric) -> str:
-        """``event:<record_id>`` for events, the reading's key for metrics."""
+        """``event:<record_id>`` for events (as the poll uses), the reading's key for metrics."""
         return event_key(item) if isinstance(item, Event) else item.key
 
     async def async_deliver(self, items: list[Event | Metric]) -> list[str]:
-        """Hand the items over (synchronously, through the coordinator)."""
-        self._coordinator.push(items)
-        return []
+        """Hand the items over (synchronously, through the coordinator); reasons of those dropped.
+
+        Raises:
+            PushNotDelivered: the entry is not set up yet.
+        """
+        if self.coordinator is None:
+            raise PushNotDelivered("the entry is not set up yet")
+        return self.coordinator.push(items)
+
+
+class CamlyticsWebhook(PushWebhook[Event | Metric]):
+    """The entry's webhook; once started (entities exist, keys loaded) events are polled too."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: SitewatchConfigEntry,
+        *,
+        webhook_id: str,
+        receiver: CamlyticsReceiver,
+    ) -> None:
+        """Serve ``webhook_id`` for ``entry`` through ``receiver``."""
+        super().__init__(hass, entry, webhook_id=webhook_id, receiver=receiver)
+        self.camlytics = receiver
+
+    async def async_start(self) -> None:
+        """Read the saved keys and take bodies, then start polling events (catching up)."""
+        await super().async_start()
+        if (coordinator := self.camlytics.coordinator) is not None:
+            coordinator.async_start_events()
 
 
 class CamlyticsRuntime(ProviderRuntime):
     """Runtime data of a Camlytics entry."""
 
-    push: PushWebhook[Event | Metric]
+    push: CamlyticsWebhook
 
     platforms = (Platform.EVENT, Platform.SENSOR)
 
@@ -128,7 +203,7 @@ class CamlyticsRuntime(ProviderRuntime):
         self,
         entry: SitewatchConfigEntry,
         coordinator: CamlyticsCoordinator,
-        push: PushWebhook[Event | Metric],
+        push: CamlyticsWebhook,
     ) -> None:
         """Keep the coordinator and the webhook."""
         self.entry = entry
@@ -178,6 +253,11 @@ class CamlyticsRuntime(ProviderRuntime):
             "last_update_success": self.coordinator.last_update_success,
             "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
             "webhook": self.push.stats.as_dict(),
+            "delivered_keys_remembered": len(self.push.seen),
+            "answer_items_dropped": dict(self.coordinator.client.dropped),
+            "events_cursor": {
+                lid: when.isoformat() for lid, when in self.coordinator.cursors.items()
+            },
             "locations": {lid: loc.name for lid, loc in data.locations.items()},
             "channels": {cid: channel.name for cid, channel in data.channels.items()},
             "triggers": {tid: trigger.name for tid, trigger in data.triggers.items()},
@@ -190,18 +270,31 @@ class CamlyticsRuntime(ProviderRuntime):
 async def async_setup_camlytics_entry(
     hass: HomeAssistant, entry: SitewatchConfigEntry
 ) -> CamlyticsRuntime:
-    """Create the client (with persisted nonces) and coordinator, refresh, register the webhook.
+    """Create the client (with persisted nonces), webhook and coordinator, refresh.
+
+    The webhook's window of delivered keys is shared with the coordinator, so an event is
+    fired once whether a push or a poll brings it first. Events are polled once the webhook
+    starts (after the platforms are set up), from the cursor saved before.
 
     Raises:
         ConfigEntryAuthFailed: the keys were refused (starts reauthentication).
         ConfigEntryNotReady: the service could not be reached (Home Assistant retries).
     """
     nonces = await async_nonce_source(hass, entry.data[CONF_PUBLIC_KEY])
+    receiver = CamlyticsReceiver()
+    push = CamlyticsWebhook(hass, entry, webhook_id=entry.data[CONF_WEBHOOK_ID], receiver=receiver)
     coordinator = CamlyticsCoordinator(
-        hass, entry, client_from_data(hass, dict(entry.data), nonces)
+        hass, entry, client_from_data(hass, dict(entry.data), nonces), push.seen
     )
+    await coordinator.async_load_cursor()
     await coordinator.async_config_entry_first_refresh()
-    push = PushWebhook(
-        hass, entry, webhook_id=entry.data[CONF_WEBHOOK_ID], receiver=CamlyticsReceiver(coordinator)
-    )
+    receiver.coordinator = coordinator
+    entry.async_on_unload(coordinator.async_save_cursor)
     return CamlyticsRuntime(entry, coordinator, push)
+
+
+async def async_remove_camlytics_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+    """Delete the entry's saved events cursor (the entry is removed)."""
+    await Store[dict[str, Any]](
+        hass, CURSOR_STORE_VERSION, cursor_store_key(entry.entry_id)
+    ).async_remove()

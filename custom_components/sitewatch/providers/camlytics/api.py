@@ -1,6 +1,9 @@
 """Async client for the Camlytics Service REST API (signed requests, 1 request per second).
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/camlytics.md``.
+Pure aiohttp (Home Assistant only through the shared ``bounds``). Wire facts:
+``docs/providers/camlytics.md``. Every item of an answer is typed and bounded when it is built
+(``Location.from_api`` and the like); an item that cannot be used is dropped with a short, fixed
+reason, counted in ``CamlyticsClient.dropped``, and the rest of the answer is kept.
 Every call carries ``X-Key`` (public key) and ``X-Sign``: the hex HMAC-SHA512, keyed with the
 secret key, of the request URI exactly as sent (path plus query; ``since``/``until`` values
 percent-encoded as ``encodeURIComponent`` does). Each URI carries a ``nonce`` that must be
@@ -11,17 +14,23 @@ answers 429 or 503 beyond that; every request of a client goes through one limit
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 import hashlib
 import hmac
+import logging
+import math
 import time
 from typing import Any, Final
 from urllib.parse import quote
 
 import aiohttp
 from yarl import URL
+
+from ...bounds import MAX_STATE_TEXT, bounded_int, bounded_text, parse_time as bounds_parse_time
+
+_LOGGER = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL: Final = "https://cloud.camlytics.com/service/api/v1"
 DEFAULT_TIMEOUT: Final = 15.0
@@ -128,6 +137,22 @@ class NonceSource:
         return self.last
 
 
+class InvalidItem(CamlyticsError):
+    """One item of an answer or a webhook body cannot be used; the message is a short, fixed reason.
+
+    The reason never quotes the item (it is counted and logged as it is).
+    """
+
+
+MAX_ID_LENGTH: Final = 128
+"""Longest identifier (record, channel, trigger id) taken; a longer one drops its item."""
+MAX_NAME_LENGTH: Final = MAX_STATE_TEXT
+"""Names and types are cut to 255 characters (they name devices and fill attributes)."""
+MAX_COUNT: Final = 10**9
+"""Largest count of a trigger total taken (far above a day of crossings)."""
+MAX_INT64: Final = 2**63 - 1
+
+
 @dataclass(frozen=True, slots=True)
 class Location:
     """A location (``GET /locations``); ``timezone_offset`` like ``+01:00``."""
@@ -135,6 +160,19 @@ class Location:
     id: int
     name: str
     timezone_offset: str | None = None
+
+    @classmethod
+    def from_api(cls, item: object) -> Location:
+        """Build from a ``/locations`` item; raises InvalidItem without a numeric id."""
+        if not isinstance(item, dict):
+            raise InvalidItem("location is not an object")
+        if (location_id := as_int(item.get("id"))) is None:
+            raise InvalidItem("location without a valid id")
+        return cls(
+            id=location_id,
+            name=_name(item.get("name")) or str(location_id),
+            timezone_offset=bounded_text(item.get("timezone_offset"), 16),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +183,20 @@ class Channel:
     name: str
     location_id: int | None
     active: bool = True
+
+    @classmethod
+    def from_api(cls, item: object) -> Channel:
+        """Build from a ``/channels`` item; raises InvalidItem without a valid id."""
+        if not isinstance(item, dict):
+            raise InvalidItem("channel is not an object")
+        if (channel_id := ident(item.get("id"))) is None:
+            raise InvalidItem("channel without a valid id")
+        return cls(
+            id=channel_id,
+            name=_name(item.get("name")) or channel_id,
+            location_id=as_int(item.get("location_id")),
+            active=item.get("active", 1) not in (0, False, "0", None),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,23 +209,61 @@ class Trigger:
     channel_id: str | None
     location_id: int | None
 
+    @classmethod
+    def from_api(cls, item: object) -> Trigger:
+        """Build from a ``/triggers`` item; raises InvalidItem without a valid id."""
+        if not isinstance(item, dict):
+            raise InvalidItem("trigger is not an object")
+        if (trigger_id := ident(item.get("id"))) is None:
+            raise InvalidItem("trigger without a valid id")
+        return cls(
+            id=trigger_id,
+            name=_name(item.get("name")) or trigger_id,
+            type=_name(item.get("type")),
+            channel_id=ident(item.get("channel_id")),
+            location_id=as_int(item.get("location_id")),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class TriggerTotal:
-    """Events counted for one trigger (``GET /totals/triggers``)."""
+    """Events counted for one trigger (``GET /totals/triggers``).
+
+    ``count`` is None when the answer's count is not an integer in [0, 10⁹].
+    """
 
     trigger_id: str
     trigger_name: str | None
-    count: int
+    count: int | None
     channel_id: str | None
     location_id: int | None
+
+    @classmethod
+    def from_api(cls, item: object) -> TriggerTotal:
+        """Build from a ``/totals/triggers`` item; raises InvalidItem without a trigger id."""
+        if not isinstance(item, dict):
+            raise InvalidItem("total is not an object")
+        if (trigger_id := ident(item.get("trigger_id"))) is None:
+            raise InvalidItem("total without a valid trigger id")
+        count = item.get("count")
+        if isinstance(count, str) and len(count) <= 12:
+            count = as_int(count)
+        return cls(
+            trigger_id=trigger_id,
+            trigger_name=_name(item.get("trigger_name")),
+            count=bounded_int(count, minimum=0, maximum=MAX_COUNT),
+            channel_id=ident(item.get("channel_id")),
+            location_id=as_int(item.get("location_id")),
+        )
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """An analytic event (``GET /events`` and the event webhooks).
+    """An analytic event (``GET /events`` and the event webhooks), every field typed and bounded.
 
-    ``record_id`` identifies the event in both sources (the webhook's ``id`` is null).
+    ``record_id`` identifies the event in both sources (the webhook's ``id`` is null): an
+    integer in [0, 2⁶³) or an identifier of at most 128 characters. Texts are at most 255
+    characters; ``event_time`` is a sane UTC time (2000 to now plus a day) or None.
     """
 
     record_id: int | str
@@ -189,57 +279,85 @@ class Event:
     object_id: int | None = None
 
     @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> Event:
-        """Build from an API or webhook object; raises CamlyticsApiError without an id."""
-        record_id = item.get("record_id")
+    def from_api(cls, item: object) -> Event:
+        """Build from an API or webhook object; raises InvalidItem without a valid record id."""
+        if not isinstance(item, dict):
+            raise InvalidItem("event is not an object")
+        raw_id = item.get("record_id")
+        if raw_id is None:
+            raw_id = item.get("id")
+        record_id: int | str | None = bounded_int(raw_id, minimum=0, maximum=MAX_INT64)
+        if record_id is None and not isinstance(raw_id, (int, float)):
+            record_id = ident(raw_id)
         if record_id is None:
-            record_id = item.get("id")
-        if record_id is None or isinstance(record_id, (bool, dict, list)):
-            raise CamlyticsApiError("event without record_id")
+            raise InvalidItem("event without a valid record id")
         return cls(
             record_id=record_id,
-            event_type=str(item.get("event_type") or item.get("rule_name") or "unknown"),
-            channel_id=_text(item.get("channel_id")),
+            event_type=_name(item.get("event_type")) or _name(item.get("rule_name")) or "unknown",
+            channel_id=ident(item.get("channel_id")),
             location_id=as_int(item.get("location_id")),
             event_time=parse_time(item.get("event_time")),
-            trigger_id=_text(item.get("trigger_id")),
-            origin=_text(item.get("origin")) or None,
-            suborigin=_text(item.get("suborigin")) or None,
-            age_range=_text(item.get("age_range")) or None,
-            gender=_text(item.get("gender")) or None,
-            object_id=as_int(item.get("object_id")),
+            trigger_id=ident(item.get("trigger_id")),
+            origin=_name(item.get("origin")),
+            suborigin=_name(item.get("suborigin")),
+            age_range=_name(item.get("age_range")),
+            gender=_name(item.get("gender")),
+            object_id=bounded_int(item.get("object_id"), minimum=0, maximum=MAX_INT64),
         )
 
 
-def parse_time(value: Any) -> datetime | None:
-    """An event time: ISO 8601 with offset (API) or ``YYYY-MM-DD HH:MM:SS.fff`` in UTC (webhook)."""
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace(" ", "T", 1))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed
+def parse_time(value: object) -> datetime | None:
+    """An event time: ISO 8601 with offset (API) or ``YYYY-MM-DD HH:MM:SS.fff`` in UTC (webhook).
+
+    Returns a UTC time between 2000 and now plus a day (``bounds.parse_time``), else None.
+    """
+    return bounds_parse_time(value)
 
 
-def _text(value: Any) -> str | None:
-    return None if value is None else str(value)
+def ident(value: object) -> str | None:
+    """An identifier as text: a string of 1-128 printable characters, or an integer (as text).
 
-
-def as_int(value: Any) -> int | None:
-    """An integer from an int or a decimal string; None for anything else (bools too)."""
+    Returns None for anything else (a longer or empty string, control characters, a bool, a
+    float, a nested value): an identifier is never cut, so two ids cannot become one.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
+        return str(value) if -MAX_INT64 <= value <= MAX_INT64 else None
+    if isinstance(value, str) and 0 < len(value) <= MAX_ID_LENGTH and value.isprintable():
+        return value if value.strip() else None
+    return None
+
+
+def _name(value: object) -> str | None:
+    """A name or type: bounded text of at most 255 characters, or None."""
+    return bounded_text(value, MAX_NAME_LENGTH)
+
+
+def as_int(value: object) -> int | None:
+    """A 64-bit integer from an int or a short decimal string; None otherwise (bools too)."""
     if isinstance(value, str):
+        if not 0 < len(value) <= 20:
+            return None
         try:
-            return int(value.strip(), 10)
+            value = int(value.strip(), 10)
         except ValueError:
             return None
-    return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if -MAX_INT64 <= value <= MAX_INT64 else None
+
+
+def parse_items[T](result: list[Any], build: Callable[[object], T]) -> tuple[list[T], list[str]]:
+    """Build every item of an answer's ``result``: the items, and a reason per item dropped."""
+    items: list[T] = []
+    dropped: list[str] = []
+    for raw in result:
+        try:
+            items.append(build(raw))
+        except InvalidItem as err:
+            dropped.append(str(err))
+    return items, dropped
 
 
 class CamlyticsClient:
@@ -283,44 +401,22 @@ class CamlyticsClient:
         self._sleep = sleep
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self.request_count = 0
+        self.dropped: dict[str, int] = {}
+        """``"<endpoint>: <reason>"`` → items of answers dropped for it (a fixed, small set)."""
 
     async def locations(self) -> list[Location]:
-        """Every location (``GET /locations``)."""
-        return [
-            Location(
-                id=_require_int(item, "id"),
-                name=str(item.get("name") or item["id"]),
-                timezone_offset=_text(item.get("timezone_offset")),
-            )
-            for item in await self._get("locations")
-        ]
+        """Every location (``GET /locations``); items without a numeric id are dropped."""
+        return self._build("locations", await self._get("locations"), Location.from_api)
 
     async def channels(self, location_id: int | None = None) -> list[Channel]:
         """The channels, of one location or all (``GET /channels``)."""
         params = [("location_id", str(location_id))] if location_id is not None else []
-        return [
-            Channel(
-                id=_require_text(item, "id"),
-                name=str(item.get("name") or item["id"]),
-                location_id=as_int(item.get("location_id")),
-                active=bool(item.get("active", 1)),
-            )
-            for item in await self._get("channels", params)
-        ]
+        return self._build("channels", await self._get("channels", params), Channel.from_api)
 
     async def triggers(self, location_id: int | None = None) -> list[Trigger]:
         """The triggers, of one location or all (``GET /triggers``)."""
         params = [("location_id", str(location_id))] if location_id is not None else []
-        return [
-            Trigger(
-                id=_require_text(item, "id"),
-                name=str(item.get("name") or item["id"]),
-                type=_text(item.get("type")),
-                channel_id=_text(item.get("channel_id")),
-                location_id=as_int(item.get("location_id")),
-            )
-            for item in await self._get("triggers", params)
-        ]
+        return self._build("triggers", await self._get("triggers", params), Trigger.from_api)
 
     async def events(
         self,
@@ -329,8 +425,21 @@ class CamlyticsClient:
         until: datetime | None = None,
     ) -> list[Event]:
         """Analytic events (``GET /events``), optionally of one location and time range."""
-        params = self._range(location_id, since, until)
-        return [Event.from_api(item) for item in await self._get("events", params)]
+        return (await self.events_page(location_id, since, until))[0]
+
+    async def events_page(
+        self,
+        location_id: int | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> tuple[list[Event], int]:
+        """Like ``events``, with how many items the answer held (dropped ones included).
+
+        The service answers the oldest events of the range first, at most a page of them; a
+        full page means more may follow after its last ``event_time``.
+        """
+        result = await self._get("events", self._range(location_id, since, until))
+        return self._build("events", result, Event.from_api), len(result)
 
     async def trigger_totals(
         self,
@@ -339,17 +448,8 @@ class CamlyticsClient:
         until: datetime | None = None,
     ) -> list[TriggerTotal]:
         """Events counted per trigger (``GET /totals/triggers``)."""
-        params = self._range(location_id, since, until)
-        return [
-            TriggerTotal(
-                trigger_id=_require_text(item, "trigger_id"),
-                trigger_name=_text(item.get("trigger_name")),
-                count=as_int(item.get("count")) or 0,
-                channel_id=_text(item.get("channel_id")),
-                location_id=as_int(item.get("location_id")),
-            )
-            for item in await self._get("totals/triggers", params)
-        ]
+        result = await self._get("totals/triggers", self._range(location_id, since, until))
+        return self._build("totals/triggers", result, TriggerTotal.from_api)
 
     async def type_totals(
         self,
@@ -368,6 +468,21 @@ class CamlyticsClient:
     ) -> list[dict[str, Any]]:
         """Hourly histograms (``GET /histograms``), as the API gives them."""
         return await self._get("histograms", self._range(location_id, since, until))
+
+    def _build[T](self, endpoint: str, result: list[Any], build: Callable[[object], T]) -> list[T]:
+        """The answer's items that can be used; the others counted and logged once per reason."""
+        items, dropped = parse_items(result, build)
+        for reason in dropped:
+            key = f"{endpoint}: {reason}"
+            count = self.dropped.get(key, 0)
+            self.dropped[key] = count + 1
+            _LOGGER.log(
+                logging.DEBUG if count else logging.WARNING,
+                "Camlytics /%s: skipped an item (%s)",
+                endpoint,
+                reason,
+            )
+        return items
 
     @staticmethod
     def _range(
@@ -427,7 +542,7 @@ class CamlyticsClient:
             raise CamlyticsApiError("Expected a JSON object from Camlytics")
         code = as_int(body.get("code"))
         if code not in (0, None):
-            raise CamlyticsApiError(f"Camlytics error {code}: {body.get('msg')}", code)
+            raise CamlyticsApiError(f"Camlytics error {code}: {_message(body)}", code)
         result = body.get("result")
         if not isinstance(result, list):
             raise CamlyticsApiError("Expected a list in 'result'")
@@ -435,7 +550,7 @@ class CamlyticsClient:
 
     @staticmethod
     def _status_error(status: int, body: Any) -> CamlyticsError:
-        message = body.get("msg") if isinstance(body, dict) else None
+        message = _message(body)
         if status in (401, 403):
             return CamlyticsAuthenticationError(
                 f"Camlytics refused the keys (HTTP {status}: {message or 'no message'})"
@@ -455,20 +570,12 @@ class _Throttled(Exception):
 def _retry_after(header: str | None) -> float:
     """Seconds from ``Retry-After`` (2 when absent or not a number)."""
     try:
-        return min(max(float(header), MIN_INTERVAL), 60.0) if header is not None else 2.0
+        seconds = float(header) if header is not None else 2.0
     except ValueError:
         return 2.0
+    return min(max(seconds, MIN_INTERVAL), 60.0) if math.isfinite(seconds) else 2.0
 
 
-def _require_int(item: Any, key: str) -> int:
-    value = as_int(item.get(key)) if isinstance(item, dict) else None
-    if value is None:
-        raise CamlyticsApiError(f"Expected an integer '{key}'")
-    return value
-
-
-def _require_text(item: Any, key: str) -> str:
-    value = item.get(key) if isinstance(item, dict) else None
-    if value is None or isinstance(value, (dict, list)):
-        raise CamlyticsApiError(f"Expected '{key}'")
-    return str(value)
+def _message(body: object) -> str | None:
+    """The envelope's ``msg``, bounded to 200 characters (it ends up in log lines)."""
+    return bounded_text(body.get("msg"), 200) if isinstance(body, dict) else None

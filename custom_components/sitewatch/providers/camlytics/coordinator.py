@@ -6,18 +6,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 import re
+from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
-from ...const import DOMAIN
+from ...bounds import cursor_limit, parse_time
+from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
 from ...models import SitewatchConfigEntry
-from ...webhook import RecentKeys
+from ...webhook import DEDUP_WINDOW, SeenKeys
 from .api import (
     CamlyticsAuthenticationError,
     CamlyticsClient,
@@ -26,6 +29,7 @@ from .api import (
     Event,
     Location,
     Trigger,
+    as_int,
 )
 from .const import (
     CONF_LOCATIONS,
@@ -39,6 +43,23 @@ from .const import (
 from .payloads import Metric, event_key
 
 OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
+CURSOR_STORE_VERSION: Final = 1
+CURSOR_SAVE_DELAY: Final = 10.0
+"""Seconds between an events poll and the save of its cursor (also saved on unload, shutdown)."""
+MAX_LOOKBACK: Final = DEDUP_WINDOW
+"""Furthest back an events poll reaches (after a long downtime): the window in which delivered
+event keys are remembered, so nothing fetched again can fire twice."""
+EVENTS_OVERLAP: Final = timedelta(minutes=2)
+"""Each events poll starts this much before the previous one did, for events the service
+stores late; the events fetched again are dropped as already delivered."""
+EVENTS_PAGE_SIZE: Final = 1000
+"""Events the service answers at most per ``/events`` call (a full page means more follow)."""
+METADATA_RETRY: Final = timedelta(minutes=5)
+"""Soonest the channels are read again because a push named a channel not listed."""
+MAX_CURSORS: Final = 1000
+"""Most location cursors read back from storage."""
+MAX_EVENT_PAGES: Final = 5
+"""Pages read per location and poll; a longer backlog continues at the next poll."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +93,11 @@ def location_timezone(location: Location) -> timezone:
     return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
 
 
+def cursor_store_key(entry_id: str) -> str:
+    """Storage key of an entry's events cursor."""
+    return f"{DOMAIN}.{entry_id}.camlytics_events_cursor"
+
+
 def events_signal(entry_id: str) -> str:
     """Dispatcher signal carrying an entry's new analytic events (``list[Event]``)."""
     return f"{DOMAIN}_camlytics_events_{entry_id}"
@@ -82,15 +108,26 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
 
     A refresh reads locations, channels and triggers every 30 minutes, then per included
     location today's totals per trigger and, while no event webhook arrived recently, the
-    events since the last poll. Occupancy comes from the occupancy webhook; while none arrived
-    recently it is the day's Enter minus Exit crossings. Events from both sources are
-    deduplicated by ``record_id``.
+    events since the events cursor. Occupancy comes from the occupancy webhook; while none
+    arrived recently it is the day's Enter minus Exit crossings.
+
+    Events are fired once whichever path brings them first: pushed and polled events share the
+    entry's window of delivered keys (``event:<record_id>``, ``seen``: the webhook's
+    ``SeenKeys``, 24 h, kept across restarts). Events are polled only once ``async_start_events``
+    was called (the entities exist and the window is loaded). The cursor (per location, the
+    ``since`` of the next events poll) is saved shortly after each poll and on unload, so
+    after a restart the poll resumes where it stopped, never more than ``MAX_LOOKBACK`` back and
+    never past ``bounds.cursor_limit()``.
     """
 
     def __init__(
-        self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: CamlyticsClient
+        self,
+        hass: HomeAssistant,
+        config_entry: SitewatchConfigEntry,
+        client: CamlyticsClient,
+        seen: SeenKeys,
     ) -> None:
-        """Set up the coordinator of one key."""
+        """Set up the coordinator of one key; ``seen`` is the entry webhook's window of keys."""
         super().__init__(
             hass,
             config_entry,
@@ -101,10 +138,15 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         )
         self.client = client
         self.data = CamlyticsData()
+        self.seen = seen
         self._metadata_at: datetime | None = None
-        self._events_since: datetime = dt_util.utcnow()
+        self._started = dt_util.utcnow()
+        self._cursors: dict[int, datetime] = {}
+        self._events_ready = False
         self._last_push: dict[str, datetime] = {}
-        self._seen = RecentKeys()
+        self._cursor_store: Store[dict[str, Any]] = Store(
+            hass, CURSOR_STORE_VERSION, cursor_store_key(config_entry.entry_id), private=True
+        )
 
     @property
     def included_locations(self) -> list[int]:
@@ -112,15 +154,57 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         chosen = {int(value) for value in self.config_entry.options.get(CONF_LOCATIONS, [])}
         return [lid for lid in self.data.locations if not chosen or lid in chosen]
 
+    @property
+    def cursors(self) -> dict[int, datetime]:
+        """Per location, where the next events poll starts (a copy)."""
+        return dict(self._cursors)
+
+    async def async_load_cursor(self) -> None:
+        """Read the events cursor saved before (call before the first refresh).
+
+        A location without a saved cursor starts at the coordinator's creation.
+        """
+        stored = await self._cursor_store.async_load()
+        since = stored.get("since") if isinstance(stored, dict) else None
+        if not isinstance(since, dict):
+            return
+        for key, value in list(since.items())[:MAX_CURSORS]:
+            location_id = as_int(key)
+            when = parse_time(value)
+            if location_id is not None and when is not None:
+                self._cursors[location_id] = when
+
+    async def async_save_cursor(self) -> None:
+        """Write the events cursor now (on unload)."""
+        await self._cursor_store.async_save(self._cursor_data())
+
+    def _cursor_data(self) -> dict[str, Any]:
+        return {"since": {str(lid): when.isoformat() for lid, when in self._cursors.items()}}
+
+    @callback
+    def async_start_events(self) -> None:
+        """Poll events from now on, the first time at once (catching up from the cursor)."""
+        self._events_ready = True
+        self.config_entry.async_create_background_task(
+            self.hass, self.async_request_refresh(), "sitewatch camlytics events catch-up"
+        )
+
     def _push_is_fresh(self, kind: str) -> bool:
         last = self._last_push.get(kind)
         return last is not None and dt_util.utcnow() - last < PUSH_FRESHNESS
 
+    def events_since(self, location_id: int, now: datetime) -> datetime:
+        """Where an events poll of ``location_id`` starts: the cursor, within the bounds."""
+        since = self._cursors.get(location_id, self._started)
+        return min(max(since, now - MAX_LOOKBACK), cursor_limit(now))
+
     async def _async_poll(self) -> CamlyticsData:
         """Read metadata when due, then totals and (without fresh pushes) events."""
         data = self.data
+        cursors: dict[int, datetime] = {}
         try:
             now = dt_util.utcnow()
+            watched = self._watched_channels()
             if self._metadata_at is None or now - self._metadata_at >= METADATA_REFRESH_INTERVAL:
                 data.locations = {loc.id: loc for loc in await self.client.locations()}
                 data.channels = {channel.id: channel for channel in await self.client.channels()}
@@ -134,8 +218,13 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                     | {f"{prefix}channel_{cid}" for cid in data.channels},
                 )
             polled_events: list[Event] = []
-            poll_events = not self._push_is_fresh("events")
-            since = self._events_since
+            # A channel that just appeared has no event entity yet: its events wait for the next
+            # poll (the cursor stays), when the entity exists.
+            poll_events = (
+                self._events_ready
+                and not self._push_is_fresh("events")
+                and self._watched_channels() <= watched
+            )
             for location_id in self.included_locations:
                 location = data.locations[location_id]
                 midnight = datetime.now(location_timezone(location)).replace(
@@ -146,9 +235,15 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                     if trigger.location_id == location_id:
                         data.trigger_counts[trigger.id] = 0  # no total means none today
                 for total in totals:
-                    data.trigger_counts[total.trigger_id] = total.count
+                    if total.trigger_id not in data.triggers:
+                        continue
+                    if total.count is None:  # not a count we can show
+                        data.trigger_counts.pop(total.trigger_id, None)
+                    else:
+                        data.trigger_counts[total.trigger_id] = total.count
                 if poll_events:
-                    polled_events.extend(await self.client.events(location_id, since=since))
+                    events, cursors[location_id] = await self._poll_events(location_id, now)
+                    polled_events.extend(events)
         except CamlyticsAuthenticationError as err:
             raise ConfigEntryAuthFailed(
                 translation_domain=DOMAIN, translation_key="camlytics_auth_failed"
@@ -160,11 +255,31 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                 translation_placeholders={"error": str(err)},
             ) from err
         if poll_events:
-            self._events_since = now
             self.deliver_events(polled_events)
+            self._cursors.update(cursors)
+            self._cursor_store.async_delay_save(self._cursor_data, CURSOR_SAVE_DELAY)
         if not self._push_is_fresh("occupancy"):
             self._occupancy_from_counts(now)
         return data
+
+    async def _poll_events(self, location_id: int, now: datetime) -> tuple[list[Event], datetime]:
+        """A location's events since its cursor, and the cursor for the next poll.
+
+        Reads up to ``MAX_EVENT_PAGES`` pages; when the last was full, the next poll goes on
+        from its last event time; otherwise it starts ``EVENTS_OVERLAP`` before ``now``.
+        """
+        since = self.events_since(location_id, now)
+        events: list[Event] = []
+        for _ in range(MAX_EVENT_PAGES):
+            page, size = await self.client.events_page(location_id, since=since)
+            events.extend(page)
+            if size < EVENTS_PAGE_SIZE:
+                return events, max(since, now - EVENTS_OVERLAP)
+            last = max((e.event_time for e in page if e.event_time is not None), default=since)
+            # Always forward (a page of events all at ``since`` would otherwise repeat forever).
+            since = min(max(last, since + timedelta(milliseconds=1)), cursor_limit(now))
+        LOGGER.debug("Camlytics location %s: more events remain for the next poll", location_id)
+        return events, since
 
     def _occupancy_from_counts(self, now: datetime) -> None:
         """Occupancy as the day's Enter minus Exit crossings, per location (never below 0)."""
@@ -181,26 +296,68 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
 
     @callback
     def deliver_events(self, events: Iterable[Event]) -> list[Event]:
-        """Hand new events (each once, whatever its source) to the event entities."""
+        """Fire polled events that no push or earlier poll delivered, each once; return them.
+
+        Events of a channel without an event entity are skipped (and not remembered).
+
+        Each key is reserved in the entry's window before the events are handed to the event
+        entities and remembered as delivered after, so a push of the same event is a duplicate.
+        """
+        seen = self.seen
+        watched = self._watched_channels()
         fresh: list[Event] = []
+        keys: list[str] = []
         for event in events:
             key = event_key(event)
-            if key in self._seen:
+            if seen.is_delivered(key) or seen.pending(key) is not None:
                 continue
-            self._seen.add_all([key])
+            if event.channel_id not in watched:
+                # No entity to fire on (yet): not remembered, so a later push can still fire it.
+                if event.channel_id not in self.data.channels:
+                    self._reread_metadata(dt_util.utcnow())
+                continue
+            seen.reserve(key)
+            keys.append(key)
             fresh.append(event)
-        if fresh:
-            async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), fresh)
+        delivered = False
+        try:
+            if fresh:
+                async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), fresh)
+            delivered = True
+        finally:
+            seen.settle(keys, delivered=delivered)
         return fresh
 
+    def _watched_channels(self) -> set[str]:
+        """The channels that have an event entity: those of the included locations."""
+        included = set(self.included_locations)
+        return {cid for cid, c in self.data.channels.items() if c.location_id in included}
+
     @callback
-    def push(self, items: Iterable[Event | Metric]) -> None:
-        """Take webhook items: events are dispatched, metrics update occupancy and queues."""
+    def push(self, items: Iterable[Event | Metric]) -> list[str]:
+        """Take webhook items (already deduplicated by the webhook pipeline).
+
+        Events are fired on their event entities; metrics update occupancy and queues. Returns a
+        reason per event dropped because its channel has no event entity (not listed by the
+        service, or of a location not included); a channel the service did not list makes the
+        next poll read the channels again (at most every ``METADATA_RETRY``).
+        """
         now = dt_util.utcnow()
-        events = [item for item in items if isinstance(item, Event)]
+        watched = self._watched_channels()
+        events: list[Event] = []
+        dropped: list[str] = []
+        for item in items:
+            if not isinstance(item, Event):
+                continue
+            if item.channel_id in watched:
+                events.append(item)
+                continue
+            dropped.append("no event entity for the event's channel")
+            if item.channel_id not in self.data.channels:
+                self._reread_metadata(now)
         if events:
             self._last_push["events"] = now
-            self.deliver_events(events)
+            async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), events)
         metrics = [item for item in items if isinstance(item, Metric)]
         for metric in metrics:
             reading = Reading(metric.value, "webhook", metric.time or now)
@@ -211,3 +368,9 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                 self.data.queues[metric.channel_id] = reading
         if metrics:
             self.async_update_listeners()
+        return dropped
+
+    def _reread_metadata(self, now: datetime) -> None:
+        """Read locations, channels and triggers at the next poll (a channel may be new)."""
+        if self._metadata_at is not None and now - self._metadata_at >= METADATA_RETRY:
+            self._metadata_at = None

@@ -82,8 +82,15 @@ class CamlyticsOccupancy(CamlyticsEntity, SensorEntity):
 
     @property
     def available(self) -> bool:
-        """Available while the service lists the location."""
-        return super().available and self.location_id in self.coordinator.data.locations
+        """Available while the service lists the location and the value is current.
+
+        A value from the occupancy webhook stays available while the REST poll fails (the push
+        does not depend on it); a value computed from polled counts does not.
+        """
+        if self.location_id not in self.coordinator.data.locations:
+            return False
+        reading = self._reading
+        return super().available or (reading is not None and reading.source == "webhook")
 
     @property
     def native_value(self) -> float | None:
@@ -115,8 +122,8 @@ class CamlyticsQueue(CamlyticsEntity, SensorEntity):
 
     @property
     def available(self) -> bool:
-        """Available while the service lists the channel."""
-        return super().available and self.channel_id in self.coordinator.data.channels
+        """Available while the service lists the channel (fed by pushes: not by the poll)."""
+        return self.channel_id in self.coordinator.data.channels
 
     @property
     def native_value(self) -> float | None:
@@ -160,7 +167,11 @@ class CamlyticsTriggerCount(CamlyticsEntity, SensorEntity):
 
 
 class CamlyticsChannelEvent(CamlyticsEntity, EventEntity):
-    """Analytic events of one channel; unknown types arrive as ``other``."""
+    """Analytic events of one channel; unknown types arrive as ``other``.
+
+    The event data holds only typed, bounded values (``Event``): the record id, texts of at most
+    255 characters (the original type in ``camlytics_event_type``), ids and an ISO time.
+    """
 
     _attr_translation_key = "analytic_event"
 
@@ -174,8 +185,12 @@ class CamlyticsChannelEvent(CamlyticsEntity, EventEntity):
 
     @property
     def available(self) -> bool:
-        """Available while the service lists the channel."""
-        return super().available and self.channel_id in self.coordinator.data.channels
+        """Available while the service lists the channel, even while the REST poll fails.
+
+        Events arrive by push as well as by poll; an unavailable event entity would drop a
+        pushed event that the webhook already acknowledged.
+        """
+        return self.channel_id in self.coordinator.data.channels
 
     async def async_added_to_hass(self) -> None:
         """Listen to the entry's new events."""

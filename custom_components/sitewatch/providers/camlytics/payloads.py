@@ -3,29 +3,43 @@
 Event webhooks post a JSON array of events shaped like ``GET /events`` (``id`` null, UTC time
 without offset); community receivers also see single flat objects (``channel_id``,
 ``rule_name``, ``event_time``). The occupancy and queue webhooks are not documented by the vendor:
-an object or array carrying a location or channel id and a numeric occupancy or queue value is
-accepted (``docs/providers/camlytics.md``, Assumptions). One bad item does not lose the others.
+an object or array carrying a location id (occupancy) or a channel id (queue) and a numeric
+occupancy or queue value is accepted (``docs/providers/camlytics.md``, Assumptions).
+
+Every field used is typed and bounded (``Event.from_api``, ``parse_metric``): an item that cannot
+be used (not an object, no valid id, a value that is not a finite number in range) is dropped
+with a short, fixed reason and the others are kept. Nothing here raises but ``PayloadError`` for
+a body that is unusable as a whole.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Final
 
-from .api import CamlyticsApiError, Event, as_int, parse_time
+from ...bounds import finite_number
+from .api import Event, InvalidItem, as_int, ident, parse_time
 
-OCCUPANCY_KEYS = ("occupancy", "current_occupancy", "currentOccupancy")
-QUEUE_KEYS = ("queue", "queue_length", "current_queue", "currentQueue")
+OCCUPANCY_KEYS: Final = ("occupancy", "current_occupancy", "currentOccupancy")
+QUEUE_KEYS: Final = ("queue", "queue_length", "current_queue", "currentQueue")
+MAX_METRIC: Final = 1_000_000.0
+"""Largest occupancy or queue length taken (people); larger, negative or not finite drops it."""
+MAX_ITEMS: Final = 10_000
+"""Most items of one body parsed; the rest are dropped (``too many items in one body``)."""
 
 
 class PayloadError(ValueError):
-    """A webhook body (or one item of it) is not a Camlytics event or metric."""
+    """A webhook body that is unusable as a whole; the message is a short, fixed reason."""
 
 
 @dataclass(frozen=True, slots=True)
 class Metric:
-    """A current occupancy (per location) or queue length (per channel) reading."""
+    """A current occupancy (per location) or queue length (per channel) reading.
+
+    ``kind`` is ``occupancy`` (``location_id`` set) or ``queue`` (``channel_id`` set); ``value``
+    is a finite number of people in [0, 10⁶]; ``time`` a sane UTC time or None.
+    """
 
     kind: str
     value: float
@@ -41,66 +55,88 @@ class Metric:
 
 
 def event_key(event: Event) -> str:
-    """The key that identifies an event in both the API and the webhooks."""
+    """The key that identifies an event in both the API and the webhooks (``event:<record_id>``)."""
     return f"event:{event.record_id}"
 
 
-def parse_webhook(payload: Any) -> tuple[list[Event | Metric], list[str]]:
-    """Parse a webhook body into events and metrics, with the reasons items were skipped.
+def parse_webhook(payload: object) -> tuple[list[Event | Metric], list[str]]:
+    """Parse a webhook body into events and metrics, with a fixed reason per item dropped.
 
     Raises:
-        PayloadError: the body is neither an object nor an array, or no item could be parsed.
+        PayloadError: the body is neither an object nor an array, or it holds items and none of
+            them could be used.
     """
-    items = payload if isinstance(payload, list) else [payload]
-    if not isinstance(payload, (list, dict)):
-        raise PayloadError(f"expected a JSON array or object, got {type(payload).__name__}")
+    if isinstance(payload, dict):
+        items: list[object] = [payload]
+    elif isinstance(payload, list):
+        items = payload
+    else:
+        raise PayloadError("body is neither a JSON array nor an object")
     parsed: list[Event | Metric] = []
-    errors: list[str] = []
-    for index, raw in enumerate(items):
+    dropped: list[str] = []
+    for raw in items[:MAX_ITEMS]:
         try:
             parsed.append(parse_item(raw))
-        except PayloadError as err:
-            errors.append(f"item {index}: {err}")
+        except InvalidItem as err:
+            dropped.append(str(err))
+    dropped.extend(["too many items in one body"] * max(len(items) - MAX_ITEMS, 0))
     if items and not parsed:
-        raise PayloadError("; ".join(errors[:3]))
-    return parsed, errors
+        raise PayloadError(f"no usable item ({dropped[0]})")
+    return parsed, dropped
 
 
-def parse_item(raw: Any) -> Event | Metric:
-    """One event or metric; raises PayloadError naming what is missing."""
+def parse_item(raw: object) -> Event | Metric:
+    """One event or metric.
+
+    Raises:
+        InvalidItem: with a short, fixed reason when the item cannot be used.
+    """
     if not isinstance(raw, dict):
-        raise PayloadError(f"expected an object, got {type(raw).__name__}")
+        raise InvalidItem("item is not an object")
     metric = raw.get("metric")
     for kind, keys in (("occupancy", OCCUPANCY_KEYS), ("queue", QUEUE_KEYS)):
         key = next((key for key in keys if key in raw), None)
         if key is None and metric == kind:
             key = "value"
         if key is not None:
-            return _metric(raw, kind, key)
+            return parse_metric(raw, kind, key)
     if "event_type" in raw or "rule_name" in raw or "record_id" in raw:
-        try:
-            return Event.from_api(raw)
-        except CamlyticsApiError as err:
-            raise PayloadError(str(err)) from err
-    raise PayloadError("neither an event nor an occupancy or queue reading")
+        return Event.from_api(raw)
+    raise InvalidItem("neither an event nor an occupancy or queue reading")
 
 
-def _metric(raw: dict[str, Any], kind: str, key: str) -> Metric:
+def parse_metric(raw: dict[str, object], kind: str, key: str) -> Metric:
+    """An occupancy (``kind`` ``occupancy``) or queue reading whose value is under ``key``.
+
+    The value is a JSON number or a short numeric string, finite, in [0, 10⁶].
+
+    Raises:
+        InvalidItem: the value is not such a number, or the location (occupancy) or channel
+            (queue) id is missing or invalid.
+    """
     value = raw.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise PayloadError(f"{kind} without a number")
-    try:
-        number = float(value)
-    except ValueError as err:
-        raise PayloadError(f"{kind} '{value}' is not a number") from err
+    if isinstance(value, str) and len(value) <= 32:
+        try:
+            value = float(value)
+        except ValueError:
+            value = None
+    number = finite_number(value, minimum=0, maximum=MAX_METRIC)
+    if number is None:
+        raise InvalidItem(
+            "occupancy is not a number in range"
+            if kind == "occupancy"
+            else "queue is not a number in range"
+        )
     location_id = as_int(raw.get("location_id"))
-    channel_id = raw.get("channel_id")
-    if location_id is None and channel_id is None:
-        raise PayloadError(f"{kind} without a location or channel")
+    channel_id = ident(raw.get("channel_id"))
+    if kind == "occupancy" and location_id is None:
+        raise InvalidItem("occupancy without a valid location id")
+    if kind == "queue" and channel_id is None:
+        raise InvalidItem("queue without a valid channel id")
     return Metric(
         kind=kind,
         value=number,
         location_id=location_id,
-        channel_id=None if channel_id is None else str(channel_id),
+        channel_id=channel_id,
         time=parse_time(raw.get("time") or raw.get("timestamp") or raw.get("event_time")),
     )

@@ -1,0 +1,68 @@
+"""Fixtures of the Camlytics tests: a fast limiter, an HTTP client, an entry on the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.setup import async_setup_component
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.providers.camlytics import LIMITERS
+from custom_components.sitewatch.providers.camlytics.api import RateLimiter
+
+from ...conftest import ComapServer
+
+WEBHOOK_ID = "camlytics-test-webhook"
+
+
+@pytest.fixture
+def fast_limiter(hass: HomeAssistant) -> None:
+    """Space requests 1 ms apart instead of 1 s (the simulator's limit is off here)."""
+    hass.data[LIMITERS] = _FastLimiters()
+
+
+class _FastLimiters(dict[str, RateLimiter]):
+    def setdefault(self, key: str, default: RateLimiter | None = None) -> RateLimiter:
+        return super().setdefault(key, RateLimiter(interval=0.001))
+
+
+@pytest.fixture
+async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
+    assert await async_setup_component(hass, "webhook", {})
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_client()
+    hass.config.internal_url = str(client.make_url("")).rstrip("/")
+    # The provider sends from the internet: the URL it is given is the external one.
+    hass.config.external_url = hass.config.internal_url.replace("127.0.0.1", "localhost")
+    return client
+
+
+def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "provider": "camlytics",
+        "public_key": "demo-public",
+        "secret_key": "demo-secret",
+        "base_url": f"{url}/service/api/v1",
+        "webhook_id": WEBHOOK_ID,
+        **overrides,
+    }
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Camlytics",
+        unique_id="demo-public",
+        data=entry_data(comap_server.url),
+        options={"scan_interval": 60, "locations": []},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    # The events catch-up poll that starts with the webhook runs in the background.
+    await hass.async_block_till_done(wait_background_tasks=True)
+    return entry
