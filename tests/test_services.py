@@ -72,7 +72,7 @@ async def test_command_refused_by_the_controller(
     )
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(DOMAIN, "start", {"device_id": alpha}, blocking=True)
-    assert err.value.translation_key == "command_failed"
+    assert err.value.translation_key == "command_not_confirmed"
 
 
 @pytest.mark.parametrize(("mode", "expected"), [("AUTO", "aut"), ("test", "test")])

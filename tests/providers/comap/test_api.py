@@ -167,19 +167,41 @@ async def test_malformed_json(client: ComapClient, mock: aioresponses) -> None:
         await client.units()
 
 
-@pytest.mark.parametrize(
-    "payload",
-    [
-        [1, 2],
-        {"units": "nope"},
-        {"units": [{"name": "no guid"}]},
-        {"units": ["text"]},
-    ],
-)
+@pytest.mark.parametrize("payload", [{"units": "nope"}, {"other": []}, "text", 5, None])
 async def test_unexpected_shapes(client: ComapClient, mock: aioresponses, payload: object) -> None:
     mock.post(AUTH_URL, payload=TOKEN)
     mock.get(UNITS_URL, payload=payload)
     with pytest.raises(ComapApiError):
+        await client.units()
+
+
+async def test_bad_items_are_dropped_and_the_rest_kept(
+    client: ComapClient, mock: aioresponses
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(
+        UNITS_URL,
+        payload={
+            "units": [
+                {"name": "no guid"},
+                "text",
+                {"name": "A", "unitGuid": "../../etc"},
+                {"name": {"nested": 1}, "unitGuid": "G2", "url": 5},
+                {"name": "B", "unitGuid": "G1"},
+            ]
+        },
+    )
+    units = await client.units()
+    assert [(unit.unit_guid, unit.name, unit.url) for unit in units] == [
+        ("G2", None, None),
+        ("G1", "B", None),
+    ]
+
+
+async def test_deeply_nested_answer_is_malformed(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, body="[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ComapApiError, match="malformed JSON"):
         await client.units()
 
 
@@ -289,7 +311,9 @@ async def test_info_comments_history_files_download_command(
         payload={"files": [{"fileName": "a.csv", "fileType": "csv", "generated": None}]},
     )
     mock.get(f"{BASE}/v1.1/login/unit/G1/download/a.csv", body=b"\x00\x01data")
-    mock.post(f"{BASE}/v1.1/login/units/G1/command", body="")
+    mock.post(
+        f"{BASE}/v1.1/login/units/G1/command", payload={"command": "changeMode", "result": "OK"}
+    )
 
     info = await client.info("G1")
     assert info.application_type == "InteliGen"
