@@ -518,8 +518,8 @@ def check_command_answer(body: bytes, command: str) -> None:
         raise ComapCommandNotConfirmedError("the answer was not JSON") from None
     if not isinstance(answer, dict):
         raise ComapCommandNotConfirmedError("the answer was not a JSON object")
-    echoed = answer.get("command")
-    if echoed is not None and (not isinstance(echoed, str) or echoed.lower() != command.lower()):
+    echoed = answer.get("command", command)
+    if not isinstance(echoed, str) or echoed.lower() != command.lower():
         raise ComapCommandNotConfirmedError("the answer was for another command")
     result = answer.get("result")
     if isinstance(result, str) and result.strip().upper() == COMMAND_SUCCESS_RESULT:

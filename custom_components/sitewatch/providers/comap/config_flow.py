@@ -48,6 +48,8 @@ from .const import (
     PROVIDER_COMAP,
 )
 
+DEFAULT_TITLE = "ComAp WebSupervisor"
+"""Title of a new ComAp entry (numbered when another entry has it)."""
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
@@ -117,6 +119,17 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
 class ComapConfigFlowMixin(ConfigFlow):
     """The ComAp steps of the Sitewatch config flow."""
 
+    def _neutral_comap_title(self) -> str:
+        """``ComAp WebSupervisor``, numbered when taken: a title without the login id.
+
+        The login id is an account identifier and stays private; the user may rename the entry.
+        """
+        taken = {entry.title for entry in self._async_current_entries(include_ignore=True)}
+        title, number = DEFAULT_TITLE, 2
+        while title in taken:
+            title, number = f"{DEFAULT_TITLE} {number}", number + 1
+        return title
+
     async def async_step_comap(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the account, check it by listing units, and create the entry."""
         errors: dict[str, str] = {}
@@ -126,7 +139,7 @@ class ComapConfigFlowMixin(ConfigFlow):
             self._abort_if_unique_id_configured()
             if not (errors := await validate_account(self.hass, data)):
                 return self.async_create_entry(
-                    title=f"ComAp WebSupervisor {data[CONF_LOGIN_ID]}",
+                    title=self._neutral_comap_title(),
                     data={CONF_PROVIDER: PROVIDER_COMAP, **data},
                     options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
                 )
