@@ -29,49 +29,10 @@ from custom_components.sitewatch.providers.comap.api import (
     check_command_answer,
 )
 
-from ...conftest import ComapServer, comap_data, device_by_identifier
+from ...conftest import ComapServer, device_by_identifier
+from .conftest import LOGIN, assert_nothing_private, our_log
 
-LOGIN = "operator-login-7731"
-KEY = "key-5521"
-CLIENT_ID = "client-9902"
-SECRET = "secret-4410"
-PRIVATE = (LOGIN, KEY, CLIENT_ID, SECRET)
 COMMAND_URL = re.compile(r"^http://127\.0\.0\.1:\d+/v1\.1/[^/]+/units/[^/]+/command$")
-
-
-@pytest.fixture
-async def private_entry(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEntry:
-    """A loaded ComAp entry whose login id and credentials are distinctive texts."""
-    settings = comap_server.simulator.settings
-    settings.key, settings.client_id, settings.secret, settings.login_id = PRIVATE[1:] + PRIVATE[:1]
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="ComAp WebSupervisor",
-        unique_id=LOGIN,
-        data=comap_data(
-            comap_server.url, comap_key=KEY, client_id=CLIENT_ID, secret=SECRET, login_id=LOGIN
-        ),
-        options={"scan_interval": 60},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
-def _our_log(caplog: pytest.LogCaptureFixture) -> str:
-    """Every captured log line except the simulator's own access log (the server side)."""
-    return "\n".join(
-        f"{record.getMessage()} {record.exc_text or ''}"
-        for record in caplog.records
-        if record.name != "aiohttp.access"
-    )
-
-
-def _assert_nothing_private(*texts: str) -> None:
-    for text in texts:
-        for private in PRIVATE:
-            assert private not in text
 
 
 async def _press_start(hass: HomeAssistant, alpha_device: str) -> None:
@@ -150,8 +111,8 @@ async def test_unconfirmed_command_raises_the_translated_error(
         placeholders = err.value.translation_placeholders or {}
         assert placeholders["genset"] == "Genset Alpha", answer
         assert placeholders["reason"], answer
-        _assert_nothing_private(_our_log(caplog), str(err.value), json.dumps(placeholders))
-        assert "did not confirm" in _our_log(caplog), answer
+        assert_nothing_private(our_log(caplog), str(err.value), json.dumps(placeholders))
+        assert "did not confirm" in our_log(caplog), answer
 
 
 @pytest.mark.parametrize("surface", SURFACES)
@@ -167,8 +128,8 @@ async def test_confirmed_command_passes(
     comap_server.simulator.reset_stats()
     await SURFACES[surface](hass, alpha)
     assert comap_server.simulator.stats()["by_call"]["command"] == 1
-    _assert_nothing_private(_our_log(caplog))
-    assert "did not confirm" not in _our_log(caplog)
+    assert_nothing_private(our_log(caplog))
+    assert "did not confirm" not in our_log(caplog)
 
 
 async def test_mode_is_sent_as_documented(
