@@ -792,7 +792,7 @@ class ComapClient:
                     )
                 if binary:
                     if max_bytes is not None:
-                        return await response.content.read(max_bytes + 1)
+                        return await _read_at_most(response, max_bytes + 1)
                     return await response.read()
                 try:
                     return await response.json(content_type=None)
@@ -813,12 +813,30 @@ class _Unauthorized(Exception):
     """Internal: a WSV call answered 401, so the token should be fetched again."""
 
 
+async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body, or its first ``limit`` bytes when it is longer (read chunk by chunk)."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit and (chunk := await response.content.read(limit - size)):
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+MAX_RETRY_AFTER: Final = 3600.0
+"""Longest wait a ``Retry-After`` header can impose, in seconds."""
+
+
 def _retry_after(header: str | None) -> float:
-    """Seconds from a ``Retry-After`` header given in seconds (60 when absent or a date)."""
+    """Seconds from a ``Retry-After`` header given in seconds, within 0 to ``MAX_RETRY_AFTER``.
+
+    60 when the header is absent, a date, not a number, NaN or infinite.
+    """
     try:
-        return max(float(header), 0.0) if header is not None else 60.0
+        seconds = float(header) if header is not None else 60.0
     except ValueError:
         return 60.0
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else 60.0
 
 
 def _decode[ModelT: _Model](model: type[ModelT], payload: Any) -> ModelT:
