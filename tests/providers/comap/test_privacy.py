@@ -8,7 +8,7 @@ from unittest.mock import patch
 
 import aiohttp
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
@@ -91,12 +91,10 @@ async def test_unique_ids_are_unchanged_until_their_migration(
 async def test_new_entries_get_a_neutral_title(
     hass: HomeAssistant, comap_server: ComapServer
 ) -> None:
-    MockConfigEntry(domain=DOMAIN, title="ComAp WebSupervisor", unique_id="someone").add_to_hass(
-        hass
-    )
-    MockConfigEntry(
-        domain=DOMAIN, title="ComAp WebSupervisor 2", unique_id="someone-else"
-    ).add_to_hass(hass)
+    for title, unique_id in (("ComAp WebSupervisor", "a"), ("ComAp WebSupervisor 2", "b")):
+        MockConfigEntry(
+            domain=DOMAIN, title=title, unique_id=unique_id, source=SOURCE_IGNORE
+        ).add_to_hass(hass)
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"], {"next_step_id": "comap"}
@@ -142,3 +140,27 @@ async def test_client_errors_never_carry_the_url(hass: HomeAssistant) -> None:
         assert LOGIN in str(err.value.__cause__)  # what the type name replaces
     finally:
         await session.close()
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (f"ComAp WebSupervisor {LOGIN}", "ComAp WebSupervisor 2"),
+        ("Site generators", "Site generators"),
+    ],
+)
+async def test_generated_title_with_the_login_id_is_made_neutral(
+    hass: HomeAssistant,
+    private_entry_unloaded: MockConfigEntry,
+    title: str,
+    expected: str,
+) -> None:
+    """Entries made before kept ``ComAp WebSupervisor <login>``; a title the user chose stays."""
+    MockConfigEntry(
+        domain=DOMAIN, title="ComAp WebSupervisor", unique_id="other", source=SOURCE_IGNORE
+    ).add_to_hass(hass)
+    hass.config_entries.async_update_entry(private_entry_unloaded, title=title)
+    assert await hass.config_entries.async_setup(private_entry_unloaded.entry_id)
+    await hass.async_block_till_done()
+    assert private_entry_unloaded.title == expected
+    assert private_entry_unloaded.unique_id == LOGIN

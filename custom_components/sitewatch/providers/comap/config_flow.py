@@ -26,7 +26,7 @@ from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
 from ...schema import vol
-from . import ComapRuntime, client_from_data
+from . import ComapRuntime, client_from_data, neutral_title
 from .api import (
     DEFAULT_BASE_URL,
     ComapAuthenticationError,
@@ -48,8 +48,6 @@ from .const import (
     PROVIDER_COMAP,
 )
 
-DEFAULT_TITLE = "ComAp WebSupervisor"
-"""Title of a new ComAp entry (numbered when another entry has it)."""
 PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 
@@ -124,11 +122,9 @@ class ComapConfigFlowMixin(ConfigFlow):
 
         The login id is an account identifier and stays private; the user may rename the entry.
         """
-        taken = {entry.title for entry in self._async_current_entries(include_ignore=True)}
-        title, number = DEFAULT_TITLE, 2
-        while title in taken:
-            title, number = f"{DEFAULT_TITLE} {number}", number + 1
-        return title
+        return neutral_title(
+            {entry.title for entry in self._async_current_entries(include_ignore=True)}
+        )
 
     async def async_step_comap(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the account, check it by listing units, and create the entry."""
