@@ -47,7 +47,7 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, comap_server: ComapS
         flow_id, user_input(comap_server.url + "/", login_id=" demo ")
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == "ComAp WebSupervisor demo"
+    assert result["title"] == "ComAp WebSupervisor"
     assert result["data"] == {
         CONF_PROVIDER: "comap",
         **user_input(comap_server.url),

@@ -141,7 +141,7 @@ async def test_button_failure_raises(
             {ATTR_ENTITY_ID: f"button.{ALPHA}_fault_reset"},
             blocking=True,
         )
-    assert err.value.translation_key == "command_failed"
+    assert err.value.translation_key == "command_not_confirmed"
     assert "demo" not in str(err.value)
 
 
@@ -186,5 +186,5 @@ async def test_mode_select_failure_raises(
             {ATTR_ENTITY_ID: f"select.{ALPHA}_operating_mode", ATTR_OPTION: "test"},
             blocking=True,
         )
-    assert err.value.translation_key == "command_failed"
+    assert err.value.translation_key == "command_not_confirmed"
     assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "man"

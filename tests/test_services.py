@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
@@ -10,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.providers.comap.api import ComapClient
 
 from .conftest import ComapServer, async_tick, device_by_identifier
 
@@ -72,7 +75,7 @@ async def test_command_refused_by_the_controller(
     )
     with pytest.raises(HomeAssistantError) as err:
         await hass.services.async_call(DOMAIN, "start", {"device_id": alpha}, blocking=True)
-    assert err.value.translation_key == "command_failed"
+    assert err.value.translation_key == "command_not_confirmed"
 
 
 @pytest.mark.parametrize(("mode", "expected"), [("AUTO", "aut"), ("test", "test")])
@@ -167,3 +170,44 @@ async def test_entry_not_loaded(
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, "start", {"device_id": alpha}, blocking=True)
     assert err.value.translation_key == "entry_not_loaded"
+
+
+async def test_get_history_bounds_what_the_api_sends(
+    hass: HomeAssistant, alpha: str, comap_server: ComapServer
+) -> None:
+    hostile = {
+        "values": [
+            {
+                "valueGuid": "ee83e7e9-7453-4e64-a5cb-c8c093fb2a2f",
+                "name": "n" * 500,
+                "unit": {"nested": "unit"},
+                "history": [
+                    {"value": "v" * 400, "validFrom": "1968-01-01T00:00:00Z", "validTo": 5},
+                    {"value": float("nan"), "validFrom": "2026-11-20T00:00:00Z"},
+                    "not an entry",
+                    {"value": 10**300, "validTo": "2068-01-01T00:00:00Z"},
+                ],
+            },
+            {"valueGuid": {"not": "an id"}},
+        ]
+    }
+
+    async def wsv(self: ComapClient, method: str, path: str, **kwargs: object) -> object:
+        return hostile
+
+    with patch.object(ComapClient, "_wsv", wsv):
+        response = await hass.services.async_call(
+            DOMAIN,
+            "get_history",
+            {"device_id": alpha, "value": "actual_power", "from": "2026-11-20", "to": "2026-11-21"},
+            blocking=True,
+            return_response=True,
+        )
+    (genset,) = response["gensets"]
+    assert len(genset["value_name"]) == 100
+    assert genset["unit"] is None
+    assert genset["history"] == [
+        {"value": "v" * 254 + "…", "valid_from": None, "valid_to": None},
+        {"value": None, "valid_from": "2026-11-20T00:00:00+00:00", "valid_to": None},
+        {"value": None, "valid_from": None, "valid_to": None},
+    ]

@@ -23,13 +23,15 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.util import dt as dt_util
 
+from .bounds import bounded_text, sane_time, state_text
 from .const import DOMAIN
 from .devices import device_belongs_to
 from .models import SitewatchConfigEntry
 from .providers.comap import ComapRuntime
-from .providers.comap.api import ComapCommand, ComapError
-from .providers.comap.commands import async_send_command
-from .providers.comap.const import OPERATING_MODES, ValueGuid
+from .providers.comap.api import ComapCommand, ComapError, HistoryEntry
+from .providers.comap.clean import MAX_UNIT_TEXT, name_text
+from .providers.comap.commands import async_send_command, command_mode
+from .providers.comap.const import ValueGuid
 from .providers.comap.coordinator import ComapCoordinator
 from .providers.comap.select import available_modes
 from .providers.facespace import FaceSpaceRuntime
@@ -133,28 +135,43 @@ async def _async_command(call: ServiceCall) -> None:
 
 
 async def _async_change_mode(call: ServiceCall) -> None:
-    """Change the mode of every target genset, checking the mode against each one's modes first."""
-    requested = call.data[ATTR_MODE].strip().lower()
+    """Change the mode of every target genset, checking the mode against each one's modes first.
+
+    The mode is sent as the API documents it (``off``, ``man``, ``aut``, ``test``); ``auto``
+    and any case are accepted.
+    """
+    requested = call.data[ATTR_MODE].strip()
+    mode = command_mode(requested)
     targets = _gensets(call.hass, call)
     for coordinator, unit_guid, _ in targets:
         modes = available_modes(coordinator.data[unit_guid])
-        if requested not in modes and OPERATING_MODES.get(requested) not in modes:
+        if mode not in modes:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
                 translation_key="invalid_mode",
-                translation_placeholders={"mode": requested, "modes": ", ".join(modes)},
+                translation_placeholders={"mode": requested[:32], "modes": ", ".join(modes)},
             )
     for coordinator, unit_guid, _ in targets:
-        modes = available_modes(coordinator.data[unit_guid])
-        mode = requested if requested in modes else OPERATING_MODES[requested]
         await async_send_command(coordinator, unit_guid, ComapCommand.CHANGE_MODE, mode)
+
+
+def _history_period(entry: HistoryEntry) -> dict[str, Any]:
+    """One period of a value's history, bounded: the value text within 255, sane times."""
+    valid_from = sane_time(entry.valid_from)
+    valid_to = sane_time(entry.valid_to)
+    return {
+        "value": state_text(entry.value),
+        "valid_from": valid_from.isoformat() if valid_from else None,
+        "valid_to": valid_to.isoformat() if valid_to else None,
+    }
 
 
 async def _async_get_history(call: ServiceCall) -> ServiceResponse:
     """Return the history of one value of every target genset between two dates.
 
     Response: ``{"gensets": [{"device_id", "name", "value_guid", "value_name", "unit",
-    "history": [{"value", "valid_from", "valid_to"}]}]}``, times in ISO 8601.
+    "history": [{"value", "valid_from", "valid_to"}]}]}``, times in ISO 8601 UTC; texts are
+    bounded (names 100 characters, values 255) and times outside 2000..tomorrow are None.
     """
     start: date = call.data[ATTR_FROM]
     end: date = call.data[ATTR_TO]
@@ -175,7 +192,7 @@ async def _async_get_history(call: ServiceCall) -> ServiceResponse:
             raise HomeAssistantError(
                 translation_domain=DOMAIN,
                 translation_key="history_failed",
-                translation_placeholders={"genset": genset.unit.name, "error": str(err)},
+                translation_placeholders={"genset": genset.name, "error": str(err)},
             ) from err
         for history in histories:
             if history.value_guid.lower() != value_guid:
@@ -183,20 +200,11 @@ async def _async_get_history(call: ServiceCall) -> ServiceResponse:
             gensets.append(
                 {
                     "device_id": device_id,
-                    "name": genset.unit.name,
+                    "name": genset.name,
                     "value_guid": value_guid,
-                    "value_name": history.name,
-                    "unit": history.unit,
-                    "history": [
-                        {
-                            "value": entry.value,
-                            "valid_from": entry.valid_from.isoformat()
-                            if entry.valid_from
-                            else None,
-                            "valid_to": entry.valid_to.isoformat() if entry.valid_to else None,
-                        }
-                        for entry in history.history
-                    ],
+                    "value_name": name_text(history.name),
+                    "unit": bounded_text(history.unit, MAX_UNIT_TEXT),
+                    "history": [_history_period(entry) for entry in history.history],
                 }
             )
     return {"gensets": gensets}

@@ -9,6 +9,7 @@ import re
 from unittest.mock import patch
 
 import aiohttp
+from aiohttp import web
 from aioresponses import CallbackResult, aioresponses
 import pytest
 from yarl import URL
@@ -18,6 +19,7 @@ from custom_components.sitewatch.providers.comap.api import (
     ComapAuthenticationError,
     ComapClient,
     ComapCommand,
+    ComapCommandNotConfirmedError,
     ComapConnectionError,
     ComapRateLimitError,
     Value,
@@ -128,7 +130,18 @@ async def test_403_on_wsv_is_an_authentication_error(
         await client.units()
 
 
-@pytest.mark.parametrize(("header", "expected"), [("7", 7.0), (None, 60.0), ("soon", 60.0)])
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("7", 7.0),
+        (None, 60.0),
+        ("soon", 60.0),
+        ("inf", 60.0),
+        ("nan", 60.0),
+        ("1e300", 3600.0),
+        ("-5", 0.0),
+    ],
+)
 async def test_429_carries_retry_after(
     client: ComapClient, mock: aioresponses, header: str | None, expected: float
 ) -> None:
@@ -167,19 +180,41 @@ async def test_malformed_json(client: ComapClient, mock: aioresponses) -> None:
         await client.units()
 
 
-@pytest.mark.parametrize(
-    "payload",
-    [
-        [1, 2],
-        {"units": "nope"},
-        {"units": [{"name": "no guid"}]},
-        {"units": ["text"]},
-    ],
-)
+@pytest.mark.parametrize("payload", [{"units": "nope"}, {"other": []}, "text", 5, None])
 async def test_unexpected_shapes(client: ComapClient, mock: aioresponses, payload: object) -> None:
     mock.post(AUTH_URL, payload=TOKEN)
     mock.get(UNITS_URL, payload=payload)
     with pytest.raises(ComapApiError):
+        await client.units()
+
+
+async def test_bad_items_are_dropped_and_the_rest_kept(
+    client: ComapClient, mock: aioresponses
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(
+        UNITS_URL,
+        payload={
+            "units": [
+                {"name": "no guid"},
+                "text",
+                {"name": "A", "unitGuid": "../../etc"},
+                {"name": {"nested": 1}, "unitGuid": "G2", "url": 5},
+                {"name": "B", "unitGuid": "G1"},
+            ]
+        },
+    )
+    units = await client.units()
+    assert [(unit.unit_guid, unit.name, unit.url) for unit in units] == [
+        ("G2", None, None),
+        ("G1", "B", None),
+    ]
+
+
+async def test_deeply_nested_answer_is_malformed(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, body="[" * 100_000 + "]" * 100_000)
+    with pytest.raises(ComapApiError, match="malformed JSON"):
         await client.units()
 
 
@@ -289,7 +324,9 @@ async def test_info_comments_history_files_download_command(
         payload={"files": [{"fileName": "a.csv", "fileType": "csv", "generated": None}]},
     )
     mock.get(f"{BASE}/v1.1/login/unit/G1/download/a.csv", body=b"\x00\x01data")
-    mock.post(f"{BASE}/v1.1/login/units/G1/command", body="")
+    mock.post(
+        f"{BASE}/v1.1/login/units/G1/command", payload={"command": "changeMode", "result": "OK"}
+    )
 
     info = await client.info("G1")
     assert info.application_type == "InteliGen"
@@ -323,3 +360,52 @@ async def test_parallel_calls_authenticate_once(client: ComapClient, mock: aiore
     mock.get(UNITS_URL, payload={"units": []}, repeat=True)
     await asyncio.gather(client.units(), client.units(), client.units())
     assert len(_requests(mock, "POST", AUTH_URL)) == 1
+
+
+@pytest.mark.parametrize(
+    ("chunks", "confirmed"),
+    [
+        ([b'{"command": "start", ', b'"result": ', b'"OK"}'], True),
+        ([b'{"result": "OK", "pad": "'] + [b"x" * 8192] * 9 + [b'"}'], False),
+    ],
+)
+async def test_command_answer_read_across_chunks(
+    session: aiohttp.ClientSession, socket_enabled: None, chunks: list[bytes], confirmed: bool
+) -> None:
+    """The whole answer is read however the server splits it (up to the 64 KiB cap)."""
+
+    async def authenticate(request: web.Request) -> web.Response:
+        return web.json_response(TOKEN)
+
+    async def command(request: web.Request) -> web.StreamResponse:
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        await response.prepare(request)
+        for chunk in chunks:
+            await response.write(chunk)
+            await asyncio.sleep(0.01)
+        await response.write_eof()
+        return response
+
+    app = web.Application()
+    app.router.add_post("/identity/application/authenticate", authenticate)
+    app.router.add_post("/v1.1/login/units/G1/command", command)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        client = ComapClient(
+            session,
+            comap_key="key",
+            client_id="cid",
+            secret="s3cret",
+            login_id="login",
+            base_url=f"http://127.0.0.1:{runner.addresses[0][1]}",
+        )
+        if confirmed:
+            await client.command("G1", ComapCommand.START)
+        else:
+            with pytest.raises(ComapCommandNotConfirmedError, match="too large"):
+                await client.command("G1", ComapCommand.START)
+    finally:
+        await runner.cleanup()

@@ -36,6 +36,35 @@ NEEDED_VALUE_GUIDS = SENSOR_VALUE_GUIDS | {ValueGuid.SERIAL_NUMBER, ValueGuid.MO
 """Values read on every refresh: those of the dedicated sensors, the select and device info."""
 
 
+DEFAULT_TITLE = "ComAp WebSupervisor"
+"""Title of a ComAp entry (numbered when another entry has it); never the login id."""
+
+
+def neutral_title(taken: set[str]) -> str:
+    """``ComAp WebSupervisor``, or ``ComAp WebSupervisor 2`` (3...) when ``taken`` has it."""
+    title, number = DEFAULT_TITLE, 2
+    while title in taken:
+        title, number = f"{DEFAULT_TITLE} {number}", number + 1
+    return title
+
+
+@callback
+def async_retitle_private_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+    """Give an entry still titled with its login id (as entries were made) a neutral title.
+
+    Only the title Sitewatch generated (``ComAp WebSupervisor <login id>``) is changed; a title
+    the user chose stays.
+    """
+    if entry.title != f"{DEFAULT_TITLE} {entry.data[CONF_LOGIN_ID]}":
+        return
+    taken = {
+        other.title
+        for other in hass.config_entries.async_entries(entry.domain)
+        if other.entry_id != entry.entry_id
+    }
+    hass.config_entries.async_update_entry(entry, title=neutral_title(taken))
+
+
 def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> ComapClient:
     """A client on Home Assistant's shared session from config entry (or flow) data."""
     return ComapClient(
@@ -100,6 +129,7 @@ async def async_setup_comap_entry(hass: HomeAssistant, entry: SitewatchConfigEnt
         ConfigEntryAuthFailed: the credentials were refused (starts reauthentication).
         ConfigEntryNotReady: the API could not be reached (Home Assistant retries).
     """
+    async_retitle_private_entry(hass, entry)
     coordinator = ComapCoordinator(
         hass, entry, client_from_data(hass, dict(entry.data)), NEEDED_VALUE_GUIDS
     )

@@ -26,7 +26,7 @@ from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
 from ...schema import vol
-from . import ComapRuntime, client_from_data
+from . import ComapRuntime, client_from_data, neutral_title
 from .api import (
     DEFAULT_BASE_URL,
     ComapAuthenticationError,
@@ -117,6 +117,15 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
 class ComapConfigFlowMixin(ConfigFlow):
     """The ComAp steps of the Sitewatch config flow."""
 
+    def _neutral_comap_title(self) -> str:
+        """``ComAp WebSupervisor``, numbered when taken: a title without the login id.
+
+        The login id is an account identifier and stays private; the user may rename the entry.
+        """
+        return neutral_title(
+            {entry.title for entry in self._async_current_entries(include_ignore=True)}
+        )
+
     async def async_step_comap(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the account, check it by listing units, and create the entry."""
         errors: dict[str, str] = {}
@@ -126,7 +135,7 @@ class ComapConfigFlowMixin(ConfigFlow):
             self._abort_if_unique_id_configured()
             if not (errors := await validate_account(self.hass, data)):
                 return self.async_create_entry(
-                    title=f"ComAp WebSupervisor {data[CONF_LOGIN_ID]}",
+                    title=self._neutral_comap_title(),
                     data={CONF_PROVIDER: PROVIDER_COMAP, **data},
                     options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL},
                 )

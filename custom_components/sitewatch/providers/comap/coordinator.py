@@ -24,6 +24,7 @@ from .api import (
     UnitInfo,
     Value,
 )
+from .clean import clean_info, clean_unit, clean_value
 from .const import (
     CONF_SCAN_INTERVAL,
     DEFAULT_SCAN_INTERVAL,
@@ -47,6 +48,11 @@ class Genset:
     info: UnitInfo | None = None
     values: dict[str, Value] = field(default_factory=dict)
     online: bool = False
+
+    @property
+    def name(self) -> str:
+        """The genset's name (bounded), or ``Genset <unit GUID>`` when the API gave none."""
+        return self.unit.name or f"Genset {self.unit.unit_guid}"
 
     def value(self, value_guid: str) -> Value | None:
         """Return the value with this (lower-cased) GUID, or None when the genset lacks it."""
@@ -85,7 +91,8 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         super().__init__(
             hass,
             config_entry,
-            name=f"{DOMAIN} ComAp {client.login_id}",
+            # Log lines name the entry, never the account (the login id is private).
+            name=f"{DOMAIN} ComAp {config_entry.entry_id}",
             poll_interval=timedelta(
                 seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
             ),
@@ -149,7 +156,7 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
             and now - self._units_read_at < UNITS_REFRESH_INTERVAL.total_seconds()
         ):
             return self.data
-        units = await self.client.units()
+        units = [clean_unit(unit) for unit in await self.client.units()]
         self._units_read_at = now
         gensets: ComapData = {}
         for unit in units:
@@ -168,11 +175,11 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
     async def _read_info(self, unit: Unit) -> UnitInfo | None:
         """Read a unit's info; a failure leaves it for the next units refresh."""
         try:
-            return await self.client.info(unit.unit_guid)
+            return clean_info(await self.client.info(unit.unit_guid))
         except (ComapAuthenticationError, ComapRateLimitError):
             raise
         except ComapError as err:
-            LOGGER.debug("Could not read the info of genset %s: %s", unit.name, err)
+            LOGGER.debug("Could not read the info of genset %s: %s", unit.unit_guid, err)
             return None
 
     async def _read_values(self, genset: Genset) -> ComapError | None:
@@ -191,12 +198,12 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
             raise
         except ComapError as err:
             if genset.online:
-                LOGGER.info("Genset %s is unavailable: %s", genset.unit.name, err)
+                LOGGER.info("Genset %s is unavailable: %s", genset.name, err)
             genset.online = False
             self.request_units_refresh()
             return err
         if not genset.online and genset.values:
-            LOGGER.info("Genset %s is available again", genset.unit.name)
-        genset.values = {value.value_guid.lower(): value for value in values}
+            LOGGER.info("Genset %s is available again", genset.name)
+        genset.values = {value.value_guid.lower(): clean_value(value) for value in values}
         genset.online = True
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ...entity import SitewatchEntity
+from .clean import name_text
 from .const import PROVIDER_COMAP, ValueGuid
 from .coordinator import ComapCoordinator, Genset, device_identifier
 
@@ -16,6 +17,8 @@ class ComapEntity(SitewatchEntity[ComapCoordinator]):
         """Attach the entity to the genset ``unit_guid``; ``key`` makes its unique id."""
         super().__init__(coordinator)
         self.unit_guid = unit_guid.lower()
+        # Unchanged on purpose: the unique id holds the login id until the registry migration
+        # of issue 10 moves it to the entry id; it is never logged.
         self._attr_unique_id = (
             f"{PROVIDER_COMAP}_{coordinator.client.login_id}_{self.unit_guid}_{key}".lower()
         )
@@ -24,11 +27,11 @@ class ComapEntity(SitewatchEntity[ComapCoordinator]):
         controller = genset.value(ValueGuid.CONTROLLER)
         self._attr_device_info = DeviceInfo(
             identifiers={device_identifier(self.unit_guid)},
-            name=genset.unit.name,
+            name=genset.name,
             manufacturer="ComAp",
             model=(genset.info.application_type if genset.info else None)
-            or (controller.value if controller else None),
-            serial_number=serial.value if serial else None,
+            or name_text(controller.value if controller else None),
+            serial_number=name_text(serial.value if serial else None),
             configuration_url=genset.unit.url,
         )
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
 
-from .api import ComapCommand
-from .commands import async_send_command
-from .const import OPERATING_MODES, ValueGuid
+from ...bounds import MAX_ATTRIBUTE_ITEMS, MAX_ATTRIBUTE_TEXT
+from .api import COMMAND_MODES, ComapCommand
+from .commands import async_send_command, command_mode
+from .const import ValueGuid
 from .coordinator import ComapCoordinator, Genset
 from .entity import ComapEntity
 
@@ -14,20 +15,25 @@ MODE_SEPARATORS = (",", ";", "|")
 
 
 def available_modes(genset: Genset) -> list[str]:
-    """The genset's modes (lower-case) from its available-modes value, else the standard four."""
+    """The documented modes the genset lists in its available-modes value, else all four.
+
+    The controller writes them upper-case (``OFF,MAN,AUT,TEST``); the API's ``changeMode``
+    documents them lower-case, which is how they are offered and sent. A listed mode the API
+    does not document cannot be sent, so it is not offered.
+    """
     value = genset.value(ValueGuid.MODES_AVAILABLE)
-    text = (value.value or "") if value else ""
+    text = (value.value or "")[:MAX_ATTRIBUTE_TEXT] if value else ""
     for separator in MODE_SEPARATORS:
         text = text.replace(separator, " ")
-    modes = [mode.lower() for mode in text.split()]
-    return list(dict.fromkeys(modes)) or ["off", "man", "aut", "test"]
+    modes = [mode for word in text.split()[:MAX_ATTRIBUTE_ITEMS] if (mode := command_mode(word))]
+    return list(dict.fromkeys(modes)) or list(COMMAND_MODES)
 
 
 def current_mode(genset: Genset) -> str | None:
-    """The genset's mode (lower-case), or None when it does not report one."""
+    """The genset's mode as a documented mode, or None when it reports none or another."""
     value = genset.value(ValueGuid.MODE)
-    text = (value.value or "").strip().lower() if value else ""
-    return OPERATING_MODES.get(text, text) or None
+    text = (value.value or "")[:64] if value else ""
+    return command_mode(text)
 
 
 class ComapModeSelect(ComapEntity, SelectEntity):

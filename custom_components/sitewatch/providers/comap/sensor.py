@@ -26,9 +26,17 @@ from homeassistant.const import (
     UnitOfTime,
 )
 from homeassistant.helpers.typing import StateType
-from homeassistant.util import dt as dt_util
 
+from ...bounds import (
+    MAX_ATTRIBUTE_ITEMS,
+    bounded_text,
+    finite_number,
+    parse_time,
+    sane_time,
+    state_text,
+)
 from .api import Value
+from .clean import name_text
 from .const import BREAKER_STATES, ENGINE_STATES, OPERATING_MODES, ValueGuid
 from .coordinator import ComapCoordinator
 from .entity import ComapEntity
@@ -37,46 +45,71 @@ ALARM_SEPARATORS = re.compile(r"[|;\n]")
 
 
 def _number(value: Value) -> StateType:
-    """The value as a number; None (unknown) when its text is not a number."""
-    return value.as_number()
+    """The value as a finite number within 1e15; None (unknown) when its text is not one."""
+    number = value.as_number()
+    return None if finite_number(number) is None else number
 
 
 def _kilo(value: Value) -> StateType:
-    """A value given in kilo-units (kVAr) as base units (var)."""
+    """A value given in kilo-units (kVAr) as base units (var), within 1e15."""
     number = value.as_number()
-    return None if number is None else round(number * 1000, 3)
+    if number is None:
+        return None
+    return finite_number(round(number * 1000, 3))
+
+
+def _enum_key(states: Mapping[str, str], value: Value) -> str | None:
+    """The state key of the controller's text, or None for a text outside the known set."""
+    text = (value.value or "")[:64].strip().lower()
+    return states.get(text) or states.get(text.replace(" ", ""))
 
 
 def _enum(states: Mapping[str, str]) -> Callable[[Value], StateType]:
-    """Map the controller's text to a state key; None for a text outside the known set."""
+    """Map the controller's text to a state key; None (unknown) outside the known set."""
 
     def convert(value: Value) -> StateType:
-        text = (value.value or "").strip().lower()
-        return states.get(text) or states.get(text.replace(" ", ""))
+        return _enum_key(states, value)
 
     return convert
 
 
+def _enum_attributes(states: Mapping[str, str]) -> Callable[[Value], dict[str, Any]]:
+    """For a text outside the known set, that text (bounded) as ``controller_text``."""
+
+    def attributes(value: Value) -> dict[str, Any]:
+        if _enum_key(states, value) is not None:
+            return {}
+        text = state_text(value.value)
+        return {} if text is None else {"controller_text": text}
+
+    return attributes
+
+
 def _text(value: Value) -> StateType:
-    """The value's text as it is (None when empty)."""
-    return (value.value or "").strip() or None
+    """The value's text, without control characters and within 255 (None when empty)."""
+    return state_text(value.value)
 
 
 def alarms(value: Value) -> list[str]:
-    """Split an alarm list value into its alarm texts ("" means no alarm)."""
-    return [alarm.strip() for alarm in ALARM_SEPARATORS.split(value.value or "") if alarm.strip()]
+    """Split an alarm list value into its alarm texts ("" means no alarm).
+
+    Each alarm is bounded to 1024 characters; at most 32 alarms are listed.
+    """
+    texts = (bounded_text(alarm) for alarm in ALARM_SEPARATORS.split(value.value or ""))
+    return [text for text in texts if text is not None][:MAX_ATTRIBUTE_ITEMS]
 
 
 def _alarm_count(value: Value) -> StateType:
-    return len(alarms(value))
+    """How many alarms the list holds (all of them, not only those listed)."""
+    return sum(1 for alarm in ALARM_SEPARATORS.split(value.value or "") if alarm.strip())
 
 
 def _timestamp(value: Value) -> datetime | None:
-    """The value's text as a timestamp, else the time the controller stamped the value."""
-    parsed = dt_util.parse_datetime((value.value or "").strip())
-    if parsed is not None and parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=dt_util.UTC)
-    return parsed or value.timestamp
+    """The value's text as a sane timestamp, else the time the controller stamped the value.
+
+    A text without a zone is taken as UTC; a time before 2000 or more than a day ahead is None.
+    """
+    return parse_time((value.value or "").strip()) or sane_time(value.timestamp)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -206,6 +239,7 @@ SENSORS: tuple[ComapSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=sorted(set(ENGINE_STATES.values())),
         value_fn=_enum(ENGINE_STATES),
+        attributes_fn=_enum_attributes(ENGINE_STATES),
     ),
     ComapSensorEntityDescription(
         key="breaker_state",
@@ -214,6 +248,7 @@ SENSORS: tuple[ComapSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=sorted(set(BREAKER_STATES.values())),
         value_fn=_enum(BREAKER_STATES),
+        attributes_fn=_enum_attributes(BREAKER_STATES),
     ),
     ComapSensorEntityDescription(
         key="operating_mode",
@@ -222,6 +257,7 @@ SENSORS: tuple[ComapSensorEntityDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=sorted(set(OPERATING_MODES.values())),
         value_fn=_enum(OPERATING_MODES),
+        attributes_fn=_enum_attributes(OPERATING_MODES),
     ),
     ComapSensorEntityDescription(
         key="communication_state",
@@ -311,8 +347,8 @@ class ComapGenericSensor(ComapEntity, SensorEntity):
         """Create the generic sensor of ``value`` on the genset ``unit_guid``."""
         self.value_guid = value.value_guid.lower()
         super().__init__(coordinator, unit_guid, self.value_guid)
-        self._attr_name = value.name
-        self._numeric = value.as_number() is not None
+        self._attr_name = name_text(value.name) or self.value_guid
+        self._numeric = _number(value) is not None
         if self._numeric:
             self._attr_native_unit_of_measurement = value.unit
             self._attr_state_class = SensorStateClass.MEASUREMENT
@@ -347,7 +383,7 @@ class ComapGenericSensor(ComapEntity, SensorEntity):
         value = self._value
         if value is None:
             return None
-        return value.as_number() if self._numeric else _text(value)
+        return _number(value) if self._numeric else _text(value)
 
 
 def genset_sensors(coordinator: ComapCoordinator, unit_guid: str) -> list[SensorEntity]:

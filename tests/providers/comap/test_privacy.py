@@ -1,0 +1,166 @@
+"""The ComAp login id (an account identifier) and the credentials never reach a log line."""
+
+from __future__ import annotations
+
+import json
+import logging
+from unittest.mock import patch
+
+import aiohttp
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_IGNORE, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
+from custom_components.sitewatch.providers.comap.api import ComapClient, ComapConnectionError
+
+from ...conftest import ComapServer, async_tick, comap_data
+from .conftest import LOGIN, assert_nothing_private, our_log
+
+
+async def test_no_log_line_holds_the_login_id(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    comap_server: ComapServer,
+    private_entry_unloaded: MockConfigEntry,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Setup, polls, an outage of every kind and the recovery, at debug level."""
+    caplog.set_level(logging.DEBUG)
+    entry = private_entry_unloaded
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    coordinator = entry.runtime_data.coordinator
+    assert LOGIN not in coordinator.name
+    assert entry.entry_id in coordinator.name
+
+    simulator = comap_server.simulator
+    for status, body in ((500, None), (200, "<html>maintenance</html>"), (404, None)):
+        simulator.fail_next(status, count=2, body=body)
+        await async_tick(hass, freezer, 60)
+        assert not coordinator.last_update_success
+        await async_tick(hass, freezer, 30)
+        assert coordinator.last_update_success
+    with patch.object(
+        aiohttp.ClientSession, "_request", side_effect=aiohttp.ClientConnectionError(LOGIN)
+    ):
+        await async_tick(hass, freezer, 60)
+    assert not coordinator.last_update_success
+    await async_tick(hass, freezer, 30)
+    assert coordinator.last_update_success
+    simulator.fail_next(403, count=10)
+    await async_tick(hass, freezer, 60)
+    await hass.async_block_till_done()
+
+    log = our_log(caplog)
+    assert "ComAp" in log  # the lines are there, without the account in them
+    assert_nothing_private(log)
+
+
+async def test_diagnostics_redact_the_login_id(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    private_entry: MockConfigEntry,
+) -> None:
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, private_entry)
+    assert_nothing_private(json.dumps(diagnostics))
+    assert diagnostics["entry"]["data"]["login_id"] == "**REDACTED**"
+    assert diagnostics["entry"]["unique_id"] == "**REDACTED**"
+
+
+async def test_unique_ids_are_unchanged_until_their_migration(
+    hass: HomeAssistant, private_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """The registry migration of another issue moves them; until then they must not change."""
+    unique_ids = [
+        entity.unique_id
+        for entity in er.async_entries_for_config_entry(entity_registry, private_entry.entry_id)
+    ]
+    assert unique_ids
+    assert all(unique_id.startswith(f"comap_{LOGIN}_") for unique_id in unique_ids)
+
+
+async def test_new_entries_get_a_neutral_title(
+    hass: HomeAssistant, comap_server: ComapServer
+) -> None:
+    for title, unique_id in (("ComAp WebSupervisor", "a"), ("ComAp WebSupervisor 2", "b")):
+        MockConfigEntry(
+            domain=DOMAIN, title=title, unique_id=unique_id, source=SOURCE_IGNORE
+        ).add_to_hass(hass)
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": "comap"}
+    )
+    data = comap_data(comap_server.url)
+    data.pop(CONF_PROVIDER)
+    with patch("custom_components.sitewatch.async_setup_entry", return_value=True) as setup_entry:
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["title"] == "ComAp WebSupervisor 3"
+    assert result["result"].unique_id == "demo"  # unchanged: the login id, never shown
+    assert setup_entry.called
+    assert result["result"].state is ConfigEntryState.LOADED
+
+
+async def test_client_errors_never_carry_the_url(hass: HomeAssistant) -> None:
+    """aiohttp puts the URL (with the login id) in some error texts; the client does not."""
+    session = aiohttp.ClientSession()
+    client = ComapClient(
+        session,
+        comap_key="k",
+        client_id="c",
+        secret="s",
+        login_id=LOGIN,
+        base_url="http://127.0.0.1:9",
+    )
+    client._token, client._token_valid_until = "t", float("inf")
+    redirects = aiohttp.TooManyRedirects(
+        aiohttp.RequestInfo(
+            url=client._base_url / "v1.1" / LOGIN / "units",  # type: ignore[arg-type]
+            method="GET",
+            headers={},  # type: ignore[arg-type]
+        ),
+        (),
+    )
+    try:
+        with (
+            patch.object(aiohttp.ClientSession, "_request", side_effect=redirects),
+            pytest.raises(ComapConnectionError) as err,
+        ):
+            await client.units()
+        assert_nothing_private(str(err.value))
+        assert LOGIN in str(err.value.__cause__)  # what the type name replaces
+    finally:
+        await session.close()
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        (f"ComAp WebSupervisor {LOGIN}", "ComAp WebSupervisor 2"),
+        ("Site generators", "Site generators"),
+    ],
+)
+async def test_generated_title_with_the_login_id_is_made_neutral(
+    hass: HomeAssistant,
+    private_entry_unloaded: MockConfigEntry,
+    title: str,
+    expected: str,
+) -> None:
+    """Entries made before kept ``ComAp WebSupervisor <login>``; a title the user chose stays."""
+    MockConfigEntry(
+        domain=DOMAIN, title="ComAp WebSupervisor", unique_id="other", source=SOURCE_IGNORE
+    ).add_to_hass(hass)
+    hass.config_entries.async_update_entry(private_entry_unloaded, title=title)
+    assert await hass.config_entries.async_setup(private_entry_unloaded.entry_id)
+    await hass.async_block_till_done()
+    assert private_entry_unloaded.title == expected
+    assert private_entry_unloaded.unique_id == LOGIN
