@@ -31,6 +31,8 @@ TO_REDACT = {
     "latitude",
     "longitude",
     "webhook_id",
+    "username",
+    "cloudhook_url",
 }
 
 

@@ -361,7 +361,7 @@ async def test_card_lookup_failure_answers_503_then_succeeds(
         {**FACE, "id": "999", "camera": 1, "matched": True, "matched_card": 1}
         for FACE in fixture("face_events_default")[:1]
     ]
-    with patch.object(FindFaceClient, "card", side_effect=FindFaceApiError("down")):
+    with patch.object(FindFaceClient, "card", side_effect=FindFaceApiError("down", 503)):
         assert await _post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
     assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNKNOWN
     assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
@@ -390,8 +390,10 @@ async def test_event_for_a_new_camera_refreshes_cameras(
     assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
     assert hass.states.get("event.warehouse_face").attributes["event_id"] == body[0]["id"]
     # An event of a camera the server does not have is dropped, not retried forever.
-    ghost = [{**body[0], "id": "ghost", "camera": 999}]
+    ghost = [{**body[0], "id": "123456789", "camera": 999}]
     assert await _post(hass_client, ghost, "face_events") == HTTPStatus.OK
+    stats = findface_entry.runtime_data.push.stats
+    assert stats.items_dropped == {"camera not listed by the server": 1}
     names = {
         device.name
         for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
@@ -433,7 +435,18 @@ async def test_camera_health_and_unavailability(
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.entrance_connectivity").state == STATE_UNAVAILABLE
-    assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNAVAILABLE
+    # Pushed entities do not depend on the poll: they stay available to fire their events.
+    assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.entrance_faces_counted").state == STATE_UNKNOWN
+
+    comap_server.findface.fail_next(500, count=0)
+    comap_server.findface.remove_camera(1)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    # A camera the server no longer lists: its entities are unavailable (then removed).
+    assert hass.states.get(f"{ENTRANCE}_face") is None or (
+        hass.states.get(f"{ENTRANCE}_face").state == STATE_UNAVAILABLE
+    )
 
 
 async def test_refused_token_starts_reauth_and_reauth_works(
