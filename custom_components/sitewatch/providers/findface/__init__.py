@@ -105,7 +105,7 @@ class FindFaceReceiver(PushReceiver[PushItem]):
         """Deliver to the entities of ``coordinator``'s entry."""
         self._hass = hass
         self._coordinator = coordinator
-        self._card_names: OrderedDict[tuple[str, int], str | None] = OrderedDict()
+        self._card_names: OrderedDict[tuple[str, int], str] = OrderedDict()
         self._refresh_lock = asyncio.Lock()
         self._refresh_started = -math.inf
         self._refresh_ok = True
@@ -217,9 +217,11 @@ class FindFaceReceiver(PushReceiver[PushItem]):
             if len(names) >= MAX_CARD_LOOKUPS:
                 names[key] = None  # a body naming this many cards is delivered without the rest
                 continue
-            names[key] = self._card_names[key] = await self._lookup(*key)
-            while len(self._card_names) > CARD_NAME_CACHE:
-                self._card_names.popitem(last=False)
+            names[key] = name = await self._lookup(*key)
+            if name is not None:  # a missing card is asked again next time (it may appear)
+                self._card_names[key] = name
+                while len(self._card_names) > CARD_NAME_CACHE:
+                    self._card_names.popitem(last=False)
         return names
 
     async def _lookup(self, kind: str, card_id: int) -> str | None:
