@@ -51,6 +51,8 @@ MAX_LIST_PAGES: Final = 1000
 """Most pages one list is followed through (100 items a page)."""
 MAX_LIST_ITEMS: Final = 100_000
 """Most items one list may hold; more is an API error rather than a list cut short."""
+MAX_TOKEN_LENGTH: Final = 4096
+"""Longest token accepted from ``/auth/login/`` (it is sent in a header on every call)."""
 MAX_NUMERIC_TEXT: Final = 64
 """Longest text read as a number (``"48.85"``); longer is not a number."""
 
@@ -232,7 +234,7 @@ class FindFaceClient:
             authorization=basic_authorization(self._username, self._password),
         )
         token = answer.get("token") if isinstance(answer, dict) else None
-        if not isinstance(token, str) or not token:
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
             raise FindFaceApiError("The login answer carries no token")
         self.token = token
         return token
