@@ -104,7 +104,7 @@ SCALARS = st.one_of(
 """Scalars any decoded value may hold, NaN, infinities and lone surrogates included."""
 
 
-def _nest(value: object, depth: int, kind: str) -> object:
+def nest(value: object, depth: int, kind: str) -> object:
     """``value`` wrapped ``depth`` times in lists, objects or ``{"id": ...}`` objects."""
     for _ in range(depth):
         if kind == "list":
@@ -135,7 +135,7 @@ def json_values(max_depth: int | None) -> st.SearchStrategy[object]:
         if max_depth is None
         else st.integers(min_value=2, max_value=max_depth)
     )
-    deep = st.builds(_nest, scalars, depths, st.sampled_from(["list", "dict", "id"]))
+    deep = st.builds(nest, scalars, depths, st.sampled_from(["list", "dict", "id"]))
     return st.one_of(tree, deep)
 
 
@@ -315,7 +315,7 @@ def test_any_body_is_parsed_or_refused(payload: object, section: str | None) -> 
 @pytest.mark.parametrize("depth", [300, 5000])
 def test_deep_values_in_every_field_are_no_recursion(section: str, depth: int) -> None:
     """A 300- or 5,000-level value in any field is a None field or a dropped item."""
-    deep = {kind: _nest("2026-11-23T12:00:00Z", depth, kind) for kind in ("list", "dict", "id")}
+    deep = {kind: nest("2026-11-23T12:00:00Z", depth, kind) for kind in ("list", "dict", "id")}
     for key in FIELDS[section]:
         for value in deep.values():
             item = template(section, 1)
@@ -332,7 +332,7 @@ def test_deep_values_in_every_field_are_no_recursion(section: str, depth: int) -
 
 
 def test_a_nested_created_date_never_reaches_the_data() -> None:
-    deep = _nest("2026-11-23T12:00:00Z", 300, "dict")
+    deep = nest("2026-11-23T12:00:00Z", 300, "dict")
     face = parse_item({**template("face_events", 1), "created_date": deep}, "face_events")
     area = parse_item({**template("areas", 2), "created_date": deep}, "areas")
     assert face.data["detected_at"] is None
@@ -407,7 +407,7 @@ def test_any_rest_camera_is_bounded_or_an_api_error(item: dict[str, Any]) -> Non
 
 
 def test_an_id_nested_100000_levels_is_no_id() -> None:
-    assert optional_int(_nest(7, 100_000, "id")) is None
+    assert optional_int(nest(7, 100_000, "id")) is None
     assert optional_int({"id": {"id": 7}}) == 7
 
 
@@ -431,7 +431,7 @@ async def test_a_deeply_nested_rest_answer_is_an_api_error(mock: aioresponses) -
 
 
 async def test_nested_rest_fields_do_not_reach_names(mock: aioresponses) -> None:
-    deep_name = _nest("Gate", 1000, "dict")
+    deep_name = nest("Gate", 1000, "dict")
     mock.get(
         f"{BASE}/cameras/?limit=100",
         body=json.dumps(
@@ -581,7 +581,7 @@ async def test_generated_batches_fire_every_valid_item_once(
 async def test_nested_dates_and_names_through_the_webhook_keep_states_readable(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
-    deep = _nest("2026-11-23T12:00:00Z", MAX_JSON_DEPTH - 3, "dict")
+    deep = nest("2026-11-23T12:00:00Z", MAX_JSON_DEPTH - 3, "dict")
     face = {**template("face_events", next(IDS)), "created_date": deep, "thumbnail": deep}
     area = {**template("areas", next(IDS)), "created_date": deep, "area": {"id": 1, "name": deep}}
     assert await post(hass_client, [face], "face_events") == HTTPStatus.OK
