@@ -473,6 +473,9 @@ async def test_endless_or_odd_next_pages_are_bounded(
 IDS = itertools.count(10**15)
 
 
+ID_ATTRIBUTES = ("event_id", "episode_id", "activation_id")
+
+
 class Fired:
     """Events fired, counted by (entity id, event id).
 
@@ -482,6 +485,8 @@ class Fired:
 
     def __init__(self, hass: HomeAssistant) -> None:
         self.counts: Counter[tuple[str, str]] = Counter()
+        self.notifications: Counter[tuple[str, str, Any, Any]] = Counter()
+        """By (entity, id, event type, events count): what the webhook dedups by."""
         self.last: dict[str, dict[str, Any]] = {}
         seen: set[tuple[str, str, str]] = set()
 
@@ -490,12 +495,24 @@ class Fired:
             state = event.data["new_state"]
             if state is None or not state.entity_id.startswith("event."):
                 return
-            if (event_id := state.attributes.get("event_id")) is None:
+            attributes = state.attributes
+            event_id = next(
+                (attributes[key] for key in ID_ATTRIBUTES if attributes.get(key) is not None),
+                None,
+            )
+            if event_id is None:
                 return
             if (write := (state.entity_id, str(event_id), state.state)) not in seen:
                 seen.add(write)
                 self.counts[(state.entity_id, str(event_id))] += 1
-                self.last[state.entity_id] = dict(state.attributes)
+                notification = (
+                    state.entity_id,
+                    str(event_id),
+                    attributes.get("event_type"),
+                    attributes.get("events_count"),
+                )
+                self.notifications[notification] += 1
+                self.last[state.entity_id] = dict(attributes)
 
         hass.bus.async_listen("state_changed", listen)
 
@@ -506,15 +523,20 @@ def fired(hass: HomeAssistant) -> Fired:
     return Fired(hass)
 
 
-def event_entity(hass: HomeAssistant, entry: MockConfigEntry, section: str, camera: int) -> str:
-    key = {
-        "face_events": "face_event",
-        "body_events": "body_event",
-        "car_events": "car_event",
-    }[section]
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "event", DOMAIN, f"{entry.entry_id}_camera_{camera}_{key}"
-    )
+def event_entity(hass: HomeAssistant, entry: MockConfigEntry, section: str, target: int) -> str:
+    """The entity id of the event entity of ``section`` for camera (or area) ``target``."""
+    if section == "areas":
+        unique_id = f"{entry.entry_id}_area_{target}"
+    else:
+        key = {
+            "face_events": "face_event",
+            "body_events": "body_event",
+            "car_events": "car_event",
+            "human_episodes": "human_episode",
+            "car_episodes": "car_episode",
+        }[section]
+        unique_id = f"{entry.entry_id}_camera_{target}_{key}"
+    entity_id = er.async_get(hass).async_get_entity_id("event", DOMAIN, unique_id)
     assert entity_id is not None
     return entity_id
 
@@ -540,9 +562,29 @@ VALID = st.tuples(
 WEBHOOK_HOSTILE = json_values(MAX_JSON_DEPTH - 4)
 
 
-@settings(max_examples=40)
+def valid_item(section: str, target: int, card: int | None, verbose: bool) -> dict[str, Any]:
+    """A valid item of ``section`` for camera (or area) ``target``, matching ``card``."""
+    item = template(section, next(IDS), target)
+    if section == "areas":
+        item["area"] = {"id": target, "name": "Zone"} if verbose else target
+    elif card is not None:
+        item["matched"] = True
+        item["matched_card"] = {"id": card, "name": f"Card {card}"} if verbose else card
+    return item
+
+
+def notification(section: str, item: dict[str, Any]) -> tuple[str, str, int | None]:
+    """(id, event type, events count) that ``Fired.notifications`` counts for a valid item."""
+    if section in RECOGNITION_SECTIONS:
+        return (str(item["id"]), "matched" if item["matched"] else "unmatched", None)
+    if section in EPISODE_SECTIONS:
+        return (str(item["id"]), "episode_open", 1)
+    return (str(item["id"]), "activated", None)
+
+
+@settings(max_examples=50)
 @given(
-    section=st.sampled_from(RECOGNITION_SECTIONS),
+    section=st.sampled_from([*RECOGNITION_SECTIONS, *EPISODE_SECTIONS, "areas"]),
     valid=st.lists(VALID, max_size=4),
     data=st.data(),
 )
@@ -555,16 +597,17 @@ async def test_generated_batches_fire_every_valid_item_once(
     valid: list[tuple[int, int | None, bool]],
     data: st.DataObject,
 ) -> None:
+    """Valid items among hostile ones fire once each; the body answers 200 (400 if none)."""
     hostile = data.draw(st.lists(hostile_items(section, WEBHOOK_HOSTILE), max_size=4))
     body: list[object] = []
-    expected: list[tuple[str, str]] = []
-    for camera, card, verbose in valid:
-        item = template(section, next(IDS), camera)
-        if card is not None:
-            item["matched"] = True
-            item["matched_card"] = {"id": card, "name": f"Card {card}"} if verbose else card
+    expected: list[tuple[str, str, Any, Any]] = []
+    for target, card, verbose in valid:
+        if section == "areas":
+            target = 1 + target % 2  # the simulator has areas 1 and 2
+        item = valid_item(section, target, card, verbose)
         body.append(item)
-        expected.append((event_entity(hass, findface_entry, section, camera), item["id"]))
+        entity_id = event_entity(hass, findface_entry, section, target)
+        expected.append((entity_id, *notification(section, item)))
     body.extend(hostile)
     order = data.draw(st.permutations(range(len(body))))
     status = await post(hass_client, [body[index] for index in order], section)
@@ -573,8 +616,8 @@ async def test_generated_batches_fire_every_valid_item_once(
     if expected:
         assert status == HTTPStatus.OK
     for key in expected:
-        assert fired.counts[key] == 1, key
-    assert all(count == 1 for count in fired.counts.values())
+        assert fired.notifications[key] == 1, key
+    assert all(count == 1 for count in fired.notifications.values())
     assert_states_bounded(hass, findface_entry)
 
 
