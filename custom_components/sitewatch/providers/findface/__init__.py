@@ -231,9 +231,11 @@ class FindFaceReceiver(PushReceiver[PushItem]):
         except FindFaceApiError as err:
             if err.status is None or (400 <= err.status < 500 and err.status not in (408, 429)):
                 return None  # deleted (404) or an answer no retry changes: deliver unnamed
-            raise PushNotDelivered(f"cannot name card {card_id}: HTTP {err.status}") from err
+            raise PushNotDelivered(f"cannot name a card now (HTTP {err.status})") from err
         except FindFaceError as err:
-            raise PushNotDelivered(f"cannot name card {card_id}: {err}") from err
+            raise PushNotDelivered(
+                f"cannot name a card now ({type(err).__name__.removeprefix('FindFace')})"
+            ) from err
         return card.name
 
     def _named(

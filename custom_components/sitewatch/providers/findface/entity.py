@@ -79,7 +79,7 @@ def target_unique_ids(entry_id: str, target: tuple[str, int]) -> list[tuple[str,
 class FindFacePushEntity(SitewatchEntity[FindFaceCoordinator]):
     """An entity that may take the webhook items its entry delivers.
 
-    It says which items it takes with ``push_target`` and counts itself in the coordinator's
+    It says which items it takes with ``push_targets`` and counts itself in the coordinator's
     ``push_targets`` while it is added, so the receiver knows that an item has an entity to reach.
     """
 
