@@ -542,7 +542,7 @@ async def test_cameras_are_parsed(client: FindFaceClient, mock: aioresponses) ->
         group=3,
         active=True,
         url="rtsp://cam1/stream",
-        health=HealthStatus(enabled=True, status="GREEN", message=""),
+        health=HealthStatus(enabled=True, status="GREEN", message=None),
         latitude=48.85,
         longitude=2.35,
     )
@@ -570,7 +570,6 @@ async def test_cameras_are_parsed(client: FindFaceClient, mock: aioresponses) ->
         ({"id": 7}, 7),
         ({"id": "7"}, 7),
         ({"id": " 8 "}, 8),
-        ({"id": "-3"}, -3),
         ({"id": {"id": 9, "name": "x"}}, 9),
         ({"id": {"id": "10"}}, 10),
     ],
@@ -581,7 +580,19 @@ def test_camera_ids(item: dict[str, Any], expected: int) -> None:
 
 @pytest.mark.parametrize(
     "item",
-    [{}, {"id": None}, {"id": True}, {"id": False}, {"id": "cam-1"}, {"id": 1.5}, {"id": {}}],
+    [
+        {},
+        {"id": None},
+        {"id": True},
+        {"id": False},
+        {"id": "cam-1"},
+        {"id": 1.5},
+        {"id": {}},
+        {"id": "-3"},
+        {"id": -3},
+        {"id": 2**63},
+        {"id": "9" * 300},
+    ],
 )
 def test_camera_without_integer_id_is_an_api_error(item: dict[str, Any]) -> None:
     with pytest.raises(FindFaceApiError, match="Expected an integer 'id'"):
@@ -846,10 +857,15 @@ async def test_delete_hook_error_on_an_id_containing_404_is_raised(
     [
         (5, 5),
         (0, 0),
-        (-2, -2),
+        (-2, None),
+        (2**63 - 1, 2**63 - 1),
+        (2**63, None),
+        ("9" * 300, None),
+        (int("9" * 300), None),
+        ({"id": {"id": {"id": {"id": {"id": 1}}}}}, None),
         ("12", 12),
         (" 12 ", 12),
-        ("-4", -4),
+        ("-4", None),
         ({"id": 6}, 6),
         ({"id": "6"}, 6),
         ({"id": {"id": 8}}, 8),
@@ -913,8 +929,11 @@ def test_optional_float(value: Any, expected: float | None) -> None:
             "2026-11-23T15:30:00.250000+03:00",
             datetime(2026, 11, 23, 15, 30, 0, 250000, tzinfo=timezone(timedelta(hours=3))),
         ),
-        ("2026-11-23T12:00:00", datetime(2026, 11, 23, 12, 0)),
-        ("2026-11-23", datetime(2026, 11, 23)),
+        ("2026-11-23T12:00:00", datetime(2026, 11, 23, 12, 0, tzinfo=UTC)),
+        ("2026-11-23", datetime(2026, 11, 23, tzinfo=UTC)),
+        ("1968-01-01T00:00:00Z", None),
+        ("2999-01-01T00:00:00Z", None),
+        ("2026-11-23T12:00:00" + "0" * 300, None),
         ("not a date", None),
         ("", None),
         ("2026-13-45T00:00:00Z", None),
@@ -927,8 +946,8 @@ def test_parse_datetime(value: Any, expected: datetime | None) -> None:
     assert parse_datetime(value) == expected
 
 
-def test_parse_datetime_keeps_the_offset() -> None:
+def test_parse_datetime_is_aware_in_utc() -> None:
     parsed = parse_datetime("2026-11-23T15:30:00+03:00")
     assert parsed is not None
-    assert parsed.utcoffset() == timedelta(hours=3)
+    assert parsed.utcoffset() == timedelta(0)
     assert parsed == datetime(2026, 11, 23, 12, 30, tzinfo=UTC)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from http import HTTPStatus
 import json
-from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
@@ -14,7 +13,6 @@ from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -29,63 +27,10 @@ from custom_components.sitewatch.providers.findface.api import (
 )
 
 from ...conftest import ComapServer
+from .common import WEBHOOK_ID, entry_data, fixture, post
 
-FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "findface"
-WEBHOOK_ID = "findface-test-webhook"
 ENTRANCE = "event.entrance"
-
-
-def fixture(name: str) -> list[dict[str, Any]]:
-    data: list[dict[str, Any]] = json.loads((FIXTURES / f"{name}.json").read_text())
-    return data
-
-
-@pytest.fixture
-async def ha_url(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> str:
-    """Serve Home Assistant's HTTP API on loopback and make it Home Assistant's own URL."""
-    assert await async_setup_component(hass, "webhook", {})
-    assert await async_setup_component(hass, "diagnostics", {})  # before the router freezes
-    client = await hass_client()
-    url = str(client.make_url("")).rstrip("/")
-    hass.config.internal_url = url
-    return url
-
-
-def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "provider": "findface",
-        "url": url,
-        "verify_ssl": True,
-        "token": "demo-token",
-        "webhook_id": WEBHOOK_ID,
-        "client_uuid": "uuid-1",
-        "hook_ids": [],
-        **overrides,
-    }
-
-
-@pytest.fixture
-async def findface_entry(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
-) -> MockConfigEntry:
-    """A FindFace entry against the simulator, set up."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="FindFace 127.0.0.1",
-        unique_id="findface-test",
-        data=entry_data(comap_server.url),
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
-async def _post(hass_client: ClientSessionGenerator, body: Any, section: str | None) -> int:
-    client = await hass_client()
-    url = f"/api/webhook/{WEBHOOK_ID}" + (f"?section={section}" if section else "")
-    response = await client.post(url, json=body)
-    return response.status
+_post = post
 
 
 async def _flow_to_webhook_step(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
@@ -361,7 +306,7 @@ async def test_card_lookup_failure_answers_503_then_succeeds(
         {**FACE, "id": "999", "camera": 1, "matched": True, "matched_card": 1}
         for FACE in fixture("face_events_default")[:1]
     ]
-    with patch.object(FindFaceClient, "card", side_effect=FindFaceApiError("down")):
+    with patch.object(FindFaceClient, "card", side_effect=FindFaceApiError("down", 503)):
         assert await _post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
     assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNKNOWN
     assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
@@ -390,8 +335,10 @@ async def test_event_for_a_new_camera_refreshes_cameras(
     assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
     assert hass.states.get("event.warehouse_face").attributes["event_id"] == body[0]["id"]
     # An event of a camera the server does not have is dropped, not retried forever.
-    ghost = [{**body[0], "id": "ghost", "camera": 999}]
+    ghost = [{**body[0], "id": "123456789", "camera": 999}]
     assert await _post(hass_client, ghost, "face_events") == HTTPStatus.OK
+    stats = findface_entry.runtime_data.push.stats
+    assert stats.items_dropped == {"camera not listed by the server": 1}
     names = {
         device.name
         for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
@@ -433,7 +380,18 @@ async def test_camera_health_and_unavailability(
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.entrance_connectivity").state == STATE_UNAVAILABLE
-    assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNAVAILABLE
+    # Pushed entities do not depend on the poll: they stay available to fire their events.
+    assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.entrance_faces_counted").state == STATE_UNKNOWN
+
+    comap_server.findface.fail_next(500, count=0)
+    comap_server.findface.remove_camera(1)
+    await coordinator.async_refresh()
+    await hass.async_block_till_done()
+    # A camera the server no longer lists: its entities are unavailable (then removed).
+    assert hass.states.get(f"{ENTRANCE}_face") is None or (
+        hass.states.get(f"{ENTRANCE}_face").state == STATE_UNAVAILABLE
+    )
 
 
 async def test_refused_token_starts_reauth_and_reauth_works(

@@ -14,12 +14,21 @@ import base64
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-import math
 from typing import Any, Final
 import uuid
 
 import aiohttp
+import orjson
 from yarl import URL
+
+from ...bounds import (
+    MAX_ATTRIBUTE_TEXT,
+    bounded_int,
+    bounded_text,
+    finite_number,
+    parse_time,
+    state_text,
+)
 
 DEFAULT_TIMEOUT: Final = 15.0
 SECTIONS: Final = (
@@ -32,6 +41,20 @@ SECTIONS: Final = (
     "areas",
 )
 """Webhook filter sections; Sitewatch creates one hook per section."""
+MAX_ID: Final = 2**63 - 1
+"""Largest id accepted (FindFace ids are 64-bit; event ids arrive as digit strings)."""
+MAX_ID_DEPTH: Final = 3
+"""Most objects an id is looked for in (``{"id": {"id": 7}}`` is two)."""
+MAX_RESPONSE_BYTES: Final = 16 * 1024 * 1024
+"""Largest REST answer read; a larger one is an API error (never read whole)."""
+MAX_LIST_PAGES: Final = 1000
+"""Most pages one list is followed through (100 items a page)."""
+MAX_LIST_ITEMS: Final = 100_000
+"""Most items one list may hold; more is an API error rather than a list cut short."""
+MAX_TOKEN_LENGTH: Final = 4096
+"""Longest token accepted from ``/auth/login/`` (it is sent in a header on every call)."""
+MAX_NUMERIC_TEXT: Final = 64
+"""Longest text read as a number (``"48.85"``); longer is not a number."""
 
 
 class FindFaceError(Exception):
@@ -96,23 +119,29 @@ class Camera:
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> Camera:
-        """Build from an API object; raises FindFaceApiError when ``id`` is missing."""
+        """Build from an API object, every field typed and bounded.
+
+        Raises:
+            FindFaceApiError: ``id`` is missing or not an id.
+        """
+        camera_id = _int(item, "id")
         health = item.get("health_status")
+        active = item.get("active", True)
         return cls(
-            id=_int(item, "id"),
-            name=str(item.get("name") or f"Camera {item.get('id')}"),
+            id=camera_id,
+            name=state_text(item.get("name")) or f"Camera {camera_id}",
             group=optional_int(item.get("group")),
-            active=bool(item.get("active", True)),
-            url=item.get("url") if isinstance(item.get("url"), str) else None,
+            active=active if isinstance(active, bool) else True,
+            url=bounded_text(item.get("url")),
             health=HealthStatus(
-                enabled=health.get("enabled"),
-                status=health["status"] if isinstance(health.get("status"), str) else None,
-                message=health["msg"] if isinstance(health.get("msg"), str) else None,
+                enabled=health["enabled"] if isinstance(health.get("enabled"), bool) else None,
+                status=bounded_text(health.get("status"), 64),
+                message=bounded_text(health.get("msg")),
             )
             if isinstance(health, dict)
             else None,
-            latitude=optional_float(item.get("latitude")),
-            longitude=optional_float(item.get("longitude")),
+            latitude=optional_float(item.get("latitude"), minimum=-90, maximum=90),
+            longitude=optional_float(item.get("longitude"), minimum=-180, maximum=180),
         )
 
 
@@ -125,8 +154,9 @@ class NamedObject:
 
     @classmethod
     def from_api(cls, item: Mapping[str, Any]) -> NamedObject:
-        """Build from an API object; raises FindFaceApiError when ``id`` is missing."""
-        return cls(id=_int(item, "id"), name=str(item.get("name") or item.get("id")))
+        """Build from an API object (name bounded); raises FindFaceApiError without an ``id``."""
+        object_id = _int(item, "id")
+        return cls(id=object_id, name=state_text(item.get("name")) or str(object_id))
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,7 +234,7 @@ class FindFaceClient:
             authorization=basic_authorization(self._username, self._password),
         )
         token = answer.get("token") if isinstance(answer, dict) else None
-        if not isinstance(token, str) or not token:
+        if not isinstance(token, str) or not token or len(token) > MAX_TOKEN_LENGTH:
             raise FindFaceApiError("The login answer carries no token")
         self.token = token
         return token
@@ -275,11 +305,15 @@ class FindFaceClient:
                 raise
 
     async def _list(self, path: str) -> list[dict[str, Any]]:
-        """Every item of a cursor-paged list, following ``next_page`` to the end."""
+        """Every item of a cursor-paged list, following ``next_page`` to the end.
+
+        At most ``MAX_LIST_PAGES`` pages and ``MAX_LIST_ITEMS`` items; a list beyond either, or a
+        page of another shape, raises FindFaceApiError (never a list silently cut short).
+        """
         items: list[dict[str, Any]] = []
         params: dict[str, str] | None = {"limit": "100"}
         seen: set[str] = set()
-        while True:
+        for _ in range(MAX_LIST_PAGES):
             answer = await self._call("GET", path, params=params)
             if isinstance(answer, list):
                 page, next_page = answer, None
@@ -288,12 +322,20 @@ class FindFaceClient:
             else:
                 raise FindFaceApiError(f"Unexpected list answer from {path}")
             items.extend(item for item in page if isinstance(item, dict))
-            if not next_page or next_page in seen:
+            if len(items) > MAX_LIST_ITEMS:
+                raise FindFaceApiError(f"More than {MAX_LIST_ITEMS} items in {path}")
+            if not isinstance(next_page, str) or not next_page or next_page in seen:
                 return items
+            if len(next_page) > MAX_ATTRIBUTE_TEXT * 2:
+                raise FindFaceApiError(f"Unexpected next page link from {path}")
             seen.add(next_page)
-            cursor = URL(next_page).query
-            params = dict(cursor) if cursor else None
-            path = URL(next_page).path.lstrip("/") or path
+            try:
+                link = URL(next_page)
+            except ValueError as err:
+                raise FindFaceApiError(f"Unexpected next page link from {path}") from err
+            params = dict(link.query) if link.query else None
+            path = link.path.lstrip("/") or path
+        raise FindFaceApiError(f"More than {MAX_LIST_PAGES} pages in {path}")
 
     async def _call(
         self,
@@ -362,16 +404,39 @@ class FindFaceClient:
                     )
                 if not expect_body or response.status == 204:
                     return None
-                try:
-                    return await response.json(content_type=None)
-                except ValueError as err:
-                    raise FindFaceApiError(f"Malformed JSON from /{path}") from err
+                return _decode(await _read_bounded(response, path), path)
         except TimeoutError as err:
             raise FindFaceConnectionError(
                 f"Timeout talking to the FindFace server (/{path})"
             ) from err
         except aiohttp.ClientError as err:
             raise FindFaceConnectionError(f"Cannot reach the FindFace server: {err}") from err
+
+
+async def _read_bounded(response: aiohttp.ClientResponse, path: str) -> bytes:
+    """The answer's body, refusing one over ``MAX_RESPONSE_BYTES`` before reading it whole."""
+    if response.content_length is not None and response.content_length > MAX_RESPONSE_BYTES:
+        raise FindFaceApiError(f"Answer from /{path} is too large")
+    body = bytearray()
+    while chunk := await response.content.read(65536):
+        body += chunk
+        if len(body) > MAX_RESPONSE_BYTES:
+            raise FindFaceApiError(f"Answer from /{path} is too large")
+    return bytes(body)
+
+
+def _decode(body: bytes, path: str) -> Any:
+    """JSON of a REST answer; FindFaceApiError when it is not JSON.
+
+    orjson refuses nesting deeper than 1024 levels with an error (the standard library would
+    raise RecursionError), and nothing in this module walks a decoded answer recursively.
+    """
+    if not body.strip():
+        return None  # as aiohttp's ``json()``: an empty answer is no value
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError as err:
+        raise FindFaceApiError(f"Malformed JSON from /{path}") from err
 
 
 def _int(item: Mapping[str, Any], key: str) -> int:
@@ -381,38 +446,47 @@ def _int(item: Mapping[str, Any], key: str) -> int:
     return value
 
 
-def optional_int(value: Any) -> int | None:
-    """An id as an int: ints, digit strings and objects with an ``id``; None otherwise."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
+def optional_int(value: Any, *, maximum: int = MAX_ID) -> int | None:
+    """An id as an int in [0, ``maximum``]: an int, a digit string or an object with an ``id``.
+
+    Objects are looked into at most ``MAX_ID_DEPTH`` levels (iteratively); anything else,
+    negative, larger than ``maximum`` or a bool is None.
+    """
+    for _ in range(MAX_ID_DEPTH + 1):
+        if not isinstance(value, dict):
+            break
+        value = value.get("id")
     if isinstance(value, str):
+        text = value.strip()
+        if not 0 < len(text) <= 20 or not text.isascii() or not text.isdigit():
+            return None
+        value = int(text, 10)
+    if isinstance(value, float):
+        return None
+    return bounded_int(value, minimum=0, maximum=maximum)
+
+
+def optional_float(
+    value: Any, *, minimum: float | None = None, maximum: float | None = None
+) -> float | None:
+    """A finite number (or a short numeric text) as a float within the bounds given, else None."""
+    if isinstance(value, str):
+        if len(value) > MAX_NUMERIC_TEXT:
+            return None
         try:
-            return int(value.strip(), 10)
+            value = float(value)
         except ValueError:
             return None
-    if isinstance(value, dict):
-        return optional_int(value.get("id"))
-    return None
-
-
-def optional_float(value: Any) -> float | None:
-    """A number as a float; None when absent or not a number."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return number if math.isfinite(number) else None
+    bounds: dict[str, float] = {}
+    if minimum is not None:
+        bounds["minimum"] = minimum
+    if maximum is not None:
+        bounds["maximum"] = maximum
+    return finite_number(value, **bounds)
 
 
 def parse_datetime(value: Any) -> datetime | None:
-    """An ISO 8601 text as a datetime (None when absent or malformed)."""
+    """An ISO 8601 text as a sane aware time in UTC (``bounds.parse_time``; naive read as UTC)."""
     if not isinstance(value, str):
         return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
+    return parse_time(value)

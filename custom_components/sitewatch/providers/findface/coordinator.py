@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from homeassistant.core import HomeAssistant
@@ -50,6 +51,8 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
             poll_interval=CAMERAS_REFRESH_INTERVAL,
         )
         self.client = client
+        self.push_targets: Counter[tuple[str, int]] = Counter()
+        """Entities listening for pushed items, per (section, camera or area id)."""
 
     async def _async_poll(self) -> FindFaceData:
         """Read cameras, areas and watch lists."""

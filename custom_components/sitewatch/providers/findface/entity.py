@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.components.binary_sensor import (  # type: ignore[attr-defined,unused-ignore]
     BinarySensorDeviceClass,  # typed as exported only up to 2025.x; exported on every version
@@ -21,6 +21,7 @@ from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
+from ...bounds import bounded_text
 from ...const import DOMAIN
 from ...devices import child_device_info
 from ...entity import SitewatchEntity
@@ -54,8 +55,36 @@ def push_signal(entry_id: str) -> str:
     return f"{DOMAIN}_findface_push_{entry_id}"
 
 
+def push_target(item: PushItem) -> tuple[str, int] | None:
+    """Which entities take ``item``: (its section, its camera id, or its area id for areas)."""
+    target_id = item.area_id if item.section == "areas" else item.camera_id
+    return None if target_id is None else (item.section, target_id)
+
+
+def target_unique_ids(entry_id: str, target: tuple[str, int]) -> list[tuple[str, str]]:
+    """The (platform, unique id) of every entity that takes the items of ``target``."""
+    section, target_id = target
+    if section == "areas":
+        return [("event", f"{entry_id}_area_{target_id}")]
+    prefix = f"{entry_id}_camera_{target_id}_"
+    if section == "counters":
+        return [("sensor", prefix + description.key) for description in COUNTER_SENSORS]
+    return [
+        ("event", prefix + description.key)
+        for description in CAMERA_EVENTS
+        if description.section == section
+    ]
+
+
 class FindFacePushEntity(SitewatchEntity[FindFaceCoordinator]):
-    """An entity that may take the webhook items its entry delivers."""
+    """An entity that may take the webhook items its entry delivers.
+
+    It says which items it takes with ``push_targets`` and counts itself in the coordinator's
+    ``push_targets`` while it is added, so the receiver knows that an item has an entity to reach.
+    """
+
+    push_targets: tuple[tuple[str, int], ...] = ()
+    """The (section, camera or area id) whose items this entity takes."""
 
     def accepts(self, item: PushItem) -> bool:
         """Whether this entity takes ``item``; none by default."""
@@ -73,6 +102,17 @@ class FindFacePushEntity(SitewatchEntity[FindFaceCoordinator]):
                 self.hass, push_signal(self.coordinator.config_entry.entry_id), self._take
             )
         )
+        targets = self.coordinator.push_targets
+        targets.update(self.push_targets)
+
+        @callback
+        def forget() -> None:
+            targets.subtract(self.push_targets)
+            for target in self.push_targets:
+                if targets[target] <= 0:
+                    del targets[target]
+
+        self.async_on_remove(forget)
 
     @callback
     def _take(self, items: list[PushItem]) -> None:
@@ -82,7 +122,11 @@ class FindFacePushEntity(SitewatchEntity[FindFaceCoordinator]):
 
 
 class FindFaceCameraEntity(FindFacePushEntity):
-    """An entity of one camera; unavailable while the camera is missing from the server."""
+    """An entity of one camera; unavailable while the camera is missing from the server.
+
+    A pushed entity stays available while the REST poll fails (the camera is still known from
+    the last successful poll): events keep arriving by webhook and must fire.
+    """
 
     def __init__(self, coordinator: FindFaceCoordinator, camera_id: int, key: str) -> None:
         """Attach the entity to camera ``camera_id``; ``key`` makes its unique id."""
@@ -102,8 +146,8 @@ class FindFaceCameraEntity(FindFacePushEntity):
 
     @property
     def available(self) -> bool:
-        """Available while the server lists the camera."""
-        return super().available and self.camera_id in self.coordinator.data.cameras
+        """Available while the server lists the camera (whether or not the last poll worked)."""
+        return self.camera_id in self.coordinator.data.cameras
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -163,6 +207,7 @@ class FindFaceCameraEvent(FindFaceCameraEntity, EventEntity):
         """Create the event entity of ``description`` on camera ``camera_id``."""
         super().__init__(coordinator, camera_id, description.key)
         self.entity_description = description
+        self.push_targets = ((description.section, camera_id),)
 
     def accepts(self, item: PushItem) -> bool:
         """Items of this camera and section."""
@@ -188,11 +233,12 @@ class FindFaceAreaEvent(FindFacePushEntity, EventEntity):
         self._attr_unique_id = f"{coordinator.config_entry.entry_id}_area_{area_id}"
         self._attr_translation_placeholders = {"area": coordinator.data.areas[area_id]}
         self._attr_device_info = DeviceInfo(identifiers={server_identifier(coordinator)})
+        self.push_targets = (("areas", area_id),)
 
     @property
     def available(self) -> bool:
-        """Available while the server lists the area."""
-        return super().available and self.area_id in self.coordinator.data.areas
+        """Available while the server lists the area (whether or not the last poll worked)."""
+        return self.area_id in self.coordinator.data.areas
 
     def accepts(self, item: PushItem) -> bool:
         """Activations of this area."""
@@ -263,6 +309,7 @@ class FindFaceCounterSensor(FindFaceCameraEntity, RestoreSensor):
         """Create the counter sensor of ``description`` on camera ``camera_id``."""
         super().__init__(coordinator, camera_id, description.key)
         self.entity_description = description
+        self.push_targets = (("counters", camera_id),)
 
     async def async_added_to_hass(self) -> None:
         """Restore the last value."""
@@ -276,9 +323,14 @@ class FindFaceCounterSensor(FindFaceCameraEntity, RestoreSensor):
 
     @callback
     def handle_push(self, item: PushItem) -> None:
-        """Take the field from the record."""
-        self._attr_native_value = item.data.get(self.entity_description.field)
+        """Take the field from the record (a bounded number or None, set by the parser)."""
+        value = item.data.get(self.entity_description.field)
+        self._attr_native_value = value if isinstance(value, (int, float)) else None
         self.async_write_ha_state()
+
+
+HEALTH_STATUSES: Final = ("GREEN", "YELLOW", "RED", "INPROGRESS")
+"""Camera health statuses the server is known to report."""
 
 
 class FindFaceCameraHealth(FindFaceCameraEntity, BinarySensorEntity):
@@ -295,6 +347,11 @@ class FindFaceCameraHealth(FindFaceCameraEntity, BinarySensorEntity):
         super().__init__(coordinator, camera_id, "connectivity")
 
     @property
+    def available(self) -> bool:
+        """Available while the poll works and the server lists the camera (it is polled)."""
+        return self.coordinator.last_update_success and super().available
+
+    @property
     def is_on(self) -> bool | None:
         """Whether the server reports the camera healthy."""
         camera = self.coordinator.data.cameras.get(self.camera_id)
@@ -302,8 +359,16 @@ class FindFaceCameraHealth(FindFaceCameraEntity, BinarySensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
-        """The server's health status and message."""
+        """The server's health status and message, bounded.
+
+        A status outside the known set is ``unknown``, its original text in ``status_text``.
+        """
         camera = self.coordinator.data.cameras.get(self.camera_id)
         if camera is None or camera.health is None:
             return None
-        return {"status": camera.health.status, "message": camera.health.message}
+        status = camera.health.status
+        attributes: dict[str, Any] = {"status": status, "message": camera.health.message}
+        if status is not None and status.upper() not in HEALTH_STATUSES:
+            attributes["status"] = "unknown"
+            attributes["status_text"] = bounded_text(status, 64)
+        return attributes
