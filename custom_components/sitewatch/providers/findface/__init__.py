@@ -328,9 +328,9 @@ class FindFaceRuntime(ProviderRuntime):
     def diagnostics(self) -> dict[str, Any]:
         """Cameras, areas, webhook URL (id redacted; the cloudhook URL too) and counters."""
         webhook_id = self.entry.data[CONF_WEBHOOK_ID]
-        webhook_urls = redacted_webhook_urls(self.coordinator.hass, webhook_id)
-        if self.entry.data.get(CONF_CLOUDHOOK_URL):
-            webhook_urls["cloud"] = "**REDACTED**"  # the cloudhook URL is itself a secret
+        webhook_urls = redacted_webhook_urls(
+            self.coordinator.hass, webhook_id, self.entry.data.get(CONF_CLOUDHOOK_URL)
+        )
         return {
             "base_url": self.coordinator.client.base_url,
             "request_count": self.coordinator.client.request_count,
