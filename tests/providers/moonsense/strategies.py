@@ -229,3 +229,46 @@ def assert_bounded_session(session: Session) -> None:
         assert_text(label, MAX_ID_TEXT)
     assert_sane_time(session.created_at)
     assert_sane_time(session.newest_event)
+
+
+READING = st.one_of(PLAUSIBLE, SCALARS)
+PLAUSIBLE_SAMPLE = st.fixed_dictionaries(
+    {},
+    optional={
+        "determined_at": READING,
+        "type": st.one_of(ENUM_TEXTS, READING),
+        "confidence": READING,
+        "latitude": READING,
+        "longitude": READING,
+        "horizontal_accuracy": READING,
+        "value": READING,
+    },
+)
+PLAUSIBLE_BUNDLE = st.fixed_dictionaries(
+    {},
+    optional={
+        "battery": st.fixed_dictionaries(
+            {}, optional={"capacity": READING, "state": st.one_of(ENUM_TEXTS, READING)}
+        ),
+        "activity_data": st.lists(PLAUSIBLE_SAMPLE, max_size=3),
+        "location_data": st.lists(PLAUSIBLE_SAMPLE, max_size=2),
+        "temperature_data": st.lists(PLAUSIBLE_SAMPLE, max_size=2),
+        "light_data": st.lists(PLAUSIBLE_SAMPLE, max_size=2),
+        "pressure_data": st.lists(PLAUSIBLE_SAMPLE, max_size=2),
+        "humidity_data": st.lists(PLAUSIBLE_SAMPLE, max_size=2),
+        "client_time": st.fixed_dictionaries({}, optional={"wall_time_millis": READING}),
+    },
+)
+PLAUSIBLE_EVENT = st.fixed_dictionaries(
+    {"event_type": st.one_of(ENUM_TEXTS, st.integers(-2, 9), st.text(max_size=300))},
+    optional={
+        "session_id": st.one_of(st.text(max_size=40), st.sampled_from(["s1", "s2", "s3"])),
+        "app_id": st.text(max_size=300),
+        "journey_id": st.text(max_size=20),
+        "session_labels": st.lists(st.one_of(st.text(max_size=300), READING), max_size=40),
+        "bundle": st.fixed_dictionaries(
+            {}, optional={"bundle": PLAUSIBLE_BUNDLE, "server_time_millis": READING}
+        ),
+    },
+)
+"""Events of the right shape whose values are plausible, odd or hostile (mostly usable)."""

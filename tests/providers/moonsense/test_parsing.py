@@ -32,6 +32,7 @@ from custom_components.sitewatch.webhook import PushRejected
 from .strategies import (
     EVENT,
     JSON,
+    PLAUSIBLE_EVENT,
     SEALED,
     SESSION,
     VALUES,
@@ -54,7 +55,7 @@ def _outcome[T](parse: Callable[[Any], T], raw: Any) -> tuple[T | None, str | No
         return None, str(err)
 
 
-@given(raw=st.one_of(EVENT, JSON))
+@given(raw=st.one_of(PLAUSIBLE_EVENT, EVENT, JSON))
 def test_any_webhook_body_parses_bounded_or_fails_clearly(raw: Any) -> None:
     event, error = _outcome(WebhookEvent.from_api, raw)
     if event is None:
@@ -87,7 +88,7 @@ def test_any_session_parses_bounded_or_fails_clearly(raw: Any) -> None:
         assert_bounded_session(session)
 
 
-@given(payload=st.one_of(st.lists(EVENT, max_size=5), EVENT, JSON))
+@given(payload=st.one_of(st.lists(st.one_of(PLAUSIBLE_EVENT, EVENT), max_size=5), EVENT, JSON))
 def test_receiver_parse_drops_bad_events_and_keeps_the_rest(payload: Any) -> None:
     receiver = MoonsenseReceiver.__new__(MoonsenseReceiver)
     bodies = payload if isinstance(payload, list) else [payload]
