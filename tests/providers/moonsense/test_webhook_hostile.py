@@ -352,3 +352,15 @@ async def test_push_during_a_rest_outage_fires(
     # Polled session counts stay unavailable until the poll recovers.
     assert hass.states.get(f"sensor.{APP}_sessions_today").state == STATE_UNAVAILABLE
     comap_server.moonsense.fail_next(503, count=0)
+
+
+async def test_ended_sessions_remembered_are_bounded(
+    hass: HomeAssistant, client: Any, fired: Fired
+) -> None:
+    coordinator = _entry(hass).runtime_data.coordinator  # type: ignore[attr-defined]
+    with patch("custom_components.sitewatch.providers.moonsense.coordinator.MAX_ENDED_SESSIONS", 3):
+        body = [{"event_type": "SESSION_INACTIVE", "session_id": f"gone-{n}"} for n in range(10)]
+        response = await client.post(URL, json=body)
+    assert response.status == HTTPStatus.OK
+    assert list(coordinator._inactive) == ["gone-7", "gone-8", "gone-9"]
+    assert len(fired.events) == 10
