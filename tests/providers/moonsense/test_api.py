@@ -449,13 +449,15 @@ async def test_sessions_unexpected_shapes(
         await client.sessions()
 
 
-@pytest.mark.parametrize("item", [{"app_id": "a"}, {"session_id": ""}, "s1", None])
-async def test_sessions_item_without_id_is_an_api_error(
+@pytest.mark.parametrize(
+    "item", [{"app_id": "a"}, {"session_id": ""}, {"session_id": ["x"]}, "s1", None]
+)
+async def test_sessions_item_without_id_is_skipped(
     client: MoonsenseClient, mock: aioresponses, item: Any
 ) -> None:
+    """One broken item does not make every poll fail: the other sessions are kept."""
     mock.get(SESSIONS_URL, payload=_page([{"session_id": "ok"}, item], 0))
-    with pytest.raises(MoonsenseApiError, match="session_id"):
-        await client.sessions()
+    assert [session.session_id for session in await client.sessions()] == ["ok"]
 
 
 async def test_sessions_on_a_full_url_root(sim: MoonsenseClient, mock: aioresponses) -> None:
@@ -816,6 +818,8 @@ def test_readings_from_a_full_snake_case_bundle() -> None:
         pressure=1013.25,
         humidity=45.5,
         time=_ms(T0 + 500),
+        raw_battery_state="CHARGING",
+        raw_activity="WALKING",
     )
 
 
@@ -833,6 +837,8 @@ def test_readings_from_a_full_camel_case_bundle() -> None:
         pressure=990.0,
         humidity=80.0,
         time=_ms(T0 + 500),
+        raw_battery_state="2",
+        raw_activity="5",
     )
 
 
@@ -1005,7 +1011,7 @@ def test_readings_from_a_non_object_is_an_api_error(raw: Any) -> None:
 def test_webhook_event_types(raw_type: Any, expected: str) -> None:
     event = WebhookEvent.from_api({"event_type": raw_type, "session_id": "s1"})
     assert event.event_type == expected
-    assert event.raw_event_type == str(raw_type)
+    assert event.raw_event_type == (str(raw_type).strip() if raw_type not in ("", None) else None)
     assert event.readings is None
 
 
@@ -1079,18 +1085,27 @@ def test_webhook_bundle_received_snake_case_keys_differ_by_time() -> None:
     assert first.key != later.key
 
 
-def test_webhook_bundle_without_time_has_a_key_without_time() -> None:
-    event = WebhookEvent.from_api(
-        {"event_type": 2, "session_id": "s1", "bundle": {"bundle": {"battery": {"capacity": 1}}}}
-    )
-    assert event.readings == Readings(battery_level=1)
-    assert event.key == "bundle_received:s1:"
+def test_webhook_bundle_without_time_is_keyed_by_its_content() -> None:
+    def event(capacity: int) -> WebhookEvent:
+        bundle = {"bundle": {"battery": {"capacity": capacity}}}
+        return WebhookEvent.from_api({"event_type": 2, "session_id": "s1", "bundle": bundle})
+
+    assert event(1).readings == Readings(battery_level=1)
+    assert event(1).key == event(1).key
+    assert event(1).key != event(2).key
+    assert str(event(1).key).startswith("bundle_received:s1:")
 
 
-@pytest.mark.parametrize("bundle", [None, "bundle", [], 7])
-def test_webhook_readings_only_for_bundle_objects(bundle: Any) -> None:
-    event = WebhookEvent.from_api({"event_type": 2, "session_id": "s1", "bundle": bundle})
+def test_webhook_without_a_bundle_has_no_readings() -> None:
+    event = WebhookEvent.from_api({"event_type": 2, "session_id": "s1", "bundle": None})
     assert event.readings is None
+    assert event.key is None
+
+
+@pytest.mark.parametrize("bundle", ["bundle", [], 7, True])
+def test_webhook_bundle_of_another_type_is_unusable(bundle: Any) -> None:
+    with pytest.raises(MoonsenseApiError, match=r"^bundle is not an object$"):
+        WebhookEvent.from_api({"event_type": 2, "session_id": "s1", "bundle": bundle})
 
 
 def test_webhook_empty_fields_are_none() -> None:
@@ -1111,12 +1126,36 @@ def test_webhook_empty_fields_are_none() -> None:
         None,
     )
     assert event.labels == []
-    assert event.key == "session_inactive:None:"
+    assert event.key is None
 
 
-def test_webhook_labels_are_strings() -> None:
-    event = WebhookEvent.from_api({"eventType": 1, "sessionLabels": ["a", 2]})
-    assert event.labels == ["a", "2"]
+def test_webhook_labels_are_texts() -> None:
+    event = WebhookEvent.from_api(
+        {"eventType": 1, "sessionLabels": ["a", 2, {"name": "b"}, [], None, " ", "x" * 300]}
+    )
+    assert event.labels == ["a", "b", "x" * 254 + "…"]
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"event_type": 1, "session_labels": 5}, "session_labels is not a list"),
+        ({"event_type": 1, "session_labels": {"a": 1}}, "session_labels is not a list"),
+        ({"event_type": True}, "event_type is not a name or a number"),
+        ({"event_type": [1]}, "event_type is not a name or a number"),
+        ({"event_type": {"a": {"b": 1}}}, "event_type is not a name or a number"),
+        ({"event_type": 1, "session_id": 5.5}, "session_id is not text"),
+        ({"event_type": 1, "session_id": ["s"]}, "session_id is not text"),
+        ({"event_type": 1, "session_id": "s" * 256}, "session_id is too long"),
+        ({"event_type": 1, "app_id": {}}, "app_id is not text"),
+        ({"event_type": 1, "journeyId": False}, "journey_id is not text"),
+        ({"event_type": 1, "projectId": [["p"]]}, "project_id is not text"),
+    ],
+)
+def test_webhook_wrong_types_are_unusable(body: dict[str, Any], reason: str) -> None:
+    with pytest.raises(MoonsenseApiError) as raised:
+        WebhookEvent.from_api(body)
+    assert str(raised.value) == reason
 
 
 @pytest.mark.parametrize("raw", [{}, {"session_id": "s1"}, [], "SESSION_CREATED", None, 1])
@@ -1260,32 +1299,27 @@ async def test_request_count_counts_every_request(
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def test_snake_keys() -> None:
+def test_snake_keys_converts_one_level_only() -> None:
     raw = {
         "sessionId": "s1",
         "already_snake": 1,
-        "bundle": {"clientTime": {"wallTimeMillis": "5"}, "locationData": [{"determinedAt": 1}]},
-        "list": [{"innerKey": ["noKeyHere", {"deepKey": None}]}],
+        "bundle": {"clientTime": {"wallTimeMillis": "5"}},
         7: "int key",
         "value": "camelCaseValueStays",
     }
     assert snake_keys(raw) == {
         "session_id": "s1",
         "already_snake": 1,
-        "bundle": {
-            "client_time": {"wall_time_millis": "5"},
-            "location_data": [{"determined_at": 1}],
-        },
-        "list": [{"inner_key": ["noKeyHere", {"deep_key": None}]}],
+        "bundle": {"clientTime": {"wallTimeMillis": "5"}},
         "7": "int key",
         "value": "camelCaseValueStays",
     }
     assert snake_keys(snake_keys(raw)) == snake_keys(raw)
 
 
-@pytest.mark.parametrize("value", ["text", 1, None, 1.5, True])
-def test_snake_keys_leaves_scalars(value: Any) -> None:
-    assert snake_keys(value) == value
+@pytest.mark.parametrize("value", ["text", 1, None, 1.5, True, [{"a": 1}]])
+def test_snake_keys_of_a_non_object_is_none(value: Any) -> None:
+    assert snake_keys(value) is None
 
 
 def test_snake_keys_leading_capital_is_not_prefixed() -> None:
@@ -1359,10 +1393,15 @@ def test_as_float(value: Any, expected: float | None) -> None:
         (str(T0), _ms(T0)),
         (f" {T0} ", _ms(T0)),
         (float(T0), _ms(T0)),
-        (0, datetime(1970, 1, 1, tzinfo=UTC)),
-        ("0", datetime(1970, 1, 1, tzinfo=UTC)),
-        ("-1000", datetime(1969, 12, 31, 23, 59, 59, tzinfo=UTC)),
-        (1500, datetime(1970, 1, 1, 0, 0, 1, 500000, tzinfo=UTC)),
+        # Not sane (before 2000, or in a year from now): None.
+        (0, None),
+        ("0", None),
+        ("-1000", None),
+        (1500, None),
+        ("1968-01-01T00:00:00Z", None),
+        ("2068-01-01T00:00:00Z", None),
+        (3_108_000_000_000, None),
+        ("2024-05-01T10:00:00Z" + " " * 100, None),
         ("not a time", None),
         ("", None),
         ("-", None),

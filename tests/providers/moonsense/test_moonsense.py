@@ -211,10 +211,43 @@ async def test_fixture_bodies(
         assert hass.states.get(f"sensor.{APP}_battery").state not in (STATE_UNKNOWN, None)
 
 
-async def test_bad_bodies(hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any) -> None:
-    for body in ({"no": "type"}, "text", [{"event_type": 1}, 5]):
-        response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
-        assert response.status == HTTPStatus.BAD_REQUEST, body
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        ({"no": "type"}, "a webhook body must have an event_type"),
+        ("text", "a webhook body must be an object with an event_type"),
+        ({"event_type": 1, "session_labels": 5}, "session_labels is not a list"),
+        ({"event_type": {"deep": [1]}}, "event_type is not a name or a number"),
+        ([5, {"event_type": []}], "a webhook body must be an object with an event_type"),
+    ],
+)
+async def test_unusable_bodies_answer_400_with_a_reason(
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, body: Any, reason: str
+) -> None:
+    response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+    assert response.status == HTTPStatus.BAD_REQUEST
+    assert (await response.json())["message"] == reason
+    assert hass.states.get(f"event.{APP}_session").state == STATE_UNKNOWN
+
+
+async def test_a_bad_body_in_a_list_is_dropped_and_the_rest_delivered(
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any
+) -> None:
+    body = [
+        {"event_type": "SESSION_CREATED", "session_id": "s-a", "session_labels": ["x"]},
+        {"event_type": 1, "session_labels": 5},
+        7,
+        {"event_type": "SESSION_INACTIVE", "session_id": "s-a"},
+    ]
+    response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+    assert response.status == HTTPStatus.OK
+    assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "session_inactive"
+    stats = entry.runtime_data.push.stats.as_dict()
+    assert stats["items_delivered"] == 2
+    assert stats["items_dropped"] == {
+        "session_labels is not a list": 1,
+        "a webhook body must be an object with an event_type": 1,
+    }
 
 
 async def test_labels_filter(

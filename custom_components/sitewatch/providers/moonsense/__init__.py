@@ -44,19 +44,35 @@ class MoonsenseReceiver(PushReceiver[WebhookEvent]):
         self._coordinator = coordinator
 
     def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[WebhookEvent]:
-        """One event per body (a list of bodies is accepted too)."""
-        bodies = payload if isinstance(payload, list) else [payload]
-        try:
-            return Parsed([WebhookEvent.from_api(body) for body in bodies])
-        except MoonsenseApiError as err:
-            raise PushRejected(str(err)) from err
+        """One event per body; a list of bodies is accepted too.
 
-    def key(self, item: WebhookEvent) -> str:
-        """The event's notification key."""
+        In a list, an unusable event is dropped with its short fixed reason and the others are
+        delivered; a body whose only event (or every event of its list) is unusable is rejected.
+
+        Raises:
+            PushRejected: no usable event (answered 400 with the reason).
+        """
+        if not isinstance(payload, list):
+            try:
+                return Parsed([WebhookEvent.from_api(payload)])
+            except MoonsenseApiError as err:
+                raise PushRejected(str(err)) from err
+        parsed: Parsed[WebhookEvent] = Parsed([])
+        for body in payload:
+            try:
+                parsed.items.append(WebhookEvent.from_api(body))
+            except MoonsenseApiError as err:
+                parsed.dropped.append(str(err))
+        if parsed.dropped and not parsed.items:
+            raise PushRejected(parsed.dropped[0])
+        return parsed
+
+    def key(self, item: WebhookEvent) -> str | None:
+        """The event's notification key (None for events that cannot be told apart)."""
         return item.key
 
     async def async_deliver(self, items: list[WebhookEvent]) -> list[str]:
-        """Hand the events to the coordinator."""
+        """Hand the events to the coordinator, which fires them on the event entity."""
         self._coordinator.push(items)
         return []
 

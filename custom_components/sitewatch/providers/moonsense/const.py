@@ -19,3 +19,5 @@ MIN_SCAN_INTERVAL: Final = 30
 MAX_SCAN_INTERVAL: Final = 3600
 ACTIVE_WINDOW: Final = timedelta(minutes=5)
 """A polled session whose newest event is this recent counts as active."""
+MAX_ENDED_SESSIONS: Final = 10_000
+"""Most ended session ids remembered (so a late bundle does not make one active again)."""

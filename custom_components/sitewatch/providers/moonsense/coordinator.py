@@ -21,7 +21,13 @@ from .api import (
     Readings,
     WebhookEvent,
 )
-from .const import ACTIVE_WINDOW, CONF_LABELS, CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL
+from .const import (
+    ACTIVE_WINDOW,
+    CONF_LABELS,
+    CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+    MAX_ENDED_SESSIONS,
+)
 
 
 @dataclass(slots=True)
@@ -62,7 +68,8 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
         )
         self.client = client
         self.data = MoonsenseData()
-        self._inactive: set[str] = set()
+        self._inactive: dict[str, None] = {}
+        """Sessions that ended, oldest first (at most ``MAX_ENDED_SESSIONS``)."""
 
     @property
     def labels(self) -> list[str]:
@@ -106,7 +113,7 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
             for session in sessions
             if session.newest_event and now - session.newest_event < ACTIVE_WINDOW
         }
-        data.active -= self._inactive
+        data.active -= self._inactive.keys()
         return data
 
     def wanted(self, event: WebhookEvent) -> bool:
@@ -129,7 +136,9 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
                 data.active.add(session_id)
                 data.newest_session = dt_util.utcnow()
             elif event.event_type == "session_inactive" and session_id:
-                self._inactive.add(session_id)
+                self._inactive[session_id] = None
+                if len(self._inactive) > MAX_ENDED_SESSIONS:
+                    del self._inactive[next(iter(self._inactive))]
                 data.active.discard(session_id)
             elif event.event_type == "bundle_received" and event.readings is not None:
                 if session_id and session_id not in self._inactive:

@@ -24,6 +24,7 @@ from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.typing import StateType
 
+from ...bounds import MAX_ATTRIBUTE_ITEMS
 from ...const import DOMAIN
 from ...entity import SitewatchEntity
 from .api import ACTIVITY_TYPES, BATTERY_STATES, EVENT_TYPES, Readings, WebhookEvent
@@ -46,7 +47,14 @@ class MoonsenseEntity(SitewatchEntity[MoonsenseCoordinator]):
 
 
 class MoonsenseSessionEvent(MoonsenseEntity, EventEntity):
-    """Session webhooks as events (``unknown`` for types Sitewatch does not know)."""
+    """Session webhooks as events (``unknown`` for types Sitewatch does not know).
+
+    Always available: its events come from the webhook, not from the REST poll, and an
+    unavailable event entity would drop the events delivered to it while the poll fails.
+    Attributes: ``session_id``, ``labels`` (at most ``MAX_ATTRIBUTE_ITEMS`` names),
+    ``journey_id``, ``app_id`` and ``moonsense_event_type`` (the original type's text), all
+    bounded by the parser.
+    """
 
     _attr_translation_key = "session_event"
 
@@ -54,6 +62,11 @@ class MoonsenseSessionEvent(MoonsenseEntity, EventEntity):
         """Create the event entity."""
         super().__init__(coordinator, "session_event", app)
         self._attr_event_types = sorted(set(EVENT_TYPES.values()))
+
+    @property
+    def available(self) -> bool:
+        """Always: pushed events do not depend on the REST poll being healthy."""
+        return True
 
     async def async_added_to_hass(self) -> None:
         """Listen to the entry's webhook events."""
@@ -71,7 +84,7 @@ class MoonsenseSessionEvent(MoonsenseEntity, EventEntity):
                 event.event_type,
                 {
                     "session_id": event.session_id,
-                    "labels": event.labels,
+                    "labels": event.labels[:MAX_ATTRIBUTE_ITEMS],
                     "journey_id": event.journey_id,
                     "app_id": event.app_id,
                     "moonsense_event_type": event.raw_event_type,
@@ -85,6 +98,20 @@ class MoonsenseSensorDescription(SensorEntityDescription):
     """A sensor computed from the coordinator data."""
 
     value_fn: Callable[[MoonsenseData], StateType | datetime]
+    pushed: bool = False
+    """Fed by webhooks only (bundle readings): available whatever the REST poll does."""
+    attributes_fn: Callable[[MoonsenseData], dict[str, str | None]] | None = None
+
+
+def _raw(name: str, attribute: str) -> Callable[[MoonsenseData], dict[str, str | None]]:
+    """The original text of an enum reading (kept when its name is ``unknown``), bounded."""
+
+    def attributes(data: MoonsenseData) -> dict[str, str | None]:
+        readings: Readings | None = data.readings
+        raw: str | None = getattr(readings, name) if readings else None
+        return {attribute: raw}
+
+    return attributes
 
 
 def _reading(name: str) -> Callable[[MoonsenseData], StateType]:
@@ -123,6 +150,7 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=_reading("battery_level"),
+        pushed=True,
     ),
     MoonsenseSensorDescription(
         key="battery_state",
@@ -130,6 +158,8 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=sorted(set(BATTERY_STATES.values())),
         value_fn=_reading("battery_state"),
+        pushed=True,
+        attributes_fn=_raw("raw_battery_state", "moonsense_battery_state"),
     ),
     MoonsenseSensorDescription(
         key="activity",
@@ -137,6 +167,8 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=sorted(set(ACTIVITY_TYPES.values())),
         value_fn=_reading("activity"),
+        pushed=True,
+        attributes_fn=_raw("raw_activity", "moonsense_activity_type"),
     ),
     MoonsenseSensorDescription(
         key="activity_confidence",
@@ -144,6 +176,7 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=_reading("activity_confidence"),
+        pushed=True,
     ),
     MoonsenseSensorDescription(
         key="temperature",
@@ -151,6 +184,7 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTemperature.CELSIUS,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=_reading("temperature"),
+        pushed=True,
     ),
     MoonsenseSensorDescription(
         key="light",
@@ -158,6 +192,7 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         native_unit_of_measurement=LIGHT_LUX,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=_reading("light"),
+        pushed=True,
     ),
     MoonsenseSensorDescription(
         key="pressure",
@@ -165,6 +200,7 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfPressure.MBAR,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=_reading("pressure"),
+        pushed=True,
     ),
     MoonsenseSensorDescription(
         key="humidity",
@@ -172,12 +208,17 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         value_fn=_reading("humidity"),
+        pushed=True,
     ),
 )
 
 
 class MoonsenseSensor(MoonsenseEntity, SensorEntity):
-    """A session count, the newest session's time, or a reading of the newest bundle."""
+    """A session count, the newest session's time, or a reading of the newest bundle.
+
+    Session sensors follow the REST poll (unavailable while it fails); reading sensors are fed by
+    webhooks only and stay available.
+    """
 
     entity_description: MoonsenseSensorDescription
 
@@ -189,19 +230,38 @@ class MoonsenseSensor(MoonsenseEntity, SensorEntity):
         self.entity_description = description
 
     @property
+    def available(self) -> bool:
+        """Reading sensors always; session sensors while the REST poll succeeds."""
+        return self.entity_description.pushed or super().available
+
+    @property
     def native_value(self) -> StateType | datetime:
         """The value from the coordinator data."""
         return self.entity_description.value_fn(self.coordinator.data)
 
+    @property
+    def extra_state_attributes(self) -> dict[str, str | None] | None:
+        """The original text of an enum reading, for the enum sensors."""
+        attributes_fn = self.entity_description.attributes_fn
+        return attributes_fn(self.coordinator.data) if attributes_fn else None
+
 
 class MoonsenseLocation(MoonsenseEntity, TrackerEntity):
-    """Where the newest bundle with a location reading says the device is."""
+    """Where the newest bundle with a location reading says the device is.
+
+    Fed by webhooks only, so available whatever the REST poll does.
+    """
 
     _attr_translation_key = "device_location"
 
     def __init__(self, coordinator: MoonsenseCoordinator, app: str) -> None:
         """Create the tracker."""
         super().__init__(coordinator, "location", app)
+
+    @property
+    def available(self) -> bool:
+        """Always: the location comes from pushed bundles, not from the REST poll."""
+        return True
 
     @property
     def source_type(self) -> SourceType:
