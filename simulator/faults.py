@@ -111,9 +111,12 @@ class FaultHarness:
 
     Attributes:
         injected: requests answered with a fault, by provider key, since the last reset.
+        held: requests a ``hang`` fault has started holding since the last reset (a test
+            waits for it to grow before it moves a client's clock past its timeout).
     """
 
     injected: Counter[str] = field(default_factory=Counter)
+    held: int = 0
     _active: dict[str, _Active] = field(default_factory=dict)
     _routes: dict[web.AbstractResource, str] = field(default_factory=dict)
     _released: asyncio.Event | None = None
@@ -174,6 +177,7 @@ class FaultHarness:
         """Clear every fault and the counts."""
         self.clear()
         self.injected.clear()
+        self.held = 0
 
     def active(self) -> dict[str, dict[str, Any]]:
         """The faults in force by provider: the fault's fields, ``remaining`` and ``hit``."""
@@ -227,6 +231,7 @@ class FaultHarness:
                 )
             case FaultKind.HANG:
                 released = self._released_event()
+                self.held += 1
                 try:
                     async with asyncio.timeout(fault.hang):
                         await released.wait()

@@ -42,8 +42,9 @@ from simulator.faults import FaultHarness, harness_for
 
 from ..conftest import ComapServer, comap_data
 
-CLIENT_TIMEOUT = 0.4
-"""Seconds a provider client waits for an answer in these tests (15-20 s in use)."""
+CLIENT_TIMEOUTS = timedelta(seconds=21)
+"""Longer than every provider client's timeout (15 s; Moonsense 20 s): firing the timers due
+within it times out a request the simulator holds."""
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 LOGGER_PREFIX = "custom_components.sitewatch"
@@ -66,21 +67,18 @@ async def _no_sleep(seconds: float) -> None:
 
 
 @pytest.fixture(autouse=True)
-def short_client_timeouts() -> Iterator[None]:
-    """Build every provider client with ``CLIENT_TIMEOUT`` and without waits between retries."""
+def no_retry_waits() -> Iterator[None]:
+    """Build every provider client that waits between retries without waiting."""
     with ExitStack() as stack:
         for client in CLIENTS:
-            stack.enter_context(patch.object(client, "__init__", _fast_init(client.__init__)))
+            if "sleep" in inspect.signature(client.__init__).parameters:
+                stack.enter_context(patch.object(client, "__init__", _fast_init(client.__init__)))
         yield
 
 
 def _fast_init(original: Callable[..., None]) -> Callable[..., None]:
-    accepts_sleep = "sleep" in inspect.signature(original).parameters
-
     def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        kwargs["request_timeout"] = CLIENT_TIMEOUT
-        if accepts_sleep:
-            kwargs["sleep"] = _no_sleep
+        kwargs["sleep"] = _no_sleep
         original(self, *args, **kwargs)
 
     return init
@@ -296,20 +294,30 @@ def poll_interval(entry: MockConfigEntry) -> timedelta:
     return interval
 
 
-async def next_refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Fire the coordinator's next scheduled refresh now and let it finish."""
-    await fire_after(hass, poll_interval(entry))
+async def next_refresh(hass: HomeAssistant, entry: MockConfigEntry, faults: FaultHarness) -> None:
+    """Run the coordinator's next scheduled refresh now and wait until it has finished."""
+    await fire_after(hass, poll_interval(entry), faults)
 
 
-async def fire_after(hass: HomeAssistant, delay: timedelta) -> None:
+async def fire_after(hass: HomeAssistant, delay: timedelta, faults: FaultHarness) -> None:
     """Run the timers due within ``delay`` now, and wait for what they start.
 
-    Home Assistant's clock is not frozen here: requests, client timeouts and the simulator's
-    senders run in real time (in fractions of a second), and only the timers due within
-    ``delay`` (refreshes, retries) are brought forward.
+    Home Assistant's clock is not frozen here: requests and the simulator's senders run in real
+    time (fractions of a second), and only timers are brought forward. Each time the simulator
+    starts holding a request (a ``hang`` fault), the timers due within ``CLIENT_TIMEOUTS`` are
+    run too, which times the client's request out as if that long had passed.
     """
     async_fire_time_changed(hass, dt_util.utcnow() + delay)
-    await hass.async_block_till_done(wait_background_tasks=True)
+    held = faults.held
+    waiting = asyncio.ensure_future(hass.async_block_till_done(wait_background_tasks=True))
+    # A guard, not a timer fired with the clients' (it is due after CLIENT_TIMEOUTS).
+    async with asyncio.timeout(CLIENT_TIMEOUTS.total_seconds() * 3):
+        while not waiting.done():
+            await asyncio.wait({waiting}, timeout=0.005)
+            if faults.held > held:
+                held = faults.held
+                async_fire_time_changed(hass, dt_util.utcnow() + CLIENT_TIMEOUTS)
+    await waiting
 
 
 def sitewatch_records(caplog: pytest.LogCaptureFixture, level: int) -> list[logging.LogRecord]:
