@@ -290,7 +290,7 @@ def harness_for(simulator: object) -> FaultHarness:
     """
     try:
         return _BY_SIMULATOR[simulator]
-    except KeyError:
+    except (KeyError, TypeError):  # TypeError: not a simulator (cannot be weakly referenced)
         raise LookupError("no simulator application serves this simulator") from None
 
 
