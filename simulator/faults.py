@@ -115,11 +115,11 @@ class FaultHarness:
             waits for it to grow before it moves a client's clock past its timeout).
     """
 
-    injected: Counter[str] = field(default_factory=Counter)
-    held: int = 0
-    _active: dict[str, _Active] = field(default_factory=dict)
-    _routes: dict[web.AbstractResource, str] = field(default_factory=dict)
-    _released: asyncio.Event | None = None
+    injected: Counter[str] = field(default_factory=Counter, init=False)
+    held: int = field(default=0, init=False)
+    _active: dict[str, _Active] = field(default_factory=dict, init=False)
+    _routes: dict[web.AbstractResource, str] = field(default_factory=dict, init=False)
+    _released: asyncio.Event | None = field(default=None, init=False)
 
     def mount(self, provider: str, routes: Iterable[web.AbstractRoute]) -> None:
         """Mark ``routes`` (as ``Application.add_routes`` returned them) as ``provider``'s.
