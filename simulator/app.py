@@ -17,6 +17,7 @@ from .facespace import (
     FaceSpaceSimulator,
     facespace_context,
 )
+from .faults import ROUTES as FAULT_ROUTES, FaultHarness, attach
 from .findface import (
     FINDFACE_SIMULATOR,
     ROUTES as FINDFACE_ROUTES,
@@ -41,6 +42,7 @@ def create_app(
     camlytics: CamlyticsSettings | CamlyticsSimulator | None = None,
     facespace: FaceSpaceSettings | FaceSpaceSimulator | None = None,
     moonsense: MoonsenseSettings | MoonsenseSimulator | None = None,
+    faults: FaultHarness | None = None,
 ) -> web.Application:
     """Build the simulator application.
 
@@ -61,9 +63,14 @@ def create_app(
             ``/moonsense/data/{region}/v2``), or a ready simulator. Defaults
             apply if None. Its webhook sender and session generator run while
             the application runs.
+        faults: The fault harness in front of every provider route (see
+            ``simulator.faults``), or None for a new one. Tests reach it with
+            ``simulator.faults.harness_for(<any of the simulators>)``, other
+            processes through ``/_sim/faults``.
 
     Returns:
-        The application, with each provider's simulator stored on it.
+        The application, with each provider's simulator and the fault harness
+        stored on it.
     """
     app = web.Application()
     app[COMAP_SIMULATOR] = comap if isinstance(comap, ComapSimulator) else ComapSimulator(comap)
@@ -79,12 +86,25 @@ def create_app(
     app[MOONSENSE_SIMULATOR] = (
         moonsense if isinstance(moonsense, MoonsenseSimulator) else MoonsenseSimulator(moonsense)
     )
-    app.add_routes(COMAP_ROUTES)
-    app.add_routes(FINDFACE_ROUTES)
-    app.add_routes(CAMLYTICS_ROUTES)
-    app.add_routes(FACESPACE_ROUTES)
-    app.add_routes(MOONSENSE_ROUTES)
+    harness = faults if faults is not None else FaultHarness()
+    harness.mount("comap", app.add_routes(COMAP_ROUTES))
+    harness.mount("findface", app.add_routes(FINDFACE_ROUTES))
+    harness.mount("camlytics", app.add_routes(CAMLYTICS_ROUTES))
+    harness.mount("facespace", app.add_routes(FACESPACE_ROUTES))
+    harness.mount("moonsense", app.add_routes(MOONSENSE_ROUTES))
     app.add_routes(ADMIN_ROUTES)
+    app.add_routes(FAULT_ROUTES)
+    attach(
+        app,
+        harness,
+        (
+            app[COMAP_SIMULATOR],
+            app[FINDFACE_SIMULATOR],
+            app[CAMLYTICS_SIMULATOR],
+            app[FACESPACE_SIMULATOR],
+            app[MOONSENSE_SIMULATOR],
+        ),
+    )
     app.cleanup_ctx.append(findface_context)
     app.cleanup_ctx.append(camlytics_context)
     app.cleanup_ctx.append(facespace_context)
