@@ -147,7 +147,7 @@ class ProviderCase:
 
 async def _push_findface(hass: HomeAssistant, server: ComapServer, client: Any) -> int:
     event = json.loads((FIXTURES / "findface" / "face_events_verbose.json").read_text())[0]
-    body = [{**event, "id": "fault-test-1", "camera": 1}]
+    body = [{**event, "id": "990001", "camera": 1}]
     response = await client.post("/api/webhook/findface-faults?section=face_events", json=body)
     return int(response.status)
 

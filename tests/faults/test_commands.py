@@ -33,17 +33,6 @@ FAULTS: dict[str, dict[str, Any]] = {
 """Faults a command already fails on (each in turn on one entry)."""
 
 
-def _pending(kind: str) -> Any:
-    return pytest.param(
-        {"kind": kind},
-        id=kind,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=f"a command answered 200 with {kind} failing lands with the ComAp change",
-        ),
-    )
-
-
 async def _press_during(
     hass: HomeAssistant, faults: FaultHarness, service: tuple[str, str, dict[str, Any]]
 ) -> HomeAssistantError:
@@ -70,7 +59,7 @@ async def _assert_fails(
     error = await _press_during(hass, faults, SERVICES[service])
     faults.clear("comap")
     assert error.translation_domain == "sitewatch", (fault, service)
-    assert error.translation_key == "command_failed", (fault, service)
+    assert error.translation_key == "command_not_confirmed", (fault, service)
     assert "Genset Alpha" in str(error), (fault, service)  # translated, with the genset's name
     # The fault answered in front of the simulator: nothing reached the genset.
     assert comap_server.simulator.stats()["by_call"].get("command", 0) == 0
@@ -87,7 +76,9 @@ async def test_command_fails_with_a_translated_error(
     assert faults.injected["comap"] >= len(SERVICES) * len(FAULTS)
 
 
-@pytest.mark.parametrize("fault", [_pending("html"), _pending("empty"), _pending("garbage")])
+@pytest.mark.parametrize(
+    "fault", [{"kind": kind} for kind in ("html", "empty", "garbage")], ids=str
+)
 async def test_command_answered_200_without_the_success_answer_fails(
     hass: HomeAssistant, comap_server: ComapServer, faults: FaultHarness, fault: dict[str, Any]
 ) -> None:
