@@ -70,7 +70,10 @@ class LogParseError(FaceSpaceDateError):
         self.camera = _shown(camera)
         self.line = _shown(line)
         self.reason = reason
-        super().__init__(f"Malformed FaceSpace log line on {self.camera}: {self.line!r} ({reason})")
+        super().__init__(
+            f"Unusable FaceSpace log line on {_shown(repr(self.camera))}: "
+            f"{_shown(repr(self.line))} ({reason})"
+        )
 
 
 REASON_NOT_TEXT: Final = "log line is not text"
