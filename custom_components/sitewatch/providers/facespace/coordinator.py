@@ -486,7 +486,10 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
             event entity did not subscribe within ``wait`` seconds.
         """
         cameras = {line.camera for line in lines if not self.is_fired(line)}
-        if any(self._admit_camera(camera) for camera in cameras - self.data.cameras):
+        admitted = [
+            camera for camera in sorted(cameras - self.data.cameras) if self._admit_camera(camera)
+        ]
+        if admitted:
             self.async_update_listeners()  # the platforms add the new cameras' entities
         waiting = [camera for camera in cameras if not self.ready(camera)]
         if not waiting:
