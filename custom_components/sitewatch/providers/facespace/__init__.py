@@ -194,7 +194,7 @@ class FaceSpaceRuntime(ProviderRuntime):
         )
 
     def diagnostics(self) -> dict[str, Any]:
-        """Cameras, presence, today's counts; webhook URL with the id redacted."""
+        """Cameras, cursor, lines held, today's counts; the webhook URL with its id redacted."""
         webhook_id = self.entry.data[CONF_WEBHOOK_ID]
         data = self.coordinator.data
         return {
@@ -204,6 +204,8 @@ class FaceSpaceRuntime(ProviderRuntime):
             "accept_push": self.push is not None,
             "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
             "webhook": self.push.stats.as_dict() if self.push else {},
+            "cursor": self.coordinator.cursor.isoformat(),
+            "lines_held": self.coordinator.lines_held,
             "cameras": sorted(data.cameras),
             "cameras_active": data.cameras_active,
             "today": data.today,

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+import logging
 import time
 from typing import Any, Final
 
@@ -248,7 +249,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
 
     def _warn_once(self, reason: str, message: str) -> None:
         """Log at warning the first time a reason is seen, then at debug."""
-        level = 10 if reason in self._warned else 30
+        level = logging.DEBUG if reason in self._warned else logging.WARNING
         self._warned.add(reason)
         LOGGER.log(level, "%s", message)
 
@@ -344,6 +345,11 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
 
     # Lines and presence
 
+    @property
+    def lines_held(self) -> int:
+        """How many lines wait for their camera's event entity."""
+        return len(self._pending)
+
     def is_fired(self, line: Recognition) -> bool:
         """Whether ``line`` was fired already (by the poll or by a push)."""
         return line.key in self._fired or (
@@ -362,7 +368,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
             cameras, event entity disabled); duplicates are not dropped lines.
         """
         reasons: list[str] = []
-        changed = False
+        taken: set[str] = set()
         for line in sorted(lines):
             if line.key in self._pending or self.is_fired(line):
                 continue
@@ -374,17 +380,22 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
                 continue
             self._camera_seen_at[line.camera] = dt_util.utcnow()
             self._pending[line.key] = (line, time.monotonic())
-            changed = True
-        if changed:
-            reasons.extend(self._flush())
+            taken.add(line.key)
+        if self._pending:
+            dropped = self._flush()
+            reasons.extend(reason for key, reason in dropped.items() if key in taken)
         return reasons
 
     @callback
-    def _flush(self) -> list[str]:
-        """Fire the held lines whose entity has subscribed; drop those that cannot fire."""
+    def _flush(self) -> dict[str, str]:
+        """Fire the held lines whose entity has subscribed; drop those that cannot fire.
+
+        Returns:
+            The key and reason of each line dropped.
+        """
         if self.hass.is_stopping:
-            return []  # the cursor stays before them: the next start reads them again
-        reasons: list[str] = []
+            return {}  # the cursor stays before them: the next start reads them again
+        reasons: dict[str, str] = {}
         now = time.monotonic()
         fired: list[Recognition] = []
         held = sorted(self._pending.values())
@@ -399,7 +410,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
                 else:
                     continue
                 del self._pending[line.key]
-                reasons.append(reason)
+                reasons[line.key] = reason
                 self._warn_once(reason, f"FaceSpace: dropped a line of {line.camera}: {reason}")
                 continue
             del self._pending[line.key]
