@@ -241,9 +241,9 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         if in_view is not None:
             for reason in in_view.errors:
                 self._warn_once(reason, f"FaceSpace: skipped a real-time entry: {reason}")
-        self._take_listing(None if in_view is None else in_view.cameras)
         lines = logs.all()
         self.take(lines)
+        self._take_listing(None if in_view is None else in_view.cameras)
         self._advance_cursor(lines)
         return self.data
 
