@@ -13,7 +13,7 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import CoreState, Event, HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -391,3 +391,25 @@ def _encodable(body: Any) -> bool:
     except TypeError:
         return False
     return True
+
+
+async def test_nothing_fires_while_home_assistant_stops(
+    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+) -> None:
+    entry = await _setup(hass, comap_server.url, accept_push=True)
+    fired = Fired(hass)
+    cursor = _coordinator(entry).cursor
+    later = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=2)
+    comap_server.facespace.recognize("Lobby", "Late", later)
+    hass.set_state(CoreState.stopping)
+    await _refresh(hass, entry)
+    response = await ha_client.post(
+        HOOK, json={"Lobby": [_line("Late", later)]}, headers={"x-api-key": KEY}
+    )
+    assert response.status == HTTPStatus.SERVICE_UNAVAILABLE
+    assert fired.names() == []
+    assert _coordinator(entry).cursor == cursor  # the next start reads the line again
+    hass.set_state(CoreState.running)
+    await _refresh(hass, entry)
+    assert fired.names() == ["Late"]
+    assert _coordinator(entry).cursor == later.replace(second=0)
