@@ -62,7 +62,7 @@ class FaceSpaceData:
     Attributes:
         cameras: the cameras that have a device (at most ``MAX_CAMERAS``).
         in_view: who each camera sees now (bounded names, see ``api.Presence``).
-        last_seen: the newest recognition fired per camera.
+        last_seen: the recognition fired last per camera.
         today: recognitions fired per camera whose time is today (UTC).
         today_date: the day ``today`` counts (ISO date).
         cameras_active: False when FaceSpace answered that no camera runs.
@@ -428,9 +428,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     def _record(self, line: Recognition) -> None:
         """Remember ``line`` as fired: its key, the camera's last recognition, today's count."""
         self._fired[line.key] = line.time
-        last = self.data.last_seen.get(line.camera)
-        if last is None or line.time >= last.time:
-            self.data.last_seen[line.camera] = line
+        self.data.last_seen[line.camera] = line  # the last event, even if a later one came first
         today = self._today()
         if self.data.today_date != today:
             self.data.today_date, self.data.today = today, {}
