@@ -329,8 +329,15 @@ async def test_a_disabled_event_entity_does_not_hold_the_cursor(
     assert _coordinator(entry).cursor == later.replace(second=0)
 
 
-LOG_TIMES = st.integers(min_value=-3600, max_value=2 * 86400)
-NAMES = st.text(max_size=30) | st.text(min_size=256, max_size=300) | st.just("Unknown")
+LOG_TIMES = st.integers(min_value=0, max_value=600) | st.integers(
+    min_value=-3600, max_value=2 * 86400
+)
+NAMES = (
+    st.from_regex(r"[A-Z][a-z]{1,8}", fullmatch=True)
+    | st.text(max_size=30)
+    | st.text(min_size=256, max_size=300)
+    | st.just("Unknown")
+)
 CAMERAS = st.sampled_from(["Lobby", "Entrance", "Gate", "", "x" * 150, "\ud800", "A\nB"])
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
@@ -345,7 +352,11 @@ JSON_VALUES = st.recursive(
     body=st.one_of(
         st.dictionaries(
             CAMERAS,
-            st.lists(st.one_of(st.tuples(NAMES, LOG_TIMES), NAMES, JSON_VALUES), max_size=5),
+            st.lists(
+                # (name, seconds from now) twice: log lines are drawn more often than the rest
+                st.tuples(NAMES, LOG_TIMES) | st.tuples(NAMES, LOG_TIMES) | NAMES | JSON_VALUES,
+                max_size=5,
+            ),
             max_size=3,
         ),
         st.dictionaries(CAMERAS | st.text(max_size=10), st.lists(NAMES, max_size=40), max_size=5),
