@@ -424,3 +424,27 @@ async def test_nothing_fires_while_home_assistant_stops(
     await _refresh(hass, entry)
     assert fired.names() == ["Late"]
     assert _coordinator(entry).cursor == later.replace(second=0)
+
+
+async def test_a_camera_not_listed_and_silent_for_long_is_removed(
+    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+) -> None:
+    entry = await _setup(hass, comap_server.url, accept_push=True)
+    response = await ha_client.post(
+        HOOK, json={"Gate": [_line("Gus", dt_util.utcnow())]}, headers={"x-api-key": KEY}
+    )
+    assert response.status == HTTPStatus.OK
+    await hass.async_block_till_done()
+    gate = f"facespace_{ENTRY_ID}_Gate"
+    assert gate in _devices(hass)
+    await _refresh(hass, entry)  # not listed, but it logged a line just now: kept
+    assert gate in _devices(hass)
+    with patch(
+        "custom_components.sitewatch.providers.facespace.coordinator.STALE_AFTER",
+        timedelta(seconds=-1),
+    ):
+        await _refresh(hass, entry)
+    assert gate not in _devices(hass)
+    assert hass.states.get("event.gate_recognition") is None
+    assert "Gate" not in _coordinator(entry).data.cameras
+    assert f"facespace_{ENTRY_ID}_Lobby" in _devices(hass)  # listed: kept
