@@ -13,7 +13,7 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import CoreState, Event, HomeAssistant
+from homeassistant.core import CoreState, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -83,6 +83,7 @@ class Fired:
         self._seen: set[tuple[str, str]] = set()
         hass.bus.async_listen("state_changed", self._take)
 
+    @callback  # in the event loop, in order (a plain method would run in the executor)
     def _take(self, event: Event) -> None:
         new = event.data["new_state"]
         if not event.data["entity_id"].startswith("event.") or new is None:
