@@ -22,6 +22,8 @@ from custom_components.sitewatch.providers.facespace.api import (
     FaceSpaceUsageError,
     LogParseError,
     LogsResult,
+    Presence,
+    RealtimeResult,
     Recognition,
     format_bound,
     parse_line,
@@ -327,11 +329,15 @@ def test_parse_line_malformed(line: str) -> None:
     assert isinstance(info.value, FaceSpaceError)
 
 
-@pytest.mark.parametrize("line", [None, 42, ["Alice @ 00:05:22 23/10/23"]])
-def test_parse_line_not_a_string(line: Any) -> None:
+@pytest.mark.parametrize(
+    ("line", "shown"),
+    [(None, "<NoneType>"), (42, "42"), (["Alice @ 00:05:22 23/10/23"], "<list>")],
+)
+def test_parse_line_not_a_string(line: Any, shown: str) -> None:
     with pytest.raises(LogParseError) as info:
         parse_line("C", line)
-    assert info.value.line == str(line)
+    assert info.value.line == shown
+    assert info.value.reason == "log line is not text"
 
 
 def test_recognition_key_and_order() -> None:
@@ -399,9 +405,14 @@ def test_parse_logs_not_an_object(payload: Any) -> None:
         parse_logs(payload)
 
 
-def test_parse_logs_camera_not_a_list() -> None:
-    with pytest.raises(FaceSpaceUsageError, match="Camera1"):
-        parse_logs({"Camera1": "Alice @ 00:05:22 23/10/23"})
+def test_parse_logs_camera_not_a_list_loses_only_that_camera() -> None:
+    result = parse_logs(
+        {"Camera1": "Alice @ 00:05:22 23/10/23", "Camera2": ["Bo @ 00:05:22 23/10/23"]}
+    )
+    assert [r.name for r in result.all()] == ["Bo"]
+    assert [(e.camera, e.reason) for e in result.errors] == [
+        ("Camera1", "camera entry is not a list")
+    ]
 
 
 async def test_get_logs_range_parses_the_answer(
@@ -430,7 +441,10 @@ async def test_realtime_presence(client: FaceSpaceClient, mock: aioresponses) ->
         payload={"Camera1": ["Alice", "Bob"], "Camera2": [], "Camera3": "oops", "Camera4": [7]},
     )
 
-    assert await client.realtime() == {"Camera1": ["Alice", "Bob"], "Camera2": [], "Camera4": ["7"]}
+    assert await client.realtime() == RealtimeResult(
+        {"Camera1": Presence(2, ("Alice", "Bob")), "Camera2": Presence(0, ())},
+        ["camera entry is not a list", "real-time names are not text"],
+    )
     assert _only_call(mock, "/recognition").kwargs["params"] == {}
 
 
@@ -492,7 +506,7 @@ async def test_retried_then_succeeds_on_third_try(
     mock.get(RECOGNITION, status=status, body="")
     mock.get(RECOGNITION, payload={"Camera1": ["Alice"]})
 
-    assert await client.realtime() == {"Camera1": ["Alice"]}
+    assert await client.realtime() == RealtimeResult({"Camera1": Presence(1, ("Alice",))}, [])
     assert delays == [1.0, 2.0]
     assert client.request_count == 3
     assert len(_calls(mock, "/recognition")) == 3
@@ -557,7 +571,7 @@ async def test_json_without_json_content_type_is_accepted(
     client: FaceSpaceClient, mock: aioresponses
 ) -> None:
     mock.get(RECOGNITION, body='{"Camera1": ["Alice"]}', content_type="text/html")
-    assert await client.realtime() == {"Camera1": ["Alice"]}
+    assert await client.realtime() == RealtimeResult({"Camera1": Presence(1, ("Alice",))}, [])
 
 
 async def test_error_object_with_200_is_a_usage_error(

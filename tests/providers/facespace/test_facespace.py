@@ -11,7 +11,7 @@ from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
-from homeassistant.core import Event, HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.setup import async_setup_component
@@ -78,10 +78,13 @@ async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) 
 
 def _events(hass: HomeAssistant) -> list[Event]:
     fired: list[Event] = []
-    hass.bus.async_listen(
-        "state_changed",
-        lambda event: fired.append(event) if event.data["entity_id"].startswith("event.") else None,
-    )
+
+    @callback  # in the event loop, in order (a plain function would run in the executor)
+    def take(event: Event) -> None:
+        if event.data["entity_id"].startswith("event."):
+            fired.append(event)
+
+    hass.bus.async_listen("state_changed", take)
     return fired
 
 

@@ -6,10 +6,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
 import hashlib
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import ConfigEntryNotReady
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
@@ -23,13 +24,22 @@ from ...models import (
 )
 from ...webhook import (
     Parsed,
+    PushNotDelivered,
     PushReceiver,
     PushRejected,
     PushWebhook,
     redacted_webhook_urls,
     secret_matches,
 )
-from .api import DEFAULT_BASE_URL, FaceSpaceClient, FaceSpaceUsageError, Recognition, parse_logs
+from .api import (
+    DEFAULT_BASE_URL,
+    SEPARATOR,
+    FaceSpaceClient,
+    Presence,
+    Recognition,
+    parse_logs,
+    parse_realtime,
+)
 from .const import (
     CONF_ACCEPT_PUSH,
     CONF_API_KEY,
@@ -56,11 +66,25 @@ def account_id(api_key: str) -> str:
     return hashlib.sha256(api_key.encode()).hexdigest()[:16]
 
 
+ENTITY_WAIT: Final = 5.0
+"""Seconds a pushed line waits for its camera's new event entity before the body answers 503."""
+
+
 @dataclass(frozen=True, slots=True)
 class InView:
-    """A pushed real-time body: who each camera sees now."""
+    """A pushed real-time body: who each camera sees now (None: no camera is running)."""
 
-    cameras: dict[str, list[str]]
+    cameras: dict[str, Presence] | None
+
+
+def _is_logs_body(payload: dict[Any, Any]) -> bool:
+    """Whether a body carries log lines: some list item is text with the `` @ `` separator."""
+    return any(
+        isinstance(line, str) and SEPARATOR in line
+        for lines in payload.values()
+        if isinstance(lines, list)
+        for line in lines
+    )
 
 
 class FaceSpaceReceiver(PushReceiver[Recognition | InView]):
@@ -83,37 +107,52 @@ class FaceSpaceReceiver(PushReceiver[Recognition | InView]):
         )
 
     def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[Recognition | InView]:
-        """A logs body (``"Name @ time"`` lines) or a real-time body (names)."""
-        if not isinstance(payload, dict) or not all(
-            isinstance(lines, list) for lines in payload.values()
-        ):
+        """A logs body (``"Name @ time"`` lines) or a real-time body (names).
+
+        A line or camera entry that cannot be used is dropped with its reason; the body is
+        refused (400) only when it is not an object or holds nothing usable.
+        """
+        if not isinstance(payload, dict):
             raise PushRejected("expected an object of camera → list")
-        lines = [line for lines in payload.values() for line in lines]
-        if lines and all(isinstance(line, str) and " @ " in line for line in lines):
-            try:
-                logs = parse_logs(payload)
-            except FaceSpaceUsageError as err:  # pragma: no cover - shape checked above
-                raise PushRejected(str(err)) from err
-            for error in logs.errors:
-                LOGGER.debug("FaceSpace push: skipped %s", error)
-            if not logs.all():
+        if _is_logs_body(payload):
+            logs = parse_logs(payload)
+            lines: list[Recognition | InView] = list(logs.all())
+            if not lines:
                 raise PushRejected("no log line could be parsed")
-            return Parsed(list(logs.all()), ["log line fails the schema"] * len(logs.errors))
-        if not all(isinstance(line, str) for line in lines):
+            return Parsed(lines, [error.reason for error in logs.errors])
+        realtime = parse_realtime(payload)
+        if realtime is None:
+            return Parsed([InView(None)])
+        if realtime.errors and not realtime.cameras:
             raise PushRejected("expected names or log lines")
-        return Parsed([InView({str(camera): list(names) for camera, names in payload.items()})])
+        return Parsed([InView(realtime.cameras)], list(realtime.errors))
 
     def key(self, item: Recognition | InView) -> str | None:
         """Log lines by (camera, name, time); real-time bodies are never duplicates."""
         return item.key if isinstance(item, Recognition) else None
 
     async def async_deliver(self, items: list[Recognition | InView]) -> list[str]:
-        """Hand the items to the coordinator (which fires each line once)."""
-        self._coordinator.take([item for item in items if isinstance(item, Recognition)])
+        """Fire each new line on its camera's event entity; update who is in view.
+
+        Waits (at most ``ENTITY_WAIT`` seconds) for the event entities of cameras seen for the
+        first time, before anything is handed over.
+
+        Raises:
+            PushNotDelivered: Home Assistant is stopping, or an entity did not appear in time.
+        """
+        coordinator = self._coordinator
+        lines = [item for item in items if isinstance(item, Recognition)]
+        if coordinator.hass.is_stopping:
+            raise PushNotDelivered("Home Assistant is stopping")
+        if lines and not await coordinator.async_prepare(lines, ENTITY_WAIT):
+            raise PushNotDelivered("the event entity of a camera is not ready yet")
+        if coordinator.hass.is_stopping:
+            raise PushNotDelivered("Home Assistant is stopping")
+        reasons = coordinator.take(lines)
         for item in items:
             if isinstance(item, InView):
-                self._coordinator.take_in_view(item.cameras)
-        return []
+                coordinator.take_in_view(item.cameras)
+        return reasons
 
 
 class FaceSpaceRuntime(ProviderRuntime):
@@ -155,7 +194,7 @@ class FaceSpaceRuntime(ProviderRuntime):
         )
 
     def diagnostics(self) -> dict[str, Any]:
-        """Cameras, presence, today's counts; webhook URL with the id redacted."""
+        """Cameras, cursor, lines held, today's counts; the webhook URL with its id redacted."""
         webhook_id = self.entry.data[CONF_WEBHOOK_ID]
         data = self.coordinator.data
         return {
@@ -165,6 +204,8 @@ class FaceSpaceRuntime(ProviderRuntime):
             "accept_push": self.push is not None,
             "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
             "webhook": self.push.stats.as_dict() if self.push else {},
+            "cursor": self.coordinator.cursor.isoformat(),
+            "lines_held": self.coordinator.lines_held,
             "cameras": sorted(data.cameras),
             "cameras_active": data.cameras_active,
             "today": data.today,
@@ -176,14 +217,16 @@ async def async_setup_facespace_entry(
 ) -> FaceSpaceRuntime:
     """Restore the cursor, refresh, and prepare the webhook when pushes are accepted.
 
+    The first refresh fires nothing: its lines wait for their event entities, which the
+    platforms create next. When pushes are accepted and the cameras are known from before, a
+    service that cannot be reached does not stop the setup (pushed lines still fire; the poll
+    retries every 30 s).
+
     Raises:
         ConfigEntryAuthFailed: the API key was refused (starts reauthentication).
         ConfigEntryNotReady: the service could not be reached (Home Assistant retries).
     """
     coordinator = FaceSpaceCoordinator(hass, entry, client_from_data(hass, entry.data))
-    await coordinator.async_load()
-    await coordinator.async_config_entry_first_refresh()
-    entry.async_on_unload(coordinator.async_save_now)
     push = None
     if entry.options.get(CONF_ACCEPT_PUSH):
         push = PushWebhook(
@@ -194,4 +237,14 @@ async def async_setup_facespace_entry(
                 coordinator, entry.data[CONF_API_KEY], entry.options[CONF_PUSH_SECRET]
             ),
         )
+        await push.seen.async_load()
+        coordinator.push_seen = push.seen
+    await coordinator.async_load()
+    try:
+        await coordinator.async_config_entry_first_refresh()
+    except ConfigEntryNotReady:
+        if push is None or not coordinator.data.cameras:
+            raise
+        LOGGER.warning("FaceSpace cannot be reached; taking pushes while the poll retries")
+    entry.async_on_unload(coordinator.async_save_now)
     return FaceSpaceRuntime(entry, coordinator, push)

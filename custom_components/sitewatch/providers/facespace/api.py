@@ -1,6 +1,7 @@
 """Async client for the FaceSpace recognition-log API (the ``facespace`` 0.1.x client's contract).
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/facespace.md``.
+Pure aiohttp apart from the integration's shared ``bounds`` (every value is typed and bounded
+here, before it reaches the coordinator). Wire facts: ``docs/providers/facespace.md``.
 ``GET {base}/logs`` answers ``{camera: ["Name @ HH:MM:SS DD/MM/YY", ...]}`` (UTC, day first) and
 takes ``start_time``/``end_time`` as ``%H:%M %d/%m/%y`` or ``%d/%m/%y`` (a whole day) and
 ``camera_id``; ``GET {base}/recognition`` answers ``{camera: [names in view]}`` or
@@ -19,6 +20,8 @@ from typing import Any, Final
 import aiohttp
 from yarl import URL
 
+from ...bounds import MAX_ATTRIBUTE_ITEMS, sane_time, state_text
+
 DEFAULT_BASE_URL: Final = "https://visionapi.automa.one/facespace"
 DEFAULT_TIMEOUT: Final = 15.0
 ATTEMPTS: Final = 3
@@ -27,6 +30,10 @@ LINE_TIME_FORMAT: Final = "%H:%M:%S %d/%m/%y"
 QUERY_TIME_FORMAT: Final = "%H:%M %d/%m/%y"
 QUERY_DATE_FORMAT: Final = "%d/%m/%y"
 SEPARATOR: Final = " @ "
+MAX_CAMERA_NAME: Final = 100
+"""Longest camera name taken (it names a device and is part of unique ids); longer is dropped."""
+MAX_SHOWN: Final = 200
+"""Longest part of a line or camera name shown in an error or a log message."""
 
 
 class FaceSpaceError(Exception):
@@ -50,23 +57,84 @@ class FaceSpaceUsageError(FaceSpaceError):
 
 
 class LogParseError(FaceSpaceDateError):
-    """One log line is not ``Name @ HH:MM:SS DD/MM/YY``.
+    """One log line (or one camera's entry) of a logs answer that cannot be used.
 
     Attributes:
-        camera: the camera whose log held the line.
-        line: the line itself.
+        camera: the camera whose log held the line (cut to ``MAX_SHOWN`` characters).
+        line: the line itself, cut to ``MAX_SHOWN`` characters (``<type>`` when not text).
+        reason: a short fixed reason (one of ``DROP_REASONS``), for drop counters.
     """
 
-    def __init__(self, camera: str, line: str) -> None:
-        """Name the camera and the line."""
-        super().__init__(f"Malformed FaceSpace log line on {camera}: {line!r}")
-        self.camera = camera
-        self.line = line
+    def __init__(self, camera: object, line: object, reason: str = "log line is malformed") -> None:
+        """Name the camera, the line and the reason, each bounded."""
+        self.camera = _shown(camera)
+        self.line = _shown(line)
+        self.reason = reason
+        super().__init__(
+            f"Unusable FaceSpace log line on {_shown(repr(self.camera))}: "
+            f"{_shown(repr(self.line))} ({reason})"
+        )
+
+
+REASON_NOT_TEXT: Final = "log line is not text"
+REASON_MALFORMED: Final = "log line is malformed"
+REASON_NO_NAME: Final = "log line has no name"
+REASON_BAD_TIME: Final = "log line time is malformed"
+REASON_TIME_OUT_OF_RANGE: Final = "log line time is out of range"
+REASON_BAD_CAMERA: Final = "camera name is unusable"
+REASON_NOT_A_LIST: Final = "camera entry is not a list"
+REASON_NAMES_NOT_TEXT: Final = "real-time names are not text"
+DROP_REASONS: Final = frozenset(
+    {
+        REASON_NOT_TEXT,
+        REASON_MALFORMED,
+        REASON_NO_NAME,
+        REASON_BAD_TIME,
+        REASON_TIME_OUT_OF_RANGE,
+        REASON_BAD_CAMERA,
+        REASON_NOT_A_LIST,
+        REASON_NAMES_NOT_TEXT,
+    }
+)
+"""Every reason a line or a camera entry of a logs or real-time answer is dropped for."""
+
+
+def _shown(value: object) -> str:
+    """A value as shown in an error: text cut to ``MAX_SHOWN`` characters, else ``<type>``."""
+    if isinstance(value, str):
+        return value if len(value) <= MAX_SHOWN else value[: MAX_SHOWN - 1] + "…"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**18:
+        return str(value)
+    return f"<{type(value).__name__}>"
+
+
+def camera_name(value: object) -> str | None:
+    """A camera name as it keys devices: 1 to ``MAX_CAMERA_NAME`` characters of text, else None.
+
+    The name is kept as sent (it is part of unique ids), so it is refused rather than cleaned
+    when it holds control characters, is blank, is too long or cannot be encoded (a lone
+    surrogate). Integer keys (possible in a parsed answer, never in JSON) become text.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) < 10**18:
+        value = str(value)
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_CAMERA_NAME:
+        return None
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in value):
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Recognition:
-    """One log line: ``name`` seen on ``camera`` at ``time`` (UTC, seconds precision)."""
+    """One log line: ``name`` seen on ``camera`` at ``time``.
+
+    ``time`` is UTC, seconds precision, between 2000 and a day after the moment it was parsed;
+    ``name`` is at most 255 characters (a state), ``camera`` at most ``MAX_CAMERA_NAME``.
+    """
 
     time: datetime
     camera: str
@@ -80,7 +148,7 @@ class Recognition:
 
 @dataclass(frozen=True, slots=True)
 class LogsResult:
-    """Parsed logs: recognitions per camera in time order, and the lines that did not parse."""
+    """Parsed logs: recognitions per camera in time order, and the lines that could not be used."""
 
     recognitions: dict[str, list[Recognition]]
     errors: list[LogParseError]
@@ -90,22 +158,45 @@ class LogsResult:
         return sorted(r for entries in self.recognitions.values() for r in entries)
 
 
-def parse_line(camera: str, line: Any) -> Recognition:
-    """Parse ``Name @ HH:MM:SS DD/MM/YY`` (day first, UTC); raises LogParseError."""
-    if not isinstance(line, str) or SEPARATOR not in line:
-        raise LogParseError(camera, str(line))
-    name, _, when = line.rpartition(SEPARATOR)
+def parse_line(camera: object, line: object, *, now: datetime | None = None) -> Recognition:
+    """Parse ``Name @ HH:MM:SS DD/MM/YY`` (day first, UTC) into a typed, bounded recognition.
+
+    The name is cleaned and cut to 255 characters (``bounds.state_text``); the time must be
+    sane (``bounds.sane_time``: from 2000 to ``now`` plus a day, so ``01/01/68``, read as 2068,
+    is refused).
+
+    Raises:
+        LogParseError: the line cannot be used; its ``reason`` says why (``DROP_REASONS``).
+    """
+    name_of_camera = camera_name(camera)
+    if name_of_camera is None:
+        raise LogParseError(camera, line, REASON_BAD_CAMERA)
+    if not isinstance(line, str):
+        raise LogParseError(camera, line, REASON_NOT_TEXT)
+    if SEPARATOR not in line:
+        raise LogParseError(camera, line, REASON_MALFORMED)
+    raw_name, _, when = line.rpartition(SEPARATOR)
+    when = when.strip()
+    if len(when) > len("00:00:00 00/00/00") or not when.isascii():
+        raise LogParseError(camera, line, REASON_BAD_TIME)
     try:
-        moment = datetime.strptime(when.strip(), LINE_TIME_FORMAT).replace(tzinfo=UTC)
+        moment = datetime.strptime(when, LINE_TIME_FORMAT).replace(tzinfo=UTC)
     except ValueError:
-        raise LogParseError(camera, line) from None
-    if not name.strip():
-        raise LogParseError(camera, line)
-    return Recognition(time=moment, camera=camera, name=name.strip())
+        raise LogParseError(camera, line, REASON_BAD_TIME) from None
+    name = state_text(raw_name)
+    if name is None:
+        raise LogParseError(camera, line, REASON_NO_NAME)
+    sane = sane_time(moment, now=now)
+    if sane is None:
+        raise LogParseError(camera, line, REASON_TIME_OUT_OF_RANGE)
+    return Recognition(time=sane, camera=name_of_camera, name=name)
 
 
-def parse_logs(payload: Any) -> LogsResult:
-    """Parse a logs answer (or a pushed logs body); one bad line does not lose the others.
+def parse_logs(payload: object, *, now: datetime | None = None) -> LogsResult:
+    """Parse a logs answer (or a pushed logs body); a bad line or camera entry loses only itself.
+
+    Every line goes through ``parse_line``; a camera whose name is unusable or whose entry is not
+    a list becomes one error per line (one error when it is not a list).
 
     Raises:
         FaceSpaceUsageError: the payload is not an object of camera → list of lines.
@@ -116,15 +207,66 @@ def parse_logs(payload: Any) -> LogsResult:
     errors: list[LogParseError] = []
     for camera, lines in payload.items():
         if not isinstance(lines, list):
-            raise FaceSpaceUsageError(f"Expected a list of log lines for {camera}")
-        entries = recognitions.setdefault(str(camera), [])
+            errors.append(LogParseError(camera, lines, REASON_NOT_A_LIST))
+            continue
+        name = camera_name(camera)
+        if name is None:
+            errors.extend(LogParseError(camera, line, REASON_BAD_CAMERA) for line in lines)
+            continue
+        entries = recognitions.setdefault(name, [])
         for line in lines:
             try:
-                entries.append(parse_line(str(camera), line))
+                entries.append(parse_line(name, line, now=now))
             except LogParseError as err:
                 errors.append(err)
         entries.sort()
     return LogsResult(recognitions, errors)
+
+
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """Who one camera sees now: how many names, and the first ``MAX_ATTRIBUTE_ITEMS`` of them."""
+
+    count: int
+    names: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RealtimeResult:
+    """A parsed real-time answer: presence per usable camera, and a reason per camera dropped."""
+
+    cameras: dict[str, Presence]
+    errors: list[str]
+
+
+def parse_realtime(payload: object) -> RealtimeResult | None:
+    """Parse a real-time answer ``{camera: [names]}``; None for the stop signal (no camera runs).
+
+    A camera whose name is unusable, whose entry is not a list or whose list holds anything but
+    text is dropped (its reason in ``errors``); names are cleaned and cut to 255 characters, at
+    most ``MAX_ATTRIBUTE_ITEMS`` kept (``count`` counts them all).
+
+    Raises:
+        FaceSpaceUsageError: the payload is not an object.
+    """
+    if not isinstance(payload, dict):
+        raise FaceSpaceUsageError("Expected an object of cameras")
+    if "stop" in payload and not isinstance(payload["stop"], list):
+        return None
+    cameras: dict[str, Presence] = {}
+    errors: list[str] = []
+    for camera, names in payload.items():
+        name = camera_name(camera)
+        if name is None:
+            errors.append(REASON_BAD_CAMERA)
+        elif not isinstance(names, list):
+            errors.append(REASON_NOT_A_LIST)
+        elif not all(isinstance(person, str) for person in names):
+            errors.append(REASON_NAMES_NOT_TEXT)
+        else:
+            kept = [text for person in names if (text := state_text(person)) is not None]
+            cameras[name] = Presence(len(kept), tuple(kept[:MAX_ATTRIBUTE_ITEMS]))
+    return RealtimeResult(cameras, errors)
 
 
 def format_bound(value: datetime | date) -> str:
@@ -208,18 +350,13 @@ class FaceSpaceClient:
             params["camera_id"] = camera_id
         return parse_logs(await self._get("logs", params))
 
-    async def realtime(self) -> dict[str, list[str]] | None:
-        """The names each camera sees now (``GET /recognition``); None when no camera runs."""
-        payload = await self._get("recognition", {})
-        if not isinstance(payload, dict):
-            raise FaceSpaceUsageError("Expected an object of cameras")
-        if "stop" in payload:
-            return None
-        return {
-            str(camera): [str(name) for name in names]
-            for camera, names in payload.items()
-            if isinstance(names, list)
-        }
+    async def realtime(self) -> RealtimeResult | None:
+        """The names each camera sees now (``GET /recognition``); None when no camera runs.
+
+        Raises:
+            FaceSpaceUsageError: the answer is not an object (besides the errors of every call).
+        """
+        return parse_realtime(await self._get("recognition", {}))
 
     async def _get(self, path: str, params: Mapping[str, str]) -> Any:
         """GET with retries on 429/5xx and connection errors (3 tries, backoff 1 s, 2 s)."""
@@ -243,7 +380,7 @@ class FaceSpaceClient:
             ) as response:
                 try:
                     body = await response.json(content_type=None)
-                except ValueError:
+                except (ValueError, RecursionError):
                     body = None
                 message = body.get("error") if isinstance(body, dict) else None
                 if response.status in (401, 403):

@@ -2,54 +2,111 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+import logging
+import time
+from typing import Any, Final
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.const import Platform
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
+from ...bounds import bounded_int, cursor_limit, sane_time, state_text
 from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
+from ...devices import async_remove_stale_devices
 from ...models import SitewatchConfigEntry
-from .api import FaceSpaceApiKeyError, FaceSpaceClient, FaceSpaceError, Recognition
+from ...webhook import SeenKeys
+from .api import (
+    FaceSpaceApiKeyError,
+    FaceSpaceClient,
+    FaceSpaceError,
+    Presence,
+    Recognition,
+    camera_name,
+)
 from .const import CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL, STORAGE_VERSION
 
-SAVE_DELAY = 5.0
+SAVE_DELAY: Final = 1.0
+"""Seconds between a change of the cursor (or of the lines fired) and its save."""
+MAX_CAMERAS: Final = 64
+"""Most cameras (devices) one entry has; a camera beyond it is not created, its lines dropped."""
+STALE_AFTER: Final = timedelta(days=7)
+"""A camera FaceSpace no longer lists and that logged no line for this long is removed."""
+MAX_FIRED_KEYS: Final = 20_000
+"""Most keys of fired lines kept (those at or after the cursor); the oldest are forgotten."""
+MAX_PENDING: Final = 20_000
+"""Most lines held for an event entity that does not exist yet; the oldest are dropped beyond."""
+PENDING_TIMEOUT: Final = 300.0
+"""Seconds a line waits for its camera's event entity before it is dropped."""
+
+REASON_BEFORE_CURSOR: Final = "log line is older than the cursor"
+REASON_TOO_MANY_CAMERAS: Final = "too many cameras"
+REASON_ENTITY_DISABLED: Final = "event entity is disabled"
+REASON_NO_ENTITY: Final = "event entity did not appear"
+
+type Fire = Callable[[Recognition], None]
 
 
 @dataclass(slots=True)
 class FaceSpaceData:
-    """Per camera: who is in view, the last recognition, and today's number of recognitions."""
+    """Per camera: who is in view, the last recognition, and today's number of recognitions.
+
+    Attributes:
+        cameras: the cameras that have a device (at most ``MAX_CAMERAS``).
+        in_view: who each camera sees now (bounded names, see ``api.Presence``).
+        last_seen: the recognition fired last per camera.
+        today: recognitions fired per camera whose time is today (UTC).
+        today_date: the day ``today`` counts (ISO date).
+        cameras_active: False when FaceSpace answered that no camera runs.
+    """
 
     cameras: set[str] = field(default_factory=set)
-    in_view: dict[str, list[str]] = field(default_factory=dict)
+    in_view: dict[str, Presence] = field(default_factory=dict)
     last_seen: dict[str, Recognition] = field(default_factory=dict)
     today: dict[str, int] = field(default_factory=dict)
     today_date: str = ""
     cameras_active: bool = True
 
 
-def recognitions_signal(entry_id: str) -> str:
-    """Dispatcher signal carrying an entry's new recognitions (``list[Recognition]``)."""
-    return f"{DOMAIN}_facespace_{entry_id}"
-
-
 def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
-    """Polls the logs from the last minute seen, and who each camera sees now.
+def _parse_stored_time(value: object) -> datetime | None:
+    if not isinstance(value, str) or len(value) > 64:
+        return None
+    try:
+        return sane_time(dt_util.parse_datetime(value))
+    except ValueError:
+        return None
 
-    Each log line becomes one event, in time order and never twice: lines are keyed by
-    (camera, name, time) and the keys of the cursor minute (re-read at minute precision) are
-    kept, with the cursor, in the entry's storage so restarts do not repeat them. Pushed logs go
-    through the same path.
+
+class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
+    """Polls the logs from the cursor minute, and who each camera sees now.
+
+    Each log line becomes one event on its camera's event entity, in time order and never
+    twice, and only once that entity exists: a line whose entity has not subscribed yet is held
+    (``MAX_PENDING``, ``PENDING_TIMEOUT``), and lines of a disabled entity are dropped.
+
+    The cursor is the minute the next poll starts from. It moves only after a poll, to the
+    minute of the newest polled line that was fired (or dropped for good), never past a line
+    still held, never past ``bounds.cursor_limit()`` (now plus 5 minutes), and never back. A
+    pushed line does not move it (the poll may not have read the minutes before it yet). A line
+    from up to a day ahead fires once (its key is kept until the cursor passes it) without moving
+    the cursor further than the limit; a line dated before 2000 or more than a day ahead is
+    dropped by the parser. The cursor and the keys of the lines fired at or after it are saved
+    (one second after a change, and on unload), so a restart resumes where the poll stood and
+    fires the lines logged meanwhile exactly once. When pushes are on, the keys also go to the
+    webhook's window (``SeenKeys``) and are checked there, so a line fired by one path is a
+    duplicate for the other.
     """
 
     def __init__(
@@ -66,29 +123,72 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         )
         self.client = client
         self.data = FaceSpaceData()
-        self._store: Store[dict[str, object]] = Store(
+        self.push_seen: SeenKeys | None = None
+        """The webhook's window of delivered keys, when pushes are on."""
+        self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.facespace.{config_entry.entry_id}"
         )
-        self._cursor: datetime | None = None
-        self._seen: set[str] = set()
+        self.cursor: datetime = _minute(dt_util.utcnow())
+        self._fired: dict[str, datetime] = {}
+        """Keys of the lines fired at or after the cursor → their time."""
+        self._pending: dict[str, tuple[Recognition, float]] = {}
+        """Lines waiting for their event entity → (line, monotonic time held since)."""
+        self._subscribers: dict[str, Fire] = {}
+        self._waiters: dict[str, list[asyncio.Future[None]]] = {}
+        self._camera_seen_at: dict[str, datetime | None] = {}
+        """When each camera was last listed or logged a line (None: unknown, from old storage)."""
+        self._listed: set[str] = set()
+        self._warned: set[str] = set()
+
+    # Storage
 
     async def async_load(self) -> None:
-        """Restore the cursor, the keys seen at it, the cameras and today's counts."""
+        """Restore the cursor (repaired when in the future), keys fired, cameras, counts."""
         stored = await self._store.async_load() or {}
-        cursor = stored.get("cursor")
-        self._cursor = dt_util.parse_datetime(cursor) if isinstance(cursor, str) else None
+        now = dt_util.utcnow()
+        cursor = _parse_stored_time(stored.get("cursor"))
+        if cursor is None:
+            cursor = _minute(now)  # a new entry: only lines from now on
+        elif cursor > cursor_limit(now):
+            LOGGER.warning(
+                "FaceSpace: the stored cursor %s was in the future; resuming from now",
+                cursor.isoformat(),
+            )
+            cursor = _minute(now)
+        self.cursor = _minute(cursor)
         seen = stored.get("seen")
-        self._seen = {str(key) for key in seen} if isinstance(seen, list) else set()
+        for key in seen if isinstance(seen, list) else ():
+            moment = _parse_stored_time(key.rpartition("|")[2]) if isinstance(key, str) else None
+            if moment is not None and moment >= self.cursor:
+                self._fired[str(key)] = moment
+        self._trim_fired()
         cameras = stored.get("cameras")
-        self.data.cameras = {str(c) for c in cameras} if isinstance(cameras, list) else set()
+        if isinstance(cameras, list):  # the first format: names only
+            for camera in cameras:
+                if (name := camera_name(camera)) is not None:
+                    self._camera_seen_at[name] = None
+        elif isinstance(cameras, dict):
+            for camera, info in cameras.items():
+                if (name := camera_name(camera)) is None or not isinstance(info, dict):
+                    continue
+                self._camera_seen_at[name] = _parse_stored_time(info.get("seen_at"))
+                last = info.get("last")
+                if isinstance(last, dict):
+                    person = state_text(last.get("name"))
+                    moment = _parse_stored_time(last.get("time"))
+                    if person is not None and moment is not None:
+                        self.data.last_seen[name] = Recognition(moment, name, person)
+        for name in sorted(self._camera_seen_at)[MAX_CAMERAS:]:
+            del self._camera_seen_at[name]
+        self.data.cameras = set(self._camera_seen_at)
         today = stored.get("today")
         if isinstance(today, dict) and today.get("date") == self._today():
             counts = today.get("counts")
             if isinstance(counts, dict):
-                self.data.today = {str(k): int(v) for k, v in counts.items()}
+                for camera, value in counts.items():
+                    if camera in self.data.cameras and (count := bounded_int(value)) is not None:
+                        self.data.today[camera] = count
             self.data.today_date = self._today()
-        if self._cursor is None:
-            self._cursor = _minute(dt_util.utcnow())  # only lines from now on
 
     @staticmethod
     def _today() -> str:
@@ -96,9 +196,19 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
 
     def _snapshot(self) -> dict[str, object]:
         return {
-            "cursor": self._cursor.isoformat() if self._cursor else None,
-            "seen": sorted(self._seen),
-            "cameras": sorted(self.data.cameras),
+            "cursor": self.cursor.isoformat(),
+            "seen": list(self._fired),
+            "cameras": {
+                camera: {
+                    "seen_at": seen_at.isoformat() if seen_at else None,
+                    "last": (
+                        {"name": last.name, "time": last.time.isoformat()}
+                        if (last := self.data.last_seen.get(camera))
+                        else None
+                    ),
+                }
+                for camera, seen_at in sorted(self._camera_seen_at.items())
+            },
             "today": {"date": self.data.today_date, "counts": self.data.today},
         }
 
@@ -106,13 +216,15 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         self._store.async_delay_save(self._snapshot, SAVE_DELAY)
 
     async def async_save_now(self) -> None:
-        """Write the cursor and the keys seen at once (on unload, so a reload resumes)."""
+        """Write the cursor and the keys fired at once (on unload, so a reload resumes)."""
         await self._store.async_save(self._snapshot())
 
+    # Polling
+
     async def _async_poll(self) -> FaceSpaceData:
-        """New log lines since the cursor minute, then who is in view."""
+        """New log lines since the cursor minute, then who is in view; then move the cursor."""
         try:
-            logs = await self.client.get_logs_range(start=self._cursor)
+            logs = await self.client.get_logs_range(start=self.cursor)
             in_view = await self.client.realtime()
         except FaceSpaceApiKeyError as err:
             raise ConfigEntryAuthFailed(
@@ -125,51 +237,284 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
                 translation_placeholders={"error": str(err)},
             ) from err
         for error in logs.errors:
-            LOGGER.warning("%s", error)
-        self.take_in_view(in_view, notify=False)
-        self.take(logs.all())
+            self._warn_once(error.reason, str(error))
+        if in_view is not None:
+            for reason in in_view.errors:
+                self._warn_once(reason, f"FaceSpace: skipped a real-time entry: {reason}")
+        lines = logs.all()
+        self.take(lines)
+        self._take_listing(None if in_view is None else in_view.cameras)
+        self._advance_cursor(lines)
         return self.data
 
-    @callback
-    def take_in_view(self, in_view: dict[str, list[str]] | None, *, notify: bool = True) -> None:
-        """Who each camera sees now (None: no camera is running)."""
-        self.data.cameras_active = in_view is not None
-        if in_view is not None:
-            self.data.in_view = in_view
-            self._add_cameras(in_view)
-        if notify:
-            self.async_update_listeners()
+    def _warn_once(self, reason: str, message: str) -> None:
+        """Log at warning the first time a reason is seen, then at debug."""
+        level = logging.DEBUG if reason in self._warned else logging.WARNING
+        self._warned.add(reason)
+        LOGGER.log(level, "%s", message)
 
-    def _add_cameras(self, cameras: Iterable[str]) -> None:
-        new = set(cameras) - self.data.cameras
-        if new:
-            self.data.cameras |= new
+    def _take_listing(self, cameras: dict[str, Presence] | None) -> None:
+        """The polled real-time answer: the cameras FaceSpace lists now (None: none runs)."""
+        self.data.cameras_active = cameras is not None
+        if cameras is None:
+            return
+        now = dt_util.utcnow()
+        self._listed = set(cameras)
+        for camera in cameras:
+            if self._admit_camera(camera):
+                self._camera_seen_at[camera] = now
+        self.data.in_view = {
+            camera: presence for camera, presence in cameras.items() if camera in self.data.cameras
+        }
+        self._remove_stale_cameras(now)
+
+    def _remove_stale_cameras(self, now: datetime) -> None:
+        """Remove the cameras not listed that logged nothing for ``STALE_AFTER``, and devices."""
+        pending_cameras = {line.camera for line, _ in self._pending.values()}
+        stale = {
+            camera
+            for camera, seen_at in self._camera_seen_at.items()
+            if camera not in self._listed
+            and camera not in pending_cameras
+            and (seen_at is None or now - seen_at > STALE_AFTER)
+        }
+        for camera in stale:
+            del self._camera_seen_at[camera]
+            self.data.cameras.discard(camera)
+            self.data.in_view.pop(camera, None)
+            self.data.last_seen.pop(camera, None)
+            self.data.today.pop(camera, None)
+        if stale:
             self._save()
+        prefix = f"facespace_{self.config_entry.entry_id}_"
+        async_remove_stale_devices(
+            self.hass,
+            self.config_entry,
+            {f"{prefix}{camera}" for camera in self.data.cameras},
+            lambda identifier: identifier.startswith(prefix),
+        )
+
+    def _admit_camera(self, camera: str) -> bool:
+        """Whether ``camera`` has (or now gets) a device; False beyond ``MAX_CAMERAS``."""
+        if camera in self.data.cameras:
+            return True
+        if len(self.data.cameras) >= MAX_CAMERAS:
+            self._warn_once(
+                REASON_TOO_MANY_CAMERAS,
+                f"FaceSpace: more than {MAX_CAMERAS} cameras; the others are left out",
+            )
+            return False
+        self.data.cameras.add(camera)
+        self._camera_seen_at[camera] = dt_util.utcnow()
+        self._save()
+        return True
+
+    def _advance_cursor(self, polled: list[Recognition]) -> None:
+        """Move the cursor to the newest polled line handled, within the limits above."""
+        limit = cursor_limit()
+        handled = [
+            line.time
+            for line in polled
+            if line.time <= limit and line.key not in self._pending and self._handled(line)
+        ]
+        if not handled:
+            return
+        target = _minute(max(handled))
+        if self._pending:
+            oldest = min(line.time for line, _ in self._pending.values())
+            target = min(target, _minute(oldest))
+        target = min(target, limit)
+        if target <= self.cursor:
+            return
+        self.cursor = target
+        self._fired = {key: moment for key, moment in self._fired.items() if moment >= target}
+        self._save()
+
+    def _handled(self, line: Recognition) -> bool:
+        """Whether ``line`` was fired (or dropped for good) and needs no more attention."""
+        return (
+            self.is_fired(line)
+            or line.camera not in self.data.cameras
+            or self._entity_disabled(line.camera)
+        )
+
+    def _trim_fired(self) -> None:
+        if len(self._fired) > MAX_FIRED_KEYS:
+            newest = sorted(self._fired.items(), key=lambda item: item[1])[-MAX_FIRED_KEYS:]
+            self._fired = dict(newest)
+
+    # Lines and presence
+
+    @property
+    def lines_held(self) -> int:
+        """How many lines wait for their camera's event entity."""
+        return len(self._pending)
+
+    def is_fired(self, line: Recognition) -> bool:
+        """Whether ``line`` was fired already (by the poll or by a push)."""
+        return line.key in self._fired or (
+            self.push_seen is not None and self.push_seen.is_delivered(line.key)
+        )
 
     @callback
-    def take(self, recognitions: Iterable[Recognition]) -> list[Recognition]:
-        """Fire each recognition not seen before, in time order; returns the fired ones."""
-        fresh = sorted(
-            r
-            for r in recognitions
-            if r.key not in self._seen and (self._cursor is None or r.time >= self._cursor)
-        )
-        if not fresh:
-            return []
+    def take(self, lines: Iterable[Recognition]) -> list[str]:
+        """Fire each line not fired before, in time order, or hold it for its entity.
+
+        ``lines`` are parsed (typed, bounded, sane) recognitions, polled or pushed; a camera
+        not known yet gets a device within ``MAX_CAMERAS``.
+
+        Returns:
+            A short fixed reason per line dropped for good (older than the cursor, too many
+            cameras, event entity disabled); duplicates are not dropped lines.
+        """
+        reasons: list[str] = []
+        taken: set[str] = set()
+        for line in sorted(lines):
+            if line.key in self._pending or self.is_fired(line):
+                continue
+            if line.time < self.cursor:
+                reasons.append(REASON_BEFORE_CURSOR)
+                continue
+            if not self._admit_camera(line.camera):
+                reasons.append(REASON_TOO_MANY_CAMERAS)
+                continue
+            self._camera_seen_at[line.camera] = dt_util.utcnow()
+            self._pending[line.key] = (line, time.monotonic())
+            taken.add(line.key)
+        if self._pending:
+            dropped = self._flush()
+            reasons.extend(reason for key, reason in dropped.items() if key in taken)
+        return reasons
+
+    @callback
+    def _flush(self) -> dict[str, str]:
+        """Fire the held lines whose entity has subscribed; drop those that cannot fire.
+
+        Returns:
+            The key and reason of each line dropped.
+        """
+        if self.hass.is_stopping:
+            return {}  # the cursor stays before them: the next start reads them again
+        reasons: dict[str, str] = {}
+        now = time.monotonic()
+        fired: list[Recognition] = []
+        held = sorted(self._pending.values())
+        overflow = len(held) - MAX_PENDING
+        for index, (line, since) in enumerate(held):
+            fire = self._subscribers.get(line.camera)
+            if fire is None:
+                if self._entity_disabled(line.camera):
+                    reason = REASON_ENTITY_DISABLED
+                elif index < overflow or now - since > PENDING_TIMEOUT:
+                    reason = REASON_NO_ENTITY
+                else:
+                    continue
+                del self._pending[line.key]
+                reasons[line.key] = reason
+                self._warn_once(reason, f"FaceSpace: dropped a line of {line.camera}: {reason}")
+                continue
+            del self._pending[line.key]
+            self._record(line)
+            fire(line)
+            fired.append(line)
+        if fired:
+            self._trim_fired()
+            if self.push_seen is not None:
+                self.push_seen.settle([line.key for line in fired], delivered=True)
+            self._save()
+            self.async_update_listeners()
+        return reasons
+
+    def _record(self, line: Recognition) -> None:
+        """Remember ``line`` as fired: its key, the camera's last recognition, today's count."""
+        self._fired[line.key] = line.time
+        self.data.last_seen[line.camera] = line  # the last event, even if a later one came first
         today = self._today()
         if self.data.today_date != today:
             self.data.today_date, self.data.today = today, {}
-        for recognition in fresh:
-            self._seen.add(recognition.key)
-            self.data.last_seen[recognition.camera] = recognition
-            if recognition.time.date().isoformat() == today:
-                self.data.today[recognition.camera] = self.data.today.get(recognition.camera, 0) + 1
-        newest = _minute(fresh[-1].time)
-        if self._cursor is None or newest > self._cursor:
-            self._cursor = newest
-            self._seen = {key for key in self._seen if key.rsplit("|", 1)[1] >= newest.isoformat()}
-        self._add_cameras(r.camera for r in fresh)
-        self._save()
-        async_dispatcher_send(self.hass, recognitions_signal(self.config_entry.entry_id), fresh)
+        if line.time.date().isoformat() == today:
+            self.data.today[line.camera] = self.data.today.get(line.camera, 0) + 1
+
+    @callback
+    def take_in_view(self, cameras: dict[str, Presence] | None) -> None:
+        """A pushed real-time body: who each camera sees now (None: no camera is running).
+
+        Only cameras that have a device are updated: a pushed body never creates one.
+        """
+        self.data.cameras_active = cameras is not None
+        for camera, presence in (cameras or {}).items():
+            if camera in self.data.cameras:
+                self.data.in_view[camera] = presence
+            else:
+                LOGGER.debug("FaceSpace push: ignored real-time entry of an unknown camera")
         self.async_update_listeners()
-        return fresh
+
+    # Event entities
+
+    @callback
+    def async_subscribe(self, camera: str, fire: Fire) -> CALLBACK_TYPE:
+        """Let ``camera``'s event entity receive its lines (held ones fire now)."""
+        self._subscribers[camera] = fire
+        for waiter in self._waiters.pop(camera, []):
+            if not waiter.done():
+                waiter.set_result(None)
+        self._flush()
+
+        @callback
+        def unsubscribe() -> None:
+            if self._subscribers.get(camera) is fire:
+                del self._subscribers[camera]
+
+        return unsubscribe
+
+    def _event_unique_id(self, camera: str) -> str:
+        return f"{self.config_entry.entry_id}_{camera}_recognition"
+
+    def _entity_disabled(self, camera: str) -> bool:
+        """Whether ``camera``'s event entity is in the registry, disabled."""
+        registry = er.async_get(self.hass)
+        entity_id = registry.async_get_entity_id(
+            Platform.EVENT, DOMAIN, self._event_unique_id(camera)
+        )
+        entry = registry.async_get(entity_id) if entity_id else None
+        return entry is not None and entry.disabled
+
+    def ready(self, camera: str) -> bool:
+        """Whether a line of ``camera`` can be fired now (or dropped for good) without waiting."""
+        return (
+            camera in self._subscribers
+            or camera not in self.data.cameras
+            or self._entity_disabled(camera)
+        )
+
+    async def async_prepare(self, lines: Iterable[Recognition], wait: float) -> bool:
+        """Create the cameras of pushed lines (within the cap) and wait for their entities.
+
+        Returns:
+            True when every line can be fired (or dropped for good) at once; False when an
+            event entity did not subscribe within ``wait`` seconds.
+        """
+        cameras = {line.camera for line in lines if not self.is_fired(line)}
+        admitted = [
+            camera for camera in sorted(cameras - self.data.cameras) if self._admit_camera(camera)
+        ]
+        if admitted:
+            self.async_update_listeners()  # the platforms add the new cameras' entities
+        waiting = [camera for camera in cameras if not self.ready(camera)]
+        if not waiting:
+            return True
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[None]] = []
+        for camera in waiting:
+            future = loop.create_future()
+            self._waiters.setdefault(camera, []).append(future)
+            futures.append(future)
+        try:
+            await asyncio.wait(futures, timeout=wait)
+        finally:
+            for camera, future in zip(waiting, futures, strict=True):
+                if camera in self._waiters and future in self._waiters[camera]:
+                    self._waiters[camera].remove(future)
+                    if not self._waiters[camera]:
+                        del self._waiters[camera]
+        return all(self.ready(camera) for camera in cameras)

@@ -9,13 +9,12 @@ from homeassistant.components.event import EventEntity
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity, SensorStateClass
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from ...const import DOMAIN
 from ...entity import SitewatchEntity
 from .api import Recognition
 from .const import UNKNOWN_NAMES
-from .coordinator import FaceSpaceCoordinator, recognitions_signal
+from .coordinator import FaceSpaceCoordinator
 
 
 class FaceSpaceCameraEntity(SitewatchEntity[FaceSpaceCoordinator]):
@@ -45,30 +44,29 @@ class FaceSpaceRecognitionEvent(FaceSpaceCameraEntity, EventEntity):
         super().__init__(coordinator, camera, "recognition")
         self._attr_event_types = ["recognized", "unknown"]
 
+    @property
+    def available(self) -> bool:
+        """Always: lines come by push too, so the poll's health must not hide them."""
+        return True
+
     async def async_added_to_hass(self) -> None:
-        """Listen to the entry's new recognitions."""
+        """Receive the camera's lines (those held until now fire at once)."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass, recognitions_signal(self.coordinator.config_entry.entry_id), self._take
-            )
-        )
+        self.async_on_remove(self.coordinator.async_subscribe(self.camera, self._fire))
 
     @callback
-    def _take(self, recognitions: list[Recognition]) -> None:
-        for recognition in recognitions:
-            if recognition.camera != self.camera:
-                continue
-            unknown = recognition.name.strip().lower() in UNKNOWN_NAMES
-            self._trigger_event(
-                "unknown" if unknown else "recognized",
-                {
-                    "name": recognition.name,
-                    "camera": recognition.camera,
-                    "recognized_at": recognition.time.isoformat(),
-                },
-            )
-            self.async_write_ha_state()
+    def _fire(self, recognition: Recognition) -> None:
+        """Fire one line (name and camera bounded by the parser)."""
+        unknown = recognition.name.strip().lower() in UNKNOWN_NAMES
+        self._trigger_event(
+            "unknown" if unknown else "recognized",
+            {
+                "name": recognition.name,
+                "camera": recognition.camera,
+                "recognized_at": recognition.time.isoformat(),
+            },
+        )
+        self.async_write_ha_state()
 
 
 class FaceSpaceLastSeen(FaceSpaceCameraEntity, SensorEntity):
@@ -139,13 +137,15 @@ class FaceSpaceInView(FaceSpaceCameraEntity, SensorEntity):
     @property
     def native_value(self) -> int:
         """The number of names in view."""
-        return len(self.coordinator.data.in_view.get(self.camera, []))
+        presence = self.coordinator.data.in_view.get(self.camera)
+        return presence.count if presence else 0
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """The names, and whether any camera is running."""
+        """The names (at most 32, each at most 255 characters), and whether a camera runs."""
+        presence = self.coordinator.data.in_view.get(self.camera)
         return {
-            "names": self.coordinator.data.in_view.get(self.camera, []),
+            "names": list(presence.names) if presence else [],
             "cameras_active": self.coordinator.data.cameras_active,
         }
 
