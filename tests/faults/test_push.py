@@ -26,25 +26,7 @@ NAMES = {
 }
 
 
-def _until_push_is_independent(key: str) -> Any:
-    """Every push provider's event entities share the poll's availability today."""
-    return pytest.param(
-        key,
-        id=key,
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=(
-                "event entities available and firing during a REST outage lands with the "
-                f"{NAMES[key]} change"
-            ),
-        ),
-    )
-
-
-@pytest.mark.parametrize(
-    "key",
-    [_until_push_is_independent(key) if key == "facespace" else key for key in PUSH_CASES],
-)
+@pytest.mark.parametrize("key", PUSH_CASES)
 async def test_push_during_an_outage_fires_its_event(
     hass: HomeAssistant,
     comap_server: ComapServer,
