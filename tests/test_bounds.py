@@ -43,7 +43,12 @@ def test_any_value_gives_a_bounded_text_or_none(value: object) -> None:
     text = state_text(value)
     assert text is None or (isinstance(text, str) and 0 < len(text) <= MAX_STATE_TEXT)
     if text is not None:
-        assert not any(ord(char) < 0x20 and char != "\t" for char in text)
+        assert not any(
+            (ord(char) < 0x20 and char != "\t")
+            or 0x7F <= ord(char) < 0xA0
+            or char in "\u2028\u2029"
+            for char in text
+        )
         text.encode("utf-8")  # storable: no lone surrogates
 
 
@@ -75,6 +80,7 @@ def test_any_value_gives_a_sane_time_or_none(value: object) -> None:
 
 def test_examples() -> None:
     assert bounded_text("  Alice\x00\n ") == "Alice"
+    assert bounded_text("a\x85b\u2028c") == "abc"
     assert bounded_text("x" * 300, 10) == "xxxxxxxxx…"
     assert bounded_text(5) is None
     assert finite_number(float("nan")) is None

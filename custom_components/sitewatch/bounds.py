@@ -28,7 +28,12 @@ EARLIEST_TIME: Final = datetime(2000, 1, 1, tzinfo=UTC)
 MAX_CLOCK_SKEW: Final = timedelta(days=1)
 """How far in the future a provider's time may be (time zones, clocks set wrong)."""
 _ELLIPSIS: Final = "…"
-_CONTROL: Final = {code: None for code in (*range(0x20), 0x7F) if code not in (0x09,)}
+_CONTROL: Final = {
+    code: None
+    for code in (*range(0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)
+    if code != 0x09  # a tab is kept
+}
+"""C0 and C1 control characters and the Unicode line and paragraph separators."""
 
 
 def bounded_text(value: object, limit: int = MAX_ATTRIBUTE_TEXT) -> str | None:

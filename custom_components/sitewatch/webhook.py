@@ -21,7 +21,6 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 import asyncio
-from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 import contextlib
 from dataclasses import dataclass, field
@@ -250,27 +249,6 @@ class SeenKeys:
 
     def _stored(self) -> dict[str, Any]:
         return {"keys": [[key, round(seen, 3)] for key, seen in self._delivered.items()]}
-
-
-class RecentKeys:
-    """A bounded set of the most recently seen keys (oldest forgotten first)."""
-
-    def __init__(self, capacity: int = 4096) -> None:
-        """Remember at most ``capacity`` keys."""
-        self._keys: OrderedDict[str, None] = OrderedDict()
-        self._capacity = capacity
-
-    def __contains__(self, key: object) -> bool:
-        """Whether ``key`` was seen recently."""
-        return key in self._keys
-
-    def add_all(self, keys: Iterable[str]) -> None:
-        """Remember keys, forgetting the oldest beyond the capacity."""
-        for key in keys:
-            self._keys[key] = None
-            self._keys.move_to_end(key)
-        while len(self._keys) > self._capacity:
-            self._keys.popitem(last=False)
 
 
 class WebhookStats:

@@ -18,13 +18,6 @@ from simulator.faults import FaultHarness
 from ..conftest import ComapServer
 from .conftest import CASES, PUSH_CASES, event_entity_firings, next_refresh, setup_provider
 
-NAMES = {
-    "findface": "FindFace",
-    "camlytics": "Camlytics",
-    "facespace": "FaceSpace",
-    "moonsense": "Moonsense",
-}
-
 
 @pytest.mark.parametrize("key", PUSH_CASES)
 async def test_push_during_an_outage_fires_its_event(
