@@ -18,9 +18,11 @@ from aiohttp import web
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.setup import async_setup_component
 from hypothesis import HealthCheck, settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
@@ -282,3 +284,18 @@ def snapshot_entities(
         assert state is not None, f"{entry.entity_id} has no state"
         shown = {"state": state.state, "attributes": state.attributes}
         assert _plain(shown) == snapshot(name=f"{entry.entity_id}-state")
+
+
+@pytest.fixture
+async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
+    """Home Assistant's HTTP API on loopback, for posting to webhooks.
+
+    Also Home Assistant's internal URL, and an external URL (another name for the same
+    address), since the cloud providers are given the external one.
+    """
+    assert await async_setup_component(hass, "webhook", {})
+    assert await async_setup_component(hass, "diagnostics", {})
+    client = await hass_client()
+    hass.config.internal_url = str(client.make_url("")).rstrip("/")
+    hass.config.external_url = hass.config.internal_url.replace("127.0.0.1", "localhost")
+    return client

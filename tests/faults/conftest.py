@@ -24,11 +24,9 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.camlytics import LIMITERS
@@ -102,15 +100,6 @@ def faults(comap_server: ComapServer) -> Iterator[FaultHarness]:
     harness = harness_for(comap_server.simulator)
     yield harness
     harness.reset()
-
-
-@pytest.fixture
-async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
-    """Home Assistant's HTTP API on loopback (webhooks), also its own internal URL."""
-    assert await async_setup_component(hass, "webhook", {})
-    client = await hass_client()
-    hass.config.internal_url = str(client.make_url("")).rstrip("/")
-    return client
 
 
 # What each provider's tests need to know.

@@ -5,10 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.camlytics import LIMITERS
@@ -28,17 +26,6 @@ def fast_limiter(hass: HomeAssistant) -> None:
 class _FastLimiters(dict[str, RateLimiter]):
     def setdefault(self, key: str, default: RateLimiter | None = None) -> RateLimiter:
         return super().setdefault(key, RateLimiter(interval=0.001))
-
-
-@pytest.fixture
-async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
-    assert await async_setup_component(hass, "webhook", {})
-    assert await async_setup_component(hass, "diagnostics", {})
-    client = await hass_client()
-    hass.config.internal_url = str(client.make_url("")).rstrip("/")
-    # The provider sends from the internet: the URL it is given is the external one.
-    hass.config.external_url = hass.config.internal_url.replace("127.0.0.1", "localhost")
-    return client
 
 
 def entry_data(url: str, **overrides: Any) -> dict[str, Any]:

@@ -15,13 +15,10 @@ from unittest.mock import patch
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import CoreState, Event, HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from hypothesis import given, strategies as st
 import orjson
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.bounds import cursor_limit
 from custom_components.sitewatch.const import DOMAIN
@@ -36,12 +33,6 @@ SECRET = "shared-secret"
 ENTRY_ID = "01FACESPACEDELIVERY"
 HOOK = f"/api/webhook/{WEBHOOK_ID}"
 STORE_KEY = f"{DOMAIN}.facespace.{ENTRY_ID}"
-
-
-@pytest.fixture
-async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
-    assert await async_setup_component(hass, "webhook", {})
-    return await hass_client()
 
 
 def _entry(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:

@@ -14,7 +14,6 @@ from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -32,17 +31,6 @@ from ...conftest import ComapServer
 KEY = "demo-facespace"
 WEBHOOK_ID = "facespace-test-webhook"
 SECRET = "shared-secret"
-
-
-@pytest.fixture
-async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
-    assert await async_setup_component(hass, "webhook", {})
-    assert await async_setup_component(hass, "diagnostics", {})
-    client = await hass_client()
-    hass.config.internal_url = str(client.make_url("")).rstrip("/")
-    # The provider sends from the internet: the URL it is given is the external one.
-    hass.config.external_url = hass.config.internal_url.replace("127.0.0.1", "localhost")
-    return client
 
 
 def entry_data(url: str, **overrides: Any) -> dict[str, Any]:

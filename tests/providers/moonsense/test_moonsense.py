@@ -13,7 +13,6 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.setup import async_setup_component
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
@@ -30,17 +29,6 @@ TOKEN = "demo-moonsense"
 WEBHOOK_ID = "moonsense-test-webhook"
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "moonsense"
 APP = "moonsense_app_demo"
-
-
-@pytest.fixture
-async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> Any:
-    assert await async_setup_component(hass, "webhook", {})
-    assert await async_setup_component(hass, "diagnostics", {})
-    client = await hass_client()
-    hass.config.internal_url = str(client.make_url("")).rstrip("/")
-    # The provider sends from the internet: the URL it is given is the external one.
-    hass.config.external_url = hass.config.internal_url.replace("127.0.0.1", "localhost")
-    return client
 
 
 def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
