@@ -270,13 +270,19 @@ class DemoStack:
                 )
 
     async def wait_until_up(self, session: aiohttp.ClientSession, within: float = 120) -> None:
-        """Wait until both answer HTTP."""
+        """Wait until both answer HTTP.
+
+        Before onboarding Home Assistant is up when ``/api/onboarding`` answers; after it (a
+        restart), when ``/api/`` answers the stack's token.
+        """
         deadline = time.monotonic() + within
-        for url in (f"{self.simulator_url}/_sim/health", f"{self.hass_url}/api/onboarding"):
+        hass_check = "/api/" if self.token else "/api/onboarding"
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        for url in (f"{self.simulator_url}/_sim/health", f"{self.hass_url}{hass_check}"):
             while True:
                 self.check_running()
                 try:
-                    async with session.get(url) as response:
+                    async with session.get(url, headers=headers) as response:
                         if response.status == 200:
                             break
                 except aiohttp.ClientError:
