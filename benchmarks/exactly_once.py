@@ -24,10 +24,16 @@ recorded with two different event times was delivered twice; the state Home Assi
 at start-up carries the same time as before and is not counted again. (Two copies fired in the
 same millisecond would have identical states, which Home Assistant does not record twice.)
 
-Prints JSON: per provider and scenario the events sent, acknowledged, recorded, lost
-(acknowledged but never recorded), never acknowledged, duplicated (events recorded more than
-once) and the answers; the restarts' stop and start times; start-up and run times. Exits 1
-when an event is lost, duplicated or never acknowledged.
+Each event entity's state changes are also watched live (websocket ``subscribe_events``), so
+an event fired but never committed by the recorder (a SIGKILL within its 5 s commit interval)
+is told apart from one never fired.
+
+Prints JSON: per provider and scenario the events sent, acknowledged (their batch answered
+200), fired (seen live), recorded (read back from the recorder), lost (acknowledged but never
+recorded; ``acknowledged_not_fired`` and ``fired_not_recorded`` split it), never acknowledged,
+duplicated (fired or recorded with two different event times; ``duplicated_recorded`` and
+``duplicated_fired`` apart) and the answers; the restarts' stop and start times; start-up and
+run times. Exits 1 when an event is lost, duplicated or never acknowledged.
 
 Usage: ``.venv/bin/python -m benchmarks.exactly_once [--findface N] [--camlytics N]
 [--late-gap N]`` (the default run takes several minutes; ``--findface 1000 --camlytics 300
@@ -40,6 +46,7 @@ import argparse
 import asyncio
 from collections import Counter
 from collections.abc import Callable
+import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import json
@@ -188,6 +195,60 @@ class Sender:
                 await asyncio.sleep(1)
 
 
+class FiredWatcher:
+    """Event entities' state changes as they happen (``subscribe_events`` on the websocket).
+
+    Sees what was fired even when the recorder never commits it (a SIGKILL within its commit
+    interval). Reconnect with ``start`` after each restart; changes fired in the instant
+    before a SIGKILL may not reach the watcher.
+    """
+
+    def __init__(self, stack: DemoStack, attributes: dict[str, str]) -> None:
+        """Watch the entities of ``attributes`` (entity id → attribute carrying the event id)."""
+        self.stack = stack
+        self.attributes = attributes
+        self.fired: dict[int, set[tuple[str, str]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, session: aiohttp.ClientSession) -> None:
+        """Connect and subscribe; returns once subscribed."""
+        subscribed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._task = asyncio.create_task(self._watch(session, subscribed))
+        await subscribed
+
+    async def stop(self) -> None:
+        """Stop watching (after letting the last changes arrive)."""
+        await asyncio.sleep(1)
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, aiohttp.ClientError):
+                await self._task
+            self._task = None
+
+    async def _watch(
+        self, session: aiohttp.ClientSession, subscribed: asyncio.Future[None]
+    ) -> None:
+        try:
+            async with HassWebsocket(session, self.stack) as socket:
+                await socket.subscribe("state_changed")
+                subscribed.set_result(None)
+                async for event in socket.events():
+                    new_state = event.get("data", {}).get("new_state") or {}
+                    attribute = self.attributes.get(new_state.get("entity_id", ""))
+                    if attribute is None:
+                        continue
+                    try:
+                        event_id = int(new_state.get("attributes", {}).get(attribute))
+                    except (TypeError, ValueError):
+                        continue
+                    self.fired.setdefault(event_id, set()).add(
+                        (new_state["entity_id"], str(new_state.get("state")))
+                    )
+        except (aiohttp.ClientError, DemoError, ConnectionError) as err:
+            if not subscribed.done():
+                subscribed.set_exception(err)
+
+
 def split(first_id: int, count: int, size: int) -> list[Batch]:
     """``count`` consecutive ids from ``first_id`` in batches of ``size``."""
     return [
@@ -270,20 +331,31 @@ async def recorded(
     return found
 
 
-def tally(outcome: Outcome, records: dict[int, set[tuple[str, str]]]) -> dict[str, Any]:
-    """Sent, acknowledged, recorded, lost and duplicated events of one scenario."""
+def tally(
+    outcome: Outcome,
+    records: dict[int, set[tuple[str, str]]],
+    fired: dict[int, set[tuple[str, str]]],
+) -> dict[str, Any]:
+    """Sent, acknowledged, fired, recorded, lost and duplicated events of one scenario."""
     recorded_ids = {event_id for event_id in outcome.sent if event_id in records}
-    duplicated = [event_id for event_id in recorded_ids if len(records[event_id]) > 1]
+    fired_ids = {event_id for event_id in outcome.sent if event_id in fired}
+    duplicated_recorded = {event_id for event_id in recorded_ids if len(records[event_id]) > 1}
+    duplicated_fired = {event_id for event_id in fired_ids if len(fired[event_id]) > 1}
     return {
         "sent": len(outcome.sent),
         "batches": outcome.batches,
         "resent_batches": outcome.resent_batches,
         "acknowledged": len(outcome.acknowledged),
+        "fired": len(fired_ids),
         "recorded": len(recorded_ids),
         "lost": len(outcome.acknowledged - recorded_ids),
+        "acknowledged_not_fired": len(outcome.acknowledged - fired_ids),
+        "fired_not_recorded": len(fired_ids - recorded_ids),
         "never_acknowledged": len(outcome.sent - outcome.acknowledged),
-        "duplicated": len(duplicated),
-        "extra_records": sum(len(records[event_id]) - 1 for event_id in duplicated),
+        "duplicated": len(duplicated_recorded | duplicated_fired),
+        "duplicated_recorded": len(duplicated_recorded),
+        "duplicated_fired": len(duplicated_fired),
+        "extra_records": sum(len(records[event_id]) - 1 for event_id in duplicated_recorded),
         "answers": dict(outcome.answers),
         "retries": outcome.retries,
     }
@@ -332,6 +404,11 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                     for provider, entry_id in entries.items()
                 }
                 channels = await camlytics_channels(setup, stack)
+                async with HassWebsocket(setup, stack) as socket:
+                    event_entities = {
+                        p: await sitewatch_entities(socket, entry_id, "event")
+                        for p, entry_id in entries.items()
+                    }
             timings["start_to_entries_loaded_s"] = round(time.monotonic() - started, 1)
             print(
                 f"exactly_once: stack up in {timings['start_to_entries_loaded_s']} s",
@@ -355,6 +432,14 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             counts = {"findface": args.findface, "camlytics": args.camlytics}
             sizes = {"findface": args.findface_batch, "camlytics": args.camlytics_batch}
             next_id = {"findface": FINDFACE_FIRST_ID, "camlytics": CAMLYTICS_FIRST_ID}
+            watcher = FiredWatcher(
+                stack,
+                {
+                    entity_id: ID_ATTRIBUTE[p]
+                    for p, entity_ids in event_entities.items()
+                    for entity_id in entity_ids
+                },
+            )
             first_sent = time.time()
 
             def batches_of(provider: str, count: int) -> list[Batch]:
@@ -368,6 +453,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             connector = aiohttp.TCPConnector(limit=4 * args.connections)
             timeout = aiohttp.ClientTimeout(total=120)
             async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+                await watcher.start(session)
                 for scenario in SCENARIOS:
                     scenario_started = time.monotonic()
                     share = {
@@ -408,9 +494,13 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                         kill = scenario == "restart_sigkill"
                         if kill:
                             await asyncio.sleep(args.kill_after)
+                        if not kill:
+                            await watcher.stop()
                         restarts[scenario] = await stack.restart_hass(
                             session, list(entries.values()), kill=kill
                         )
+                        await watcher.stop()
+                        await watcher.start(session)
                     if later:
                         await asyncio.gather(
                             *(
@@ -431,6 +521,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                         flush=True,
                     )
                 stack.check_running()
+                await watcher.stop()
                 async with HassWebsocket(session, stack) as socket:
                     report["recorder"] = await wait_for_recorder(socket)
                     counted_started = time.monotonic()
@@ -457,14 +548,22 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     for provider in PROVIDERS:
         results[provider] = {}
         for scenario in SCENARIOS:
-            row = tally(outcomes[provider, scenario], records[provider])
+            row = tally(outcomes[provider, scenario], records[provider], watcher.fired)
             results[provider][scenario] = row
             failed |= bool(row["lost"] or row["duplicated"] or row["never_acknowledged"])
     report["results"] = results
     report["totals"] = {
         provider: {
             key: sum(results[provider][s][key] for s in SCENARIOS)
-            for key in ("sent", "acknowledged", "recorded", "lost", "duplicated")
+            for key in (
+                "sent",
+                "acknowledged",
+                "fired",
+                "recorded",
+                "lost",
+                "acknowledged_not_fired",
+                "duplicated",
+            )
         }
         for provider in PROVIDERS
     }

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 import itertools
 from pathlib import Path
@@ -65,6 +66,20 @@ class HassWebsocket:
             if not answer.get("success"):
                 raise DemoError(f"{message_type} failed: {answer.get('error')}")
             return answer.get("result")
+
+    async def subscribe(self, event_type: str) -> None:
+        """Subscribe to a bus event type; read the events with ``events``."""
+        await self.call("subscribe_events", event_type=event_type)
+
+    async def events(self) -> AsyncIterator[dict[str, Any]]:
+        """The events of the subscriptions, until the connection closes."""
+        assert self._socket is not None
+        async for message in self._socket:
+            if message.type is not aiohttp.WSMsgType.TEXT:
+                break
+            answer = message.json()
+            if answer.get("type") == "event":
+                yield answer["event"]
 
 
 async def long_lived_token(session: aiohttp.ClientSession, stack: DemoStack) -> str:
