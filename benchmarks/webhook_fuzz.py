@@ -820,23 +820,27 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                 }
                 generator = Generator(args.seed, await camlytics_channels(session, stack), secret)
                 report["start_to_entries_loaded_s"] = round(time.monotonic() - started, 1)
+                # A websocket is opened per phase: one left unread during the fuzz would miss
+                # Home Assistant's heartbeat and be closed.
                 async with HassWebsocket(session, stack) as socket:
                     await wait_for_recorder(socket)
-                    pid = stack.hass_pid
-                    report["rss_kib_before"] = memory(pid)
-                    print(
-                        f"webhook_fuzz: stack up in {report['start_to_entries_loaded_s']} s; "
-                        f"sending {args.bodies} bodies over {args.connections} connections",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                    tally, elapsed = await fuzz(
-                        targets, generator, args.bodies, args.connections, args.timeout
-                    )
-                    report["fuzz_s"] = round(elapsed, 1)
-                    report["bodies_per_s"] = round(args.bodies / elapsed, 1)
-                    report.update(summarize(tally))
-                    stack.check_running()
+                pid = stack.hass_pid
+                report["rss_kib_before"] = memory(pid)
+                print(
+                    f"webhook_fuzz: stack up in {report['start_to_entries_loaded_s']} s; "
+                    f"sending {args.bodies} bodies over {args.connections} connections",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                tally, elapsed = await fuzz(
+                    targets, generator, args.bodies, args.connections, args.timeout
+                )
+                report["fuzz_s"] = round(elapsed, 1)
+                report["bodies_per_s"] = round(args.bodies / elapsed, 1)
+                report.update(summarize(tally))
+                print(json.dumps(summarize(tally)), file=sys.stderr, flush=True)
+                stack.check_running()
+                async with HassWebsocket(session, stack) as socket:
                     report["recorder_after_fuzz"] = await wait_for_recorder(socket)
                     report["rss_kib_after"] = memory(pid)
                     report["rss_growth_kib"] = (
