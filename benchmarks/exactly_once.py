@@ -322,7 +322,7 @@ async def recorded(
     for entity_id in entity_ids:
         rows = (await history(socket, [entity_id], start)).get(entity_id, [])
         for row in rows:
-            value = (row.get("a") or {}).get(attribute)
+            value: Any = (row.get("a") or {}).get(attribute)
             try:
                 event_id = int(value)
             except (TypeError, ValueError):
@@ -447,8 +447,10 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                 next_id[provider] += count
                 return split(first, count, sizes[provider])
 
+            resend_share: float = args.resend_share
+
             def choose(_: Batch) -> bool:
-                return rng.random() < args.resend_share
+                return rng.random() < resend_share
 
             connector = aiohttp.TCPConnector(limit=4 * args.connections)
             timeout = aiohttp.ClientTimeout(total=120)

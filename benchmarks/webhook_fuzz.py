@@ -295,7 +295,7 @@ class Generator:
             provider, items=rng.randint(100, 300) if kind == "big_batch" else None
         )
         headers = {"Content-Type": "application/json", **headers}
-        body = getattr(self, f"_{kind}")(provider, payload, query, headers)
+        body: Body = getattr(self, f"_{kind}")(provider, payload, query, headers)
         if kind in ("valid", "big_batch"):
             self.recent.append(body)
         return body
@@ -331,9 +331,9 @@ class Generator:
         if choice == 0:
             data = data[: max(1, len(data) // 2)]  # truncated
         elif choice == 1:
-            data = bytearray(data)
-            data[len(data) // 2] ^= 0xFF  # corrupt (CRC mismatch)
-            data = bytes(data)
+            corrupt = bytearray(data)
+            corrupt[len(corrupt) // 2] ^= 0xFF  # corrupt (CRC mismatch)
+            data = bytes(corrupt)
         elif choice == 2:
             data = zlib.compress(b"\xff\xfe not json")  # deflate of garbage, announced as gzip
         else:
