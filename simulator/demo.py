@@ -99,8 +99,8 @@ class DemoStack:
     """YAML appended to configuration.yaml (for example to load an extra component)."""
     password: str = field(default_factory=lambda: secrets.token_urlsafe(12))
     token: str | None = None
-    _processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
-    _logs: list[TextIO] = field(default_factory=list)
+    _processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _logs: dict[str, TextIO] = field(default_factory=dict)
 
     @property
     def hass_url(self) -> str:
@@ -116,6 +116,14 @@ class DemoStack:
     def config_dir(self) -> Path:
         """Home Assistant's configuration folder."""
         return self.state_dir / "config"
+
+    @property
+    def hass_pid(self) -> int:
+        """The process id of the running Home Assistant; DemoError when it is not running."""
+        process = self._processes.get("hass")
+        if process is None or process.poll() is not None:
+            raise DemoError("Home Assistant is not running")
+        return process.pid
 
     def start(self) -> None:
         """Write a fresh configuration and start the simulator and Home Assistant."""
@@ -143,6 +151,14 @@ class DemoStack:
                 *self.simulator_args,
             ],
         )
+        self.start_hass(append_log=False)
+
+    def start_hass(self, *, append_log: bool = True) -> None:
+        """Start Home Assistant on the existing configuration folder and port.
+
+        Used by ``start`` and, after ``stop_hass``, to restart it: the configuration, its
+        ``.storage`` and the database are kept, and the log is appended to ``hass.log``.
+        """
         self._spawn(
             "hass",
             [
@@ -155,40 +171,98 @@ class DemoStack:
             ],
             # Not the repository root: its custom_components would shadow the configuration's.
             cwd=self.config_dir,
+            append_log=append_log,
         )
 
-    def _spawn(self, name: str, command: list[str], cwd: Path = ROOT) -> None:
-        log = (self.state_dir / f"{name}.log").open("w")
-        self._logs.append(log)
-        self._processes.append(
-            subprocess.Popen(
-                command,
-                cwd=cwd,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            )
+    def _spawn(
+        self, name: str, command: list[str], cwd: Path = ROOT, *, append_log: bool = False
+    ) -> None:
+        log = (self.state_dir / f"{name}.log").open("a" if append_log else "w")
+        self._logs[name] = log
+        self._processes[name] = subprocess.Popen(
+            command,
+            cwd=cwd,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
+
+    def stop_hass(self, *, kill: bool = False, timeout: float = 30) -> tuple[float, bool]:
+        """Stop Home Assistant only (the simulator keeps running).
+
+        Args:
+            kill: send SIGKILL at once (a crash) instead of SIGTERM (a graceful stop).
+            timeout: seconds to wait after SIGTERM before sending SIGKILL.
+
+        Returns:
+            Seconds until the process exited, and whether SIGKILL had to follow the SIGTERM.
+        """
+        process = self._processes.pop("hass", None)
+        started = time.monotonic()
+        forced = False
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                forced = True
+                process.kill()
+                process.wait()
+        if (log := self._logs.pop("hass", None)) is not None:
+            log.close()
+        return time.monotonic() - started, forced
+
+    async def restart_hass(
+        self,
+        session: aiohttp.ClientSession,
+        entry_ids: list[str],
+        *,
+        kill: bool = False,
+        stop_within: float = 30,
+    ) -> dict[str, Any]:
+        """Stop Home Assistant (SIGTERM, or SIGKILL with ``kill``), start it again, wait for it.
+
+        Waits until Home Assistant answers and every entry of ``entry_ids`` is loaded again.
+
+        Returns:
+            ``stop_s`` (seconds to exit), ``forced`` (SIGKILL followed a SIGTERM that was not
+            obeyed within ``stop_within`` s) and ``start_s`` (seconds until every entry was loaded).
+
+        Raises:
+            DemoError: Home Assistant did not come back or an entry failed to load.
+        """
+        stop_s, forced = self.stop_hass(kill=kill, timeout=stop_within)
+        started = time.monotonic()
+        self.start_hass()
+        await self.wait_until_up(session)
+        for entry_id in entry_ids:
+            await self.wait_for_entry(session, entry_id, within=120)
+        return {
+            "stop_s": round(stop_s, 2),
+            "forced": forced,
+            "start_s": round(time.monotonic() - started, 2),
+        }
 
     def stop(self) -> None:
         """Stop both processes (SIGTERM, then SIGKILL after 30 s) and close the logs."""
-        for process in self._processes:
+        processes = list(self._processes.values())
+        for process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        for process in self._processes:
+        for process in processes:
             try:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
         self._processes.clear()
-        for log in self._logs:
+        for log in self._logs.values():
             log.close()
         self._logs.clear()
 
     def check_running(self) -> None:
         """Raise DemoError when a process has exited."""
-        for process, name in zip(self._processes, ("simulator", "hass"), strict=False):
+        for name, process in self._processes.items():
             if process.poll() is not None:
                 raise DemoError(
                     f"{name} exited with code {process.returncode}; "
@@ -196,13 +270,19 @@ class DemoStack:
                 )
 
     async def wait_until_up(self, session: aiohttp.ClientSession, within: float = 120) -> None:
-        """Wait until both answer HTTP."""
+        """Wait until both answer HTTP.
+
+        Before onboarding Home Assistant is up when ``/api/onboarding`` answers; after it (a
+        restart), when ``/api/`` answers the stack's token.
+        """
         deadline = time.monotonic() + within
-        for url in (f"{self.simulator_url}/_sim/health", f"{self.hass_url}/api/onboarding"):
+        hass_check = "/api/" if self.token else "/api/onboarding"
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        for url in (f"{self.simulator_url}/_sim/health", f"{self.hass_url}{hass_check}"):
             while True:
                 self.check_running()
                 try:
-                    async with session.get(url) as response:
+                    async with session.get(url, headers=headers) as response:
                         if response.status == 200:
                             break
                 except aiohttp.ClientError:
@@ -412,11 +492,31 @@ class DemoStack:
         if result.get("type") != "create_entry":
             raise DemoError(f"The options flow did not finish: {result}")
 
+    async def enable_facespace_push(self, session: aiohttp.ClientSession, entry_id: str) -> str:
+        """Turn pushes on for a FaceSpace entry (options flow), wait until it is loaded again.
+
+        Returns:
+            The shared secret the ``X-Sitewatch-Secret`` header must carry.
+
+        Raises:
+            DemoError: the options flow failed, or the entry did not come back loaded.
+        """
+        await self.set_options(session, entry_id, {"scan_interval": 5, "accept_push": True})
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            options = (self.stored_entry(entry_id) or {}).get("options", {})
+            if options.get("accept_push") and options.get("push_secret"):
+                await asyncio.sleep(1)  # the reload the options started
+                await self.wait_for_entry(session, entry_id)
+                return str(options["push_secret"])
+            await asyncio.sleep(0.25)
+        raise DemoError("The FaceSpace push options were not saved within 30 s")
+
     async def _webhook_url(self, entry_id: str) -> str:
         return f"{self.hass_url}/api/webhook/{await self.wait_for_webhook_id(entry_id)}"
 
-    def stored_webhook_id(self, entry_id: str) -> str | None:
-        """The entry's webhook id from ``.storage/core.config_entries``, once it is saved."""
+    def stored_entry(self, entry_id: str) -> dict[str, Any] | None:
+        """The entry as saved in ``.storage/core.config_entries`` (``data``, ``options``...)."""
         path = self.config_dir / ".storage" / "core.config_entries"
         try:
             stored = json.loads(path.read_text())
@@ -424,9 +524,14 @@ class DemoStack:
             return None
         for entry in stored.get("data", {}).get("entries", []):
             if entry.get("entry_id") == entry_id:
-                webhook_id = entry.get("data", {}).get("webhook_id")
-                return str(webhook_id) if webhook_id else None
+                return dict(entry)
         return None
+
+    def stored_webhook_id(self, entry_id: str) -> str | None:
+        """The entry's webhook id from ``.storage/core.config_entries``, once it is saved."""
+        entry = self.stored_entry(entry_id)
+        webhook_id = (entry or {}).get("data", {}).get("webhook_id")
+        return str(webhook_id) if webhook_id else None
 
     async def wait_for_webhook_id(self, entry_id: str, within: float = 30) -> str:
         """Wait until Home Assistant saved the entry, and return its webhook id."""
@@ -441,12 +546,18 @@ class DemoStack:
     async def wait_for_entry(
         self, session: aiohttp.ClientSession, entry_id: str, within: float = 60
     ) -> None:
-        """Wait until the config entry is loaded."""
+        """Wait until the config entry is loaded (Home Assistant may still be starting)."""
         deadline = time.monotonic() + within
         while time.monotonic() < deadline:
-            entries = await self._call(
-                session, "GET", "/api/config/config_entries/entry?domain=sitewatch"
-            )
+            self.check_running()
+            try:
+                entries = await self._call(
+                    session, "GET", "/api/config/config_entries/entry?domain=sitewatch"
+                )
+            except (DemoError, aiohttp.ClientError):
+                # While Home Assistant starts, the API may not be there yet.
+                await asyncio.sleep(0.5)
+                continue
             state = next((e["state"] for e in entries if e["entry_id"] == entry_id), None)
             if state == "loaded":
                 return

@@ -1,0 +1,625 @@
+"""Exactly once: FindFace and Camlytics events with redelivered batches, counted from the recorder.
+
+Runs the demo stack (simulator generating nothing by itself, and a real ``hass`` process) with a
+FindFace entry (no hooks on the simulator) and a Camlytics entry, then sends ``--findface``
+face events (10,000 by default, batches of 10, cameras 1 to 3, matched ones naming a card by
+id) and ``--camlytics`` analytic events (2,000, batches of 5, on the simulator's channels) to
+their webhooks, as the servers would. The events of each provider are split evenly over five
+scenarios, and in each ``--resend-share`` (20 %) of the batches are sent again:
+
+- ``immediate``: right after the first copy was answered;
+- ``concurrent``: both copies at the same time, on two connections;
+- ``late``: after ``--late-gap`` (20,000) newer events of the same provider (sent, not resent,
+  and counted with the scenario);
+- ``restart_sigterm``: after Home Assistant was stopped with SIGTERM and started again;
+- ``restart_sigkill``: after Home Assistant was killed (SIGKILL, ``--kill-after`` seconds after
+  the last answer) and started again.
+
+Like the real senders, a batch answered 503 or cut off is sent again (up to ``--attempts``
+times, a second apart); a 200 acknowledges it. After the last scenario and once the recorder's
+queue is empty, every state change of the entries' event entities is read back through the
+websocket history API (``history/history_during_period``): each fired event is one state change
+carrying the event's id (``event_id`` for FindFace, ``record_id`` for Camlytics). An event
+recorded with two different event times was delivered twice; the state Home Assistant restores
+at start-up carries the same time as before and is not counted again. (Two copies fired in the
+same millisecond would have identical states, which Home Assistant does not record twice.)
+
+Each event entity's state changes are also watched live (websocket ``subscribe_events``), so
+an event fired but never committed by the recorder (a SIGKILL within its 5 s commit interval)
+is told apart from one never fired.
+
+Prints JSON: per provider and scenario the events sent, acknowledged (their batch answered
+200), fired (seen live), recorded (read back from the recorder), lost (acknowledged but never
+recorded; ``acknowledged_not_fired`` and ``fired_not_recorded`` split it), never acknowledged,
+duplicated (fired or recorded with two different event times; ``duplicated_recorded`` and
+``duplicated_fired`` apart) and the answers; the restarts' stop and start times; start-up and
+run times. Exits 1 when an event is lost, duplicated or never acknowledged.
+
+Usage: ``.venv/bin/python -m benchmarks.exactly_once [--findface N] [--camlytics N]
+[--late-gap N]`` (the default run takes several minutes; ``--findface 1000 --camlytics 300
+--late-gap 2000`` about two).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections import Counter
+from collections.abc import Callable
+import contextlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+import json
+from pathlib import Path
+import random
+import sys
+import tempfile
+import time
+from typing import Any
+
+import aiohttp
+
+from simulator.demo import DemoError, DemoStack
+
+from .hass_api import (
+    HassWebsocket,
+    history,
+    log_problems,
+    long_lived_token,
+    sitewatch_entities,
+    wait_for_recorder,
+    webhook_diagnostics,
+)
+
+SCENARIOS = ("immediate", "concurrent", "late", "restart_sigterm", "restart_sigkill")
+PROVIDERS = ("findface", "camlytics")
+ID_ATTRIBUTE = {"findface": "event_id", "camlytics": "record_id"}
+QUIET_SIMULATOR = ["--findface-emit-interval", "0", "--camlytics-event-interval", "0"]
+FINDFACE_FIRST_ID = 5_000_000_000_000_000_000
+CAMLYTICS_FIRST_ID = 3_000_000_000
+
+
+def findface_event(event_id: int, rng: random.Random) -> dict[str, Any]:
+    """A default-format face event on camera 1 to 3; matched ones name card 1 to 3 by id."""
+    matched = rng.random() < 0.7
+    uploads = f"http://127.0.0.1:8765/uploads/face_event/{event_id}"
+    return {
+        "id": str(event_id),
+        "created_date": datetime.now(UTC).isoformat(),
+        "bs_type": "realtime",
+        "camera": rng.randint(1, 3),
+        "camera_group": 1,
+        "thumbnail": f"{uploads}_thumbnail.jpg",
+        "fullframe": f"{uploads}_fullframe.jpg",
+        "matched": matched,
+        "matched_card": rng.randint(1, 3) if matched else None,
+        "matched_lists": [1] if matched else [],
+        "confidence": round(rng.uniform(0.5, 0.99), 4),
+        "quality": round(rng.uniform(0.3, 0.9), 4),
+        "episode": None,
+        "acknowledged": False,
+        "acknowledged_date": None,
+        "acknowledged_by": None,
+        "frame_coords_left": 693,
+        "frame_coords_top": 479,
+        "frame_coords_right": 809,
+        "frame_coords_bottom": 595,
+        "features": {"age": rng.randint(18, 80), "gender": rng.choice(("male", "female"))},
+    }
+
+
+def camlytics_event(record_id: int, rng: random.Random, channels: list[str]) -> dict[str, Any]:
+    """An analytic event as Camlytics' event webhook sends it (UTC time without offset)."""
+    return {
+        "record_id": record_id,
+        "event_type": rng.choice(("TripwireCrossed", "RegionJoin", "RegionLeave")),
+        "snapshot_id": -record_id,
+        "trigger_id": None,
+        "origin": rng.choice(("Pedestrian", "Vehicle", "Face")),
+        "suborigin": "Unknown",
+        "age_range": "",
+        "gender": "",
+        "id": None,
+        "channel_id": rng.choice(channels),
+        "object_id": rng.randint(1, 10_000),
+        "location_id": 32,
+        "event_time": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
+    }
+
+
+@dataclass
+class Batch:
+    """One webhook body: its events' ids and, once sent, its JSON."""
+
+    ids: list[int]
+    body: bytes = b""
+
+
+@dataclass
+class Outcome:
+    """What one provider's sender saw in one scenario."""
+
+    sent: set[int] = field(default_factory=set)
+    acknowledged: set[int] = field(default_factory=set)
+    batches: int = 0
+    resent_batches: int = 0
+    answers: Counter[str] = field(default_factory=Counter)
+    retries: int = 0
+
+
+class Sender:
+    """Sends one provider's batches like its server would: a non-200 is retried."""
+
+    def __init__(
+        self,
+        provider: str,
+        url: str,
+        make_event: Callable[[int], dict[str, Any]],
+        attempts: int,
+    ) -> None:
+        """Send to ``url``; ``make_event(id)`` builds one event."""
+        self.provider = provider
+        self.url = url
+        self.make_event = make_event
+        self.attempts = attempts
+
+    def build(self, batch: Batch) -> Batch:
+        """Fill the batch's body (once: a resend is the same bytes)."""
+        if not batch.body:
+            batch.body = json.dumps([self.make_event(event_id) for event_id in batch.ids]).encode()
+        return batch
+
+    async def post(self, session: aiohttp.ClientSession, batch: Batch, outcome: Outcome) -> None:
+        """POST until answered 200 (or the attempts are used up)."""
+        self.build(batch)
+        outcome.sent.update(batch.ids)
+        for attempt in range(self.attempts):
+            try:
+                async with session.post(
+                    self.url, data=batch.body, headers={"Content-Type": "application/json"}
+                ) as response:
+                    await response.read()
+                    answer = str(response.status)
+            except TimeoutError:
+                answer = "timeout"
+            except aiohttp.ClientError as err:
+                answer = f"error:{type(err).__name__}"
+            outcome.answers[answer] += 1
+            if answer == "200":
+                outcome.acknowledged.update(batch.ids)
+                return
+            if answer.startswith("4"):
+                return  # refused for good: the sender would not retry
+            if attempt + 1 < self.attempts:
+                outcome.retries += 1
+                await asyncio.sleep(1)
+
+
+class FiredWatcher:
+    """Event entities' state changes as they happen (``subscribe_events`` on the websocket).
+
+    Sees what was fired even when the recorder never commits it (a SIGKILL within its commit
+    interval). Reconnect with ``start`` after each restart; changes fired in the instant
+    before a SIGKILL may not reach the watcher.
+    """
+
+    def __init__(self, stack: DemoStack, attributes: dict[str, str]) -> None:
+        """Watch the entities of ``attributes`` (entity id → attribute carrying the event id)."""
+        self.stack = stack
+        self.attributes = attributes
+        self.fired: dict[int, set[tuple[str, str]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self, session: aiohttp.ClientSession) -> None:
+        """Connect and subscribe; returns once subscribed."""
+        subscribed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._task = asyncio.create_task(self._watch(session, subscribed))
+        await subscribed
+
+    async def stop(self) -> None:
+        """Stop watching (after letting the last changes arrive)."""
+        await asyncio.sleep(1)
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, aiohttp.ClientError):
+                await self._task
+            self._task = None
+
+    async def _watch(
+        self, session: aiohttp.ClientSession, subscribed: asyncio.Future[None]
+    ) -> None:
+        try:
+            async with HassWebsocket(session, self.stack) as socket:
+                await socket.subscribe("state_changed")
+                subscribed.set_result(None)
+                async for event in socket.events():
+                    new_state = event.get("data", {}).get("new_state") or {}
+                    attribute = self.attributes.get(new_state.get("entity_id", ""))
+                    if attribute is None:
+                        continue
+                    try:
+                        event_id = int(new_state.get("attributes", {}).get(attribute))
+                    except (TypeError, ValueError):
+                        continue
+                    self.fired.setdefault(event_id, set()).add(
+                        (new_state["entity_id"], str(new_state.get("state")))
+                    )
+        except (aiohttp.ClientError, DemoError, ConnectionError) as err:
+            if not subscribed.done():
+                subscribed.set_exception(err)
+
+
+def split(first_id: int, count: int, size: int) -> list[Batch]:
+    """``count`` consecutive ids from ``first_id`` in batches of ``size``."""
+    return [
+        Batch(list(range(start, min(start + size, first_id + count))))
+        for start in range(first_id, first_id + count, size)
+    ]
+
+
+async def send_all(
+    session: aiohttp.ClientSession,
+    sender: Sender,
+    batches: list[Batch],
+    outcome: Outcome,
+    connections: int,
+    resend: Callable[[Batch], bool] | None = None,
+    mode: str = "",
+) -> list[Batch]:
+    """Send the batches over ``connections`` workers; returns those chosen for a later resend.
+
+    ``mode`` ``immediate`` resends a chosen batch right after its first answer, ``concurrent``
+    sends both copies at once; otherwise the chosen batches are returned.
+    """
+    queue = iter(batches)
+    later: list[Batch] = []
+
+    async def worker() -> None:
+        for batch in queue:
+            outcome.batches += 1
+            chosen = resend is not None and resend(batch)
+            if chosen and mode == "concurrent":
+                outcome.resent_batches += 1
+                sender.build(batch)
+                await asyncio.gather(
+                    sender.post(session, batch, outcome), sender.post(session, batch, outcome)
+                )
+                continue
+            await sender.post(session, batch, outcome)
+            if chosen and mode == "immediate":
+                outcome.resent_batches += 1
+                await sender.post(session, batch, outcome)
+            elif chosen:
+                later.append(batch)
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+    return later
+
+
+async def resend_later(
+    session: aiohttp.ClientSession,
+    sender: Sender,
+    batches: list[Batch],
+    outcome: Outcome,
+    connections: int,
+) -> None:
+    """Send the chosen batches again."""
+    outcome.resent_batches += len(batches)
+    queue = iter(batches)
+
+    async def worker() -> None:
+        for batch in queue:
+            await sender.post(session, batch, outcome)
+
+    await asyncio.gather(*(worker() for _ in range(connections)))
+
+
+async def recorded(
+    socket: HassWebsocket, entity_ids: list[str], attribute: str, start: float
+) -> dict[int, set[tuple[str, str]]]:
+    """Event id → the distinct (entity, event time) it was recorded with."""
+    found: dict[int, set[tuple[str, str]]] = {}
+    for entity_id in entity_ids:
+        rows = (await history(socket, [entity_id], start)).get(entity_id, [])
+        for row in rows:
+            value: Any = (row.get("a") or {}).get(attribute)
+            try:
+                event_id = int(value)
+            except (TypeError, ValueError):
+                continue
+            found.setdefault(event_id, set()).add((entity_id, str(row.get("s"))))
+    return found
+
+
+def tally(
+    outcome: Outcome,
+    records: dict[int, set[tuple[str, str]]],
+    fired: dict[int, set[tuple[str, str]]],
+) -> dict[str, Any]:
+    """Sent, acknowledged, fired, recorded, lost and duplicated events of one scenario."""
+    recorded_ids = {event_id for event_id in outcome.sent if event_id in records}
+    fired_ids = {event_id for event_id in outcome.sent if event_id in fired}
+    duplicated_recorded = {event_id for event_id in recorded_ids if len(records[event_id]) > 1}
+    duplicated_fired = {event_id for event_id in fired_ids if len(fired[event_id]) > 1}
+    return {
+        "sent": len(outcome.sent),
+        "batches": outcome.batches,
+        "resent_batches": outcome.resent_batches,
+        "acknowledged": len(outcome.acknowledged),
+        "fired": len(fired_ids),
+        "recorded": len(recorded_ids),
+        "lost": len(outcome.acknowledged - recorded_ids),
+        "acknowledged_not_fired": len(outcome.acknowledged - fired_ids),
+        "fired_not_recorded": len(fired_ids - recorded_ids),
+        "never_acknowledged": len(outcome.sent - outcome.acknowledged),
+        "duplicated": len(duplicated_recorded | duplicated_fired),
+        "duplicated_recorded": len(duplicated_recorded),
+        "duplicated_fired": len(duplicated_fired),
+        "extra_records": sum(len(records[event_id]) - 1 for event_id in duplicated_recorded),
+        "answers": dict(outcome.answers),
+        "retries": outcome.retries,
+    }
+
+
+async def camlytics_channels(session: aiohttp.ClientSession, stack: DemoStack) -> list[str]:
+    """The simulator's Camlytics channel ids (from its admin state)."""
+    async with session.get(f"{stack.simulator_url}/_sim/camlytics/state") as response:
+        state = await response.json()
+    return sorted(state.get("queues", {}))
+
+
+async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
+    """Start the stack, run the scenarios, count; the report and whether nothing went wrong."""
+    rng = random.Random(args.seed)
+    report: dict[str, Any] = {
+        "events": {"findface": args.findface, "camlytics": args.camlytics},
+        "resend_share": args.resend_share,
+        "late_gap": args.late_gap,
+        "seed": args.seed,
+    }
+    outcomes = {(p, s): Outcome() for p in PROVIDERS for s in SCENARIOS}
+    timings: dict[str, float] = {}
+    restarts: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as temporary:
+        state_dir = args.state_dir.resolve() if args.state_dir else Path(temporary)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        stack = DemoStack(state_dir=state_dir, simulator_args=QUIET_SIMULATOR)
+        started = time.monotonic()
+        stack.start()
+        try:
+            async with aiohttp.ClientSession() as setup:
+                await stack.wait_until_up(setup)
+                await stack.onboard(setup)
+                stack.token = await long_lived_token(setup, stack)
+                entries = {
+                    "findface": await stack.add_findface_entry(setup, register_hooks=False),
+                    "camlytics": await stack.add_camlytics_entry(setup),
+                }
+                for entry_id in entries.values():
+                    await stack.wait_for_entry(setup, entry_id)
+                urls = {
+                    provider: f"{stack.hass_url}/api/webhook/"
+                    f"{await stack.wait_for_webhook_id(entry_id)}"
+                    + ("?section=face_events" if provider == "findface" else "")
+                    for provider, entry_id in entries.items()
+                }
+                channels = await camlytics_channels(setup, stack)
+                async with HassWebsocket(setup, stack) as socket:
+                    event_entities = {
+                        p: await sitewatch_entities(socket, entry_id, "event")
+                        for p, entry_id in entries.items()
+                    }
+            timings["start_to_entries_loaded_s"] = round(time.monotonic() - started, 1)
+            print(
+                f"exactly_once: stack up in {timings['start_to_entries_loaded_s']} s",
+                file=sys.stderr,
+                flush=True,
+            )
+            senders = {
+                "findface": Sender(
+                    "findface",
+                    urls["findface"],
+                    lambda event_id: findface_event(event_id, rng),
+                    args.attempts,
+                ),
+                "camlytics": Sender(
+                    "camlytics",
+                    urls["camlytics"],
+                    lambda event_id: camlytics_event(event_id, rng, channels),
+                    args.attempts,
+                ),
+            }
+            counts = {"findface": args.findface, "camlytics": args.camlytics}
+            sizes = {"findface": args.findface_batch, "camlytics": args.camlytics_batch}
+            next_id = {"findface": FINDFACE_FIRST_ID, "camlytics": CAMLYTICS_FIRST_ID}
+            watcher = FiredWatcher(
+                stack,
+                {
+                    entity_id: ID_ATTRIBUTE[p]
+                    for p, entity_ids in event_entities.items()
+                    for entity_id in entity_ids
+                },
+            )
+            first_sent = time.time()
+
+            def batches_of(provider: str, count: int) -> list[Batch]:
+                first = next_id[provider]
+                next_id[provider] += count
+                return split(first, count, sizes[provider])
+
+            resend_share: float = args.resend_share
+
+            def choose(_: Batch) -> bool:
+                return rng.random() < resend_share
+
+            connector = aiohttp.TCPConnector(limit=4 * args.connections)
+            timeout = aiohttp.ClientTimeout(total=120)
+            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+                await watcher.start(session)
+                for scenario in SCENARIOS:
+                    if scenario.startswith("restart"):
+                        # The late gap's backlog is written first: the restart is about the
+                        # redelivery, not about stopping while the recorder catches up.
+                        async with HassWebsocket(session, stack) as socket:
+                            drained = await wait_for_recorder(socket)
+                        timings[f"recorder_drain_before_{scenario}_s"] = drained["drain_s"]
+                    scenario_started = time.monotonic()
+                    share = {
+                        p: counts[p] // len(SCENARIOS)
+                        + (1 if SCENARIOS.index(scenario) < counts[p] % len(SCENARIOS) else 0)
+                        for p in PROVIDERS
+                    }
+                    mode = scenario if scenario in ("immediate", "concurrent") else "later"
+                    chosen = await asyncio.gather(
+                        *(
+                            send_all(
+                                session,
+                                senders[p],
+                                batches_of(p, share[p]),
+                                outcomes[p, scenario],
+                                args.connections,
+                                choose,
+                                mode,
+                            )
+                            for p in PROVIDERS
+                        )
+                    )
+                    later = dict(zip(PROVIDERS, chosen, strict=True))
+                    if scenario == "late":
+                        await asyncio.gather(
+                            *(
+                                send_all(
+                                    session,
+                                    senders[p],
+                                    batches_of(p, args.late_gap),
+                                    outcomes[p, scenario],
+                                    args.connections,
+                                )
+                                for p in PROVIDERS
+                            )
+                        )
+                    elif scenario.startswith("restart"):
+                        kill = scenario == "restart_sigkill"
+                        if kill:
+                            await asyncio.sleep(args.kill_after)
+                        if not kill:
+                            await watcher.stop()
+                        restarts[scenario] = await stack.restart_hass(
+                            session, list(entries.values()), kill=kill
+                        )
+                        await watcher.stop()
+                        await watcher.start(session)
+                    if later:
+                        await asyncio.gather(
+                            *(
+                                resend_later(
+                                    session,
+                                    senders[p],
+                                    later[p],
+                                    outcomes[p, scenario],
+                                    args.connections,
+                                )
+                                for p in PROVIDERS
+                            )
+                        )
+                    timings[f"{scenario}_s"] = round(time.monotonic() - scenario_started, 1)
+                    print(
+                        f"  {scenario} done ({timings[f'{scenario}_s']} s)",
+                        file=sys.stderr,
+                        flush=True,
+                    )
+                stack.check_running()
+                await watcher.stop()
+                async with HassWebsocket(session, stack) as socket:
+                    report["recorder"] = await wait_for_recorder(socket)
+                    counted_started = time.monotonic()
+                    records = {
+                        p: await recorded(
+                            socket,
+                            await sitewatch_entities(socket, entries[p], "event"),
+                            ID_ATTRIBUTE[p],
+                            first_sent - 1,
+                        )
+                        for p in PROVIDERS
+                    }
+                    timings["count_s"] = round(time.monotonic() - counted_started, 1)
+                report["webhook_counters"] = {
+                    p: await webhook_diagnostics(session, stack, entries[p]) for p in PROVIDERS
+                }
+        finally:
+            stack.stop()
+            log = (state_dir / "hass.log").read_text(errors="replace")
+            report["log"] = log_problems(log)
+            timings["total_s"] = round(time.monotonic() - started, 1)
+    results: dict[str, dict[str, Any]] = {}
+    failed = False
+    for provider in PROVIDERS:
+        results[provider] = {}
+        for scenario in SCENARIOS:
+            row = tally(outcomes[provider, scenario], records[provider], watcher.fired)
+            results[provider][scenario] = row
+            failed |= bool(row["lost"] or row["duplicated"] or row["never_acknowledged"])
+    report["results"] = results
+    report["totals"] = {
+        provider: {
+            key: sum(results[provider][s][key] for s in SCENARIOS)
+            for key in (
+                "sent",
+                "acknowledged",
+                "fired",
+                "recorded",
+                "lost",
+                "acknowledged_not_fired",
+                "duplicated",
+            )
+        }
+        for provider in PROVIDERS
+    }
+    report["restarts"] = restarts
+    report["timings"] = timings
+    report["passed"] = not failed
+    return report, not failed
+
+
+def main() -> None:
+    """Command line: run, print the report, exit 1 when an event was lost or doubled."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--findface", type=int, default=10_000, help="FindFace events (10000)")
+    parser.add_argument("--camlytics", type=int, default=2_000, help="Camlytics events (2000)")
+    parser.add_argument("--findface-batch", type=int, default=10, help="events per batch (10)")
+    parser.add_argument("--camlytics-batch", type=int, default=5, help="events per batch (5)")
+    parser.add_argument(
+        "--resend-share", type=float, default=0.2, help="share of batches resent (0.2)"
+    )
+    parser.add_argument(
+        "--late-gap",
+        type=int,
+        default=20_000,
+        help="newer events per provider before the late resends (20000)",
+    )
+    parser.add_argument(
+        "--kill-after",
+        type=float,
+        default=1.0,
+        help="seconds between the last answer and SIGKILL (1)",
+    )
+    parser.add_argument("--connections", type=int, default=4, help="connections per provider")
+    parser.add_argument("--attempts", type=int, default=60, help="tries per batch (60)")
+    parser.add_argument("--seed", type=int, default=11, help="seed of the generator (11)")
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="keep Home Assistant's configuration and logs here (default: a temporary folder)",
+    )
+    args = parser.parse_args()
+    try:
+        report, passed = asyncio.run(run(args))
+    except DemoError as err:
+        print(f"exactly_once: {err}", file=sys.stderr)
+        sys.exit(2)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    sys.exit(0 if passed else 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""What the benchmarks ask a running Home Assistant: websocket calls, recorder, log, memory.
+
+Shared by ``webhook_fuzz`` and ``exactly_once``; both run against a ``DemoStack``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+import itertools
+from pathlib import Path
+import re
+import time
+from types import TracebackType
+from typing import Any, Self
+
+import aiohttp
+
+from simulator.demo import DemoError, DemoStack
+
+
+class HassWebsocket:
+    """One authenticated connection to Home Assistant's websocket API (``/api/websocket``)."""
+
+    def __init__(self, session: aiohttp.ClientSession, stack: DemoStack) -> None:
+        """Connect with ``session`` to ``stack``'s Home Assistant, as its token's user."""
+        self._session = session
+        self._stack = stack
+        self._socket: aiohttp.ClientWebSocketResponse | None = None
+        self._ids = itertools.count(1)
+
+    async def __aenter__(self) -> Self:
+        """Connect and authenticate; DemoError when the token is refused."""
+        socket = await self._session.ws_connect(
+            f"{self._stack.hass_url}/api/websocket", max_msg_size=0, heartbeat=None
+        )
+        self._socket = socket
+        await socket.receive_json()  # auth_required
+        await socket.send_json({"type": "auth", "access_token": self._stack.token})
+        answer = await socket.receive_json()
+        if answer.get("type") != "auth_ok":
+            raise DemoError(f"websocket authentication failed: {answer}")
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        """Close the connection."""
+        if self._socket is not None:
+            await self._socket.close()
+
+    async def call(self, message_type: str, **data: Any) -> Any:
+        """Send one command and return its result; DemoError when it fails."""
+        assert self._socket is not None
+        message_id = next(self._ids)
+        await self._socket.send_json({"id": message_id, "type": message_type, **data})
+        while True:
+            answer = await self._socket.receive_json()
+            if answer.get("id") != message_id or answer.get("type") != "result":
+                continue
+            if not answer.get("success"):
+                raise DemoError(f"{message_type} failed: {answer.get('error')}")
+            return answer.get("result")
+
+    async def subscribe(self, event_type: str) -> None:
+        """Subscribe to a bus event type; read the events with ``events``."""
+        await self.call("subscribe_events", event_type=event_type)
+
+    async def events(self) -> AsyncIterator[dict[str, Any]]:
+        """The events of the subscriptions, until the connection closes."""
+        assert self._socket is not None
+        async for message in self._socket:
+            if message.type is not aiohttp.WSMsgType.TEXT:
+                break
+            answer = message.json()
+            if answer.get("type") == "event":
+                yield answer["event"]
+
+
+async def long_lived_token(session: aiohttp.ClientSession, stack: DemoStack) -> str:
+    """A long-lived access token for the stack's user (the onboarding one expires in 30 min)."""
+    async with HassWebsocket(session, stack) as socket:
+        token: str = await socket.call(
+            "auth/long_lived_access_token", client_name="Sitewatch benchmark", lifespan=7
+        )
+    return token
+
+
+async def recorder_info(socket: HassWebsocket) -> dict[str, Any]:
+    """``recorder/info``: backlog, recording, thread_running..."""
+    info: dict[str, Any] = await socket.call("recorder/info")
+    return info
+
+
+async def wait_for_recorder(socket: HassWebsocket, within: float = 600) -> dict[str, Any]:
+    """Wait until the recorder's queue is empty and one commit interval (5 s) has passed.
+
+    Returns:
+        The last ``recorder/info`` with ``drain_s``, the seconds it took.
+    """
+    started = time.monotonic()
+    info = await recorder_info(socket)
+    while info.get("backlog", 0) and time.monotonic() - started < within:
+        await asyncio.sleep(1)
+        info = await recorder_info(socket)
+    await asyncio.sleep(6)  # the last batch is committed within the commit interval (5 s)
+    info = await recorder_info(socket)
+    return {**info, "drain_s": round(time.monotonic() - started, 1)}
+
+
+def iso(moment: float) -> str:
+    """A Unix time as the ISO 8601 text the history API takes."""
+    return datetime.fromtimestamp(moment, UTC).isoformat()
+
+
+async def history(
+    socket: HassWebsocket, entity_ids: list[str], start: float, end: float | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """Every recorded state of the entities between two Unix times, with attributes.
+
+    The compressed history format: per entity a list of ``{"s": state, "a": attributes,
+    "lu": last updated (Unix time)}``.
+    """
+    if not entity_ids:
+        return {}
+    message: dict[str, Any] = {
+        "start_time": iso(start),
+        "entity_ids": entity_ids,
+        "include_start_time_state": False,
+        "significant_changes_only": False,
+        "minimal_response": False,
+        "no_attributes": False,
+    }
+    if end is not None:
+        message["end_time"] = iso(end)
+    result: dict[str, list[dict[str, Any]]] = await socket.call(
+        "history/history_during_period", **message
+    )
+    return result
+
+
+async def recorder_alive(
+    session: aiohttp.ClientSession, socket: HassWebsocket, stack: DemoStack, within: float = 60
+) -> dict[str, Any]:
+    """Whether a state set now is recorded and readable through the history API.
+
+    Sets ``sensor.sitewatch_benchmark_probe`` through the REST API to a fresh value and reads
+    it back from the recorder's history.
+    """
+    value = f"probe-{time.time_ns()}"
+    started = time.time()
+    headers = {"Authorization": f"Bearer {stack.token}"}
+    async with session.post(
+        f"{stack.hass_url}/api/states/sensor.sitewatch_benchmark_probe",
+        json={"state": value},
+        headers=headers,
+    ) as response:
+        set_status = response.status
+    deadline = time.monotonic() + within
+    found = False
+    while not found and time.monotonic() < deadline:
+        await asyncio.sleep(2)
+        rows = await history(socket, ["sensor.sitewatch_benchmark_probe"], started - 1)
+        found = any(
+            row.get("s") == value for row in rows.get("sensor.sitewatch_benchmark_probe", [])
+        )
+    info = await recorder_info(socket)
+    return {
+        "probe_set_status": set_status,
+        "probe_recorded": found,
+        "probe_wait_s": round(time.time() - started, 1),
+        "thread_running": info.get("thread_running"),
+        "recording": info.get("recording"),
+        "backlog": info.get("backlog"),
+        "alive": bool(found and info.get("thread_running") and info.get("recording")),
+    }
+
+
+async def sitewatch_entities(
+    socket: HassWebsocket, entry_id: str, domain: str | None = None
+) -> list[str]:
+    """The entity ids of a Sitewatch entry (of one domain, when given), from the registry."""
+    entries = await socket.call("config/entity_registry/list")
+    return sorted(
+        entry["entity_id"]
+        for entry in entries
+        if entry.get("config_entry_id") == entry_id
+        and (domain is None or entry["entity_id"].startswith(f"{domain}."))
+    )
+
+
+def memory(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak) of a process, in KiB, from ``/proc/<pid>/status``."""
+    values: dict[str, int] = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("VmRSS", "VmHWM"):
+            values[name] = int(rest.split()[0])
+    return values
+
+
+LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?P<level>[A-Z]+) ")
+LOGGER_NAME = re.compile(r"\[([\w.]+)\]")
+
+
+def log_problems(log: str) -> dict[str, Any]:
+    """Tracebacks and error lines in a Home Assistant log, those mentioning Sitewatch apart.
+
+    A traceback belongs to the log line before it; it "mentions sitewatch" when that line or
+    the traceback does. Grouped by their last line (the exception) or message.
+    """
+    tracebacks: Counter[str] = Counter()
+    other_tracebacks: Counter[str] = Counter()
+    errors: Counter[str] = Counter()
+    header = ""
+    block: list[str] = []
+
+    def close_block() -> None:
+        if not block:
+            return
+        text = header + "\n" + "\n".join(block)
+        logger = LOGGER_NAME.search(header)
+        exception = f"[{logger[1] if logger else '?'}] {block[-1].strip()[:160]}"
+        (tracebacks if "sitewatch" in text.lower() else other_tracebacks)[exception] += 1
+        block.clear()
+
+    for line in log.splitlines():
+        if LOG_LINE.match(line):
+            close_block()
+            header = line
+            level = LOG_LINE.match(line)
+            if level and level["level"] in ("ERROR", "CRITICAL") and "sitewatch" in line.lower():
+                # The message without its time stamp, numbers folded, for grouping.
+                message = re.sub(r"\d+", "N", line.split(" ", 3)[-1])[:200]
+                errors[message] += 1
+        elif line.startswith("Traceback (most recent call last)") or block:
+            block.append(line)
+    close_block()
+    return {
+        "tracebacks_mentioning_sitewatch": sum(tracebacks.values()),
+        "traceback_exceptions": dict(tracebacks.most_common(10)),
+        "other_tracebacks": sum(other_tracebacks.values()),
+        "other_traceback_exceptions": dict(other_tracebacks.most_common(5)),
+        "error_lines_mentioning_sitewatch": sum(errors.values()),
+        "error_messages": dict(errors.most_common(10)),
+    }
+
+
+async def webhook_diagnostics(
+    session: aiohttp.ClientSession, stack: DemoStack, entry_id: str
+) -> dict[str, Any] | None:
+    """The ``webhook`` counters of an entry's diagnostics (answers, delivered, dropped...)."""
+    headers = {"Authorization": f"Bearer {stack.token}"}
+    try:
+        async with session.get(
+            f"{stack.hass_url}/api/diagnostics/config_entry/{entry_id}", headers=headers
+        ) as response:
+            if response.status != 200:
+                return {"diagnostics_status": response.status}
+            document = await response.json()
+    except aiohttp.ClientError as err:
+        return {"diagnostics_error": type(err).__name__}
+    return _find_key(document, "webhook")
+
+
+def _find_key(node: Any, key: str) -> dict[str, Any] | None:
+    if isinstance(node, dict):
+        if isinstance(node.get(key), dict) and "answers" in node[key]:
+            found: dict[str, Any] = node[key]
+            return found
+        children: Any = node.values()
+    elif isinstance(node, list):
+        children = node
+    else:
+        return None
+    for child in children:
+        if (found_child := _find_key(child, key)) is not None:
+            return found_child
+    return None
