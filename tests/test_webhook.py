@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from http import HTTPStatus
+import logging
 from typing import Any
 from unittest.mock import patch
 
@@ -305,14 +306,20 @@ async def test_shared_secret(hass_client: ClientSessionGenerator, receiver: Rece
     assert response.status == HTTPStatus.OK
 
 
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
 async def test_body_that_cannot_be_decoded_answers_400(
-    hass_client: ClientSessionGenerator, receiver: Receiver
+    hass_client: ClientSessionGenerator,
+    receiver: Receiver,
+    caplog: pytest.LogCaptureFixture,
+    encoding: str,
 ) -> None:
     client = await hass_client()
     response = await client.post(
-        URL, data=b"[1, 2, 3] not gzip", headers={"Content-Encoding": "gzip"}
+        URL, data=b"[1, 2, 3] not gzip" * 1000, headers={"Content-Encoding": encoding}
     )
     assert response.status == HTTPStatus.BAD_REQUEST
+    # Answered once, and nothing logged as an error (aiohttp does not trip over it again).
+    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert (await response.json())["message"].startswith("body cannot be decoded")
     assert response.headers["Connection"] == "close"
     # The client opens a new connection for the next request, which is served.

@@ -403,6 +403,9 @@ class PushWebhook[ItemT]:
             # sender's next request opens a new one instead of being reset.
             response = self._reject(f"body cannot be decoded ({type(err).__name__})")
             response.force_close()
+            # Mark the body as read: otherwise aiohttp reads it again after the answer, to empty
+            # the connection, meets the same error and logs it as an unhandled exception.
+            request.content.feed_eof()
             return response
         return bytes(body)
 

@@ -806,7 +806,7 @@ class ComapClient:
             # The text of some aiohttp errors holds the URL, and so the login id: name the type.
             raise ComapConnectionError(
                 f"Cannot reach the ComAp API ({label}): {type(err).__name__}"
-            ) from err
+            ) from None
 
 
 class _Unauthorized(Exception):
