@@ -259,7 +259,7 @@ async def test_keys_are_saved_shortly_after_a_delivery(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=SEEN_KEYS_SAVE_DELAY + 1))
     await hass.async_block_till_done()
     saved = hass_storage[f"{DOMAIN}.{entry.entry_id}.seen_keys"]["data"]["keys"]
-    assert [key for key, _ in saved] == ["1"]
+    assert list(saved) == ["1"]
 
 
 async def test_answers_503_while_the_entry_is_not_set_up(
@@ -502,3 +502,20 @@ async def test_a_local_sender_is_given_the_local_url(
     await push.async_start()
     assert not issue_registry.issues
     assert sender_url(hass, entry, sender_in_cloud=False) == f"http://192.168.1.2:8123{URL}"
+
+
+async def test_saved_keys_are_read_oldest_first_and_junk_is_ignored(
+    hass: HomeAssistant, hass_storage: dict[str, Any], freezer: FrozenDateTimeFactory
+) -> None:
+    now = dt_util.utcnow().timestamp()
+    hass_storage["test.seen_keys"] = {
+        "version": 1,
+        "data": {"keys": {"new": now, "old": now - 10, "expired": now - 100, "junk": "x"}},
+    }
+    seen = SeenKeys(hass, "test.seen_keys", window=timedelta(seconds=60), max_keys=1)
+    await seen.async_load()
+    assert [key for key in ("new", "old", "expired", "junk") if seen.is_delivered(key)] == ["new"]
+    hass_storage["test.seen_keys"] = {"version": 1, "data": ["not", "a", "mapping"]}
+    seen = SeenKeys(hass, "test.seen_keys")
+    await seen.async_load()
+    assert len(seen) == 0
