@@ -26,6 +26,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
+from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.comap.const import (
     CONF_ADVANCED,
     CONF_BASE_URL,
@@ -198,7 +199,8 @@ def comap_entry(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEnt
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="ComAp WebSupervisor demo",
-        unique_id="demo",
+        unique_id=account_digest("demo"),
+        minor_version=2,
         entry_id="01JSITEWATCHCOMAPENTRY0001",
         data=comap_data(comap_server.url),
         options={CONF_SCAN_INTERVAL: 60},

@@ -12,6 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
+from custom_components.sitewatch.identity import account_digest
 
 from .conftest import ComapServer
 
@@ -53,7 +54,7 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, comap_server: ComapS
         **user_input(comap_server.url),
     }
     assert result["options"] == {"scan_interval": 60}
-    assert result["result"].unique_id == "demo"
+    assert result["result"].unique_id == account_digest("demo")
     await hass.async_block_till_done()
 
 

@@ -9,7 +9,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_PROVIDER, DOMAIN
 from .models import SitewatchConfigEntry
-from .providers import PROVIDER_REMOVALS, PROVIDERS
+from .providers import PROVIDER_MIGRATIONS_TO_1_2, PROVIDER_REMOVALS, PROVIDERS
 from .services import async_setup_services
 from .webhook import (
     async_register_pending_webhooks,
@@ -25,6 +25,21 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the integration's actions, and the webhook ids of the entries (503 until set up)."""
     async_setup_services(hass)
     async_register_pending_webhooks(hass)
+    return True
+
+
+async def async_migrate_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> bool:
+    """Bring an entry written by an older Sitewatch to the current version (1.2).
+
+    1.2: the ComAp login id and the Camlytics public key leave the entry's unique id and its
+    entities' unique ids (replaced by a digest); entity ids, history and automations stay.
+    """
+    if entry.version > 1:
+        return False  # written by a newer Sitewatch
+    if entry.minor_version < 2:
+        if (migrate := PROVIDER_MIGRATIONS_TO_1_2.get(entry.data[CONF_PROVIDER])) is not None:
+            await migrate(hass, entry)
+        hass.config_entries.async_update_entry(entry, minor_version=2)
     return True
 
 

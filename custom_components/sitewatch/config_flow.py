@@ -41,7 +41,7 @@ class SitewatchConfigFlow(
     """One config entry per provider account."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    MINOR_VERSION = 2
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Let the user pick the provider to add."""

@@ -29,6 +29,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
 from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import LIMITERS
 from custom_components.sitewatch.providers.camlytics.api import CamlyticsClient, RateLimiter
 from custom_components.sitewatch.providers.comap.api import ComapClient
@@ -189,7 +190,7 @@ CASES: dict[str, ProviderCase] = {
             data=comap_data,
             options={"scan_interval": 60},
             polled="sensor.genset_alpha_engine_speed",
-            unique_id="demo",
+            unique_id=account_digest("demo"),
         ),
         ProviderCase(
             key="findface",
@@ -222,7 +223,7 @@ CASES: dict[str, ProviderCase] = {
             polled="sensor.entrance_enter_today",
             pushed="event.entrance_analytics",
             push=_push_camlytics,
-            unique_id="demo-public",
+            unique_id=account_digest("demo-public"),
         ),
         ProviderCase(
             key="facespace",
@@ -267,6 +268,7 @@ async def setup_provider(hass: HomeAssistant, server: ComapServer, key: str) -> 
         domain=DOMAIN,
         title=case.title,
         unique_id=case.unique_id,
+        minor_version=2,
         data=case.data(server.url),
         options=case.options,
     )

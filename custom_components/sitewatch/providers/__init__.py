@@ -12,9 +12,13 @@ from typing import Final
 from homeassistant.core import HomeAssistant
 
 from ..models import ProviderRuntime, SitewatchConfigEntry
-from .camlytics import async_remove_camlytics_entry, async_setup_camlytics_entry
+from .camlytics import (
+    async_migrate_camlytics_identity,
+    async_remove_camlytics_entry,
+    async_setup_camlytics_entry,
+)
 from .camlytics.const import PROVIDER_CAMLYTICS
-from .comap import async_setup_comap_entry
+from .comap import async_migrate_comap_identity, async_setup_comap_entry
 from .comap.const import PROVIDER_COMAP
 from .facespace import async_setup_facespace_entry
 from .facespace.const import PROVIDER_FACESPACE
@@ -26,6 +30,8 @@ from .moonsense.const import PROVIDER_MOONSENSE
 type ProviderSetup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[ProviderRuntime]]
 
 type ProviderRemove = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[None]]
+
+type ProviderMigration = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[None]]
 
 PROVIDERS: Final[dict[str, ProviderSetup]] = {
     PROVIDER_COMAP: async_setup_comap_entry,
@@ -40,3 +46,8 @@ PROVIDER_REMOVALS: Final[dict[str, ProviderRemove]] = {
     PROVIDER_FINDFACE: async_remove_findface_entry,
 }
 """Clean-up on the provider's side when an entry is deleted (for example its webhooks)."""
+PROVIDER_MIGRATIONS_TO_1_2: Final[dict[str, ProviderMigration]] = {
+    PROVIDER_CAMLYTICS: async_migrate_camlytics_identity,
+    PROVIDER_COMAP: async_migrate_comap_identity,
+}
+"""Entry version 1.2: account identifiers replaced by their digest in unique ids."""

@@ -9,6 +9,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import LIMITERS
 from custom_components.sitewatch.providers.camlytics.api import RateLimiter
 
@@ -44,7 +45,8 @@ async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) 
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Camlytics",
-        unique_id="demo-public",
+        unique_id=account_digest("demo-public"),
+        minor_version=2,
         data=entry_data(comap_server.url),
         options={"scan_interval": 60, "locations": []},
     )

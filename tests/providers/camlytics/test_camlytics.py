@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import LIMITERS
 from custom_components.sitewatch.providers.camlytics.api import (
     CamlyticsApiError,
@@ -66,7 +67,7 @@ async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
 async def test_flow_creates_entry(hass: HomeAssistant, comap_server: ComapServer) -> None:
     result = await _flow(hass, comap_server.url)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == "demo-public"
+    assert result["result"].unique_id == account_digest("demo-public")
     assert result["data"]["base_url"] == f"{comap_server.url}/service/api/v1"
     assert result["options"] == {"scan_interval": 60, "locations": []}
     await hass.async_block_till_done()
@@ -292,7 +293,10 @@ async def test_refused_keys_start_reauth(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
     entry = MockConfigEntry(
-        domain=DOMAIN, unique_id="demo-public", data=entry_data(comap_server.url, secret_key="old")
+        domain=DOMAIN,
+        unique_id=account_digest("demo-public"),
+        minor_version=2,
+        data=entry_data(comap_server.url, secret_key="old"),
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
@@ -347,7 +351,8 @@ async def test_one_limiter_keeps_the_budget(
     comap_server.camlytics.set_rate_limit(1.0)
     entry = MockConfigEntry(
         domain=DOMAIN,
-        unique_id="demo-public",
+        unique_id=account_digest("demo-public"),
+        minor_version=2,
         data=entry_data(comap_server.url),
         options={
             "scan_interval": 60,
@@ -366,3 +371,44 @@ async def test_one_limiter_keeps_the_budget(
     stats = comap_server.camlytics.stats()
     assert stats["rate_limited_429"] + stats["rate_limited_503"] == 0, stats
     assert stats["total"] >= 7
+
+
+CHANNEL = "1caf1bf9-f74a8-f32eb-0bbab_4A104796"
+
+
+async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
+    hass: HomeAssistant,
+    comap_server: ComapServer,
+    ha_client: Any,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Entry 1.1 had the public key as its unique id and in its entities' unique ids."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Camlytics",
+        unique_id="demo-public",
+        data=entry_data(comap_server.url),
+        options={"scan_interval": 60, "locations": []},
+    )
+    entry.add_to_hass(hass)
+    queue = entity_registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"demo-public_channel_{CHANNEL}_queue",
+        config_entry=entry,
+        suggested_object_id="front_door_queue",
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    digest = account_digest("demo-public")
+    assert (entry.minor_version, entry.unique_id) == (2, digest)
+    migrated = entity_registry.async_get(queue.entity_id)
+    assert migrated is not None
+    assert migrated.unique_id == f"{digest}_channel_{CHANNEL}_queue"
+    assert hass.states.get("sensor.front_door_queue") is not None  # same entity id and history
+    unique_ids = [
+        entity.unique_id
+        for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    ]
+    assert len(unique_ids) > 20
+    assert not [unique_id for unique_id in unique_ids if "demo-public" in unique_id]

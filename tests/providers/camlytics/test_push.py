@@ -39,6 +39,7 @@ from custom_components.sitewatch.bounds import (
     cursor_limit,
 )
 from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import (
     async_nonce_source,
     key_digest,
@@ -407,7 +408,8 @@ async def test_the_stored_cursor_is_bounded(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Camlytics",
-        unique_id="demo-public",
+        unique_id=account_digest("demo-public"),
+        minor_version=2,
         data=entry_data(comap_server.url),
         options={"scan_interval": 60, "locations": []},
     )
@@ -455,7 +457,8 @@ async def test_nonce_file_named_by_a_digest_and_moved(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Camlytics",
-        unique_id="demo-public",
+        unique_id=account_digest("demo-public"),
+        minor_version=2,
         data=entry_data(comap_server.url),
         options={"scan_interval": 60, "locations": []},
     )

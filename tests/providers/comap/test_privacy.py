@@ -20,7 +20,10 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
+from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.comap.api import ComapClient, ComapConnectionError
+from custom_components.sitewatch.providers.comap.const import ValueGuid
+from simulator.comap import ALPHA_GUID
 
 from ...conftest import ComapServer, async_tick, comap_data
 from .conftest import LOGIN, assert_nothing_private, our_log
@@ -76,16 +79,33 @@ async def test_diagnostics_redact_the_login_id(
     assert diagnostics["entry"]["unique_id"] == "**REDACTED**"
 
 
-async def test_unique_ids_are_unchanged_until_their_migration(
-    hass: HomeAssistant, private_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
+    hass: HomeAssistant, private_entry_unloaded: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
-    """The registry migration of another issue moves them; until then they must not change."""
+    """Entry 1.1 had the login id in its unique id and in 90 entity unique ids (issue 11)."""
+    entry = private_entry_unloaded
+    assert entry.minor_version == 1
+    old = entity_registry.async_get_or_create(
+        "sensor",
+        DOMAIN,
+        f"comap_{LOGIN}_{ALPHA_GUID}_{ValueGuid.ACTUAL_POWER}".lower(),
+        config_entry=entry,
+        suggested_object_id="my_power",
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    digest = account_digest(LOGIN)
+    assert (entry.minor_version, entry.unique_id) == (2, digest)
+    migrated = entity_registry.async_get(old.entity_id)
+    assert migrated is not None
+    assert migrated.unique_id == f"comap_{digest}_{ALPHA_GUID}_{ValueGuid.ACTUAL_POWER}".lower()
+    assert hass.states.get("sensor.my_power") is not None  # same entity id, same history
     unique_ids = [
         entity.unique_id
-        for entity in er.async_entries_for_config_entry(entity_registry, private_entry.entry_id)
+        for entity in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
     ]
-    assert unique_ids
-    assert all(unique_id.startswith(f"comap_{LOGIN}_") for unique_id in unique_ids)
+    assert len(unique_ids) > 40
+    assert_nothing_private(entry.unique_id, *unique_ids)
 
 
 async def test_new_entries_get_a_neutral_title(
@@ -105,7 +125,7 @@ async def test_new_entries_get_a_neutral_title(
         result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "ComAp WebSupervisor 3"
-    assert result["result"].unique_id == "demo"  # unchanged: the login id, never shown
+    assert result["result"].unique_id == account_digest("demo")  # never the login id
     assert setup_entry.called
     assert result["result"].state is ConfigEntryState.LOADED
 
@@ -165,4 +185,4 @@ async def test_generated_title_with_the_login_id_is_made_neutral(
     assert await hass.config_entries.async_setup(private_entry_unloaded.entry_id)
     await hass.async_block_till_done()
     assert private_entry_unloaded.title == expected
-    assert private_entry_unloaded.unique_id == LOGIN
+    assert private_entry_unloaded.unique_id == account_digest(LOGIN)

@@ -20,6 +20,7 @@ from multidict import MultiMapping
 
 from ...bounds import bounded_int
 from ...const import DOMAIN, LOGGER
+from ...identity import account_digest, async_replace_unique_id_prefix
 from ...models import (
     ProviderRuntime,
     SitewatchConfigEntry,
@@ -51,6 +52,16 @@ OLD_STORE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}")
 
 
 LIMITERS: HassKey[dict[str, RateLimiter]] = HassKey(f"{DOMAIN}_camlytics_limiters")
+
+
+async def async_migrate_camlytics_identity(
+    hass: HomeAssistant, entry: SitewatchConfigEntry
+) -> None:
+    """Minor version 2: the public key leaves the entry's and the entities' unique ids."""
+    digest = account_digest(entry.data[CONF_PUBLIC_KEY])
+    if entry.unique_id:
+        await async_replace_unique_id_prefix(hass, entry, f"{entry.unique_id}_", f"{digest}_")
+    hass.config_entries.async_update_entry(entry, unique_id=digest)
 
 
 def client_from_data(

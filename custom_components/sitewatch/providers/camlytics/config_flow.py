@@ -23,6 +23,7 @@ from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
 from ...flow import ReloadingOptionsFlow
+from ...identity import account_digest
 from ...schema import vol
 from ...webhook import sender_url
 from . import CamlyticsRuntime, async_nonce_source, client_from_data
@@ -106,7 +107,7 @@ class CamlyticsConfigFlowMixin(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _clean(user_input)
-            await self.async_set_unique_id(data[CONF_PUBLIC_KEY])
+            await self.async_set_unique_id(account_digest(data[CONF_PUBLIC_KEY]))
             self._abort_if_unique_id_configured()
             if not (errors := await validate_keys(self.hass, data)):
                 return self.async_create_entry(
@@ -132,7 +133,7 @@ class CamlyticsConfigFlowMixin(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**entry.data, **_clean(user_input)}
-            await self.async_set_unique_id(data[CONF_PUBLIC_KEY])
+            await self.async_set_unique_id(account_digest(data[CONF_PUBLIC_KEY]))
             self._abort_if_unique_id_mismatch(reason="wrong_account")
             if not (errors := await validate_keys(self.hass, data)):
                 return self.async_update_reload_and_abort(entry, data=data)
@@ -152,7 +153,7 @@ class CamlyticsConfigFlowMixin(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = {**entry.data, **_clean(user_input)}
-            await self.async_set_unique_id(data[CONF_PUBLIC_KEY])
+            await self.async_set_unique_id(account_digest(data[CONF_PUBLIC_KEY]))
             self._abort_if_unique_id_mismatch(reason="wrong_account")
             if not (errors := await validate_keys(self.hass, data)):
                 return self.async_update_reload_and_abort(entry, data=data)

@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from ...identity import account_digest, async_replace_unique_id_prefix
 from ...models import ProviderRuntime, SitewatchConfigEntry, async_add_entities_as_they_appear
 from .api import DEFAULT_BASE_URL, ComapClient
 from .button import genset_buttons
@@ -21,6 +22,7 @@ from .const import (
     CONF_COMAP_KEY,
     CONF_LOGIN_ID,
     CONF_SECRET,
+    PROVIDER_COMAP,
     ValueGuid,
 )
 from .coordinator import ComapCoordinator
@@ -63,6 +65,16 @@ def async_retitle_private_entry(hass: HomeAssistant, entry: SitewatchConfigEntry
         if other.entry_id != entry.entry_id
     }
     hass.config_entries.async_update_entry(entry, title=neutral_title(taken))
+
+
+async def async_migrate_comap_identity(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+    """Minor version 2: the login id leaves the entry's and the entities' unique ids."""
+    login_id: str = entry.data[CONF_LOGIN_ID]
+    digest = account_digest(login_id)
+    await async_replace_unique_id_prefix(
+        hass, entry, f"{PROVIDER_COMAP}_{login_id.lower()}_", f"{PROVIDER_COMAP}_{digest}_"
+    )
+    hass.config_entries.async_update_entry(entry, unique_id=digest)
 
 
 def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> ComapClient:

@@ -25,6 +25,7 @@ from homeassistant.helpers.selector import (
 from yarl import URL
 
 from ...const import CONF_PROVIDER, LOGGER
+from ...identity import account_digest
 from ...schema import vol
 from . import ComapRuntime, client_from_data, neutral_title
 from .api import (
@@ -131,7 +132,7 @@ class ComapConfigFlowMixin(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _clean(user_input)
-            await self.async_set_unique_id(data[CONF_LOGIN_ID])
+            await self.async_set_unique_id(account_digest(data[CONF_LOGIN_ID]))
             self._abort_if_unique_id_configured()
             if not (errors := await validate_account(self.hass, data)):
                 return self.async_create_entry(
@@ -170,7 +171,7 @@ class ComapConfigFlowMixin(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             data = _clean(user_input)
-            await self.async_set_unique_id(data[CONF_LOGIN_ID])
+            await self.async_set_unique_id(account_digest(data[CONF_LOGIN_ID]))
             self._abort_if_unique_id_mismatch(reason="wrong_account")
             if not (errors := await validate_account(self.hass, data)):
                 return self.async_update_reload_and_abort(entry, data_updates=data)

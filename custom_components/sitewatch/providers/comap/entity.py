@@ -5,9 +5,15 @@ from __future__ import annotations
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ...entity import SitewatchEntity
+from ...identity import account_digest
 from .clean import name_text
 from .const import PROVIDER_COMAP, ValueGuid
 from .coordinator import ComapCoordinator, Genset, device_identifier
+
+
+def unique_id(account: str, unit_guid: str, key: str) -> str:
+    """An entity's unique id: the account's digest, the unit GUID and the entity's key."""
+    return f"{PROVIDER_COMAP}_{account}_{unit_guid}_{key}".lower()
 
 
 class ComapEntity(SitewatchEntity[ComapCoordinator]):
@@ -17,10 +23,8 @@ class ComapEntity(SitewatchEntity[ComapCoordinator]):
         """Attach the entity to the genset ``unit_guid``; ``key`` makes its unique id."""
         super().__init__(coordinator)
         self.unit_guid = unit_guid.lower()
-        # Unchanged on purpose: the unique id holds the login id until the registry migration
-        # of issue 10 moves it to the entry id; it is never logged.
-        self._attr_unique_id = (
-            f"{PROVIDER_COMAP}_{coordinator.client.login_id}_{self.unit_guid}_{key}".lower()
+        self._attr_unique_id = unique_id(
+            account_digest(coordinator.client.login_id), self.unit_guid, key
         )
         genset = coordinator.data[self.unit_guid]
         serial = genset.value(ValueGuid.SERIAL_NUMBER)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import partial
-import hashlib
 from typing import Any, Final
 
 from homeassistant.const import Platform
@@ -17,6 +16,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from multidict import MultiMapping
 
 from ...const import LOGGER
+from ...identity import account_digest
 from ...models import (
     ProviderRuntime,
     SitewatchConfigEntry,
@@ -63,7 +63,7 @@ def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> FaceSpaceC
 
 def account_id(api_key: str) -> str:
     """The entry's unique id: FaceSpace has no account call, so a digest of the key."""
-    return hashlib.sha256(api_key.encode()).hexdigest()[:16]
+    return account_digest(api_key)
 
 
 ENTITY_WAIT: Final = 5.0
