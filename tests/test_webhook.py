@@ -519,3 +519,22 @@ async def test_saved_keys_are_read_oldest_first_and_junk_is_ignored(
     seen = SeenKeys(hass, "test.seen_keys")
     await seen.async_load()
     assert len(seen) == 0
+
+
+async def test_a_steady_stream_is_still_saved_every_second(hass: HomeAssistant) -> None:
+    """Deliveries do not keep postponing the save: one is scheduled until it is written.
+
+    (Store's delayed save starts its delay again on every call; a burst would otherwise be
+    saved only after it ends, and a crash during it would forget every key of the burst.)
+    """
+    seen = SeenKeys(hass, "test.seen_keys")
+    with patch.object(seen._store, "async_delay_save") as delay_save:
+        for number in range(5):
+            seen.reserve(str(number))
+            seen.settle([str(number)], delivered=True)
+        delay_save.assert_called_once()
+        data_func = delay_save.call_args.args[0]
+        assert sorted(data_func()["keys"]) == ["0", "1", "2", "3", "4"]  # written now
+        seen.reserve("5")
+        seen.settle(["5"], delivered=True)
+        assert delay_save.call_count == 2  # the next delivery schedules the next save

@@ -188,6 +188,7 @@ class SeenKeys:
         self._delivered: dict[str, float] = {}
         """Key → time it was delivered (seconds since the epoch), oldest first."""
         self._pending: dict[str, asyncio.Future[bool]] = {}
+        self._save_scheduled = False
         self._store: Store[dict[str, Any]] = Store(
             hass, SEEN_KEYS_STORE_VERSION, store_key, private=True
         )
@@ -239,7 +240,11 @@ class SeenKeys:
                 self._delivered[key] = now
         if delivered:
             self._forget_old()
-            self._store.async_delay_save(self._stored, SEEN_KEYS_SAVE_DELAY)
+            # Scheduled once, not pushed back by every delivery (Store's delayed save starts
+            # its delay again on each call): a steady stream is still saved every second.
+            if not self._save_scheduled:
+                self._save_scheduled = True
+                self._store.async_delay_save(self._stored, SEEN_KEYS_SAVE_DELAY)
 
     def _forget_old(self) -> None:
         oldest = time.time() - self._window
@@ -251,6 +256,7 @@ class SeenKeys:
             del delivered[key]
 
     def _stored(self) -> dict[str, Any]:
+        self._save_scheduled = False
         # Called in the event loop: a copy at C speed (about 2 ms for 50,000 keys); the JSON
         # is written in the executor.
         return {"keys": dict(self._delivered)}
