@@ -40,17 +40,23 @@ def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
+def add_entry(hass: HomeAssistant, url: str, **overrides: Any) -> MockConfigEntry:
+    """A Camlytics entry (version 1.2) for the simulator at ``url``, added but not set up."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Camlytics",
         unique_id=account_digest("demo-public"),
         minor_version=2,
-        data=entry_data(comap_server.url),
+        data=entry_data(url, **overrides),
         options={"scan_interval": 60, "locations": []},
     )
     entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
+    entry = add_entry(hass, comap_server.url)
     assert await hass.config_entries.async_setup(entry.entry_id)
     # The events catch-up poll that starts with the webhook runs in the background.
     await hass.async_block_till_done(wait_background_tasks=True)

@@ -39,7 +39,6 @@ from custom_components.sitewatch.bounds import (
     cursor_limit,
 )
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import (
     async_nonce_source,
     key_digest,
@@ -51,7 +50,7 @@ from custom_components.sitewatch.providers.camlytics.coordinator import (
 )
 
 from ...conftest import ComapServer
-from .conftest import WEBHOOK_ID, entry_data
+from .conftest import WEBHOOK_ID, add_entry
 
 pytestmark = pytest.mark.usefixtures("fast_limiter")
 
@@ -405,15 +404,7 @@ async def test_the_stored_cursor_is_bounded(
     stored: timedelta,
     expected: timedelta,
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Camlytics",
-        unique_id=account_digest("demo-public"),
-        minor_version=2,
-        data=entry_data(comap_server.url),
-        options={"scan_interval": 60, "locations": []},
-    )
-    entry.add_to_hass(hass)
+    entry = add_entry(hass, comap_server.url)
     location = comap_server.camlytics.locations()[0]["id"]
     now = dt_util.utcnow()
     hass_storage[cursor_store_key(entry.entry_id)] = {
@@ -454,15 +445,7 @@ async def test_nonce_file_named_by_a_digest_and_moved(
         "data": {"last": 5_000_000_000},
     }
     caplog.set_level(logging.DEBUG, logger="custom_components.sitewatch")
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Camlytics",
-        unique_id=account_digest("demo-public"),
-        minor_version=2,
-        data=entry_data(comap_server.url),
-        options={"scan_interval": 60, "locations": []},
-    )
-    entry.add_to_hass(hass)
+    entry = add_entry(hass, comap_server.url)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
 
