@@ -1,11 +1,12 @@
-"""Exactly once: FindFace and Camlytics events with redelivered batches, counted from the recorder.
+"""Exactly once: redelivered FindFace and Camlytics events, FaceSpace lines across restarts.
 
 Runs the demo stack (simulator generating nothing by itself, and a real ``hass`` process) with a
-FindFace entry (no hooks on the simulator) and a Camlytics entry, then sends ``--findface``
-face events (10,000 by default, batches of 10, cameras 1 to 3, matched ones naming a card by
-id) and ``--camlytics`` analytic events (2,000, batches of 5, on the simulator's channels) to
-their webhooks, as the servers would. The events of each provider are split evenly over five
-scenarios, and in each ``--resend-share`` (20 %) of the batches are sent again:
+FindFace entry (no hooks on the simulator), a Camlytics entry and a FaceSpace entry (see
+below), then sends ``--findface`` face events (10,000 by default, batches of 10, cameras 1 to
+3, matched ones naming a card by id) and ``--camlytics`` analytic events (2,000, batches of 5,
+on the simulator's channels) to their webhooks, as the servers would. The events of each
+provider are split evenly over five scenarios, and in each ``--resend-share`` (20 %) of the
+batches are sent again:
 
 - ``immediate``: right after the first copy was answered;
 - ``concurrent``: both copies at the same time, on two connections;
@@ -26,14 +27,14 @@ same millisecond would have identical states, which Home Assistant does not reco
 
 FaceSpace lines across restarts (``--facespace`` lines per scenario, 300 by default, at
 ``--facespace-rate`` a second): a FaceSpace entry with pushes on (the simulated client forwards
-each new line to the webhook; Home Assistant also polls the logs every 5 s). In
-``facespace_sigterm`` and ``facespace_sigkill`` the simulator logs lines with unique names
-(``Line sigterm 00000``...) on its three cameras, one after another; after a third of them Home
-Assistant is stopped (SIGTERM, or SIGKILL), stays down ``--down-for`` seconds and is started
-again, and the lines keep coming all along (``produced_by_phase``: before the stop, while it
-stops, while down, while it starts, after its entries are loaded). Every line must fire once on
-its camera's event entity, carrying its name and its time as ``recognized_at``: produced, fired
-(seen live or recorded), lost (by phase), duplicated, wrong time.
+each new line to the webhook, unless ``--no-facespace-push``; Home Assistant also polls the logs
+every 5 s). In ``facespace_sigterm`` and ``facespace_sigkill`` the simulator logs lines with
+unique names (``Line sigterm 00000``...) on its three cameras, one after another; after a third
+of them Home Assistant is stopped (SIGTERM, or SIGKILL), stays down ``--down-for`` seconds and
+is started again, and the lines keep coming all along (``produced_by_phase``: before the stop,
+while it stops, while down, while it starts, after its entries are loaded). Every line must fire
+once on its camera's event entity, carrying its name and its time as ``recognized_at``:
+produced, fired (seen live or recorded), lost (by phase), duplicated, wrong time.
 
 Each event entity's state changes are also watched live (websocket ``subscribe_events``), so
 an event fired but never committed by the recorder (a SIGKILL within its 5 s commit interval)
@@ -685,7 +686,8 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                     facespace_entry = await stack.add_facespace_entry(setup)
                     await stack.wait_for_entry(setup, facespace_entry)
                     secret = await stack.enable_facespace_push(setup, facespace_entry)
-                    await stack.add_facespace_push_target(setup, facespace_entry, secret)
+                    if not args.no_facespace_push:
+                        await stack.add_facespace_push_target(setup, facespace_entry, secret)
                     all_entries.append(facespace_entry)
                     facespace_entities = await wait_for_event_entities(
                         setup, stack, facespace_entry, len(FACESPACE_CAMERAS)
@@ -879,6 +881,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         report["facespace"] = {
             "lines_per_scenario": args.facespace,
             "rate_per_s": args.facespace_rate,
+            "pushes": not args.no_facespace_push,
         }
     for scenario, (producer, facespace_watcher) in facespace_runs.items():
         row = facespace_tally(producer, facespace_records, facespace_watcher.fired)
@@ -941,6 +944,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--facespace-rate", type=float, default=4.0, help="FaceSpace lines a second (4)"
+    )
+    parser.add_argument(
+        "--no-facespace-push",
+        action="store_true",
+        help="the simulated FaceSpace client does not forward lines: polling alone",
     )
     parser.add_argument(
         "--down-for",
