@@ -1,11 +1,12 @@
-"""Exactly once: FindFace and Camlytics events with redelivered batches, counted from the recorder.
+"""Exactly once: redelivered FindFace and Camlytics events, FaceSpace lines across restarts.
 
 Runs the demo stack (simulator generating nothing by itself, and a real ``hass`` process) with a
-FindFace entry (no hooks on the simulator) and a Camlytics entry, then sends ``--findface``
-face events (10,000 by default, batches of 10, cameras 1 to 3, matched ones naming a card by
-id) and ``--camlytics`` analytic events (2,000, batches of 5, on the simulator's channels) to
-their webhooks, as the servers would. The events of each provider are split evenly over five
-scenarios, and in each ``--resend-share`` (20 %) of the batches are sent again:
+FindFace entry (no hooks on the simulator), a Camlytics entry and a FaceSpace entry (see
+below), then sends ``--findface`` face events (10,000 by default, batches of 10, cameras 1 to
+3, matched ones naming a card by id) and ``--camlytics`` analytic events (2,000, batches of 5,
+on the simulator's channels) to their webhooks, as the servers would. The events of each
+provider are split evenly over five scenarios, and in each ``--resend-share`` (20 %) of the
+batches are sent again:
 
 - ``immediate``: right after the first copy was answered;
 - ``concurrent``: both copies at the same time, on two connections;
@@ -24,6 +25,17 @@ recorded with two different event times was delivered twice; the state Home Assi
 at start-up carries the same time as before and is not counted again. (Two copies fired in the
 same millisecond would have identical states, which Home Assistant does not record twice.)
 
+FaceSpace lines across restarts (``--facespace`` lines per scenario, 300 by default, at
+``--facespace-rate`` a second): a FaceSpace entry with pushes on (the simulated client forwards
+each new line to the webhook, unless ``--no-facespace-push``; Home Assistant also polls the logs
+every 5 s). In ``facespace_sigterm`` and ``facespace_sigkill`` the simulator logs lines with
+unique names (``Line sigterm 00000``...) on its three cameras, one after another; after a third
+of them Home Assistant is stopped (SIGTERM, or SIGKILL), stays down ``--down-for`` seconds and
+is started again, and the lines keep coming all along (``produced_by_phase``: before the stop,
+while it stops, while down, while it starts, after its entries are loaded). Every line must fire
+once on its camera's event entity, carrying its name and its time as ``recognized_at``:
+produced, fired (seen live or recorded), lost (by phase), duplicated, wrong time.
+
 Each event entity's state changes are also watched live (websocket ``subscribe_events``), so
 an event fired but never committed by the recorder (a SIGKILL within its 5 s commit interval)
 is told apart from one never fired.
@@ -33,11 +45,12 @@ Prints JSON: per provider and scenario the events sent, acknowledged (their batc
 recorded; ``acknowledged_not_fired`` and ``fired_not_recorded`` split it), never acknowledged,
 duplicated (fired or recorded with two different event times; ``duplicated_recorded`` and
 ``duplicated_fired`` apart) and the answers; the restarts' stop and start times; start-up and
-run times. Exits 1 when an event is lost, duplicated or never acknowledged.
+run times. Exits 1 when an event or line is lost, duplicated or never acknowledged.
 
 Usage: ``.venv/bin/python -m benchmarks.exactly_once [--findface N] [--camlytics N]
-[--late-gap N]`` (the default run takes several minutes; ``--findface 1000 --camlytics 300
---late-gap 2000`` about two).
+[--late-gap N] [--facespace N]`` (the default run takes several minutes; ``--findface 1000
+--camlytics 300 --late-gap 2000 --facespace 100`` about four; ``--findface 0 --camlytics 0``
+runs the FaceSpace scenarios alone).
 """
 
 from __future__ import annotations
@@ -45,7 +58,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -74,7 +87,17 @@ from .hass_api import (
 SCENARIOS = ("immediate", "concurrent", "late", "restart_sigterm", "restart_sigkill")
 PROVIDERS = ("findface", "camlytics")
 ID_ATTRIBUTE = {"findface": "event_id", "camlytics": "record_id"}
-QUIET_SIMULATOR = ["--findface-emit-interval", "0", "--camlytics-event-interval", "0"]
+QUIET_SIMULATOR = [
+    "--findface-emit-interval",
+    "0",
+    "--camlytics-event-interval",
+    "0",
+    "--facespace-interval",
+    "0",
+]
+FACESPACE_SCENARIOS = ("facespace_sigterm", "facespace_sigkill")
+FACESPACE_CAMERAS = ("Entrance", "Lobby", "Parking")
+FACESPACE_LINE_TIME = "%H:%M:%S %d/%m/%y"
 FINDFACE_FIRST_ID = 5_000_000_000_000_000_000
 CAMLYTICS_FIRST_ID = 3_000_000_000
 
@@ -125,6 +148,14 @@ def camlytics_event(record_id: int, rng: random.Random, channels: list[str]) -> 
         "location_id": 32,
         "event_time": datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:-3],
     }
+
+
+def int_key(value: Any) -> int | None:
+    """An event id carried as a number or its text; None for anything else."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
 
 
 @dataclass
@@ -203,11 +234,23 @@ class FiredWatcher:
     before a SIGKILL may not reach the watcher.
     """
 
-    def __init__(self, stack: DemoStack, attributes: dict[str, str]) -> None:
-        """Watch the entities of ``attributes`` (entity id → attribute carrying the event id)."""
+    def __init__(
+        self,
+        stack: DemoStack,
+        attributes: dict[str, str],
+        key: Callable[[Any], Hashable | None] = int_key,
+        extra: str | None = None,
+    ) -> None:
+        """Watch the entities of ``attributes`` (entity id → attribute carrying the event id).
+
+        ``key`` turns the attribute's value into the event's id (None: not one of ours);
+        ``extra`` names an attribute whose value is kept with each change.
+        """
         self.stack = stack
         self.attributes = attributes
-        self.fired: dict[int, set[tuple[str, str]]] = {}
+        self.key = key
+        self.extra = extra
+        self.fired: dict[Any, set[tuple[str, ...]]] = {}
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, session: aiohttp.ClientSession) -> None:
@@ -237,13 +280,14 @@ class FiredWatcher:
                     attribute = self.attributes.get(new_state.get("entity_id", ""))
                     if attribute is None:
                         continue
-                    try:
-                        event_id = int(new_state.get("attributes", {}).get(attribute))
-                    except (TypeError, ValueError):
+                    attributes = new_state.get("attributes") or {}
+                    event_id = self.key(attributes.get(attribute))
+                    if event_id is None:
                         continue
-                    self.fired.setdefault(event_id, set()).add(
-                        (new_state["entity_id"], str(new_state.get("state")))
-                    )
+                    change = (new_state["entity_id"], str(new_state.get("state")))
+                    if self.extra is not None:
+                        change += (str(attributes.get(self.extra)),)
+                    self.fired.setdefault(event_id, set()).add(change)
         except (aiohttp.ClientError, DemoError, ConnectionError) as err:
             if not subscribed.done():
                 subscribed.set_exception(err)
@@ -315,26 +359,36 @@ async def resend_later(
 
 
 async def recorded(
-    socket: HassWebsocket, entity_ids: list[str], attribute: str, start: float
-) -> dict[int, set[tuple[str, str]]]:
-    """Event id → the distinct (entity, event time) it was recorded with."""
-    found: dict[int, set[tuple[str, str]]] = {}
+    socket: HassWebsocket,
+    entity_ids: list[str],
+    attribute: str,
+    start: float,
+    key: Callable[[Any], Hashable | None] = int_key,
+    extra: str | None = None,
+) -> dict[Any, set[tuple[str, ...]]]:
+    """Event id → the distinct (entity, event time[, ``extra`` attribute]) it was recorded with.
+
+    ``key`` turns the value of ``attribute`` into the event's id (None: not one of ours).
+    """
+    found: dict[Any, set[tuple[str, ...]]] = {}
     for entity_id in entity_ids:
         rows = (await history(socket, [entity_id], start)).get(entity_id, [])
         for row in rows:
-            value: Any = (row.get("a") or {}).get(attribute)
-            try:
-                event_id = int(value)
-            except (TypeError, ValueError):
+            attributes = row.get("a") or {}
+            event_id = key(attributes.get(attribute))
+            if event_id is None:
                 continue
-            found.setdefault(event_id, set()).add((entity_id, str(row.get("s"))))
+            change: tuple[str, ...] = (entity_id, str(row.get("s")))
+            if extra is not None:
+                change += (str(attributes.get(extra)),)
+            found.setdefault(event_id, set()).add(change)
     return found
 
 
 def tally(
     outcome: Outcome,
-    records: dict[int, set[tuple[str, str]]],
-    fired: dict[int, set[tuple[str, str]]],
+    records: dict[Any, set[tuple[str, ...]]],
+    fired: dict[Any, set[tuple[str, ...]]],
 ) -> dict[str, Any]:
     """Sent, acknowledged, fired, recorded, lost and duplicated events of one scenario."""
     recorded_ids = {event_id for event_id in outcome.sent if event_id in records}
@@ -361,6 +415,219 @@ def tally(
     }
 
 
+@dataclass
+class Produced:
+    """One log line the simulated FaceSpace wrote: its camera, text, expected event time."""
+
+    camera: str
+    line: str
+    recognized_at: str
+    phase: str
+
+
+class LineProducer:
+    """Makes the simulated FaceSpace log one line after another at a steady rate.
+
+    Uses the admin route ``POST /_sim/facespace/recognize`` (camera and name given; the time
+    is the simulator's now), so the line is logged (``GET /facespace/logs``) and pushed to the
+    simulator's push targets. Every name is unique (``<prefix> <number>``), so each line is
+    one event that can be found again by its ``name`` attribute. ``phase`` tells what Home
+    Assistant was doing when each line was made.
+    """
+
+    def __init__(
+        self, session: aiohttp.ClientSession, stack: DemoStack, prefix: str, rate: float
+    ) -> None:
+        """Produce ``rate`` lines a second named ``<prefix> 00000``, ``<prefix> 00001``..."""
+        self.session = session
+        self.stack = stack
+        self.prefix = prefix
+        self.rate = rate
+        self.phase = "before_stop"
+        self.produced: dict[str, Produced] = {}
+        self.failures: Counter[str] = Counter()
+        self.milestone = asyncio.Event()
+        """Set once ``milestone_at`` lines were asked for (see ``run``)."""
+
+    async def run(self, count: int, milestone_at: int = 0) -> None:
+        """Make ``count`` lines, cameras in turn, at the producer's rate.
+
+        Sets ``milestone`` once ``milestone_at`` lines were asked for (or at the end).
+        """
+        started = time.monotonic()
+        for index in range(count):
+            if index >= milestone_at:
+                self.milestone.set()
+            name = f"{self.prefix} {index:05d}"
+            camera = FACESPACE_CAMERAS[index % len(FACESPACE_CAMERAS)]
+            try:
+                async with self.session.post(
+                    f"{self.stack.simulator_url}/_sim/facespace/recognize",
+                    json={"camera": camera, "name": name},
+                ) as response:
+                    answer = await response.json()
+                    if response.status == 200:
+                        line = str(answer["line"])
+                        moment = datetime.strptime(
+                            line.rpartition(" @ ")[2], FACESPACE_LINE_TIME
+                        ).replace(tzinfo=UTC)
+                        self.produced[name] = Produced(camera, line, moment.isoformat(), self.phase)
+                    else:
+                        self.failures[str(response.status)] += 1
+            except (aiohttp.ClientError, TimeoutError, ValueError, KeyError) as err:
+                self.failures[type(err).__name__] += 1
+            delay = started + (index + 1) / self.rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        self.milestone.set()
+
+
+def name_key(prefix: str) -> Callable[[Any], str | None]:
+    """The ``name`` attribute when it is one of the benchmark's lines (starts with prefix)."""
+
+    def key(value: Any) -> str | None:
+        return value if isinstance(value, str) and value.startswith(prefix) else None
+
+    return key
+
+
+async def facespace_restart(
+    session: aiohttp.ClientSession,
+    stack: DemoStack,
+    entity_ids: list[str],
+    entry_ids: list[str],
+    scenario: str,
+    args: argparse.Namespace,
+) -> tuple[LineProducer, FiredWatcher, dict[str, Any]]:
+    """Produce FaceSpace lines while Home Assistant is stopped, down, started again.
+
+    A third of ``args.facespace`` lines are made before the stop (SIGTERM, or SIGKILL for
+    ``facespace_sigkill``); the producer keeps going while Home Assistant stops, during
+    ``args.down_for`` seconds down, while it starts, and after its entries are loaded.
+    Then waits ``args.settle`` seconds for the last poll.
+
+    Returns:
+        The producer (lines made, by phase), the live watcher of the cameras' event entities,
+        and the restart's times and exit code.
+    """
+    kill = scenario.endswith("sigkill")
+    producer = LineProducer(session, stack, f"Line {scenario[10:]}", args.facespace_rate)
+    watcher = FiredWatcher(
+        stack,
+        dict.fromkeys(entity_ids, "name"),
+        key=name_key(producer.prefix),
+        extra="recognized_at",
+    )
+    await watcher.start(session)
+    producing = asyncio.create_task(producer.run(args.facespace, args.facespace // 3))
+    await producer.milestone.wait()
+    producer.phase = "stopping"
+    restart = await stack.async_stop_hass(kill=kill)
+    await watcher.stop()
+    producer.phase = "down"
+    await asyncio.sleep(args.down_for)
+    restart["down_s"] = args.down_for
+    producer.phase = "starting"
+    started = time.monotonic()
+    stack.start_hass()
+    await stack.wait_until_up(session)
+    # Watch from the moment the API answers: the entries' lines fire while they load.
+    await watcher.start(session)
+    for entry_id in entry_ids:
+        await stack.wait_for_entry(session, entry_id, within=120)
+    restart["start_s"] = round(time.monotonic() - started, 2)
+    producer.phase = "after_start"
+    await producing
+    restart["produced_until_s"] = round(time.monotonic() - started, 2)
+    await asyncio.sleep(args.settle)
+    await watcher.stop()
+    return producer, watcher, restart
+
+
+def facespace_tally(
+    producer: LineProducer,
+    records: dict[Any, set[tuple[str, ...]]],
+    fired: dict[Any, set[tuple[str, ...]]],
+) -> dict[str, Any]:
+    """Produced, fired, recorded, lost, duplicated lines of one FaceSpace restart.
+
+    A line counts as fired when it was seen live or recorded. Duplicated: fired with two
+    different event times, counting what was seen live and what was recorded together (around a
+    SIGKILL the recorder may miss the first firing, uncommitted, and the watcher the second,
+    fired before it reconnected). Wrong time: an event whose ``recognized_at`` is not the
+    line's time. Unknown: an event named like the scenario's lines but never produced.
+    """
+    produced = set(producer.produced)
+    ours = {name for name in (*records, *fired) if str(name).startswith(producer.prefix)}
+    recorded_names = produced & set(records)
+    live_names = produced & set(fired)
+    fired_names = recorded_names | live_names
+    lost = produced - fired_names
+
+    def doubled(changes: dict[Any, set[tuple[str, ...]]]) -> set[str]:
+        return {
+            name
+            for name in produced & set(changes)
+            if len({change[:2] for change in changes[name]}) > 1
+        }
+
+    duplicated_recorded = doubled(records)
+    duplicated_fired = doubled(fired)
+    duplicated = doubled(
+        {name: records.get(name, set()) | fired.get(name, set()) for name in fired_names}
+    )
+    wrong_time = {
+        name
+        for name in fired_names
+        for change in (*records.get(name, ()), *fired.get(name, ()))
+        if change[2] != producer.produced[name].recognized_at
+    }
+    by_phase = Counter(line.phase for line in producer.produced.values())
+    lost_by_phase = Counter(producer.produced[name].phase for name in lost)
+    return {
+        "produced": len(produced),
+        "produced_by_phase": dict(by_phase),
+        "producer_failures": dict(producer.failures),
+        "fired": len(fired_names),
+        "fired_live": len(live_names),
+        "recorded": len(recorded_names),
+        "fired_not_recorded": len(live_names - recorded_names),
+        "lost": len(lost),
+        "lost_by_phase": dict(lost_by_phase),
+        "lost_examples": sorted(producer.produced[name].line for name in lost)[:5],
+        "duplicated": len(duplicated),
+        "duplicated_recorded": len(duplicated_recorded),
+        "duplicated_fired": len(duplicated_fired),
+        "duplicated_by_phase": dict(Counter(producer.produced[name].phase for name in duplicated)),
+        "wrong_time": len(wrong_time),
+        "unknown_fired": len(ours - produced),
+    }
+
+
+async def facespace_push_counters(
+    session: aiohttp.ClientSession, stack: DemoStack
+) -> list[dict[str, Any]]:
+    """The simulator's push targets with their delivery counters (sent, failed, dropped)."""
+    async with session.get(f"{stack.simulator_url}/_sim/facespace/push-targets") as response:
+        targets: list[dict[str, Any]] = await response.json()
+    return targets
+
+
+async def wait_for_event_entities(
+    session: aiohttp.ClientSession, stack: DemoStack, entry_id: str, count: int, within: float = 60
+) -> list[str]:
+    """The entry's event entities once there are ``count`` of them; DemoError after ``within``."""
+    deadline = time.monotonic() + within
+    while True:
+        async with HassWebsocket(session, stack) as socket:
+            found = await sitewatch_entities(socket, entry_id, "event")
+        if len(found) >= count:
+            return found
+        if time.monotonic() > deadline:
+            raise DemoError(f"{len(found)} event entities after {within:.0f} s, not {count}")
+        await asyncio.sleep(0.5)
+
+
 async def camlytics_channels(session: aiohttp.ClientSession, stack: DemoStack) -> list[str]:
     """The simulator's Camlytics channel ids (from its admin state)."""
     async with session.get(f"{stack.simulator_url}/_sim/camlytics/state") as response:
@@ -372,7 +639,11 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     """Start the stack, run the scenarios, count; the report and whether nothing went wrong."""
     rng = random.Random(args.seed)
     report: dict[str, Any] = {
-        "events": {"findface": args.findface, "camlytics": args.camlytics},
+        "events": {
+            "findface": args.findface,
+            "camlytics": args.camlytics,
+            "facespace": args.facespace,
+        },
         "resend_share": args.resend_share,
         "late_gap": args.late_gap,
         "seed": args.seed,
@@ -409,6 +680,18 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                         p: await sitewatch_entities(socket, entry_id, "event")
                         for p, entry_id in entries.items()
                     }
+                all_entries = list(entries.values())
+                facespace_entry: str | None = None
+                if args.facespace:
+                    facespace_entry = await stack.add_facespace_entry(setup)
+                    await stack.wait_for_entry(setup, facespace_entry)
+                    secret = await stack.enable_facespace_push(setup, facespace_entry)
+                    if not args.no_facespace_push:
+                        await stack.add_facespace_push_target(setup, facespace_entry, secret)
+                    all_entries.append(facespace_entry)
+                    facespace_entities = await wait_for_event_entities(
+                        setup, stack, facespace_entry, len(FACESPACE_CAMERAS)
+                    )
             timings["start_to_entries_loaded_s"] = round(time.monotonic() - started, 1)
             print(
                 f"exactly_once: stack up in {timings['start_to_entries_loaded_s']} s",
@@ -456,7 +739,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             timeout = aiohttp.ClientTimeout(total=120)
             async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
                 await watcher.start(session)
-                for scenario in SCENARIOS:
+                for scenario in SCENARIOS if args.findface or args.camlytics else ():
                     if scenario.startswith("restart"):
                         # The late gap's backlog is written first: the restart is about the
                         # redelivery, not about stopping while the recorder catches up.
@@ -505,7 +788,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                         if not kill:
                             await watcher.stop()
                         restarts[scenario] = await stack.restart_hass(
-                            session, list(entries.values()), kill=kill
+                            session, all_entries, kill=kill
                         )
                         await watcher.stop()
                         await watcher.start(session)
@@ -528,6 +811,23 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                         file=sys.stderr,
                         flush=True,
                     )
+                facespace_runs: dict[str, tuple[LineProducer, FiredWatcher]] = {}
+                if facespace_entry is not None:
+                    for scenario in FACESPACE_SCENARIOS:
+                        scenario_started = time.monotonic()
+                        producer, facespace_watcher, restarts[scenario] = await facespace_restart(
+                            session, stack, facespace_entities, all_entries, scenario, args
+                        )
+                        facespace_runs[scenario] = (producer, facespace_watcher)
+                        timings[f"{scenario}_s"] = round(time.monotonic() - scenario_started, 1)
+                        print(
+                            f"  {scenario} done ({timings[f'{scenario}_s']} s)",
+                            file=sys.stderr,
+                            flush=True,
+                        )
+                    # The main watcher's connection ended with the restarts.
+                    await watcher.stop()
+                    await watcher.start(session)
                 stack.check_running()
                 await watcher.stop()
                 async with HassWebsocket(session, stack) as socket:
@@ -542,10 +842,27 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                         )
                         for p in PROVIDERS
                     }
+                    facespace_records = (
+                        await recorded(
+                            socket,
+                            facespace_entities,
+                            "name",
+                            first_sent - 1,
+                            key=name_key("Line "),
+                            extra="recognized_at",
+                        )
+                        if facespace_entry is not None
+                        else {}
+                    )
                     timings["count_s"] = round(time.monotonic() - counted_started, 1)
                 report["webhook_counters"] = {
                     p: await webhook_diagnostics(session, stack, entries[p]) for p in PROVIDERS
                 }
+                if facespace_entry is not None:
+                    report["webhook_counters"]["facespace"] = await webhook_diagnostics(
+                        session, stack, facespace_entry
+                    )
+                    report["facespace_pushes"] = await facespace_push_counters(session, stack)
         finally:
             stack.stop()
             log = (state_dir / "hass.log").read_text(errors="replace")
@@ -560,6 +877,22 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             results[provider][scenario] = row
             failed |= bool(row["lost"] or row["duplicated"] or row["never_acknowledged"])
     report["results"] = results
+    if facespace_runs:
+        report["facespace"] = {
+            "lines_per_scenario": args.facespace,
+            "rate_per_s": args.facespace_rate,
+            "pushes": not args.no_facespace_push,
+        }
+    for scenario, (producer, facespace_watcher) in facespace_runs.items():
+        row = facespace_tally(producer, facespace_records, facespace_watcher.fired)
+        report["facespace"][scenario] = row
+        failed |= bool(
+            row["lost"]
+            or row["duplicated"]
+            or row["wrong_time"]
+            or row["unknown_fired"]
+            or row["producer_failures"]
+        )
     report["totals"] = {
         provider: {
             key: sum(results[provider][s][key] for s in SCENARIOS)
@@ -602,6 +935,32 @@ def main() -> None:
         type=float,
         default=1.0,
         help="seconds between the last answer and SIGKILL (1)",
+    )
+    parser.add_argument(
+        "--facespace",
+        type=int,
+        default=300,
+        help="FaceSpace lines per restart scenario (300; 0: no FaceSpace scenarios)",
+    )
+    parser.add_argument(
+        "--facespace-rate", type=float, default=4.0, help="FaceSpace lines a second (4)"
+    )
+    parser.add_argument(
+        "--no-facespace-push",
+        action="store_true",
+        help="the simulated FaceSpace client does not forward lines: polling alone",
+    )
+    parser.add_argument(
+        "--down-for",
+        type=float,
+        default=5.0,
+        help="seconds Home Assistant stays down in the FaceSpace restarts (5)",
+    )
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=15.0,
+        help="seconds after the last FaceSpace line before the next step (15)",
     )
     parser.add_argument("--connections", type=int, default=4, help="connections per provider")
     parser.add_argument("--attempts", type=int, default=60, help="tries per batch (60)")

@@ -212,6 +212,39 @@ class DemoStack:
             log.close()
         return time.monotonic() - started, forced
 
+    async def async_stop_hass(
+        self, *, kill: bool = False, stop_within: float = 30
+    ) -> dict[str, Any]:
+        """Stop Home Assistant only, without blocking the event loop (the simulator keeps running).
+
+        Args:
+            kill: send SIGKILL at once (a crash) instead of SIGTERM (a graceful stop).
+            stop_within: seconds to wait after SIGTERM before sending SIGKILL.
+
+        Returns:
+            ``stop_s`` (seconds until the process exited), ``forced`` (SIGKILL had to follow the
+            SIGTERM) and ``exit_code`` (the process's return code; negative: the signal that
+            ended it; None when it was not running).
+        """
+        process = self._processes.pop("hass", None)
+        started = time.monotonic()
+        forced = False
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+            deadline = started + stop_within
+            while process.poll() is None:
+                if time.monotonic() > deadline and not forced:
+                    forced = True
+                    process.kill()
+                await asyncio.sleep(0.05)
+        if (log := self._logs.pop("hass", None)) is not None:
+            log.close()
+        return {
+            "stop_s": round(time.monotonic() - started, 2),
+            "forced": forced,
+            "exit_code": None if process is None else process.returncode,
+        }
+
     async def restart_hass(
         self,
         session: aiohttp.ClientSession,
@@ -219,27 +252,32 @@ class DemoStack:
         *,
         kill: bool = False,
         stop_within: float = 30,
+        down_for: float = 0,
     ) -> dict[str, Any]:
         """Stop Home Assistant (SIGTERM, or SIGKILL with ``kill``), start it again, wait for it.
 
-        Waits until Home Assistant answers and every entry of ``entry_ids`` is loaded again.
+        The event loop keeps running meanwhile (other tasks may keep sending). Waits
+        ``down_for`` seconds between the exit and the start, then until Home Assistant answers
+        and every entry of ``entry_ids`` is loaded again.
 
         Returns:
             ``stop_s`` (seconds to exit), ``forced`` (SIGKILL followed a SIGTERM that was not
-            obeyed within ``stop_within`` s) and ``start_s`` (seconds until every entry was loaded).
+            obeyed within ``stop_within`` s), ``exit_code``, ``down_s`` and ``start_s`` (seconds
+            from the start until every entry was loaded).
 
         Raises:
             DemoError: Home Assistant did not come back or an entry failed to load.
         """
-        stop_s, forced = self.stop_hass(kill=kill, timeout=stop_within)
+        stopped = await self.async_stop_hass(kill=kill, stop_within=stop_within)
+        await asyncio.sleep(down_for)
         started = time.monotonic()
         self.start_hass()
         await self.wait_until_up(session)
         for entry_id in entry_ids:
             await self.wait_for_entry(session, entry_id, within=120)
         return {
-            "stop_s": round(stop_s, 2),
-            "forced": forced,
+            **stopped,
+            "down_s": down_for,
             "start_s": round(time.monotonic() - started, 2),
         }
 
@@ -511,6 +549,36 @@ class DemoStack:
                 return str(options["push_secret"])
             await asyncio.sleep(0.25)
         raise DemoError("The FaceSpace push options were not saved within 30 s")
+
+    async def add_facespace_push_target(
+        self, session: aiohttp.ClientSession, entry_id: str, secret: str, kind: str = "logs"
+    ) -> int:
+        """Make the simulated FaceSpace client forward to the entry's webhook (pushes on).
+
+        Args:
+            session: a client session for the simulator's admin route.
+            entry_id: a FaceSpace entry with pushes on (see ``enable_facespace_push``).
+            secret: its shared secret, sent as ``X-Sitewatch-Secret``.
+            kind: ``logs`` (each new line) or ``realtime`` (who is in view).
+
+        Returns:
+            The simulator's push target id.
+
+        Raises:
+            DemoError: the simulator refused the target.
+        """
+        body = {
+            "url": await self._webhook_url(entry_id),
+            "kind": kind,
+            "headers": {"X-Sitewatch-Secret": secret},
+        }
+        async with session.post(
+            f"{self.simulator_url}/_sim/facespace/push-targets", json=body
+        ) as response:
+            if response.status >= 400:
+                raise DemoError(f"Could not add the FaceSpace push target: {response.status}")
+            answer = await response.json()
+        return int(answer["id"])
 
     async def _webhook_url(self, entry_id: str) -> str:
         return f"{self.hass_url}/api/webhook/{await self.wait_for_webhook_id(entry_id)}"
