@@ -44,6 +44,7 @@ from multidict import MultiMapping
 import orjson
 
 from .const import DOMAIN, LOGGER
+from .storage import SteadySave
 
 CONF_WEBHOOK_ID: Final = "webhook_id"
 """Key of a push entry's webhook id in its config entry data (the same for every provider)."""
@@ -188,10 +189,10 @@ class SeenKeys:
         self._delivered: dict[str, float] = {}
         """Key → time it was delivered (seconds since the epoch), oldest first."""
         self._pending: dict[str, asyncio.Future[bool]] = {}
-        self._save_scheduled = False
         self._store: Store[dict[str, Any]] = Store(
             hass, SEEN_KEYS_STORE_VERSION, store_key, private=True
         )
+        self._saver = SteadySave(self._store, self._stored, SEEN_KEYS_SAVE_DELAY)
 
     def __len__(self) -> int:
         """How many delivered keys are remembered."""
@@ -211,7 +212,7 @@ class SeenKeys:
 
     async def async_save(self) -> None:
         """Write the keys now (on unload: the next setup reads them)."""
-        await self._store.async_save(self._stored())
+        await self._saver.async_save_now()
 
     async def async_remove(self) -> None:
         """Delete the saved keys (the entry is removed)."""
@@ -240,11 +241,7 @@ class SeenKeys:
                 self._delivered[key] = now
         if delivered:
             self._forget_old()
-            # Scheduled once, not pushed back by every delivery (Store's delayed save starts
-            # its delay again on each call): a steady stream is still saved every second.
-            if not self._save_scheduled:
-                self._save_scheduled = True
-                self._store.async_delay_save(self._stored, SEEN_KEYS_SAVE_DELAY)
+            self._saver.changed()
 
     def _forget_old(self) -> None:
         oldest = time.time() - self._window
@@ -256,7 +253,6 @@ class SeenKeys:
             del delivered[key]
 
     def _stored(self) -> dict[str, Any]:
-        self._save_scheduled = False
         # Called in the event loop: a copy at C speed (about 2 ms for 50,000 keys); the JSON
         # is written in the executor.
         return {"keys": dict(self._delivered)}

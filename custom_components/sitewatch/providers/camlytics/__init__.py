@@ -26,6 +26,7 @@ from ...models import (
     SitewatchConfigEntry,
     async_add_entities_as_they_appear,
 )
+from ...storage import SteadySave
 from ...webhook import (
     Parsed,
     PushNotDelivered,
@@ -114,8 +115,12 @@ async def async_nonce_source(hass: HomeAssistant, public_key: str) -> NonceSourc
         stored = await _async_move_old_nonce_store(hass, public_key, store)
     last = bounded_int(stored.get("last"), maximum=2**63 - 1) if isinstance(stored, dict) else None
 
+    latest = {"last": last or 0}
+    saver = SteadySave(store, lambda: dict(latest), NONCE_SAVE_DELAY)
+
     def save(last: int) -> None:
-        store.async_delay_save(lambda: {"last": last}, NONCE_SAVE_DELAY)
+        latest["last"] = last
+        saver.changed()
 
     return sources.setdefault(public_key, NonceSource(last=last or 0, on_change=save))
 

@@ -20,6 +20,7 @@ from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
 from ...models import SitewatchConfigEntry
+from ...storage import SteadySave
 from ...webhook import DEDUP_WINDOW, SeenKeys
 from .api import (
     CamlyticsAuthenticationError,
@@ -147,6 +148,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         self._cursor_store: Store[dict[str, Any]] = Store(
             hass, CURSOR_STORE_VERSION, cursor_store_key(config_entry.entry_id), private=True
         )
+        self._cursor_saver = SteadySave(self._cursor_store, self._cursor_data, CURSOR_SAVE_DELAY)
 
     @property
     def included_locations(self) -> list[int]:
@@ -176,7 +178,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
 
     async def async_save_cursor(self) -> None:
         """Write the events cursor now (on unload)."""
-        await self._cursor_store.async_save(self._cursor_data())
+        await self._cursor_saver.async_save_now()
 
     def _cursor_data(self) -> dict[str, Any]:
         return {"since": {str(lid): when.isoformat() for lid, when in self._cursors.items()}}
@@ -257,7 +259,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         if poll_events:
             self.deliver_events(polled_events)
             self._cursors.update(cursors)
-            self._cursor_store.async_delay_save(self._cursor_data, CURSOR_SAVE_DELAY)
+            self._cursor_saver.changed()
         if not self._push_is_fresh("occupancy"):
             self._occupancy_from_counts(now)
         return data

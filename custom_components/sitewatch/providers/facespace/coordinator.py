@@ -23,6 +23,7 @@ from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
 from ...models import SitewatchConfigEntry
+from ...storage import SteadySave
 from ...webhook import SeenKeys
 from .api import (
     FaceSpaceApiKeyError,
@@ -128,6 +129,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         self._store: Store[dict[str, Any]] = Store(
             hass, STORAGE_VERSION, f"{DOMAIN}.facespace.{config_entry.entry_id}"
         )
+        self._saver = SteadySave(self._store, self._snapshot, SAVE_DELAY)
         self.cursor: datetime = _minute(dt_util.utcnow())
         self._fired: dict[str, datetime] = {}
         """Keys of the lines fired at or after the cursor → their time."""
@@ -213,11 +215,11 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         }
 
     def _save(self) -> None:
-        self._store.async_delay_save(self._snapshot, SAVE_DELAY)
+        self._saver.changed()
 
     async def async_save_now(self) -> None:
         """Write the cursor and the keys fired at once (on unload, so a reload resumes)."""
-        await self._store.async_save(self._snapshot())
+        await self._saver.async_save_now()
 
     # Polling
 
