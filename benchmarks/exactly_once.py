@@ -76,9 +76,11 @@ from simulator.demo import DemoError, DemoStack
 
 from .hass_api import (
     HassWebsocket,
+    add_state_dir_argument,
     history,
     log_problems,
     long_lived_token,
+    run_and_report,
     sitewatch_entities,
     wait_for_recorder,
     webhook_diagnostics,
@@ -284,7 +286,10 @@ class FiredWatcher:
                     event_id = self.key(attributes.get(attribute))
                     if event_id is None:
                         continue
-                    change = (new_state["entity_id"], str(new_state.get("state")))
+                    change: tuple[str, ...] = (
+                        new_state["entity_id"],
+                        str(new_state.get("state")),
+                    )
                     if self.extra is not None:
                         change += (str(attributes.get(self.extra)),)
                     self.fired.setdefault(event_id, set()).add(change)
@@ -965,19 +970,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=4, help="connections per provider")
     parser.add_argument("--attempts", type=int, default=60, help="tries per batch (60)")
     parser.add_argument("--seed", type=int, default=11, help="seed of the generator (11)")
-    parser.add_argument(
-        "--state-dir",
-        type=Path,
-        help="keep Home Assistant's configuration and logs here (default: a temporary folder)",
-    )
-    args = parser.parse_args()
-    try:
-        report, passed = asyncio.run(run(args))
-    except DemoError as err:
-        print(f"exactly_once: {err}", file=sys.stderr)
-        sys.exit(2)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    sys.exit(0 if passed else 1)
+    add_state_dir_argument(parser)
+    run_and_report("exactly_once", run, parser.parse_args())
 
 
 if __name__ == "__main__":

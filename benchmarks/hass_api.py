@@ -5,16 +5,19 @@ Shared by ``webhook_fuzz`` and ``exactly_once``; both run against a ``DemoStack`
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from datetime import UTC, datetime
 import itertools
+import json
 from pathlib import Path
 import re
+import sys
 import time
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, NoReturn, Self
 
 import aiohttp
 
@@ -282,3 +285,27 @@ def _find_key(node: Any, key: str) -> dict[str, Any] | None:
         if (found_child := _find_key(child, key)) is not None:
             return found_child
     return None
+
+
+def add_state_dir_argument(parser: argparse.ArgumentParser) -> None:
+    """The ``--state-dir`` option every benchmark against a real hass has."""
+    parser.add_argument(
+        "--state-dir",
+        type=Path,
+        help="keep Home Assistant's configuration and logs here (default: a temporary folder)",
+    )
+
+
+def run_and_report(
+    name: str,
+    run: Callable[[argparse.Namespace], Coroutine[Any, Any, tuple[dict[str, Any], bool]]],
+    args: argparse.Namespace,
+) -> NoReturn:
+    """Run a benchmark, print its report as JSON; exit 0 (targets met), 1 (missed), 2 (failed)."""
+    try:
+        report, passed = asyncio.run(run(args))
+    except DemoError as err:
+        print(f"{name}: {err}", file=sys.stderr)
+        sys.exit(2)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    sys.exit(0 if passed else 1)

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 from pathlib import Path
 import random
 import re
@@ -54,9 +53,11 @@ from .exactly_once import (
 )
 from .hass_api import (
     HassWebsocket,
+    add_state_dir_argument,
     log_problems,
     long_lived_token,
     recorder_info,
+    run_and_report,
     sitewatch_entities,
     wait_for_recorder,
 )
@@ -248,19 +249,8 @@ def main() -> None:
         help="seconds after SIGTERM before SIGKILL (300)",
     )
     parser.add_argument("--seed", type=int, default=11, help="seed of the generator (11)")
-    parser.add_argument(
-        "--state-dir",
-        type=Path,
-        help="keep Home Assistant's configuration and logs here (default: a temporary folder)",
-    )
-    args = parser.parse_args()
-    try:
-        report, passed = asyncio.run(run(args))
-    except DemoError as err:
-        print(f"shutdown_after_burst: {err}", file=sys.stderr)
-        sys.exit(2)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    sys.exit(0 if passed else 1)
+    add_state_dir_argument(parser)
+    run_and_report("shutdown_after_burst", run, parser.parse_args())
 
 
 if __name__ == "__main__":

@@ -48,14 +48,16 @@ import zlib
 
 import aiohttp
 
-from simulator.demo import DemoError, DemoStack
+from simulator.demo import DemoStack
 
 from .hass_api import (
     HassWebsocket,
+    add_state_dir_argument,
     log_problems,
     long_lived_token,
     memory,
     recorder_alive,
+    run_and_report,
     wait_for_recorder,
     webhook_diagnostics,
 )
@@ -882,19 +884,8 @@ def main() -> None:
     parser.add_argument(
         "--timeout", type=float, default=120, help="seconds before a request counts as hung"
     )
-    parser.add_argument(
-        "--state-dir",
-        type=Path,
-        help="keep Home Assistant's configuration and logs here (default: a temporary folder)",
-    )
-    args = parser.parse_args()
-    try:
-        report, passed = asyncio.run(run(args))
-    except DemoError as err:
-        print(f"webhook_fuzz: {err}", file=sys.stderr)
-        sys.exit(2)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    sys.exit(0 if passed else 1)
+    add_state_dir_argument(parser)
+    run_and_report("webhook_fuzz", run, parser.parse_args())
 
 
 if __name__ == "__main__":
