@@ -258,6 +258,11 @@ class SeenKeys:
         return {"keys": dict(self._delivered)}
 
 
+def seen_keys_store_key(entry_id: str) -> str:
+    """The Store key of an entry's delivered keys (``.storage/sitewatch.<entry id>.seen_keys``)."""
+    return f"{DOMAIN}.{entry_id}.seen_keys"
+
+
 def _seen_at(item: tuple[object, object]) -> float:
     """The time of a saved (key, time) pair, for restoring the oldest first."""
     return item[1] if isinstance(item[1], (int, float)) else 0.0
@@ -330,7 +335,7 @@ class PushWebhook[ItemT]:
         self.name = f"Sitewatch {entry.title}"
         self.receiver = receiver
         self.stats = WebhookStats()
-        self.seen = SeenKeys(hass, f"{DOMAIN}.{entry.entry_id}.seen_keys", window=window)
+        self.seen = SeenKeys(hass, seen_keys_store_key(entry.entry_id), window=window)
         self._warned: set[str] = set()
 
     async def async_start(self) -> None:
@@ -448,7 +453,7 @@ class PushWebhook[ItemT]:
         # reserved before any other request can look at them.
         seen = self.seen
         fresh: list[ItemT] = []
-        fresh_keys: list[str] = []
+        fresh_keys: dict[str, None] = {}  # a dict: ordered, and constant-time membership
         in_flight: list[asyncio.Future[bool]] = []
         for item in items:
             key = self.receiver.key(item)
@@ -461,13 +466,14 @@ class PushWebhook[ItemT]:
             else:
                 seen.reserve(key)
                 fresh.append(item)
-                fresh_keys.append(key)
+                fresh_keys[key] = None
         delivered = False
         try:
             if fresh:
-                for reason in await self.receiver.async_deliver(fresh):
+                dropped = await self.receiver.async_deliver(fresh)
+                for reason in dropped:
                     self._drop(reason)
-                self.stats.items_delivered += len(fresh)
+                self.stats.items_delivered += len(fresh) - len(dropped)
             delivered = True
         except PushNotDelivered as err:
             LOGGER.info("%s: could not hand over %d items: %s", self.name, len(fresh), err)
@@ -588,7 +594,7 @@ async def async_remove_push(hass: HomeAssistant, entry: ConfigEntry) -> None:
         if entry.data.get(CONF_CLOUDHOOK_URL):
             await async_delete_cloudhook(hass, webhook_id)
     ir.async_delete_issue(hass, DOMAIN, f"webhook_unreachable_{entry.entry_id}")
-    await SeenKeys(hass, f"{DOMAIN}.{entry.entry_id}.seen_keys").async_remove()
+    await SeenKeys(hass, seen_keys_store_key(entry.entry_id)).async_remove()
 
 
 def webhook_urls(
