@@ -302,32 +302,28 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
 
         Events of a channel without an event entity are skipped (and not remembered).
 
-        Each key is reserved in the entry's window before the events are handed to the event
-        entities and remembered as delivered after, so a push of the same event is a duplicate.
+        The events are handed to the event entities and their keys remembered in the entry's
+        window in one go (nothing awaits in between), so a push of the same event, now or being
+        delivered, is a duplicate.
         """
         seen = self.seen
         watched = self._watched_channels()
         fresh: list[Event] = []
-        keys: list[str] = []
+        keys: dict[str, None] = {}
         for event in events:
             key = event_key(event)
-            if seen.is_delivered(key) or seen.pending(key) is not None:
+            if key in keys or seen.is_delivered(key) or seen.pending(key) is not None:
                 continue
             if event.channel_id not in watched:
                 # No entity to fire on (yet): not remembered, so a later push can still fire it.
                 if event.channel_id not in self.data.channels:
                     self._reread_metadata(dt_util.utcnow())
                 continue
-            seen.reserve(key)
-            keys.append(key)
+            keys[key] = None
             fresh.append(event)
-        delivered = False
-        try:
-            if fresh:
-                async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), fresh)
-            delivered = True
-        finally:
-            seen.settle(keys, delivered=delivered)
+        if fresh:
+            async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), fresh)
+            seen.settle(keys, delivered=True)
         return fresh
 
     def _watched_channels(self) -> set[str]:
