@@ -49,6 +49,7 @@ import zlib
 import aiohttp
 
 from simulator.demo import DemoStack
+from simulator.findface import SECTIONS as FINDFACE_SECTIONS
 
 from .hass_api import (
     HassWebsocket,
@@ -98,15 +99,6 @@ KINDS: dict[str, float] = {
 }
 """Class of body → weight (a share of the bodies, in percent)."""
 
-FINDFACE_SECTIONS = (
-    "face_events",
-    "body_events",
-    "car_events",
-    "human_episodes",
-    "car_episodes",
-    "counters",
-    "areas",
-)
 FACESPACE_CAMERAS = ("Entrance", "Lobby", "Parking")
 FACESPACE_NAMES = ("Alice", "Bob", "Charlie", "Dana", "Unknown")
 NON_ASCII = ("ž", "Ä", "日本", "😀", "\u202e", "\u0000", "\ufffd", "Ω≈ç√", "\U0001f4a9" * 3)
