@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 import hmac
 from http import HTTPStatus
-import logging
 import time
 from typing import Any, Final
 
@@ -44,6 +43,7 @@ from multidict import MultiMapping
 import orjson
 
 from .const import DOMAIN, LOGGER
+from .logs import WarnOnce
 from .storage import SteadySave
 
 CONF_WEBHOOK_ID: Final = "webhook_id"
@@ -336,7 +336,7 @@ class PushWebhook[ItemT]:
         self.receiver = receiver
         self.stats = WebhookStats()
         self.seen = SeenKeys(hass, seen_keys_store_key(entry.entry_id), window=window)
-        self._warned: set[str] = set()
+        self._warn_once = WarnOnce()
 
     async def async_start(self) -> None:
         """Read the saved keys, take bodies, and check that the sender can reach us.
@@ -390,19 +390,14 @@ class PushWebhook[ItemT]:
             return _answer(self.stats, HTTPStatus.SERVICE_UNAVAILABLE)
 
     def _reject(self, reason: str) -> web.Response:
-        self._warn_once(f"rejected a webhook body: {reason}")
+        message = f"rejected a webhook body: {reason}"
+        self._warn_once(message, f"{self.name}: {message}")
         return _answer(self.stats, HTTPStatus.BAD_REQUEST, reason)
 
     def _drop(self, reason: str) -> None:
         self.stats.count_dropped(reason)
-        self._warn_once(f"dropped an item: {reason}")
-
-    def _warn_once(self, message: str) -> None:
-        """Log at warning the first time a message is seen, then at debug."""
-        level = logging.DEBUG if message in self._warned else logging.WARNING
-        if len(self._warned) < MAX_DROP_REASONS * 2:
-            self._warned.add(message)
-        LOGGER.log(level, "%s: %s", self.name, message)
+        message = f"dropped an item: {reason}"
+        self._warn_once(message, f"{self.name}: {message}")
 
     async def _read(self, request: web.Request) -> bytes | web.Response:
         """The body, or the answer when it is too large or cannot be decoded."""

@@ -6,7 +6,6 @@ import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-import logging
 import time
 from typing import Any, Final
 
@@ -22,6 +21,7 @@ from ...bounds import bounded_int, cursor_limit, sane_time, state_text
 from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
+from ...logs import WarnOnce
 from ...models import SitewatchConfigEntry
 from ...storage import SteadySave
 from ...webhook import SeenKeys
@@ -140,7 +140,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         self._camera_seen_at: dict[str, datetime | None] = {}
         """When each camera was last listed or logged a line (None: unknown, from old storage)."""
         self._listed: set[str] = set()
-        self._warned: set[str] = set()
+        self._warn_once = WarnOnce()
 
     # Storage
 
@@ -248,12 +248,6 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         self._take_listing(None if in_view is None else in_view.cameras)
         self._advance_cursor(lines)
         return self.data
-
-    def _warn_once(self, reason: str, message: str) -> None:
-        """Log at warning the first time a reason is seen, then at debug."""
-        level = logging.DEBUG if reason in self._warned else logging.WARNING
-        self._warned.add(reason)
-        LOGGER.log(level, "%s", message)
 
     def _take_listing(self, cameras: dict[str, Presence] | None) -> None:
         """The polled real-time answer: the cameras FaceSpace lists now (None: none runs)."""
