@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
@@ -19,7 +20,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sitewatch.providers.comap import ComapRuntime
+from custom_components.sitewatch.providers import PROVIDERS
 from custom_components.sitewatch.providers.comap.api import Value
 from custom_components.sitewatch.providers.comap.sensor import SENSORS
 
@@ -37,7 +38,8 @@ async def test_entities(
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
-    with patch.object(ComapRuntime, "platforms", (platform,)):
+    only = replace(PROVIDERS["comap"], platforms=(platform,))
+    with patch.dict(PROVIDERS, {"comap": only}):
         assert await hass.config_entries.async_setup(comap_entry.entry_id)
         await hass.async_block_till_done()
     snapshot_entities(hass, entity_registry, snapshot, comap_entry.entry_id)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_PROVIDER, DOMAIN
+from .const import CONF_PROVIDER, DOMAIN, MINOR_VERSION
 from .models import SitewatchConfigEntry
-from .providers import PROVIDER_MIGRATIONS_TO_1_2, PROVIDER_REMOVALS, PROVIDERS
-from .services import async_setup_services
+from .providers import PROVIDERS
 from .webhook import (
     async_register_pending_webhooks,
     async_remove_push,
@@ -22,8 +20,10 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the integration's actions, and the webhook ids of the entries (503 until set up)."""
-    async_setup_services(hass)
+    """Register the providers' actions, and the webhook ids of the entries (503 until set up)."""
+    for provider in PROVIDERS.values():
+        if provider.async_setup_services is not None:
+            provider.async_setup_services(hass)
     async_register_pending_webhooks(hass)
     return True
 
@@ -36,32 +36,33 @@ async def async_migrate_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) 
     """
     if entry.version > 1:
         return False  # written by a newer Sitewatch
-    if entry.minor_version < 2:
-        if (migrate := PROVIDER_MIGRATIONS_TO_1_2.get(entry.data[CONF_PROVIDER])) is not None:
+    migrations = PROVIDERS[entry.data[CONF_PROVIDER]].migrations
+    for minor_version in range(entry.minor_version + 1, MINOR_VERSION + 1):
+        if (migrate := migrations.get(minor_version)) is not None:
             await migrate(hass, entry)
-        hass.config_entries.async_update_entry(entry, minor_version=2)
+        hass.config_entries.async_update_entry(entry, minor_version=minor_version)
     return True
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> bool:
     """Set up one provider account, forward its platforms, then take its pushes."""
-    runtime = await PROVIDERS[entry.data[CONF_PROVIDER]](hass, entry)
-    entry.runtime_data = runtime
-    await hass.config_entries.async_forward_entry_setups(entry, runtime.platforms)
+    provider = PROVIDERS[entry.data[CONF_PROVIDER]]
+    entry.runtime_data = runtime = await provider.async_setup_entry(hass, entry)
+    await hass.config_entries.async_forward_entry_setups(entry, provider.platforms)
     await async_start_push(hass, entry, runtime.push)
     return True
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> bool:
     """Stop taking pushes (503 until set up again), then unload the entry's platforms."""
-    runtime = entry.runtime_data
-    await async_stop_push(hass, entry, runtime.push)
-    platforms: tuple[Platform, ...] = runtime.platforms
-    return await hass.config_entries.async_unload_platforms(entry, platforms)
+    await async_stop_push(hass, entry, entry.runtime_data.push)
+    return await hass.config_entries.async_unload_platforms(
+        entry, PROVIDERS[entry.data[CONF_PROVIDER]].platforms
+    )
 
 
 async def async_remove_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
     """Clean up on the provider's side (for example delete the webhooks created there)."""
     await async_remove_push(hass, entry)
-    if (remove := PROVIDER_REMOVALS.get(entry.data[CONF_PROVIDER])) is not None:
+    if (remove := PROVIDERS[entry.data[CONF_PROVIDER]].async_remove_entry) is not None:
         await remove(hass, entry)

@@ -7,33 +7,12 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
+from .const import CONF_PROVIDER
 from .models import SitewatchConfigEntry
+from .providers import PROVIDERS
 
-TO_REDACT = {
-    "comap_key",
-    "client_id",
-    "secret",
-    "secret_key",
-    "api_key",
-    "project_id",
-    "app_id",
-    "push_secret",
-    "public_key",
-    "login_id",
-    "access_token",
-    "token",
-    "password",
-    "unique_id",
-    "ownerLoginId",
-    "owner_login_id",
-    "ipAddress",
-    "airGateId",
-    "latitude",
-    "longitude",
-    "webhook_id",
-    "cloudhook_url",
-    "username",
-}
+SHARED_TO_REDACT = frozenset({"unique_id", "webhook_id", "cloudhook_url"})
+"""Redacted for every provider: the entry's account digest and its webhook."""
 
 
 async def async_get_config_entry_diagnostics(
@@ -49,5 +28,5 @@ async def async_get_config_entry_diagnostics(
             },
             "provider": entry.runtime_data.diagnostics(),
         },
-        TO_REDACT,
+        SHARED_TO_REDACT | PROVIDERS[entry.data[CONF_PROVIDER]].to_redact,
     )

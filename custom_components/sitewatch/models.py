@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Hashable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, OptionsFlow
 from homeassistant.const import Platform
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -22,9 +23,6 @@ class ProviderRuntime(ABC):
     The thin platform modules (``sensor.py``, ``button.py``...) hand their ``async_add_entities``
     to ``async_setup_platform``; each provider decides which entities it adds.
     """
-
-    platforms: tuple[Platform, ...] = ()
-    """The platforms this provider has entities on (forwarded on setup)."""
 
     push: PushWebhook[Any] | None = None
     """The entry's webhook, started once the platforms are set up (None: it takes no pushes)."""
@@ -41,6 +39,42 @@ class ProviderRuntime(ABC):
 
 
 type SitewatchConfigEntry = ConfigEntry[ProviderRuntime]
+type ProviderSetup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[ProviderRuntime]]
+type ProviderCleanup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[None]]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Provider:
+    """Everything the shared layer knows of one provider; each package exports one (``PROVIDER``).
+
+    ``providers/__init__.py`` lists them; ``__init__.py``, ``config_flow.py``,
+    ``diagnostics.py`` and the action registration dispatch through that list, so the shared
+    modules never import a provider.
+    """
+
+    key: str
+    """Stored in the entry's data (``provider``); also the id of its step in the user menu."""
+    platforms: tuple[Platform, ...]
+    """The platforms this provider has entities on (forwarded on setup, unloaded on unload)."""
+    async_setup_entry: ProviderSetup
+    """Create the client and coordinators of an entry and return its runtime data.
+
+    Raises ``ConfigEntryAuthFailed`` or ``ConfigEntryNotReady`` as Home Assistant expects."""
+    config_flow: type[ConfigFlow]
+    """The provider's steps of the config flow (``<key>``, ``<key>_reauth``,
+    ``<key>_reconfigure``), mixed into Sitewatch's one config flow."""
+    options_flow: type[OptionsFlow]
+    """The options flow of the provider's entries."""
+    to_redact: frozenset[str] = frozenset()
+    """Keys of the entry data and the provider's diagnostics that diagnostics redacts."""
+    async_remove_entry: ProviderCleanup | None = None
+    """Clean-up on the provider's side when an entry is deleted (its webhooks, say)."""
+    migrations: Mapping[int, ProviderCleanup] = field(default_factory=dict)
+    """Entry migrations by the minor version they bring an entry to (1.2, 1.3...)."""
+    async_setup_services: Callable[[HomeAssistant], None] | None = None
+    """Register the provider's actions (once, when the integration loads)."""
+
+
 type EntityFactories = Mapping[Hashable, Callable[[], Entity | list[Entity]]]
 """What should exist now: a key per device or thing, and how to create its entities."""
 

@@ -22,6 +22,7 @@ from ...bounds import bounded_int
 from ...const import DOMAIN, LOGGER
 from ...identity import account_digest, async_replace_unique_id_prefix
 from ...models import (
+    Provider,
     ProviderRuntime,
     SitewatchConfigEntry,
     async_add_entities_as_they_appear,
@@ -42,6 +43,7 @@ from .const import (
     CONF_SECRET_KEY,
     CONF_WEBHOOK_ID,
     NONCE_STORAGE_VERSION,
+    PROVIDER_CAMLYTICS,
 )
 from .coordinator import CURSOR_STORE_VERSION, CamlyticsCoordinator, cursor_store_key
 from .entity import CamlyticsChannelEvent, CamlyticsOccupancy, CamlyticsQueue, CamlyticsTriggerCount
@@ -213,8 +215,6 @@ class CamlyticsRuntime(ProviderRuntime):
 
     push: CamlyticsWebhook
 
-    platforms = (Platform.EVENT, Platform.SENSOR)
-
     def __init__(
         self,
         entry: SitewatchConfigEntry,
@@ -314,3 +314,19 @@ async def async_remove_camlytics_entry(hass: HomeAssistant, entry: SitewatchConf
     await Store[dict[str, Any]](
         hass, CURSOR_STORE_VERSION, cursor_store_key(entry.entry_id)
     ).async_remove()
+
+
+# The config flow and actions import the runtime above, so they are imported last.
+from .config_flow import CamlyticsConfigFlowMixin, CamlyticsOptionsFlow  # noqa: E402
+
+PROVIDER = Provider(
+    key=PROVIDER_CAMLYTICS,
+    platforms=(Platform.EVENT, Platform.SENSOR),
+    async_setup_entry=async_setup_camlytics_entry,
+    config_flow=CamlyticsConfigFlowMixin,
+    options_flow=CamlyticsOptionsFlow,
+    to_redact=frozenset({"public_key", "secret_key"}),
+    async_remove_entry=async_remove_camlytics_entry,
+    migrations={2: async_migrate_camlytics_identity},
+)
+"""The provider as the registry (``providers/__init__.py``) lists it."""

@@ -12,7 +12,12 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from ...identity import account_digest, async_replace_unique_id_prefix
-from ...models import ProviderRuntime, SitewatchConfigEntry, async_add_entities_as_they_appear
+from ...models import (
+    Provider,
+    ProviderRuntime,
+    SitewatchConfigEntry,
+    async_add_entities_as_they_appear,
+)
 from .api import DEFAULT_BASE_URL, ComapClient
 from .button import genset_buttons
 from .const import (
@@ -92,8 +97,6 @@ def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> ComapClient:
 class ComapRuntime(ProviderRuntime):
     """Runtime data of a ComAp entry: its client and its one coordinator."""
 
-    platforms = tuple(ENTITY_FACTORIES)
-
     def __init__(self, entry: SitewatchConfigEntry, coordinator: ComapCoordinator) -> None:
         """Keep the coordinator (and through it the client)."""
         self.entry = entry
@@ -147,3 +150,33 @@ async def async_setup_comap_entry(hass: HomeAssistant, entry: SitewatchConfigEnt
     )
     await coordinator.async_config_entry_first_refresh()
     return ComapRuntime(entry, coordinator)
+
+
+# The config flow and actions import the runtime above, so they are imported last.
+from .config_flow import ComapConfigFlowMixin, ComapOptionsFlow  # noqa: E402
+from .services import async_setup_services  # noqa: E402
+
+PROVIDER = Provider(
+    key=PROVIDER_COMAP,
+    platforms=tuple(ENTITY_FACTORIES),
+    async_setup_entry=async_setup_comap_entry,
+    config_flow=ComapConfigFlowMixin,
+    options_flow=ComapOptionsFlow,
+    to_redact=frozenset(
+        {
+            "comap_key",
+            "client_id",
+            "secret",
+            "login_id",
+            "ownerLoginId",
+            "owner_login_id",
+            "ipAddress",
+            "airGateId",
+            "latitude",
+            "longitude",
+        }
+    ),
+    migrations={2: async_migrate_comap_identity},
+    async_setup_services=async_setup_services,
+)
+"""The provider as the registry (``providers/__init__.py``) lists it."""

@@ -18,6 +18,7 @@ from multidict import MultiMapping
 from ...const import LOGGER
 from ...identity import account_digest
 from ...models import (
+    Provider,
     ProviderRuntime,
     SitewatchConfigEntry,
     async_add_entities_as_they_appear,
@@ -46,6 +47,7 @@ from .const import (
     CONF_BASE_URL,
     CONF_PUSH_SECRET,
     CONF_WEBHOOK_ID,
+    PROVIDER_FACESPACE,
     PUSH_SECRET_HEADER,
 )
 from .coordinator import FaceSpaceCoordinator
@@ -158,8 +160,6 @@ class FaceSpaceReceiver(PushReceiver[Recognition | InView]):
 class FaceSpaceRuntime(ProviderRuntime):
     """Runtime data of a FaceSpace entry."""
 
-    platforms = (Platform.EVENT, Platform.SENSOR)
-
     def __init__(
         self,
         entry: SitewatchConfigEntry,
@@ -248,3 +248,19 @@ async def async_setup_facespace_entry(
         LOGGER.warning("FaceSpace cannot be reached; taking pushes while the poll retries")
     entry.async_on_unload(coordinator.async_save_now)
     return FaceSpaceRuntime(entry, coordinator, push)
+
+
+# The config flow and actions import the runtime above, so they are imported last.
+from .config_flow import FaceSpaceConfigFlowMixin, FaceSpaceOptionsFlow  # noqa: E402
+from .services import async_setup_services  # noqa: E402
+
+PROVIDER = Provider(
+    key=PROVIDER_FACESPACE,
+    platforms=(Platform.EVENT, Platform.SENSOR),
+    async_setup_entry=async_setup_facespace_entry,
+    config_flow=FaceSpaceConfigFlowMixin,
+    options_flow=FaceSpaceOptionsFlow,
+    to_redact=frozenset({"api_key", "push_secret"}),
+    async_setup_services=async_setup_services,
+)
+"""The provider as the registry (``providers/__init__.py``) lists it."""

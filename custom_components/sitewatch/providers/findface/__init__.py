@@ -23,6 +23,7 @@ from multidict import MultiMapping
 from ...const import DOMAIN, LOGGER
 from ...models import (
     EntityFactories,
+    Provider,
     ProviderRuntime,
     SitewatchConfigEntry,
     async_add_entities_as_they_appear,
@@ -47,6 +48,7 @@ from .const import (
     CONF_USERNAME,
     CONF_VERIFY_SSL,
     CONF_WEBHOOK_ID,
+    PROVIDER_FINDFACE,
 )
 from .coordinator import FindFaceCoordinator, FindFaceData
 from .entity import (
@@ -279,8 +281,6 @@ class FindFaceRuntime(ProviderRuntime):
 
     push: PushWebhook[PushItem]
 
-    platforms = (Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR)
-
     def __init__(
         self,
         entry: SitewatchConfigEntry,
@@ -386,3 +386,18 @@ async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfi
             await client.delete_hook(hook_id)
         except FindFaceError as err:
             LOGGER.warning("Could not delete webhook %s from the FindFace server: %s", hook_id, err)
+
+
+# The config flow and actions import the runtime above, so they are imported last.
+from .config_flow import FindFaceConfigFlowMixin, FindFaceOptionsFlow  # noqa: E402
+
+PROVIDER = Provider(
+    key=PROVIDER_FINDFACE,
+    platforms=(Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR),
+    async_setup_entry=async_setup_findface_entry,
+    config_flow=FindFaceConfigFlowMixin,
+    options_flow=FindFaceOptionsFlow,
+    to_redact=frozenset({"access_token", "token", "password", "username"}),
+    async_remove_entry=async_remove_findface_entry,
+)
+"""The provider as the registry (``providers/__init__.py``) lists it."""

@@ -12,7 +12,7 @@ from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from multidict import MultiMapping
 
-from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...models import Provider, ProviderRuntime, SitewatchConfigEntry
 from ...webhook import (
     Parsed,
     PushReceiver,
@@ -21,7 +21,7 @@ from ...webhook import (
     redacted_webhook_urls,
 )
 from .api import DEFAULT_REGION, DEFAULT_ROOT, MoonsenseApiError, MoonsenseClient, WebhookEvent
-from .const import CONF_REGION, CONF_ROOT, CONF_TOKEN, CONF_WEBHOOK_ID
+from .const import CONF_REGION, CONF_ROOT, CONF_TOKEN, CONF_WEBHOOK_ID, PROVIDER_MOONSENSE
 from .coordinator import MoonsenseCoordinator
 from .entity import SENSORS, MoonsenseLocation, MoonsenseSensor, MoonsenseSessionEvent
 
@@ -81,8 +81,6 @@ class MoonsenseRuntime(ProviderRuntime):
     """Runtime data of a Moonsense entry."""
 
     push: PushWebhook[WebhookEvent]
-
-    platforms = (Platform.DEVICE_TRACKER, Platform.EVENT, Platform.SENSOR)
 
     def __init__(
         self,
@@ -144,3 +142,17 @@ async def async_setup_moonsense_entry(
     )
     app = str(entry.title).removeprefix("Moonsense ").strip() or "app"
     return MoonsenseRuntime(entry, coordinator, app, push)
+
+
+# The config flow and actions import the runtime above, so they are imported last.
+from .config_flow import MoonsenseConfigFlowMixin, MoonsenseOptionsFlow  # noqa: E402
+
+PROVIDER = Provider(
+    key=PROVIDER_MOONSENSE,
+    platforms=(Platform.DEVICE_TRACKER, Platform.EVENT, Platform.SENSOR),
+    async_setup_entry=async_setup_moonsense_entry,
+    config_flow=MoonsenseConfigFlowMixin,
+    options_flow=MoonsenseOptionsFlow,
+    to_redact=frozenset({"token", "project_id", "app_id", "latitude", "longitude"}),
+)
+"""The provider as the registry (``providers/__init__.py``) lists it."""

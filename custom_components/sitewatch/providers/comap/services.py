@@ -1,13 +1,13 @@
-"""Sitewatch actions: genset commands and history, targeting genset devices.
+"""Actions of the ComAp provider: genset commands, operating mode and value history.
 
-Registered once in ``async_setup``; each call resolves its target devices to the config entry
-and genset behind them and raises a translated ``ServiceValidationError`` when a device is not a
-loaded Sitewatch genset.
+Registered once when the integration loads; each call resolves its target devices to the
+config entry and genset behind them and raises a translated ``ServiceValidationError`` when a
+device is not a loaded Sitewatch genset.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
@@ -21,38 +21,30 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
-from homeassistant.util import dt as dt_util
 
-from .bounds import bounded_text, sane_time, state_text
-from .const import DOMAIN
-from .devices import device_belongs_to
-from .models import SitewatchConfigEntry
-from .providers.comap import ComapRuntime
-from .providers.comap.api import ComapCommand, ComapError, HistoryEntry
-from .providers.comap.clean import MAX_UNIT_TEXT, name_text
-from .providers.comap.commands import async_send_command, command_mode
-from .providers.comap.const import ValueGuid
-from .providers.comap.coordinator import ComapCoordinator
-from .providers.comap.select import available_modes
-from .providers.facespace import FaceSpaceRuntime
-from .providers.facespace.api import FaceSpaceError, FaceSpaceUsageError
-from .schema import vol
+from ...bounds import bounded_text, sane_time, state_text
+from ...const import DOMAIN
+from ...devices import device_belongs_to
+from ...models import SitewatchConfigEntry
+from ...schema import vol
+from . import ComapRuntime
+from .api import ComapCommand, ComapError, HistoryEntry
+from .clean import MAX_UNIT_TEXT, name_text
+from .commands import async_send_command, command_mode
+from .const import ValueGuid
+from .coordinator import ComapCoordinator
+from .select import available_modes
 
 SERVICE_START = "start"
 SERVICE_STOP = "stop"
 SERVICE_FAULT_RESET = "fault_reset"
 SERVICE_CHANGE_MODE = "change_mode"
 SERVICE_GET_HISTORY = "get_history"
-SERVICE_GET_RECOGNITION_LOGS = "get_recognition_logs"
 
 ATTR_MODE = "mode"
 ATTR_VALUE = "value"
 ATTR_FROM = "from"
 ATTR_TO = "to"
-ATTR_START = "start"
-ATTR_END = "end"
-ATTR_CAMERA = "camera"
-ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 
 DEVICE_SCHEMA = vol.Schema({vol.Required(ATTR_DEVICE_ID): vol.All(cv.ensure_list, [cv.string])})
 CHANGE_MODE_SCHEMA = DEVICE_SCHEMA.extend({vol.Required(ATTR_MODE): cv.string})
@@ -61,17 +53,6 @@ GET_HISTORY_SCHEMA = DEVICE_SCHEMA.extend(
         vol.Required(ATTR_VALUE): cv.string,
         vol.Required(ATTR_FROM): cv.date,
         vol.Required(ATTR_TO): cv.date,
-    }
-)
-
-TIME_BOUND = vol.Any(cv.date, cv.datetime)
-"""A date alone (the whole day) or a date and time."""
-RECOGNITION_LOGS_SCHEMA = vol.Schema(
-    {
-        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
-        vol.Optional(ATTR_START): TIME_BOUND,
-        vol.Optional(ATTR_END): TIME_BOUND,
-        vol.Optional(ATTR_CAMERA): cv.string,
     }
 )
 
@@ -210,61 +191,9 @@ async def _async_get_history(call: ServiceCall) -> ServiceResponse:
     return {"gensets": gensets}
 
 
-def _utc(value: date | datetime | None) -> date | datetime | None:
-    """A naive datetime from the UI is in Home Assistant's time zone; dates stay dates."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=dt_util.get_default_time_zone())
-    return value
-
-
-async def _async_get_recognition_logs(call: ServiceCall) -> ServiceResponse:
-    """FaceSpace logs between two bounds, grouped by camera.
-
-    Response: ``{"cameras": {camera: [{"name", "time"}]}, "malformed": [lines]}``; times in
-    ISO 8601 UTC. Without a config entry the only loaded FaceSpace entry is used.
-    """
-    entries = [
-        entry
-        for entry in call.hass.config_entries.async_loaded_entries(DOMAIN)
-        if isinstance(entry.runtime_data, FaceSpaceRuntime)
-    ]
-    wanted = call.data.get(ATTR_CONFIG_ENTRY_ID)
-    if wanted is not None:
-        entries = [entry for entry in entries if entry.entry_id == wanted]
-    if len(entries) != 1:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="facespace_entry_required",
-        )
-    runtime: FaceSpaceRuntime = entries[0].runtime_data
-    try:
-        logs = await runtime.coordinator.client.get_logs_range(
-            _utc(call.data.get(ATTR_START)),
-            _utc(call.data.get(ATTR_END)),
-            call.data.get(ATTR_CAMERA),
-        )
-    except FaceSpaceUsageError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_log_query",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    except FaceSpaceError as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="logs_failed",
-            translation_placeholders={"error": str(err)},
-        ) from err
-    cameras: dict[str, Any] = {
-        camera: [{"name": r.name, "time": r.time.isoformat()} for r in recognitions]
-        for camera, recognitions in logs.recognitions.items()
-    }
-    return {"cameras": cameras, "malformed": [error.line for error in logs.errors]}
-
-
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
-    """Register the Sitewatch actions."""
+    """Register the genset actions."""
     for service in COMMANDS:
         hass.services.async_register(DOMAIN, service, _async_command, schema=DEVICE_SCHEMA)
     hass.services.async_register(
@@ -275,12 +204,5 @@ def async_setup_services(hass: HomeAssistant) -> None:
         SERVICE_GET_HISTORY,
         _async_get_history,
         schema=GET_HISTORY_SCHEMA,
-        supports_response=SupportsResponse.ONLY,
-    )
-    hass.services.async_register(
-        DOMAIN,
-        SERVICE_GET_RECOGNITION_LOGS,
-        _async_get_recognition_logs,
-        schema=RECOGNITION_LOGS_SCHEMA,
         supports_response=SupportsResponse.ONLY,
     )

@@ -1,0 +1,104 @@
+"""Actions of the FaceSpace provider: recognition log queries."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+
+from ...const import DOMAIN
+from ...schema import vol
+from . import FaceSpaceRuntime
+from .api import FaceSpaceError, FaceSpaceUsageError
+
+SERVICE_GET_RECOGNITION_LOGS = "get_recognition_logs"
+
+ATTR_START = "start"
+ATTR_END = "end"
+ATTR_CAMERA = "camera"
+ATTR_CONFIG_ENTRY_ID = "config_entry_id"
+
+TIME_BOUND = vol.Any(cv.date, cv.datetime)
+"""A date alone (the whole day) or a date and time."""
+RECOGNITION_LOGS_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
+        vol.Optional(ATTR_START): TIME_BOUND,
+        vol.Optional(ATTR_END): TIME_BOUND,
+        vol.Optional(ATTR_CAMERA): cv.string,
+    }
+)
+
+
+def _utc(value: date | datetime | None) -> date | datetime | None:
+    """A naive datetime from the UI is in Home Assistant's time zone; dates stay dates."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=dt_util.get_default_time_zone())
+    return value
+
+
+async def _async_get_recognition_logs(call: ServiceCall) -> ServiceResponse:
+    """FaceSpace logs between two bounds, grouped by camera.
+
+    Response: ``{"cameras": {camera: [{"name", "time"}]}, "malformed": [lines]}``; times in
+    ISO 8601 UTC. Without a config entry the only loaded FaceSpace entry is used.
+    """
+    entries = [
+        entry
+        for entry in call.hass.config_entries.async_loaded_entries(DOMAIN)
+        if isinstance(entry.runtime_data, FaceSpaceRuntime)
+    ]
+    wanted = call.data.get(ATTR_CONFIG_ENTRY_ID)
+    if wanted is not None:
+        entries = [entry for entry in entries if entry.entry_id == wanted]
+    if len(entries) != 1:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="facespace_entry_required",
+        )
+    runtime: FaceSpaceRuntime = entries[0].runtime_data
+    try:
+        logs = await runtime.coordinator.client.get_logs_range(
+            _utc(call.data.get(ATTR_START)),
+            _utc(call.data.get(ATTR_END)),
+            call.data.get(ATTR_CAMERA),
+        )
+    except FaceSpaceUsageError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_log_query",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    except FaceSpaceError as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="logs_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    cameras: dict[str, Any] = {
+        camera: [{"name": r.name, "time": r.time.isoformat()} for r in recognitions]
+        for camera, recognitions in logs.recognitions.items()
+    }
+    return {"cameras": cameras, "malformed": [error.line for error in logs.errors]}
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the recognition log query."""
+    hass.services.async_register(
+        DOMAIN,
+        SERVICE_GET_RECOGNITION_LOGS,
+        _async_get_recognition_logs,
+        schema=RECOGNITION_LOGS_SCHEMA,
+        supports_response=SupportsResponse.ONLY,
+    )
