@@ -1,27 +1,260 @@
-"""Pieces shared by the providers' config and options flows."""
+"""The account and options flows every provider shares; each provider states only what differs.
+
+A provider's ``AccountFlow`` subclass gives the fields, how they are checked and which account
+they name; Sitewatch's one config flow (``config_flow.py``) runs its steps under the provider's
+step ids: ``<key>`` (add an account), ``<key>_reauth``, ``<key>_reconfigure`` and any
+``async_step_<name>`` the subclass adds (step id ``<key>_<name>``). Translations are keyed by
+those step ids.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
-from homeassistant.config_entries import ConfigFlowResult, OptionsFlow
-from homeassistant.core import callback
+from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from .const import CONF_PROVIDER
+from .schema import vol
+
+PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
+"""A secret field of a form (hidden as typed)."""
+URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
+"""An address field of a form."""
 
 
-class ReloadingOptionsFlow(OptionsFlow):
-    """An options flow whose changed options reload the entry, with no update listener.
+def seconds_selector(minimum: int, maximum: int) -> NumberSelector:
+    """A whole number of seconds from ``minimum`` to ``maximum`` (a polling interval, say)."""
+    return NumberSelector(
+        NumberSelectorConfig(
+            min=minimum, max=maximum, step=1, unit_of_measurement="s", mode=NumberSelectorMode.BOX
+        )
+    )
 
-    The same contract as Home Assistant's ``OptionsFlowWithReload`` (2025.8 and newer), done in
-    the flow so that it also holds on 2025.4, the minimum in hacs.json: the options are stored,
-    then one reload is scheduled, and only when they changed. Reauth and reconfigure reload
-    through ``async_update_reload_and_abort``; with no listener, nothing reloads twice.
+
+def strip_texts(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """``user_input`` with the white space around every text removed."""
+    return {
+        key: value.strip() if isinstance(value, str) else value for key, value in user_input.items()
+    }
+
+
+class AccountFlow:
+    """One provider's account steps, run on behalf of Sitewatch's config flow (``self.flow``).
+
+    A subclass sets ``key``, ``schema`` and ``reauth_schema`` and implements ``async_check`` and
+    ``title``; it overrides the other hooks only where its provider differs.
     """
 
+    key: ClassVar[str]
+    """The provider key: the step ids are ``<key>``, ``<key>_reauth``, ``<key>_reconfigure``."""
+    schema: ClassVar[vol.Schema]
+    """The fields asked to add an account, and again to reconfigure it."""
+    reauth_schema: ClassVar[vol.Schema]
+    """The fields asked to reauthenticate."""
+    wrong_account: ClassVar[str] = "wrong_account"
+    """Abort reason when reauth or reconfigure names another account than the entry's."""
+
+    def __init__(self, flow: ConfigFlow) -> None:
+        """Run on behalf of ``flow``."""
+        self.flow = flow
+        self.hass: HomeAssistant = flow.hass
+
+    # What a provider states.
+
+    def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """The typed input as stored (texts stripped by default)."""
+        return strip_texts(user_input)
+
+    def account_of(self, data: Mapping[str, Any]) -> str | None:
+        """The entry's unique id when the data alone tells it (a digest); None: ask the check."""
+        return None
+
+    async def async_check(
+        self, data: Mapping[str, Any], entry: ConfigEntry | None
+    ) -> tuple[dict[str, str], str | None]:
+        """Try ``data`` against the provider (for ``entry`` in reauth and reconfigure).
+
+        Returns the form errors (empty if fine) and the account's unique id when the provider
+        told it (None when ``account_of`` tells it).
+        """
+        raise NotImplementedError
+
+    def title(self, data: Mapping[str, Any]) -> str:
+        """Title of a new entry; never an account identifier (the user may rename it)."""
+        raise NotImplementedError
+
+    def initial_options(self) -> dict[str, Any]:
+        """The options of a new entry."""
+        return {}
+
+    def entry_data(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The data stored in a new entry."""
+        return {CONF_PROVIDER: self.key, **data}
+
+    def merged(self, entry: ConfigEntry, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+        """The entry's data after reauth or reconfigure with ``cleaned``."""
+        return {**entry.data, **cleaned}
+
+    def reauth_placeholders(self, entry: ConfigEntry) -> dict[str, str] | None:
+        """Texts shown in the reauth form."""
+        return None
+
+    def reauth_suggested(self, entry: ConfigEntry) -> Mapping[str, Any] | None:
+        """Values filled in the reauth form."""
+        return None
+
+    def reconfigure_suggested(self, entry: ConfigEntry) -> Mapping[str, Any]:
+        """Values filled in the reconfigure form (the entry's data by default)."""
+        return entry.data
+
+    async def async_create(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """Create the entry of a checked account (a provider may ask more first)."""
+        return self.flow.async_create_entry(
+            title=self.title(data), data=self.entry_data(data), options=self.initial_options()
+        )
+
+    # The shared steps.
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the account, check it, and create the entry (abort if already added)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = self.clean(user_input)
+            if (account := self.account_of(data)) is not None:
+                await self.flow.async_set_unique_id(account)
+                self.flow._abort_if_unique_id_configured()
+            errors, found = await self.async_check(data, None)
+            if found is not None:
+                await self.flow.async_set_unique_id(found)
+                self.flow._abort_if_unique_id_configured()
+            if not errors:
+                return await self.async_create(data)
+        return self.flow.async_show_form(
+            step_id=self.key,
+            data_schema=self.flow.add_suggested_values_to_schema(self.schema, user_input),
+            errors=errors,
+        )
+
+    async def async_step_reauth(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for new credentials of the same account, check them, and reload the entry."""
+        entry = self.flow._get_reauth_entry()
+        return await self._async_update(
+            entry,
+            user_input,
+            step="reauth",
+            schema=self.flow.add_suggested_values_to_schema(
+                self.reauth_schema, self.reauth_suggested(entry)
+            ),
+            placeholders=self.reauth_placeholders(entry),
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change any field of the same account, check it, and reload the entry."""
+        entry = self.flow._get_reconfigure_entry()
+        return await self._async_update(
+            entry,
+            user_input,
+            step="reconfigure",
+            schema=self.flow.add_suggested_values_to_schema(
+                self.schema, user_input or self.reconfigure_suggested(entry)
+            ),
+        )
+
+    async def _async_update(
+        self,
+        entry: ConfigEntry,
+        user_input: dict[str, Any] | None,
+        *,
+        step: str,
+        schema: vol.Schema,
+        placeholders: dict[str, str] | None = None,
+    ) -> ConfigFlowResult:
+        """Reauth and reconfigure: the account must stay the entry's (``wrong_account``)."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = self.merged(entry, self.clean(user_input))
+            if (account := self.account_of(data)) is not None:
+                await self.flow.async_set_unique_id(account)
+                self.flow._abort_if_unique_id_mismatch(reason=self.wrong_account)
+            errors, found = await self.async_check(data, entry)
+            if found is not None:
+                await self.flow.async_set_unique_id(found)
+                self.flow._abort_if_unique_id_mismatch(reason=self.wrong_account)
+            if not errors:
+                return self.flow.async_update_reload_and_abort(entry, data=data)
+        return self.flow.async_show_form(
+            step_id=f"{self.key}_{step}",
+            data_schema=schema,
+            errors=errors,
+            description_placeholders=placeholders,
+        )
+
+
+class SitewatchOptionsFlow(OptionsFlow):
+    """An entry's options: one form (step id ``step``), stored when submitted.
+
+    Changed options reload the entry (the contract of Home Assistant's ``OptionsFlowWithReload``,
+    2025.8 and newer, done here so that it also holds on 2025.4, the minimum in hacs.json), unless
+    ``apply`` takes them without a reload. Reauth and reconfigure reload through
+    ``async_update_reload_and_abort``; with no update listener, nothing reloads twice.
+    """
+
+    step: ClassVar[str] = "init"
+    """The form's step id (its texts in the translations)."""
+    reload: ClassVar[bool] = True
+    """Whether changed options reload the entry; False: ``apply`` takes them."""
+
+    def options_schema(self) -> vol.Schema:
+        """The form's fields."""
+        return vol.Schema({})
+
+    def suggested(self) -> Mapping[str, Any]:
+        """Values filled in the form (the current options by default)."""
+        return self.config_entry.options
+
+    def placeholders(self) -> dict[str, str] | None:
+        """Texts shown in the form."""
+        return None
+
+    def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """The options to store from the submitted form."""
+        return dict(user_input)
+
     @callback
-    def async_create_entry(self, *, data: Mapping[str, Any], **kwargs: Any) -> ConfigFlowResult:
-        """Store ``data`` as the entry's options, reload if they changed, and finish."""
-        entry = self.config_entry
-        if self.hass.config_entries.async_update_entry(entry, options=data):
-            self.hass.config_entries.async_schedule_reload(entry.entry_id)
-        return super().async_create_entry(data=data, **kwargs)
+    def apply(self, options: Mapping[str, Any]) -> None:
+        """Take changed options in the running entry (when ``reload`` is False)."""
+
+    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Show the form; store what was submitted."""
+        if user_input is not None:
+            options = self.options_from(user_input)
+            if not self.reload:
+                self.apply(options)
+            elif self.hass.config_entries.async_update_entry(self.config_entry, options=options):
+                self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+            return self.async_create_entry(data=options)
+        return self.async_show_form(
+            step_id=self.step,
+            data_schema=self.add_suggested_values_to_schema(
+                self.options_schema(), self.suggested()
+            ),
+            description_placeholders=self.placeholders(),
+        )
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        """The form's own step id (``async_step_<step>``) is handled as ``init``."""
+        if name == f"async_step_{self.step}" and self.step != "init":
+            return self.async_step_init
+        raise AttributeError(name)

@@ -7,13 +7,14 @@ from collections.abc import Awaitable, Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, OptionsFlow
+from homeassistant.config_entries import ConfigEntry, OptionsFlow
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .flow import AccountFlow
 from .webhook import PushWebhook
 
 
@@ -60,9 +61,9 @@ class Provider:
     """Create the client and coordinators of an entry and return its runtime data.
 
     Raises ``ConfigEntryAuthFailed`` or ``ConfigEntryNotReady`` as Home Assistant expects."""
-    config_flow: type[ConfigFlow]
+    config_flow: type[AccountFlow]
     """The provider's steps of the config flow (``<key>``, ``<key>_reauth``,
-    ``<key>_reconfigure``), mixed into Sitewatch's one config flow."""
+    ``<key>_reconfigure``...), run by Sitewatch's one config flow."""
     options_flow: type[OptionsFlow]
     """The options flow of the provider's entries."""
     to_redact: frozenset[str] = frozenset()

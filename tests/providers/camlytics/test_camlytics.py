@@ -22,7 +22,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import LIMITERS
 from custom_components.sitewatch.providers.camlytics.api import (
@@ -401,7 +401,7 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     digest = account_digest("demo-public")
-    assert (entry.minor_version, entry.unique_id) == (2, digest)
+    assert (entry.minor_version, entry.unique_id) == (MINOR_VERSION, digest)
     migrated = entity_registry.async_get(queue.entity_id)
     assert migrated is not None
     assert migrated.unique_id == f"{digest}_channel_{CHANNEL}_queue"

@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
+from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.comap.api import ComapClient, ComapConnectionError
 from custom_components.sitewatch.providers.comap.const import ValueGuid
@@ -95,7 +95,7 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     digest = account_digest(LOGIN)
-    assert (entry.minor_version, entry.unique_id) == (2, digest)
+    assert (entry.minor_version, entry.unique_id) == (MINOR_VERSION, digest)
     migrated = entity_registry.async_get(old.entity_id)
     assert migrated is not None
     assert migrated.unique_id == f"comap_{digest}_{ALPHA_GUID}_{ValueGuid.ACTUAL_POWER}".lower()

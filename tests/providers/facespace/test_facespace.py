@@ -213,7 +213,7 @@ async def test_failure_and_refused_key(
         flows[0]["flow_id"], {"api_key": "rotated"}
     )
     assert result["reason"] == "reauth_successful"
-    assert entry.unique_id == account_id("rotated")
+    assert entry.unique_id == account_id(KEY)  # a new key of the same account
     await hass.async_block_till_done()
 
 

@@ -9,6 +9,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.providers.findface.config_flow import server_id
 
 from ...conftest import ComapServer
 from .common import entry_data
@@ -34,7 +35,7 @@ async def findface_entry(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="FindFace 127.0.0.1",
-        unique_id="findface-test",
+        unique_id=server_id(comap_server.url),
         data=entry_data(comap_server.url),
     )
     entry.add_to_hass(hass)

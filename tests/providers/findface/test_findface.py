@@ -25,6 +25,7 @@ from custom_components.sitewatch.providers.findface.api import (
     FindFaceApiError,
     FindFaceClient,
 )
+from custom_components.sitewatch.providers.findface.config_flow import server_id
 
 from ...conftest import ComapServer
 from .common import WEBHOOK_ID, entry_data, fixture, post
@@ -400,7 +401,9 @@ async def test_refused_token_starts_reauth_and_reauth_works(
     ha_url: str,
 ) -> None:
     entry = MockConfigEntry(
-        domain=DOMAIN, unique_id="ff", data=entry_data(comap_server.url, token="expired")
+        domain=DOMAIN,
+        unique_id=server_id(comap_server.url),
+        data=entry_data(comap_server.url, token="expired"),
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
@@ -423,6 +426,9 @@ async def test_refused_token_starts_reauth_and_reauth_works(
 async def test_reconfigure_and_options(
     hass: HomeAssistant, findface_entry: MockConfigEntry, comap_server: ComapServer
 ) -> None:
+    hass.config_entries.async_update_entry(
+        findface_entry, unique_id=server_id("http://192.0.2.1:8000")
+    )
     result = await findface_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "findface_reconfigure"
     result = await hass.config_entries.flow.async_configure(
@@ -434,7 +440,7 @@ async def test_reconfigure_and_options(
         {"url": comap_server.url, "verify_ssl": True, "token": "demo-token"},
     )
     assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "wrong_server"  # the fixture's unique id is not this server's
+    assert result["reason"] == "wrong_server"  # the entry was made for another server
 
     result = await hass.config_entries.options.async_init(findface_entry.entry_id)
     assert result["step_id"] == "webhook"

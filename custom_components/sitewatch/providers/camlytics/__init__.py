@@ -317,13 +317,13 @@ async def async_remove_camlytics_entry(hass: HomeAssistant, entry: SitewatchConf
 
 
 # The config flow and actions import the runtime above, so they are imported last.
-from .config_flow import CamlyticsConfigFlowMixin, CamlyticsOptionsFlow  # noqa: E402
+from .config_flow import CamlyticsAccountFlow, CamlyticsOptionsFlow  # noqa: E402
 
 PROVIDER = Provider(
     key=PROVIDER_CAMLYTICS,
     platforms=(Platform.EVENT, Platform.SENSOR),
     async_setup_entry=async_setup_camlytics_entry,
-    config_flow=CamlyticsConfigFlowMixin,
+    config_flow=CamlyticsAccountFlow,
     options_flow=CamlyticsOptionsFlow,
     to_redact=frozenset({"public_key", "secret_key"}),
     async_remove_entry=async_remove_camlytics_entry,

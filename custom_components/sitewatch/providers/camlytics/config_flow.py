@@ -6,23 +6,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 from yarl import URL
 
-from ...const import CONF_PROVIDER, LOGGER
-from ...flow import ReloadingOptionsFlow
+from ...const import LOGGER
+from ...flow import (
+    PASSWORD_SELECTOR,
+    URL_SELECTOR,
+    AccountFlow,
+    SitewatchOptionsFlow,
+    seconds_selector,
+    strip_texts,
+)
 from ...identity import account_digest
 from ...schema import vol
 from ...webhook import sender_url
@@ -47,28 +48,16 @@ from .const import (
     PROVIDER_CAMLYTICS,
 )
 
-PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 KEYS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_PUBLIC_KEY): str,
-        vol.Required(CONF_SECRET_KEY): PASSWORD,
-        vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.URL)
-        ),
+        vol.Required(CONF_SECRET_KEY): PASSWORD_SELECTOR,
+        vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): URL_SELECTOR,
     }
 )
 REAUTH_SCHEMA = vol.Schema(
-    {vol.Required(CONF_PUBLIC_KEY): str, vol.Required(CONF_SECRET_KEY): PASSWORD}
+    {vol.Required(CONF_PUBLIC_KEY): str, vol.Required(CONF_SECRET_KEY): PASSWORD_SELECTOR}
 )
-
-
-def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    cleaned = {
-        key: value.strip() if isinstance(value, str) else value for key, value in user_input.items()
-    }
-    if CONF_BASE_URL in cleaned:
-        cleaned[CONF_BASE_URL] = cleaned[CONF_BASE_URL].rstrip("/")
-    return cleaned
 
 
 async def validate_keys(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
@@ -97,101 +86,62 @@ async def validate_keys(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[st
     return {}
 
 
-class CamlyticsConfigFlowMixin(ConfigFlow):
-    """The Camlytics steps of the Sitewatch config flow."""
+class CamlyticsAccountFlow(AccountFlow):
+    """The Camlytics account: its public and secret API keys (the public key names it)."""
 
-    async def async_step_camlytics(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the API keys and check them by listing the locations."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = _clean(user_input)
-            await self.async_set_unique_id(account_digest(data[CONF_PUBLIC_KEY]))
-            self._abort_if_unique_id_configured()
-            if not (errors := await validate_keys(self.hass, data)):
-                return self.async_create_entry(
-                    title="Camlytics",
-                    data={
-                        CONF_PROVIDER: PROVIDER_CAMLYTICS,
-                        **data,
-                        CONF_WEBHOOK_ID: webhook.async_generate_id(),
-                    },
-                    options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL, CONF_LOCATIONS: []},
-                )
-        return self.async_show_form(
-            step_id="camlytics",
-            data_schema=self.add_suggested_values_to_schema(KEYS_SCHEMA, user_input),
-            errors=errors,
-        )
+    key = PROVIDER_CAMLYTICS
+    schema = KEYS_SCHEMA
+    reauth_schema = REAUTH_SCHEMA
 
-    async def async_step_camlytics_reauth(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the keys again (the public key must stay the same)."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = {**entry.data, **_clean(user_input)}
-            await self.async_set_unique_id(account_digest(data[CONF_PUBLIC_KEY]))
-            self._abort_if_unique_id_mismatch(reason="wrong_account")
-            if not (errors := await validate_keys(self.hass, data)):
-                return self.async_update_reload_and_abort(entry, data=data)
-        return self.async_show_form(
-            step_id="camlytics_reauth",
-            data_schema=self.add_suggested_values_to_schema(
-                REAUTH_SCHEMA, {CONF_PUBLIC_KEY: entry.data[CONF_PUBLIC_KEY]}
-            ),
-            errors=errors,
-        )
+    def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """Strip the texts, and the trailing ``/`` of the API address."""
+        cleaned = strip_texts(user_input)
+        if CONF_BASE_URL in cleaned:
+            cleaned[CONF_BASE_URL] = cleaned[CONF_BASE_URL].rstrip("/")
+        return cleaned
 
-    async def async_step_camlytics_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Change the secret key or the API address (the public key must stay the same)."""
-        entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = {**entry.data, **_clean(user_input)}
-            await self.async_set_unique_id(account_digest(data[CONF_PUBLIC_KEY]))
-            self._abort_if_unique_id_mismatch(reason="wrong_account")
-            if not (errors := await validate_keys(self.hass, data)):
-                return self.async_update_reload_and_abort(entry, data=data)
-        return self.async_show_form(
-            step_id="camlytics_reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                KEYS_SCHEMA, user_input or dict(entry.data)
-            ),
-            errors=errors,
-        )
+    def account_of(self, data: Mapping[str, Any]) -> str:
+        """A digest of the public key."""
+        return account_digest(data[CONF_PUBLIC_KEY])
+
+    async def async_check(
+        self, data: Mapping[str, Any], entry: ConfigEntry | None
+    ) -> tuple[dict[str, str], None]:
+        """List the locations with ``data`` (``validate_keys``)."""
+        return await validate_keys(self.hass, data), None
+
+    def title(self, data: Mapping[str, Any]) -> str:
+        """``Camlytics``."""
+        return "Camlytics"
+
+    def initial_options(self) -> dict[str, Any]:
+        """The default polling interval, every location."""
+        return {CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL, CONF_LOCATIONS: []}
+
+    def entry_data(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The keys, and a new webhook id."""
+        return {**super().entry_data(data), CONF_WEBHOOK_ID: webhook.async_generate_id()}
+
+    def reauth_suggested(self, entry: ConfigEntry) -> Mapping[str, Any]:
+        """The entry's public key."""
+        return {CONF_PUBLIC_KEY: entry.data[CONF_PUBLIC_KEY]}
 
 
-class CamlyticsOptionsFlow(ReloadingOptionsFlow):
+class CamlyticsOptionsFlow(SitewatchOptionsFlow):
     """Options of a Camlytics entry: polling interval, locations, and the webhook URL."""
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the polling interval and the locations to include."""
-        if user_input is not None:
-            return self.async_create_entry(
-                data={
-                    CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
-                    CONF_LOCATIONS: user_input.get(CONF_LOCATIONS, []),
-                }
-            )
+    step = "camlytics_options"
+
+    def options_schema(self) -> vol.Schema:
+        """The polling interval and the locations to include."""
         runtime = getattr(self.config_entry, "runtime_data", None)
         locations = (
             runtime.coordinator.data.locations if isinstance(runtime, CamlyticsRuntime) else {}
         )
-        schema = vol.Schema(
+        return vol.Schema(
             {
-                vol.Required(CONF_SCAN_INTERVAL): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=MAX_SCAN_INTERVAL,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
+                vol.Required(CONF_SCAN_INTERVAL): seconds_selector(
+                    MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
                 ),
                 vol.Optional(CONF_LOCATIONS): SelectSelector(
                     SelectSelectorConfig(
@@ -204,24 +154,22 @@ class CamlyticsOptionsFlow(ReloadingOptionsFlow):
                 ),
             }
         )
-        return self.async_show_form(
-            step_id="camlytics_options",
-            data_schema=self.add_suggested_values_to_schema(
-                schema,
-                {
-                    CONF_SCAN_INTERVAL: self.config_entry.options.get(
-                        CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL
-                    ),
-                    CONF_LOCATIONS: self.config_entry.options.get(CONF_LOCATIONS, []),
-                },
-            ),
-            description_placeholders={
-                "webhook_url": sender_url(self.hass, self.config_entry) or "-"
-            },
-        )
 
-    async def async_step_camlytics_options(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """The form's own step id (its own texts); same handling as init."""
-        return await self.async_step_init(user_input)
+    def suggested(self) -> Mapping[str, Any]:
+        """The current options (the default interval, every location)."""
+        options = self.config_entry.options
+        return {
+            CONF_SCAN_INTERVAL: options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+            CONF_LOCATIONS: options.get(CONF_LOCATIONS, []),
+        }
+
+    def placeholders(self) -> dict[str, str]:
+        """The webhook URL to give Camlytics."""
+        return {"webhook_url": sender_url(self.hass, self.config_entry) or "-"}
+
+    def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """The interval in whole seconds and the chosen locations."""
+        return {
+            CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
+            CONF_LOCATIONS: user_input.get(CONF_LOCATIONS, []),
+        }

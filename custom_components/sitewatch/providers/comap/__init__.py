@@ -153,14 +153,14 @@ async def async_setup_comap_entry(hass: HomeAssistant, entry: SitewatchConfigEnt
 
 
 # The config flow and actions import the runtime above, so they are imported last.
-from .config_flow import ComapConfigFlowMixin, ComapOptionsFlow  # noqa: E402
+from .config_flow import ComapAccountFlow, ComapOptionsFlow  # noqa: E402
 from .services import async_setup_services  # noqa: E402
 
 PROVIDER = Provider(
     key=PROVIDER_COMAP,
     platforms=tuple(ENTITY_FACTORIES),
     async_setup_entry=async_setup_comap_entry,
-    config_flow=ComapConfigFlowMixin,
+    config_flow=ComapAccountFlow,
     options_flow=ComapOptionsFlow,
     to_redact=frozenset(
         {

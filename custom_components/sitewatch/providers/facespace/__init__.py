@@ -251,14 +251,14 @@ async def async_setup_facespace_entry(
 
 
 # The config flow and actions import the runtime above, so they are imported last.
-from .config_flow import FaceSpaceConfigFlowMixin, FaceSpaceOptionsFlow  # noqa: E402
+from .config_flow import FaceSpaceAccountFlow, FaceSpaceOptionsFlow  # noqa: E402
 from .services import async_setup_services  # noqa: E402
 
 PROVIDER = Provider(
     key=PROVIDER_FACESPACE,
     platforms=(Platform.EVENT, Platform.SENSOR),
     async_setup_entry=async_setup_facespace_entry,
-    config_flow=FaceSpaceConfigFlowMixin,
+    config_flow=FaceSpaceAccountFlow,
     options_flow=FaceSpaceOptionsFlow,
     to_redact=frozenset({"api_key", "push_secret"}),
     async_setup_services=async_setup_services,

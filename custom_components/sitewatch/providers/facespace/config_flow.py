@@ -7,20 +7,19 @@ import secrets
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
 from yarl import URL
 
-from ...const import CONF_PROVIDER, LOGGER
-from ...flow import ReloadingOptionsFlow
+from ...const import LOGGER
+from ...flow import (
+    PASSWORD_SELECTOR,
+    URL_SELECTOR,
+    AccountFlow,
+    SitewatchOptionsFlow,
+    seconds_selector,
+    strip_texts,
+)
 from ...schema import vol
 from ...webhook import sender_url
 from . import account_id, client_from_data
@@ -44,25 +43,13 @@ from .const import (
     PUSH_SECRET_HEADER,
 )
 
-PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 KEY_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_API_KEY): PASSWORD,
-        vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): TextSelector(
-            TextSelectorConfig(type=TextSelectorType.URL)
-        ),
+        vol.Required(CONF_API_KEY): PASSWORD_SELECTOR,
+        vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): URL_SELECTOR,
     }
 )
-REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): PASSWORD})
-
-
-def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    cleaned = {
-        key: value.strip() if isinstance(value, str) else value for key, value in user_input.items()
-    }
-    if CONF_BASE_URL in cleaned:
-        cleaned[CONF_BASE_URL] = cleaned[CONF_BASE_URL].rstrip("/")
-    return cleaned
+REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): PASSWORD_SELECTOR})
 
 
 async def validate_key(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
@@ -89,121 +76,97 @@ async def validate_key(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str
     return {}
 
 
-class FaceSpaceConfigFlowMixin(ConfigFlow):
-    """The FaceSpace steps of the Sitewatch config flow."""
+class FaceSpaceAccountFlow(AccountFlow):
+    """The FaceSpace account: its API key (FaceSpace has no account call to name it).
 
-    async def async_step_facespace(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the API key and check it."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = _clean(user_input)
-            await self.async_set_unique_id(account_id(data[CONF_API_KEY]))
-            self._abort_if_unique_id_configured()
-            if not (errors := await validate_key(self.hass, data)):
-                return self.async_create_entry(
-                    title="FaceSpace",
-                    data={
-                        CONF_PROVIDER: PROVIDER_FACESPACE,
-                        **data,
-                        CONF_WEBHOOK_ID: webhook.async_generate_id(),
-                    },
-                    options={CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL, CONF_ACCEPT_PUSH: False},
-                )
-        return self.async_show_form(
-            step_id="facespace",
-            data_schema=self.add_suggested_values_to_schema(KEY_SCHEMA, user_input),
-            errors=errors,
-        )
+    The entry's unique id is a digest of the key it was added with and stays so: a new key in
+    reauth or reconfigure cannot be tied to the account, so it is refused (``wrong_account``)
+    only when it is the key of another FaceSpace entry.
+    """
 
-    async def async_step_facespace_reauth(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the API key again (of the same account)."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = {**entry.data, **_clean(user_input)}
-            if not (errors := await validate_key(self.hass, data)):
-                return self.async_update_reload_and_abort(
-                    entry, data=data, unique_id=account_id(data[CONF_API_KEY])
-                )
-        return self.async_show_form(
-            step_id="facespace_reauth", data_schema=REAUTH_SCHEMA, errors=errors
-        )
+    key = PROVIDER_FACESPACE
+    schema = KEY_SCHEMA
+    reauth_schema = REAUTH_SCHEMA
 
-    async def async_step_facespace_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Change the API key or the API address."""
-        entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = {**entry.data, **_clean(user_input)}
-            if not (errors := await validate_key(self.hass, data)):
-                return self.async_update_reload_and_abort(
-                    entry, data=data, unique_id=account_id(data[CONF_API_KEY])
-                )
-        return self.async_show_form(
-            step_id="facespace_reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                KEY_SCHEMA, user_input or {CONF_BASE_URL: entry.data.get(CONF_BASE_URL)}
-            ),
-            errors=errors,
-        )
+    def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """Strip the texts, and the trailing ``/`` of the API address."""
+        cleaned = strip_texts(user_input)
+        if CONF_BASE_URL in cleaned:
+            cleaned[CONF_BASE_URL] = cleaned[CONF_BASE_URL].rstrip("/")
+        return cleaned
+
+    async def async_check(
+        self, data: Mapping[str, Any], entry: ConfigEntry | None
+    ) -> tuple[dict[str, str], str | None]:
+        """Ask who the cameras see now (``validate_key``); the account a key names, if known."""
+        digest = account_id(data[CONF_API_KEY])
+        taken = {
+            other.unique_id
+            for other in self.flow._async_current_entries(include_ignore=True)
+            if entry is None or other.entry_id != entry.entry_id
+        }
+        if entry is not None and digest not in taken:
+            digest = str(entry.unique_id)  # a new key of this entry's account, as far as we know
+        return await validate_key(self.hass, data), digest
+
+    def title(self, data: Mapping[str, Any]) -> str:
+        """``FaceSpace``."""
+        return "FaceSpace"
+
+    def initial_options(self) -> dict[str, Any]:
+        """The default polling interval, pushes off."""
+        return {CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL, CONF_ACCEPT_PUSH: False}
+
+    def entry_data(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """The key, and a new webhook id."""
+        return {**super().entry_data(data), CONF_WEBHOOK_ID: webhook.async_generate_id()}
 
 
-class FaceSpaceOptionsFlow(ReloadingOptionsFlow):
+class FaceSpaceOptionsFlow(SitewatchOptionsFlow):
     """Options: polling interval, and pushed logs on the webhook with a shared secret."""
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Go to the FaceSpace options form."""
-        return await self.async_step_facespace_options()
+    step = "facespace_options"
 
-    async def async_step_facespace_options(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the interval (2 to 300 s) and whether to accept pushes."""
-        options = self.config_entry.options
+    @property
+    def secret(self) -> str:
+        """The push secret: the saved one, or one generated for this flow (saved with it)."""
         if not hasattr(self, "_secret"):
-            # Shown with the URL, then saved: generated once per flow, kept once saved.
-            self._secret: str = options.get(CONF_PUSH_SECRET) or secrets.token_urlsafe(24)
-        secret = self._secret
-        if user_input is not None:
-            return self.async_create_entry(
-                data={
-                    CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
-                    CONF_ACCEPT_PUSH: user_input[CONF_ACCEPT_PUSH],
-                    CONF_PUSH_SECRET: secret,
-                }
-            )
-        schema = vol.Schema(
+            self._secret: str = self.config_entry.options.get(
+                CONF_PUSH_SECRET
+            ) or secrets.token_urlsafe(24)
+        return self._secret
+
+    def options_schema(self) -> vol.Schema:
+        """The interval (2 to 300 s) and whether to accept pushes."""
+        return vol.Schema(
             {
-                vol.Required(CONF_SCAN_INTERVAL): NumberSelector(
-                    NumberSelectorConfig(
-                        min=MIN_SCAN_INTERVAL,
-                        max=MAX_SCAN_INTERVAL,
-                        step=1,
-                        unit_of_measurement="s",
-                        mode=NumberSelectorMode.BOX,
-                    )
+                vol.Required(CONF_SCAN_INTERVAL): seconds_selector(
+                    MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
                 ),
                 vol.Required(CONF_ACCEPT_PUSH): bool,
             }
         )
-        return self.async_show_form(
-            step_id="facespace_options",
-            data_schema=self.add_suggested_values_to_schema(
-                schema,
-                {
-                    CONF_SCAN_INTERVAL: options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-                    CONF_ACCEPT_PUSH: options.get(CONF_ACCEPT_PUSH, False),
-                },
-            ),
-            description_placeholders={
-                "webhook_url": sender_url(self.hass, self.config_entry) or "-",
-                "header": PUSH_SECRET_HEADER,
-                "secret": secret,
-            },
-        )
+
+    def suggested(self) -> Mapping[str, Any]:
+        """The current options (the default interval, pushes off)."""
+        options = self.config_entry.options
+        return {
+            CONF_SCAN_INTERVAL: options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
+            CONF_ACCEPT_PUSH: options.get(CONF_ACCEPT_PUSH, False),
+        }
+
+    def placeholders(self) -> dict[str, str]:
+        """The webhook URL, the header and the secret to give FaceSpace."""
+        return {
+            "webhook_url": sender_url(self.hass, self.config_entry) or "-",
+            "header": PUSH_SECRET_HEADER,
+            "secret": self.secret,
+        }
+
+    def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """The interval in whole seconds, whether to accept pushes, and the secret."""
+        return {
+            CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
+            CONF_ACCEPT_PUSH: user_input[CONF_ACCEPT_PUSH],
+            CONF_PUSH_SECRET: self.secret,
+        }

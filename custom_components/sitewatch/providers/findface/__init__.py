@@ -389,13 +389,13 @@ async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfi
 
 
 # The config flow and actions import the runtime above, so they are imported last.
-from .config_flow import FindFaceConfigFlowMixin, FindFaceOptionsFlow  # noqa: E402
+from .config_flow import FindFaceAccountFlow, FindFaceOptionsFlow  # noqa: E402
 
 PROVIDER = Provider(
     key=PROVIDER_FINDFACE,
     platforms=(Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR),
     async_setup_entry=async_setup_findface_entry,
-    config_flow=FindFaceConfigFlowMixin,
+    config_flow=FindFaceAccountFlow,
     options_flow=FindFaceOptionsFlow,
     to_redact=frozenset({"access_token", "token", "password", "username"}),
     async_remove_entry=async_remove_findface_entry,

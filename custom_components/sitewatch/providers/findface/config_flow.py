@@ -7,19 +7,17 @@ from typing import Any
 import uuid
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 from yarl import URL
 
-from ...const import CONF_PROVIDER, LOGGER
+from ...const import LOGGER
+from ...flow import PASSWORD_SELECTOR, URL_SELECTOR, AccountFlow, SitewatchOptionsFlow
 from ...schema import vol
 from ...webhook import async_create_cloudhook, webhook_urls
 from . import client_from_data
@@ -47,12 +45,10 @@ from .const import (
     PROVIDER_FINDFACE,
 )
 
-PASSWORD = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
-URL_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.URL))
 CREDENTIALS: dict[vol.Marker, Any] = {
-    vol.Optional(CONF_TOKEN): PASSWORD,
+    vol.Optional(CONF_TOKEN): PASSWORD_SELECTOR,
     vol.Optional(CONF_USERNAME): str,
-    vol.Optional(CONF_PASSWORD): PASSWORD,
+    vol.Optional(CONF_PASSWORD): PASSWORD_SELECTOR,
 }
 SERVER_FIELDS: dict[vol.Marker, Any] = {
     vol.Required(CONF_URL): URL_SELECTOR,
@@ -163,40 +159,51 @@ async def register_hooks(
     return hook_ids
 
 
-class FindFaceConfigFlowMixin(ConfigFlow):
-    """The FindFace steps of the Sitewatch config flow."""
+class FindFaceAccountFlow(AccountFlow):
+    """The FindFace server and its credentials, then its webhooks (step ``findface_webhook``)."""
 
-    _findface_data: dict[str, Any]
+    key = PROVIDER_FINDFACE
+    schema = SERVER_SCHEMA
+    reauth_schema = REAUTH_SCHEMA
+    wrong_account = "wrong_server"
 
-    async def async_step_findface(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for the server and credentials; check them by listing the cameras."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = _clean(user_input)
-            errors = await validate_server(self.hass, data)
-            if not errors:
-                await self.async_set_unique_id(server_id(data[CONF_URL]))
-                self._abort_if_unique_id_configured()
-                self._findface_data = {
-                    CONF_PROVIDER: PROVIDER_FINDFACE,
-                    **data,
-                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
-                    CONF_CLIENT_UUID: str(uuid.uuid4()),
-                }
-                return await self.async_step_findface_webhook()
-        return self.async_show_form(
-            step_id="findface",
-            data_schema=self.add_suggested_values_to_schema(SERVER_SCHEMA, user_input),
-            errors=errors,
-        )
+    def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """Strip text fields and drop empty credentials (``_clean``)."""
+        return _clean(user_input)
 
-    async def async_step_findface_webhook(
+    async def async_check(
+        self, data: Mapping[str, Any], entry: ConfigEntry | None
+    ) -> tuple[dict[str, str], str | None]:
+        """List the cameras (``validate_server``); the server names the entry."""
+        errors = await validate_server(self.hass, data)
+        return errors, None if errors else server_id(data[CONF_URL])
+
+    def title(self, data: Mapping[str, Any]) -> str:
+        """``FindFace <host>``."""
+        return f"FindFace {URL(data[CONF_URL]).host}"
+
+    def merged(self, entry: ConfigEntry, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+        """The entry's data with the new fields; the old credentials dropped."""
+        return _with_new_credentials(entry.data, cleaned)
+
+    def reauth_placeholders(self, entry: ConfigEntry) -> dict[str, str]:
+        """The server whose credentials are asked for."""
+        return {"url": entry.data[CONF_URL]}
+
+    async def async_create(self, data: dict[str, Any]) -> ConfigFlowResult:
+        """Keep the checked server, then offer to create its webhooks."""
+        self._data = {
+            **self.entry_data(data),
+            CONF_WEBHOOK_ID: webhook.async_generate_id(),
+            CONF_CLIENT_UUID: str(uuid.uuid4()),
+        }
+        return await self.async_step_webhook()
+
+    async def async_step_webhook(
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show the webhook URL and offer to create the webhooks on the server."""
-        data = self._findface_data
+        data = self._data
         if CONF_CLOUDHOOK_URL not in data:
             data[CONF_CLOUDHOOK_URL] = await async_create_cloudhook(
                 self.hass, data[CONF_WEBHOOK_ID]
@@ -221,75 +228,33 @@ class FindFaceConfigFlowMixin(ConfigFlow):
                         LOGGER.warning("Could not create the webhooks on the server: %s", err)
                         errors["base"] = "cannot_register"
             if not errors:
-                return self.async_create_entry(
-                    title=f"FindFace {URL(data[CONF_URL]).host}",
-                    data={**data, CONF_HOOK_IDS: hook_ids},
+                return self.flow.async_create_entry(
+                    title=self.title(data), data={**data, CONF_HOOK_IDS: hook_ids}
                 )
-        return self.async_show_form(
+        return self.flow.async_show_form(
             step_id="findface_webhook",
-            data_schema=self.add_suggested_values_to_schema(WEBHOOK_SCHEMA, user_input),
+            data_schema=self.flow.add_suggested_values_to_schema(WEBHOOK_SCHEMA, user_input),
             errors=errors,
             description_placeholders=_url_placeholders(urls),
         )
 
-    async def async_step_findface_reauth(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Ask for a new token or user name and password."""
-        entry = self._get_reauth_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = _with_new_credentials(entry.data, _clean(user_input))
-            if not (errors := await validate_server(self.hass, data)):
-                return self.async_update_reload_and_abort(entry, data=data)
-        return self.async_show_form(
-            step_id="findface_reauth",
-            data_schema=REAUTH_SCHEMA,
-            errors=errors,
-            description_placeholders={"url": entry.data[CONF_URL]},
-        )
 
-    async def async_step_findface_reconfigure(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Change the address, TLS check or credentials of the same server."""
-        entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            data = _with_new_credentials(entry.data, _clean(user_input))
-            if not (errors := await validate_server(self.hass, data)):
-                await self.async_set_unique_id(server_id(data[CONF_URL]))
-                self._abort_if_unique_id_mismatch(reason="wrong_server")
-                return self.async_update_reload_and_abort(entry, data=data)
-        return self.async_show_form(
-            step_id="findface_reconfigure",
-            data_schema=self.add_suggested_values_to_schema(
-                SERVER_SCHEMA, user_input or dict(entry.data)
-            ),
-            errors=errors,
-        )
-
-
-class FindFaceOptionsFlow(OptionsFlow):
+class FindFaceOptionsFlow(SitewatchOptionsFlow):
     """Options of a FindFace entry: shows the webhook URL to copy into a hand-made webhook."""
 
-    async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Go to the webhook step."""
-        return await self.async_step_webhook()
+    step = "webhook"
+    reload = False
 
-    async def async_step_webhook(
-        self, user_input: dict[str, Any] | None = None
-    ) -> ConfigFlowResult:
-        """Show the URL; nothing to change."""
-        if user_input is not None:
-            return self.async_create_entry(data=dict(self.config_entry.options))
+    def placeholders(self) -> dict[str, str]:
+        """The URLs to give the server."""
         data = self.config_entry.data
-        urls = webhook_urls(self.hass, data[CONF_WEBHOOK_ID], data.get(CONF_CLOUDHOOK_URL))
-        return self.async_show_form(
-            step_id="webhook",
-            data_schema=vol.Schema({}),
-            description_placeholders=_url_placeholders(urls),
+        return _url_placeholders(
+            webhook_urls(self.hass, data[CONF_WEBHOOK_ID], data.get(CONF_CLOUDHOOK_URL))
         )
+
+    def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """Nothing to change: the options stay."""
+        return dict(self.config_entry.options)
 
 
 def _url_placeholders(urls: Mapping[str, str]) -> dict[str, str]:

@@ -145,13 +145,13 @@ async def async_setup_moonsense_entry(
 
 
 # The config flow and actions import the runtime above, so they are imported last.
-from .config_flow import MoonsenseConfigFlowMixin, MoonsenseOptionsFlow  # noqa: E402
+from .config_flow import MoonsenseAccountFlow, MoonsenseOptionsFlow  # noqa: E402
 
 PROVIDER = Provider(
     key=PROVIDER_MOONSENSE,
     platforms=(Platform.DEVICE_TRACKER, Platform.EVENT, Platform.SENSOR),
     async_setup_entry=async_setup_moonsense_entry,
-    config_flow=MoonsenseConfigFlowMixin,
+    config_flow=MoonsenseAccountFlow,
     options_flow=MoonsenseOptionsFlow,
     to_redact=frozenset({"token", "project_id", "app_id", "latitude", "longitude"}),
 )
