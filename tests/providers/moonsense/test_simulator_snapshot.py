@@ -1,0 +1,90 @@
+"""Every Moonsense entity against the simulator, pinned by a snapshot (ids, states, devices)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.sitewatch.const import DOMAIN
+
+from ...conftest import SIM_START, ComapServer
+
+pytestmark = pytest.mark.integration
+
+WEBHOOK_ID = "moonsense-snapshot-webhook"
+
+
+@pytest.fixture
+def frozen(freezer: FrozenDateTimeFactory) -> None:
+    """Wall-clock time fixed before the simulator seeds its sessions."""
+    freezer.move_to(SIM_START)
+
+
+async def test_every_entity(
+    hass: HomeAssistant,
+    frozen: None,
+    comap_server: ComapServer,
+    ha_client: Any,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    """Entity ids, unique ids, states, attributes and device identifiers after a session."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Moonsense app-demo",
+        unique_id="proj-demo/app-demo",
+        data={
+            "provider": "moonsense",
+            "token": "demo-moonsense",
+            "root_domain": f"{comap_server.url}/moonsense",
+            "region": "us-central1.gcp",
+            "webhook_id": WEBHOOK_ID,
+        },
+        options={"scan_interval": 120, "labels": []},
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    sim = comap_server.moonsense
+    sim.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
+    session_id = sim.create_session(labels=("commute",), journey_id="journey-1")
+    sim.send_bundle(
+        session_id,
+        battery=(81, "CHARGING"),
+        activity=("WALKING", 92),
+        location=(50.0755, 14.4378, 12.0),
+        temperature=21.5,
+        light=300.0,
+        pressure=1013.2,
+        humidity=45.0,
+    )
+    async with asyncio.timeout(10):
+        await sim.drain()
+    await hass.async_block_till_done()
+
+    shown: dict[str, Any] = {}
+    for registered in sorted(
+        er.async_entries_for_config_entry(entity_registry, entry.entry_id),
+        key=lambda registered: registered.entity_id,
+    ):
+        state = hass.states.get(registered.entity_id)
+        assert state is not None
+        device = device_registry.async_get(registered.device_id or "")
+        assert device is not None
+        shown[registered.entity_id] = {
+            "unique_id": registered.unique_id,
+            "state": state.state,
+            "attributes": dict(state.attributes),
+            "device_identifiers": sorted(device.identifiers),
+            "device_name": device.name,
+        }
+    assert json.loads(json.dumps(shown, default=str)) == snapshot
