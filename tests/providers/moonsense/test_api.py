@@ -417,7 +417,7 @@ async def test_sessions_without_pagination_key_stop(
 async def test_sessions_page_limit(
     client: MoonsenseClient, mock: aioresponses, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api, "MAX_PAGES", 4)
+    monkeypatch.setattr(api.client, "MAX_PAGES", 4)
 
     def endless(url: URL, **kwargs: Any) -> CallbackResult:
         page = int(url.query["page"])
@@ -661,7 +661,7 @@ async def test_chunks_stop_when_next_page_does_not_advance(
 async def test_chunks_page_limit(
     client: MoonsenseClient, mock: aioresponses, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api, "MAX_PAGES", 3)
+    monkeypatch.setattr(api.client, "MAX_PAGES", 3)
 
     def endless(url: URL, **kwargs: Any) -> CallbackResult:
         page = int(url.query["page"])
