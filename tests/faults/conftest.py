@@ -254,7 +254,7 @@ CASES: dict[str, ProviderCase] = {
             polled="sensor.moonsense_app_demo_sessions_today",
             pushed="event.moonsense_app_demo_session",
             push=_push_moonsense,
-            unique_id="proj-demo/app-demo",
+            unique_id=account_digest("proj-demo/app-demo"),
         ),
     )
 }

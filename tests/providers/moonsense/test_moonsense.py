@@ -24,36 +24,18 @@ from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.moonsense.api import MoonsenseApiError, MoonsenseClient
 
 from ...conftest import ComapServer
+from .conftest import SIM_ACCOUNT, SIM_TOKEN, add_entry, async_setup_entry
 
-TOKEN = "demo-moonsense"
+pytestmark = pytest.mark.integration
+
 WEBHOOK_ID = "moonsense-test-webhook"
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "moonsense"
 APP = "moonsense_app_demo"
 
 
-def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "provider": "moonsense",
-        "token": TOKEN,
-        "root_domain": f"{url}/moonsense",
-        "region": "us-central1.gcp",
-        "webhook_id": WEBHOOK_ID,
-        **overrides,
-    }
-
-
 async def _setup(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Moonsense app-demo",
-        unique_id="proj-demo/app-demo",
-        data=entry_data(url),
-        options={"scan_interval": 120, "labels": [], **options},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
+    entry = add_entry(hass, root=f"{url}/moonsense", webhook_id=WEBHOOK_ID, **options)
+    return await async_setup_entry(hass, entry)
 
 
 @pytest.fixture
@@ -76,15 +58,20 @@ async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
     )
     return await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {"token": TOKEN, "root_domain": f"{url}/moonsense/", "region": "us-central1.gcp", **fields},
+        {
+            "token": SIM_TOKEN,
+            "root_domain": f"{url}/moonsense/",
+            "region": "us-central1.gcp",
+            **fields,
+        },
     )
 
 
 async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
     result = await _flow(hass, comap_server.url)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == "proj-demo/app-demo"
-    assert result["title"] == "Moonsense app-demo"
+    assert result["result"].unique_id == SIM_ACCOUNT
+    assert result["title"] == "Moonsense"
     await hass.async_block_till_done()
     result = await _flow(hass, comap_server.url)
     assert result["reason"] == "already_configured"
@@ -332,6 +319,6 @@ async def test_diagnostics(
 ) -> None:
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
     text = json.dumps(diagnostics)
-    assert TOKEN not in text
+    assert SIM_TOKEN not in text
     assert WEBHOOK_ID not in text
     assert diagnostics["provider"]["control_url"].endswith("/moonsense")

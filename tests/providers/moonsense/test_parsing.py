@@ -16,7 +16,6 @@ from multidict import MultiDict
 import orjson
 import pytest
 
-from custom_components.sitewatch.providers.moonsense import MoonsenseReceiver
 from custom_components.sitewatch.providers.moonsense.api import (
     MoonsenseApiError,
     MoonsenseClient,
@@ -27,6 +26,7 @@ from custom_components.sitewatch.providers.moonsense.api import (
     as_int,
     as_time,
 )
+from custom_components.sitewatch.providers.moonsense.push import MoonsenseReceiver
 from custom_components.sitewatch.webhook import PushRejected
 
 from .strategies import (

@@ -10,12 +10,10 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sitewatch.const import DOMAIN
-
 from ...conftest import SIM_START, ComapServer
+from .conftest import add_entry, async_setup_entry
 
 pytestmark = pytest.mark.integration
 
@@ -38,22 +36,9 @@ async def test_every_entity(
     snapshot: SnapshotAssertion,
 ) -> None:
     """Entity ids, unique ids, states, attributes and device identifiers after a session."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Moonsense app-demo",
-        unique_id="proj-demo/app-demo",
-        data={
-            "provider": "moonsense",
-            "token": "demo-moonsense",
-            "root_domain": f"{comap_server.url}/moonsense",
-            "region": "us-central1.gcp",
-            "webhook_id": WEBHOOK_ID,
-        },
-        options={"scan_interval": 120, "labels": []},
+    entry = await async_setup_entry(
+        hass, add_entry(hass, root=f"{comap_server.url}/moonsense", webhook_id=WEBHOOK_ID)
     )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
     sim = comap_server.moonsense
     sim.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
     session_id = sim.create_session(labels=("commute",), journey_id="journey-1")

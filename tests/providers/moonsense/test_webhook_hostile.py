@@ -25,15 +25,17 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sitewatch.bounds import MAX_ATTRIBUTE_ITEMS, MAX_ATTRIBUTE_TEXT
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.moonsense.api import MoonsenseApiError, WebhookEvent
-from custom_components.sitewatch.providers.moonsense.entity import MoonsenseSessionEvent
+from custom_components.sitewatch.providers.moonsense.event import MoonsenseSessionEvent
 from custom_components.sitewatch.webhook import json_depth_exceeds
 
 from ...conftest import ComapServer
+from .conftest import add_entry, async_setup_entry
 from .strategies import EVENT, JSON, PLAUSIBLE_EVENT, deep
 
 WEBHOOK_ID = "moonsense-hostile-webhook"
 URL = f"/api/webhook/{WEBHOOK_ID}"
 APP = "moonsense_app_demo"
+pytestmark = pytest.mark.integration
 T0 = 1_764_000_000_000
 """A time in milliseconds since the epoch (November 2025)."""
 
@@ -70,22 +72,8 @@ async def client(
 ) -> Any:
     """A client of Home Assistant's HTTP server with a set-up Moonsense entry."""
     assert await async_setup_component(hass, "webhook", {})
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Moonsense app-demo",
-        unique_id="proj-demo/app-demo",
-        data={
-            "provider": "moonsense",
-            "token": "demo-moonsense",
-            "root_domain": f"{comap_server.url}/moonsense",
-            "region": "us-central1.gcp",
-            "webhook_id": WEBHOOK_ID,
-        },
-        options={"scan_interval": 120, "labels": []},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    entry = add_entry(hass, root=f"{comap_server.url}/moonsense", webhook_id=WEBHOOK_ID)
+    await async_setup_entry(hass, entry)
     return await hass_client()
 
 

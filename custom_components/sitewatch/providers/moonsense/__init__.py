@@ -2,128 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.entity import Entity
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from multidict import MultiMapping
+from homeassistant.core import HomeAssistant
 
-from ...models import Provider, ProviderRuntime, SitewatchConfigEntry
-from ...webhook import (
-    Parsed,
-    PushReceiver,
-    PushRejected,
-    PushWebhook,
-    redacted_webhook_urls,
-)
-from .api import DEFAULT_REGION, DEFAULT_ROOT, MoonsenseApiError, MoonsenseClient, WebhookEvent
-from .const import CONF_REGION, CONF_ROOT, CONF_TOKEN, CONF_WEBHOOK_ID, PROVIDER_MOONSENSE
-from .coordinator import MoonsenseCoordinator
-from .entity import SENSORS, MoonsenseLocation, MoonsenseSensor, MoonsenseSessionEvent
-
-
-def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> MoonsenseClient:
-    """A client on Home Assistant's shared session from config entry (or flow) data."""
-    return MoonsenseClient(
-        async_get_clientsession(hass),
-        data[CONF_TOKEN],
-        data.get(CONF_ROOT) or DEFAULT_ROOT,
-        data.get(CONF_REGION) or DEFAULT_REGION,
-    )
-
-
-class MoonsenseReceiver(PushReceiver[WebhookEvent]):
-    """Parses Moonsense webhook bodies (either key style, event type by name or number)."""
-
-    def __init__(self, coordinator: MoonsenseCoordinator) -> None:
-        """Deliver to ``coordinator``."""
-        self._coordinator = coordinator
-
-    def parse(self, payload: object, query: MultiMapping[str]) -> Parsed[WebhookEvent]:
-        """One event per body; a list of bodies is accepted too.
-
-        In a list, an unusable event is dropped with its short fixed reason and the others are
-        delivered; a body whose only event (or every event of its list) is unusable is rejected.
-
-        Raises:
-            PushRejected: no usable event (answered 400 with the reason).
-        """
-        if not isinstance(payload, list):
-            try:
-                return Parsed([WebhookEvent.from_api(payload)])
-            except MoonsenseApiError as err:
-                raise PushRejected(str(err)) from err
-        parsed: Parsed[WebhookEvent] = Parsed([])
-        for body in payload:
-            try:
-                parsed.items.append(WebhookEvent.from_api(body))
-            except MoonsenseApiError as err:
-                parsed.dropped.append(str(err))
-        if parsed.dropped and not parsed.items:
-            raise PushRejected(parsed.dropped[0])
-        return parsed
-
-    def key(self, item: WebhookEvent) -> str | None:
-        """The event's notification key (None for events that cannot be told apart)."""
-        return item.key
-
-    async def async_deliver(self, items: list[WebhookEvent]) -> list[str]:
-        """Hand the events to the coordinator, which fires them on the event entity."""
-        self._coordinator.push(items)
-        return []
-
-
-class MoonsenseRuntime(ProviderRuntime):
-    """Runtime data of a Moonsense entry."""
-
-    push: PushWebhook[WebhookEvent]
-
-    def __init__(
-        self,
-        entry: SitewatchConfigEntry,
-        coordinator: MoonsenseCoordinator,
-        app: str,
-        push: PushWebhook[WebhookEvent],
-    ) -> None:
-        """Keep the coordinator, the app's name and the webhook."""
-        self.entry = entry
-        self.coordinator = coordinator
-        self.app = app
-        self.push = push
-
-    @callback
-    def async_setup_platform(
-        self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
-    ) -> None:
-        """Add the app's entities of ``platform``."""
-        entities: list[Entity]
-        if platform is Platform.EVENT:
-            entities = [MoonsenseSessionEvent(self.coordinator, self.app)]
-        elif platform is Platform.DEVICE_TRACKER:
-            entities = [MoonsenseLocation(self.coordinator, self.app)]
-        else:
-            entities = [MoonsenseSensor(self.coordinator, self.app, d) for d in SENSORS]
-        async_add_entities(entities)
-
-    def diagnostics(self) -> dict[str, Any]:
-        """Sessions and readings; webhook URL with the id redacted."""
-        webhook_id = self.entry.data[CONF_WEBHOOK_ID]
-        data = self.coordinator.data
-        return {
-            "control_url": self.coordinator.client.control_url,
-            "data_url": self.coordinator.client.data_url(),
-            "request_count": self.coordinator.client.request_count,
-            "last_update_success": self.coordinator.last_update_success,
-            "webhook_urls": redacted_webhook_urls(self.coordinator.hass, webhook_id),
-            "webhook": self.push.stats.as_dict(),
-            "sessions_today": len(data.created_today),
-            "active_sessions": len(data.active),
-            "has_readings": data.readings is not None,
-        }
+from ...identity import account_digest, async_migrate_identity, scoped_id
+from ...models import Provider, SitewatchConfigEntry
+from ...webhook import PushWebhook
+from .config_flow import MoonsenseAccountFlow, MoonsenseOptionsFlow, neutral_title
+from .const import APP_DEVICE, CONF_WEBHOOK_ID, DEFAULT_TITLE, PROVIDER_MOONSENSE
+from .coordinator import MoonsenseCoordinator, client_from_data
+from .push import MoonsenseReceiver
+from .runtime import MoonsenseRuntime
 
 
 async def async_setup_moonsense_entry(
@@ -140,12 +29,47 @@ async def async_setup_moonsense_entry(
     push = PushWebhook(
         hass, entry, webhook_id=entry.data[CONF_WEBHOOK_ID], receiver=MoonsenseReceiver(coordinator)
     )
-    app = str(entry.title).removeprefix("Moonsense ").strip() or "app"
-    return MoonsenseRuntime(entry, coordinator, app, push)
+    return MoonsenseRuntime(entry=entry, coordinator=coordinator, push=push)
 
 
-# The config flow and actions import the runtime above, so they are imported last.
-from .config_flow import MoonsenseAccountFlow, MoonsenseOptionsFlow  # noqa: E402
+async def async_migrate_moonsense_identity_1_3(
+    hass: HomeAssistant, entry: SitewatchConfigEntry
+) -> None:
+    """Minor version 3: the project and app ids leave the entry's ids and generated title.
+
+    Before, the entry's unique id was ``<project_id>/<app_id>``, an entity's
+    ``<project_id>/<app_id>_<key>`` and the device's ``moonsense_<project_id>/<app_id>``; now
+    they are its ``account_digest``, ``scoped_id(entry, "app", key)`` and
+    ``scoped_id(entry, "app")``. The entry's data does not hold the two ids, so they are read
+    from the old unique id; an entry whose unique id is already a digest (no ``/``) is left as it
+    is, so the step can run again harmlessly. A title Sitewatch generated (``Moonsense <app_id>``)
+    becomes ``Moonsense`` (numbered when taken); a title the user chose stays.
+    """
+    old = entry.unique_id
+    if old is None or "/" not in old:
+        return
+    if entry.title == f"{DEFAULT_TITLE} {old.rsplit('/', 1)[-1]}":
+        taken = {
+            other.title
+            for other in hass.config_entries.async_entries(entry.domain)
+            if other.entry_id != entry.entry_id
+        }
+        hass.config_entries.async_update_entry(entry, title=neutral_title(taken))
+    # async_migrate_identity sets the new unique id first: scoped_id() below names the digest.
+    await async_migrate_identity(
+        hass,
+        entry,
+        account=account_digest(old),
+        unique_id=lambda unique_id: (
+            scoped_id(entry, APP_DEVICE, unique_id.removeprefix(f"{old}_"))
+            if unique_id.startswith(f"{old}_")
+            else None
+        ),
+        device=lambda device: (
+            scoped_id(entry, APP_DEVICE) if device == f"{PROVIDER_MOONSENSE}_{old}" else None
+        ),
+    )
+
 
 PROVIDER = Provider(
     key=PROVIDER_MOONSENSE,
@@ -154,5 +78,6 @@ PROVIDER = Provider(
     config_flow=MoonsenseAccountFlow,
     options_flow=MoonsenseOptionsFlow,
     to_redact=frozenset({"token", "project_id", "app_id", "latitude", "longitude"}),
+    migrations={3: async_migrate_moonsense_identity_1_3},
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from itertools import chain, count
 from typing import Any
 
 from homeassistant.components import webhook
@@ -21,9 +22,9 @@ from ...flow import (
     seconds_selector,
     strip_texts,
 )
+from ...identity import account_digest
 from ...schema import vol
 from ...webhook import sender_url
-from . import client_from_data
 from .api import (
     DEFAULT_REGION,
     DEFAULT_ROOT,
@@ -39,10 +40,12 @@ from .const import (
     CONF_TOKEN,
     CONF_WEBHOOK_ID,
     DEFAULT_SCAN_INTERVAL,
+    DEFAULT_TITLE,
     MAX_SCAN_INTERVAL,
     MIN_SCAN_INTERVAL,
     PROVIDER_MOONSENSE,
 )
+from .coordinator import client_from_data
 
 TOKEN_SCHEMA = vol.Schema(
     {
@@ -54,13 +57,27 @@ TOKEN_SCHEMA = vol.Schema(
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_TOKEN): PASSWORD_SELECTOR})
 
 
+def app_account(me: Mapping[str, str]) -> str:
+    """``<project_id>/<app_id>`` of a token's description (``-`` for a missing one).
+
+    Never stored or shown: entries are named by its ``account_digest``.
+    """
+    return f"{me.get('project_id') or '-'}/{me.get('app_id') or '-'}"
+
+
+def neutral_title(taken: Collection[str]) -> str:
+    """``Moonsense``, or ``Moonsense 2`` (3...) when ``taken`` has it: never an account id."""
+    numbered = (f"{DEFAULT_TITLE} {number}" for number in count(2))
+    return next(title for title in chain([DEFAULT_TITLE], numbered) if title not in taken)
+
+
 async def validate_token(
     hass: HomeAssistant, data: Mapping[str, Any]
 ) -> tuple[dict[str, str], str | None]:
-    """Ask who the token is; return the form errors and the app's unique id.
+    """Ask who the token is (``GET /v2/tokens/self``); return the form errors and the unique id.
 
     Errors: ``base: invalid_auth``, ``base: cannot_connect``, ``base: unknown`` (logged).
-    The unique id is ``<project_id>/<app_id>``.
+    The unique id is the ``account_digest`` of ``<project_id>/<app_id>`` (``app_account``).
     """
     try:
         me = await client_from_data(hass, data).whoami()
@@ -71,7 +88,7 @@ async def validate_token(
     except MoonsenseError:
         LOGGER.exception("Unexpected answer from Moonsense")
         return {"base": "unknown"}, None
-    return {}, f"{me.get('project_id') or '-'}/{me.get('app_id') or '-'}"
+    return {}, account_digest(app_account(me))
 
 
 class MoonsenseAccountFlow(AccountFlow):
@@ -92,12 +109,13 @@ class MoonsenseAccountFlow(AccountFlow):
         self, data: Mapping[str, Any], entry: ConfigEntry | None
     ) -> tuple[dict[str, str], str | None]:
         """Ask who the token is (``validate_token``)."""
-        errors, self._app = await validate_token(self.hass, data)
-        return errors, self._app
+        return await validate_token(self.hass, data)
 
     def title(self, data: Mapping[str, Any]) -> str:
-        """``Moonsense <app>``."""
-        return f"Moonsense {str(self._app).rsplit('/', 1)[-1]}"
+        """``Moonsense``, numbered when taken: a title without the app id."""
+        return neutral_title(
+            {entry.title for entry in self.flow._async_current_entries(include_ignore=True)}
+        )
 
     def initial_options(self) -> dict[str, Any]:
         """The default polling interval, every session."""

@@ -21,3 +21,8 @@ ACTIVE_WINDOW: Final = timedelta(minutes=5)
 """A polled session whose newest event is this recent counts as active."""
 MAX_ENDED_SESSIONS: Final = 10_000
 """Most ended session ids remembered (so a late bundle does not make one active again)."""
+
+DEFAULT_TITLE: Final = "Moonsense"
+"""Title of a new entry (numbered when another entry has it) and of the app's device."""
+APP_DEVICE: Final = "app"
+"""The app's part of the ids: device ``moonsense_<account>_app``, entity ``..._app_<key>``."""

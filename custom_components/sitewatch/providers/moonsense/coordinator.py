@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN
 from ...coordinator import SitewatchCoordinator
+from ...entity import async_push
 from ...models import SitewatchConfigEntry
 from .api import (
+    DEFAULT_REGION,
+    DEFAULT_ROOT,
     MoonsenseAuthenticationError,
     MoonsenseClient,
     MoonsenseError,
@@ -24,7 +29,10 @@ from .api import (
 from .const import (
     ACTIVE_WINDOW,
     CONF_LABELS,
+    CONF_REGION,
+    CONF_ROOT,
     CONF_SCAN_INTERVAL,
+    CONF_TOKEN,
     DEFAULT_SCAN_INTERVAL,
     MAX_ENDED_SESSIONS,
 )
@@ -41,9 +49,14 @@ class MoonsenseData:
     day: str = ""
 
 
-def events_signal(entry_id: str) -> str:
-    """Dispatcher signal carrying an entry's webhook events (``list[WebhookEvent]``)."""
-    return f"{DOMAIN}_moonsense_{entry_id}"
+def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> MoonsenseClient:
+    """A client on Home Assistant's shared session from config entry (or flow) data."""
+    return MoonsenseClient(
+        async_get_clientsession(hass),
+        data[CONF_TOKEN],
+        data.get(CONF_ROOT) or DEFAULT_ROOT,
+        data.get(CONF_REGION) or DEFAULT_REGION,
+    )
 
 
 class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
@@ -123,7 +136,10 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
 
     @callback
     def push(self, events: list[WebhookEvent]) -> None:
-        """Take webhook events: sessions, readings, and the event entity."""
+        """Take webhook events: sessions, readings, and the event entity (``async_push``).
+
+        Events without one of the chosen labels (when labels are set) are left out.
+        """
         events = [event for event in events if self.wanted(event)]
         if not events:
             return
@@ -144,5 +160,5 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
                 if session_id and session_id not in self._inactive:
                     data.active.add(session_id)
                 data.readings = event.readings
-        async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), events)
+        async_push(self.hass, self.config_entry.entry_id, events)
         self.async_update_listeners()

@@ -1,0 +1,61 @@
+"""The session event entity of the Moonsense provider: session webhooks as events."""
+
+from __future__ import annotations
+
+from homeassistant.components.event import EventEntity
+from homeassistant.core import callback
+
+from ...bounds import MAX_ATTRIBUTE_ITEMS
+from ...entity import PushEntity
+from .api import EVENT_TYPES, WebhookEvent
+from .coordinator import MoonsenseCoordinator
+from .entity import MoonsenseEntity
+
+
+class MoonsenseSessionEvent(
+    MoonsenseEntity, PushEntity[MoonsenseCoordinator, WebhookEvent], EventEntity
+):
+    """Session webhooks as events (``unknown`` for types Sitewatch does not know).
+
+    Always available: its events come from the webhook, not from the REST poll, and an
+    unavailable event entity would drop the events delivered to it while the poll fails.
+    Attributes: ``session_id``, ``labels`` (at most ``MAX_ATTRIBUTE_ITEMS`` names),
+    ``journey_id``, ``app_id`` and ``moonsense_event_type`` (the original type's text), all
+    bounded by the parser.
+    """
+
+    _attr_translation_key = "session_event"
+    _attr_event_types = sorted(set(EVENT_TYPES.values()))
+
+    def __init__(self, coordinator: MoonsenseCoordinator) -> None:
+        """Create the event entity."""
+        super().__init__(coordinator, "session_event")
+
+    @property
+    def available(self) -> bool:
+        """Always: pushed events do not depend on the REST poll being healthy."""
+        return True
+
+    def accepts(self, item: WebhookEvent) -> bool:
+        """Every event the coordinator hands on (it applied the labels filter)."""
+        return True
+
+    @callback
+    def handle_push(self, item: WebhookEvent) -> None:
+        """Fire the event with its attributes."""
+        self._trigger_event(
+            item.event_type,
+            {
+                "session_id": item.session_id,
+                "labels": item.labels[:MAX_ATTRIBUTE_ITEMS],
+                "journey_id": item.journey_id,
+                "app_id": item.app_id,
+                "moonsense_event_type": item.raw_event_type,
+            },
+        )
+        self.async_write_ha_state()
+
+
+def app_events(coordinator: MoonsenseCoordinator) -> list[MoonsenseSessionEvent]:
+    """The event entities of the app: its session events."""
+    return [MoonsenseSessionEvent(coordinator)]
