@@ -39,6 +39,16 @@ SIM_ACCOUNT = account_digest("proj-demo/app-demo")
 """The unique id of the simulator's app."""
 SIM_TITLE = "Moonsense app-demo"
 """A title naming the app device ``Moonsense app-demo``: entity ids ``*.moonsense_app_demo_*``."""
+SIM_BUNDLE: dict[str, Any] = {
+    "battery": (81, "CHARGING"),
+    "activity": ("WALKING", 92),
+    "location": (50.0755, 14.4378, 12.0),
+    "temperature": 21.5,
+    "light": 300.0,
+    "pressure": 1013.2,
+    "humidity": 45.0,
+}
+"""A bundle with every reading, for the simulator's ``send_bundle``."""
 
 
 def load_fixture(name: str) -> Any:

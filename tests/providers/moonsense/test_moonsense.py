@@ -24,7 +24,7 @@ from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.moonsense.api import MoonsenseApiError, MoonsenseClient
 
 from ...conftest import ComapServer
-from .conftest import SIM_ACCOUNT, SIM_TOKEN, add_entry, async_setup_entry
+from .conftest import SIM_ACCOUNT, SIM_BUNDLE, SIM_TOKEN, add_entry, async_setup_entry
 
 pytestmark = pytest.mark.integration
 
@@ -113,16 +113,7 @@ async def test_session_lifecycle_into_events_and_sensors(
     assert int(hass.states.get(f"sensor.{APP}_active_sessions").state) >= 1
     assert hass.states.get(f"sensor.{APP}_newest_session").state != STATE_UNKNOWN
 
-    sim.send_bundle(
-        session_id,
-        battery=(81, "CHARGING"),
-        activity=("WALKING", 92),
-        location=(50.0755, 14.4378, 12.0),
-        temperature=21.5,
-        light=300.0,
-        pressure=1013.2,
-        humidity=45.0,
-    )
+    sim.send_bundle(session_id, **SIM_BUNDLE)
     await _drain(hass, comap_server)
     assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "bundle_received"
     assert hass.states.get(f"sensor.{APP}_battery").state == "81"

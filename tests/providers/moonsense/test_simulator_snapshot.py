@@ -13,7 +13,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from ...conftest import SIM_START, ComapServer
-from .conftest import add_entry, async_setup_entry
+from .conftest import SIM_BUNDLE, add_entry, async_setup_entry
 
 pytestmark = pytest.mark.integration
 
@@ -42,16 +42,7 @@ async def test_every_entity(
     sim = comap_server.moonsense
     sim.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
     session_id = sim.create_session(labels=("commute",), journey_id="journey-1")
-    sim.send_bundle(
-        session_id,
-        battery=(81, "CHARGING"),
-        activity=("WALKING", 92),
-        location=(50.0755, 14.4378, 12.0),
-        temperature=21.5,
-        light=300.0,
-        pressure=1013.2,
-        humidity=45.0,
-    )
+    sim.send_bundle(session_id, **SIM_BUNDLE)
     async with asyncio.timeout(10):
         await sim.drain()
     await hass.async_block_till_done()
