@@ -17,13 +17,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.providers.comap.api import (
     COMMAND_MODES,
-    MAX_ITEMS,
     ComapApiError,
     ComapClient,
     Unit,
     UnitInfo,
     Value,
-    _decode_list,
+)
+from custom_components.sitewatch.providers.comap.api.models import (
+    MAX_ITEMS,
+    decode_list,
     parse_items,
 )
 from custom_components.sitewatch.providers.comap.clean import (
@@ -208,15 +210,15 @@ def test_deep_nesting_never_recurses() -> None:
     ]
     (value,) = parse_items(Value, items)
     assert value == Value(value_guid="G1")
-    assert _decode_list(Value, {"values": items}, "values") == [value]
+    assert decode_list(Value, {"values": items}, "values") == [value]
     (unit,) = parse_items(Unit, [{"unitGuid": "G1", "name": deep, "url": deep}])
     assert unit == Unit(unit_guid="G1")
     info = UnitInfo.parse({"connection": deep, "position": deep})
     assert info.connection is None
     assert info.position is None
     with pytest.raises(ComapApiError):
-        _decode_list(Value, {"values": {"a": deep}}, "values")
-    assert _decode_list(Value, deep, "values") == []  # a bare list of nothing usable
+        decode_list(Value, {"values": {"a": deep}}, "values")
+    assert decode_list(Value, deep, "values") == []  # a bare list of nothing usable
 
 
 def test_lists_are_capped() -> None:
