@@ -84,7 +84,7 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
 ) -> None:
     """Entry 1.1 had the login id in its unique id and in 90 entity unique ids (issue 11)."""
     entry = private_entry_unloaded
-    assert entry.minor_version == 1
+    hass.config_entries.async_update_entry(entry, unique_id=LOGIN, minor_version=1)
     old = entity_registry.async_get_or_create(
         "sensor",
         DOMAIN,

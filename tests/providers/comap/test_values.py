@@ -37,7 +37,6 @@ from custom_components.sitewatch.providers.comap.clean import (
 )
 from custom_components.sitewatch.providers.comap.const import ValueGuid
 from custom_components.sitewatch.providers.comap.coordinator import Genset
-from custom_components.sitewatch.providers.comap.select import available_modes, current_mode
 from custom_components.sitewatch.providers.comap.sensor import SENSORS, _number, _text
 
 from ...conftest import ComapServer, async_tick
@@ -143,16 +142,16 @@ def _assert_value_bounded(value: Value) -> None:
         _assert_state(limit)
     for description in SENSORS:
         _assert_state(description.value_fn(value))
-        if description.attributes_fn is not None:
-            _assert_attributes(description.attributes_fn(value))
+        if description.attrs_fn is not None:
+            _assert_attributes(description.attrs_fn(value))
     _assert_state(_number(value))
     _assert_state(_text(value))
     genset = Genset(
         unit=Unit(unit_guid="g"),
         values={ValueGuid.MODES_AVAILABLE: value, ValueGuid.MODE: value},
     )
-    assert set(available_modes(genset)) <= set(COMMAND_MODES)
-    assert current_mode(genset) in (None, *COMMAND_MODES)
+    assert set(genset.available_modes()) <= set(COMMAND_MODES)
+    assert genset.current_mode() in (None, *COMMAND_MODES)
 
 
 @given(items=st.lists(VALUE_ITEM, max_size=6))

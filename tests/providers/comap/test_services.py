@@ -14,15 +14,10 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
-from .conftest import ComapServer, async_tick, device_by_identifier
+from ...conftest import ComapServer, async_tick
+from .conftest import genset_device_id
 
 ALPHA = "sensor.genset_alpha"
-
-
-def _device_id(device_registry: dr.DeviceRegistry, entry: MockConfigEntry, unit_guid: str) -> str:
-    device = device_by_identifier(device_registry, entry, (DOMAIN, unit_guid))
-    assert device is not None
-    return device.id
 
 
 @pytest.fixture
@@ -31,7 +26,7 @@ def alpha(
     comap_server: ComapServer,
     device_registry: dr.DeviceRegistry,
 ) -> str:
-    return _device_id(device_registry, loaded_comap_entry, comap_server.alpha)
+    return genset_device_id(device_registry, loaded_comap_entry, comap_server.alpha)
 
 
 @pytest.fixture
@@ -40,7 +35,7 @@ def beta(
     comap_server: ComapServer,
     device_registry: dr.DeviceRegistry,
 ) -> str:
-    return _device_id(device_registry, loaded_comap_entry, comap_server.beta)
+    return genset_device_id(device_registry, loaded_comap_entry, comap_server.beta)
 
 
 async def test_start_stop_and_fault_reset(

@@ -13,7 +13,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
-from .conftest import ComapServer, comap_data
+from ...conftest import ComapServer, comap_data
 
 
 async def test_diagnostics_redact_secrets(
