@@ -32,6 +32,8 @@ from custom_components.sitewatch.providers.comap.api import (
 from ...conftest import ComapServer
 from .conftest import LOGIN, assert_nothing_private, genset_device_id, our_log
 
+pytestmark = pytest.mark.integration
+
 COMMAND_URL = re.compile(r"^http://127\.0\.0\.1:\d+/v1\.1/[^/]+/units/[^/]+/command$")
 
 

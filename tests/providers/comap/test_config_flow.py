@@ -16,6 +16,8 @@ from custom_components.sitewatch.identity import account_digest
 
 from ...conftest import ComapServer
 
+pytestmark = pytest.mark.integration
+
 UNREACHABLE = "http://127.0.0.1:9"
 
 

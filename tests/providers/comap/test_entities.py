@@ -26,6 +26,8 @@ from custom_components.sitewatch.providers.comap.sensor import SENSORS
 
 from ...conftest import ComapServer, async_tick, snapshot_entities
 
+pytestmark = pytest.mark.integration
+
 ALPHA = "genset_alpha"
 
 

@@ -7,12 +7,15 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
 
 from ...conftest import ComapServer, async_tick
 from .conftest import genset_device_id
+
+pytestmark = pytest.mark.integration
 
 RPM = "sensor.genset_alpha_engine_speed"
 

@@ -17,6 +17,8 @@ from custom_components.sitewatch.providers.comap.api import ComapClient
 from ...conftest import ComapServer, async_tick
 from .conftest import genset_device_id
 
+pytestmark = pytest.mark.integration
+
 ALPHA = "sensor.genset_alpha"
 
 
@@ -155,6 +157,23 @@ async def test_device_of_another_integration(
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, "stop", {"device_id": device.id}, blocking=True)
     assert err.value.translation_key == "invalid_device"
+
+
+async def test_device_of_another_sitewatch_provider(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    """A camera is no genset: ``invalid_device`` naming it, not ``entry_not_loaded``."""
+    findface = MockConfigEntry(domain=DOMAIN, unique_id="f" * 16, data={"provider": "findface"})
+    findface.add_to_hass(hass)
+    camera = device_registry.async_get_or_create(
+        config_entry_id=findface.entry_id,
+        identifiers={(DOMAIN, f"findface_{'f' * 16}_camera_1")},
+        name="Entrance",
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(DOMAIN, "start", {"device_id": camera.id}, blocking=True)
+    assert err.value.translation_key == "invalid_device"
+    assert err.value.translation_placeholders == {"device_id": "Entrance"}
 
 
 async def test_entry_not_loaded(

@@ -243,6 +243,7 @@ def test_number_bounds(text: str, places: int | None, expected: float | None) ->
     assert _number(value) == expected
 
 
+@pytest.mark.integration
 async def test_one_hostile_value_leaves_its_sensor_unknown_and_keeps_the_rest(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
