@@ -54,6 +54,19 @@ def genset_device_id(
     return device.id
 
 
+async def async_get_history(
+    hass: HomeAssistant, device_id: str, value: str, start: str, end: str
+) -> Any:
+    """Call ``sitewatch.get_history`` for one genset and return its response."""
+    return await hass.services.async_call(
+        DOMAIN,
+        "get_history",
+        {"device_id": device_id, "value": value, "from": start, "to": end},
+        blocking=True,
+        return_response=True,
+    )
+
+
 def _entry(data: dict[str, object], login_id: str, **kwargs: Any) -> MockConfigEntry:
     """A ComAp entry at the current version, its unique id the digest of ``login_id``."""
     return MockConfigEntry(

@@ -26,7 +26,7 @@ from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers import PROVIDERS
 from custom_components.sitewatch.providers.comap.entity import MANUFACTURER
 
-from .conftest import NORTH, genset_device_id
+from .conftest import NORTH, async_get_history, genset_device_id
 
 pytestmark = pytest.mark.usefixtures("mock_client")
 
@@ -118,13 +118,7 @@ async def test_get_history(
     """The history of ``fixtures/history.json``, as the action returns it."""
     await _setup(hass, mock_entry)
     device_id = genset_device_id(device_registry, mock_entry, NORTH)
-    response = await hass.services.async_call(
-        DOMAIN,
-        "get_history",
-        {"device_id": device_id, "value": "actual_power", "from": "2026-11-20", "to": "2026-11-20"},
-        blocking=True,
-        return_response=True,
-    )
+    response = await async_get_history(hass, device_id, "actual_power", "2026-11-20", "2026-11-20")
     assert response == {
         "gensets": [
             {

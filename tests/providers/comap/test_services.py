@@ -15,7 +15,7 @@ from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
 from ...conftest import ComapServer, async_tick
-from .conftest import genset_device_id
+from .conftest import async_get_history, genset_device_id
 
 pytestmark = pytest.mark.integration
 
@@ -97,13 +97,7 @@ async def test_change_mode_rejects_unknown_mode(
 
 
 async def test_get_history(hass: HomeAssistant, alpha: str) -> None:
-    response = await hass.services.async_call(
-        DOMAIN,
-        "get_history",
-        {"device_id": alpha, "value": "actual_power", "from": "2026-11-20", "to": "2026-11-21"},
-        blocking=True,
-        return_response=True,
-    )
+    response = await async_get_history(hass, alpha, "actual_power", "2026-11-20", "2026-11-21")
     (genset,) = response["gensets"]
     assert genset["device_id"] == alpha
     assert genset["name"] == "Genset Alpha"
@@ -119,24 +113,12 @@ async def test_get_history_errors(
     hass: HomeAssistant, alpha: str, comap_server: ComapServer
 ) -> None:
     with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "get_history",
-            {"device_id": alpha, "value": "rpm", "from": "2026-11-21", "to": "2026-11-20"},
-            blocking=True,
-            return_response=True,
-        )
+        await async_get_history(hass, alpha, "rpm", "2026-11-21", "2026-11-20")
     assert err.value.translation_key == "invalid_date_range"
 
     comap_server.simulator.fail_next(500)
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "get_history",
-            {"device_id": alpha, "value": "rpm", "from": "2026-11-20", "to": "2026-11-21"},
-            blocking=True,
-            return_response=True,
-        )
+        await async_get_history(hass, alpha, "rpm", "2026-11-20", "2026-11-21")
     assert err.value.translation_key == "history_failed"
 
 
@@ -210,13 +192,7 @@ async def test_get_history_bounds_what_the_api_sends(
         return hostile
 
     with patch.object(ComapClient, "_wsv", wsv):
-        response = await hass.services.async_call(
-            DOMAIN,
-            "get_history",
-            {"device_id": alpha, "value": "actual_power", "from": "2026-11-20", "to": "2026-11-21"},
-            blocking=True,
-            return_response=True,
-        )
+        response = await async_get_history(hass, alpha, "actual_power", "2026-11-20", "2026-11-21")
     (genset,) = response["gensets"]
     assert len(genset["value_name"]) == 100
     assert genset["unit"] is None
