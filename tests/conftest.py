@@ -25,15 +25,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
-from custom_components.sitewatch.identity import account_digest
+from custom_components.sitewatch.const import CONF_PROVIDER
 from custom_components.sitewatch.providers.comap.const import (
     CONF_ADVANCED,
     CONF_BASE_URL,
     CONF_CLIENT_ID,
     CONF_COMAP_KEY,
     CONF_LOGIN_ID,
-    CONF_SCAN_INTERVAL,
     CONF_SECRET,
     PROVIDER_COMAP,
 )
@@ -191,30 +189,6 @@ def comap_data(url: str, **overrides: str) -> dict[str, object]:
         CONF_ADVANCED: {CONF_BASE_URL: url},
         **overrides,
     }
-
-
-@pytest.fixture
-def comap_entry(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEntry:
-    """A ComAp config entry for the simulator, added to Home Assistant but not set up."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="ComAp WebSupervisor demo",
-        unique_id=account_digest("demo"),
-        minor_version=2,
-        entry_id="01JSITEWATCHCOMAPENTRY0001",
-        data=comap_data(comap_server.url),
-        options={CONF_SCAN_INTERVAL: 60},
-    )
-    entry.add_to_hass(hass)
-    return entry
-
-
-@pytest.fixture
-async def loaded_comap_entry(hass: HomeAssistant, comap_entry: MockConfigEntry) -> MockConfigEntry:
-    """The ComAp entry, set up."""
-    assert await hass.config_entries.async_setup(comap_entry.entry_id)
-    await hass.async_block_till_done()
-    return comap_entry
 
 
 async def async_tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:

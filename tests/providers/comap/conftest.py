@@ -1,14 +1,35 @@
-"""An entry whose login id and credentials are distinctive, to prove none of them leaks."""
+"""Fixtures of the ComAp tests.
+
+Unit tests mock the client at its boundary (``mock_client``: every call answers the parsed
+``fixtures/*.json``, written by hand from ``docs/providers/comap.md``); the integration tests
+run against the simulator (``comap_entry``); the privacy tests use an entry whose login id and
+credentials are distinctive, to prove none of them leaks.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+import json
+from pathlib import Path
+from typing import Any
+from unittest.mock import AsyncMock, patch
+
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
+from custom_components.sitewatch.identity import account_digest, device_identifier
+from custom_components.sitewatch.providers.comap.api import ComapClient, UnitInfo, Value
+from custom_components.sitewatch.providers.comap.api.models import Unit, ValueHistory, decode_list
 
-from ...conftest import ComapServer, comap_data
+from ...conftest import ComapServer, comap_data, device_by_identifier
+
+FIXTURES = Path(__file__).parent / "fixtures"
+MOCK_URL = "https://wsv.test"
+NORTH = "9f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f"
+"""The unit GUID of the one genset of ``fixtures/units.json``."""
 
 LOGIN = "operator-login-7731"
 KEY = "key-5521"
@@ -17,24 +38,112 @@ SECRET = "secret-4410"
 PRIVATE = (LOGIN, KEY, CLIENT_ID, SECRET)
 
 
+def load_fixture(name: str) -> Any:
+    """A JSON answer of ``fixtures/``."""
+    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+
+
+def genset_device_id(
+    device_registry: dr.DeviceRegistry, entry: MockConfigEntry, unit_guid: str
+) -> str:
+    """The device id of the genset ``unit_guid`` of ``entry`` (``comap_<account>_<unit>``)."""
+    device = device_by_identifier(
+        device_registry, entry, device_identifier(entry, unit_guid.lower())
+    )
+    assert device is not None, unit_guid
+    return device.id
+
+
+async def async_get_history(
+    hass: HomeAssistant, device_id: str, value: str, start: str, end: str
+) -> Any:
+    """Call ``sitewatch.get_history`` for one genset and return its response."""
+    return await hass.services.async_call(
+        DOMAIN,
+        "get_history",
+        {"device_id": device_id, "value": value, "from": start, "to": end},
+        blocking=True,
+        return_response=True,
+    )
+
+
+def _entry(data: dict[str, object], login_id: str, **kwargs: Any) -> MockConfigEntry:
+    """A ComAp entry at the current version, its unique id the digest of ``login_id``."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        unique_id=account_digest(login_id),
+        minor_version=MINOR_VERSION,
+        data=data,
+        options={"scan_interval": 60},
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def mock_client() -> Iterator[AsyncMock]:
+    """Every ComAp client made (setup, flows) is this mock, answering the fixtures."""
+    client = AsyncMock(spec=ComapClient)
+    client.login_id = "demo"
+    client.base_url = MOCK_URL
+    client.request_count = 0
+    client.units.return_value = decode_list(Unit, load_fixture("units.json"), "units")
+    client.info.return_value = UnitInfo.parse(load_fixture("info.json"))
+    client.values.return_value = decode_list(Value, load_fixture("values.json"), "values")
+    client.history.return_value = decode_list(ValueHistory, load_fixture("history.json"), "values")
+    client.command.return_value = None
+    with patch(
+        "custom_components.sitewatch.providers.comap.coordinator.ComapClient",
+        return_value=client,
+    ):
+        yield client
+
+
+@pytest.fixture
+def mock_entry(hass: HomeAssistant) -> MockConfigEntry:
+    """A ComAp entry for the mocked client, added to Home Assistant but not set up."""
+    entry = _entry(
+        comap_data(MOCK_URL),
+        "demo",
+        title="ComAp WebSupervisor",
+        entry_id="01JSITEWATCHCOMAPMOCKED001",
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+def comap_entry(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEntry:
+    """A ComAp config entry for the simulator, added to Home Assistant but not set up."""
+    entry = _entry(
+        comap_data(comap_server.url),
+        "demo",
+        title="ComAp WebSupervisor demo",
+        entry_id="01JSITEWATCHCOMAPENTRY0001",
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def loaded_comap_entry(hass: HomeAssistant, comap_entry: MockConfigEntry) -> MockConfigEntry:
+    """The ComAp entry, set up."""
+    assert await hass.config_entries.async_setup(comap_entry.entry_id)
+    await hass.async_block_till_done()
+    return comap_entry
+
+
 @pytest.fixture
 def private_entry_unloaded(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEntry:
     """A ComAp entry (not set up) with a distinctive login id, key, client id and secret."""
     settings = comap_server.simulator.settings
-    settings.key, settings.client_id, settings.secret, settings.login_id = (
-        KEY,
-        CLIENT_ID,
-        SECRET,
-        LOGIN,
-    )
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="ComAp WebSupervisor",
-        unique_id=LOGIN,
-        data=comap_data(
+    settings.key, settings.client_id, settings.secret = KEY, CLIENT_ID, SECRET
+    settings.login_id = LOGIN
+    entry = _entry(
+        comap_data(
             comap_server.url, comap_key=KEY, client_id=CLIENT_ID, secret=SECRET, login_id=LOGIN
         ),
-        options={"scan_interval": 60},
+        LOGIN,
+        title="ComAp WebSupervisor",
     )
     entry.add_to_hass(hass)
     return entry

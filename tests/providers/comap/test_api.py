@@ -77,7 +77,7 @@ async def test_token_is_reused_until_close_to_expiry(
 ) -> None:
     mock.post(AUTH_URL, payload=TOKEN, repeat=True)
     mock.get(UNITS_URL, payload={"units": []}, repeat=True)
-    with patch("custom_components.sitewatch.providers.comap.api.time.monotonic") as clock:
+    with patch("custom_components.sitewatch.providers.comap.api.client.time.monotonic") as clock:
         clock.return_value = 1000.0
         await client.units()
         clock.return_value = 1000.0 + 3000

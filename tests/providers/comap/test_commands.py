@@ -29,8 +29,10 @@ from custom_components.sitewatch.providers.comap.api import (
     check_command_answer,
 )
 
-from ...conftest import ComapServer, device_by_identifier
-from .conftest import LOGIN, assert_nothing_private, our_log
+from ...conftest import ComapServer
+from .conftest import LOGIN, assert_nothing_private, genset_device_id, our_log
+
+pytestmark = pytest.mark.integration
 
 COMMAND_URL = re.compile(r"^http://127\.0\.0\.1:\d+/v1\.1/[^/]+/units/[^/]+/command$")
 
@@ -80,14 +82,6 @@ NOT_CONFIRMED: dict[str, dict[str, Any]] = {
 }
 
 
-def _alpha_device(
-    device_registry: dr.DeviceRegistry, entry: MockConfigEntry, comap_server: ComapServer
-) -> str:
-    device = device_by_identifier(device_registry, entry, (DOMAIN, comap_server.alpha))
-    assert device is not None
-    return device.id
-
-
 @pytest.mark.parametrize("surface", SURFACES)
 async def test_unconfirmed_command_raises_the_translated_error(
     hass: HomeAssistant,
@@ -98,7 +92,7 @@ async def test_unconfirmed_command_raises_the_translated_error(
     surface: str,
 ) -> None:
     """Every answer but the success answer, on every way to send a command (one setup)."""
-    alpha = _alpha_device(device_registry, private_entry, comap_server)
+    alpha = genset_device_id(device_registry, private_entry, comap_server.alpha)
     for answer, fake in NOT_CONFIRMED.items():
         caplog.clear()
         with aioresponses() as mock:
@@ -124,7 +118,7 @@ async def test_confirmed_command_passes(
     caplog: pytest.LogCaptureFixture,
     surface: str,
 ) -> None:
-    alpha = _alpha_device(device_registry, private_entry, comap_server)
+    alpha = genset_device_id(device_registry, private_entry, comap_server.alpha)
     comap_server.simulator.reset_stats()
     await SURFACES[surface](hass, alpha)
     assert comap_server.simulator.stats()["by_call"]["command"] == 1
@@ -139,7 +133,7 @@ async def test_mode_is_sent_as_documented(
     device_registry: dr.DeviceRegistry,
 ) -> None:
     """The controller lists AUT; the API documents aut; a user's auto is aut too."""
-    alpha = _alpha_device(device_registry, private_entry, comap_server)
+    alpha = genset_device_id(device_registry, private_entry, comap_server.alpha)
     select = hass.states.get("select.genset_alpha_operating_mode")
     assert select.attributes["options"] == ["off", "man", "aut", "test"]
     ok = {"command": "changeMode", "result": "OK"}
@@ -170,7 +164,7 @@ async def test_undocumented_mode_is_not_sent(
     comap_server: ComapServer,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    alpha = _alpha_device(device_registry, private_entry, comap_server)
+    alpha = genset_device_id(device_registry, private_entry, comap_server.alpha)
     comap_server.simulator.reset_stats()
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(

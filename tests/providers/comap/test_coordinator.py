@@ -8,6 +8,7 @@ from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.providers.comap.api import (
@@ -17,6 +18,8 @@ from custom_components.sitewatch.providers.comap.api import (
 )
 
 from ...conftest import ComapServer, async_tick
+
+pytestmark = pytest.mark.integration
 
 RPM = "sensor.genset_alpha_engine_speed"
 

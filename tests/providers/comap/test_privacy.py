@@ -29,6 +29,7 @@ from ...conftest import ComapServer, async_tick, comap_data
 from .conftest import LOGIN, assert_nothing_private, our_log
 
 
+@pytest.mark.integration
 async def test_no_log_line_holds_the_login_id(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
@@ -68,6 +69,7 @@ async def test_no_log_line_holds_the_login_id(
     assert_nothing_private(log)
 
 
+@pytest.mark.integration
 async def test_diagnostics_redact_the_login_id(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -79,12 +81,13 @@ async def test_diagnostics_redact_the_login_id(
     assert diagnostics["entry"]["unique_id"] == "**REDACTED**"
 
 
+@pytest.mark.integration
 async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
     hass: HomeAssistant, private_entry_unloaded: MockConfigEntry, entity_registry: er.EntityRegistry
 ) -> None:
     """Entry 1.1 had the login id in its unique id and in 90 entity unique ids (issue 11)."""
     entry = private_entry_unloaded
-    assert entry.minor_version == 1
+    hass.config_entries.async_update_entry(entry, unique_id=LOGIN, minor_version=1)
     old = entity_registry.async_get_or_create(
         "sensor",
         DOMAIN,
@@ -108,6 +111,7 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
     assert_nothing_private(entry.unique_id, *unique_ids)
 
 
+@pytest.mark.integration
 async def test_new_entries_get_a_neutral_title(
     hass: HomeAssistant, comap_server: ComapServer
 ) -> None:
@@ -171,6 +175,7 @@ async def test_client_errors_never_carry_the_url(hass: HomeAssistant) -> None:
         ("Site generators", "Site generators"),
     ],
 )
+@pytest.mark.integration
 async def test_generated_title_with_the_login_id_is_made_neutral(
     hass: HomeAssistant,
     private_entry_unloaded: MockConfigEntry,

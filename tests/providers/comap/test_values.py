@@ -17,13 +17,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.providers.comap.api import (
     COMMAND_MODES,
-    MAX_ITEMS,
     ComapApiError,
     ComapClient,
     Unit,
     UnitInfo,
     Value,
-    _decode_list,
+)
+from custom_components.sitewatch.providers.comap.api.models import (
+    MAX_ITEMS,
+    decode_list,
     parse_items,
 )
 from custom_components.sitewatch.providers.comap.clean import (
@@ -35,7 +37,6 @@ from custom_components.sitewatch.providers.comap.clean import (
 )
 from custom_components.sitewatch.providers.comap.const import ValueGuid
 from custom_components.sitewatch.providers.comap.coordinator import Genset
-from custom_components.sitewatch.providers.comap.select import available_modes, current_mode
 from custom_components.sitewatch.providers.comap.sensor import SENSORS, _number, _text
 
 from ...conftest import ComapServer, async_tick
@@ -141,16 +142,16 @@ def _assert_value_bounded(value: Value) -> None:
         _assert_state(limit)
     for description in SENSORS:
         _assert_state(description.value_fn(value))
-        if description.attributes_fn is not None:
-            _assert_attributes(description.attributes_fn(value))
+        if description.attrs_fn is not None:
+            _assert_attributes(description.attrs_fn(value))
     _assert_state(_number(value))
     _assert_state(_text(value))
     genset = Genset(
         unit=Unit(unit_guid="g"),
         values={ValueGuid.MODES_AVAILABLE: value, ValueGuid.MODE: value},
     )
-    assert set(available_modes(genset)) <= set(COMMAND_MODES)
-    assert current_mode(genset) in (None, *COMMAND_MODES)
+    assert set(genset.available_modes()) <= set(COMMAND_MODES)
+    assert genset.current_mode() in (None, *COMMAND_MODES)
 
 
 @given(items=st.lists(VALUE_ITEM, max_size=6))
@@ -208,15 +209,15 @@ def test_deep_nesting_never_recurses() -> None:
     ]
     (value,) = parse_items(Value, items)
     assert value == Value(value_guid="G1")
-    assert _decode_list(Value, {"values": items}, "values") == [value]
+    assert decode_list(Value, {"values": items}, "values") == [value]
     (unit,) = parse_items(Unit, [{"unitGuid": "G1", "name": deep, "url": deep}])
     assert unit == Unit(unit_guid="G1")
     info = UnitInfo.parse({"connection": deep, "position": deep})
     assert info.connection is None
     assert info.position is None
     with pytest.raises(ComapApiError):
-        _decode_list(Value, {"values": {"a": deep}}, "values")
-    assert _decode_list(Value, deep, "values") == []  # a bare list of nothing usable
+        decode_list(Value, {"values": {"a": deep}}, "values")
+    assert decode_list(Value, deep, "values") == []  # a bare list of nothing usable
 
 
 def test_lists_are_capped() -> None:
@@ -242,6 +243,7 @@ def test_number_bounds(text: str, places: int | None, expected: float | None) ->
     assert _number(value) == expected
 
 
+@pytest.mark.integration
 async def test_one_hostile_value_leaves_its_sensor_unknown_and_keeps_the_rest(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
 
 from .api import ComapCommand
-from .commands import async_send_command
 from .coordinator import ComapCoordinator
 from .entity import ComapEntity
 
@@ -19,25 +18,19 @@ class ComapButtonEntityDescription(ButtonEntityDescription):
     command: str
 
 
-BUTTONS: tuple[ComapButtonEntityDescription, ...] = (
-    ComapButtonEntityDescription(key="start", translation_key="start", command=ComapCommand.START),
-    ComapButtonEntityDescription(key="stop", translation_key="stop", command=ComapCommand.STOP),
+BUTTONS: tuple[ComapButtonEntityDescription, ...] = tuple(
     ComapButtonEntityDescription(
-        key="fault_reset", translation_key="fault_reset", command=ComapCommand.FAULT_RESET
-    ),
-    ComapButtonEntityDescription(
-        key="toggle_mcb",
-        translation_key="toggle_mcb",
-        command=ComapCommand.CHANGE_MCB,
-        entity_registry_enabled_default=False,
-    ),
-    ComapButtonEntityDescription(
-        key="toggle_gcb",
-        translation_key="toggle_gcb",
-        command=ComapCommand.CHANGE_GCB,
-        entity_registry_enabled_default=False,
-    ),
+        key=key, translation_key=key, command=command, entity_registry_enabled_default=enabled
+    )
+    for key, command, enabled in (
+        ("start", ComapCommand.START, True),
+        ("stop", ComapCommand.STOP, True),
+        ("fault_reset", ComapCommand.FAULT_RESET, True),
+        ("toggle_mcb", ComapCommand.CHANGE_MCB, False),
+        ("toggle_gcb", ComapCommand.CHANGE_GCB, False),
+    )
 )
+"""Start, stop and fault reset; the breaker toggles are disabled until the user enables them."""
 
 
 class ComapButton(ComapEntity, ButtonEntity):
@@ -57,7 +50,7 @@ class ComapButton(ComapEntity, ButtonEntity):
 
     async def async_press(self) -> None:
         """Send the command; raises a translated HomeAssistantError when it fails."""
-        await async_send_command(self.coordinator, self.unit_guid, self.entity_description.command)
+        await self.coordinator.async_send_command(self.unit_guid, self.entity_description.command)
 
 
 def genset_buttons(coordinator: ComapCoordinator, unit_guid: str) -> list[ButtonEntity]:

@@ -22,7 +22,6 @@ from ...flow import (
 )
 from ...identity import account_digest
 from ...schema import vol
-from . import ComapRuntime, client_from_data, neutral_title
 from .api import (
     DEFAULT_BASE_URL,
     ComapAuthenticationError,
@@ -43,6 +42,11 @@ from .const import (
     MIN_SCAN_INTERVAL,
     PROVIDER_COMAP,
 )
+from .coordinator import client_from_data
+from .runtime import ComapRuntime
+
+DEFAULT_TITLE = "ComAp WebSupervisor"
+"""Title of a ComAp entry (numbered when another entry has it); never the login id."""
 
 ACCOUNT_SCHEMA = vol.Schema(
     {
@@ -59,6 +63,14 @@ ACCOUNT_SCHEMA = vol.Schema(
 REAUTH_SCHEMA = vol.Schema(
     {vol.Required(CONF_COMAP_KEY): PASSWORD_SELECTOR, vol.Required(CONF_SECRET): PASSWORD_SELECTOR}
 )
+
+
+def neutral_title(taken: set[str]) -> str:
+    """``ComAp WebSupervisor``, or ``ComAp WebSupervisor 2`` (3...) when ``taken`` has it."""
+    title, number = DEFAULT_TITLE, 2
+    while title in taken:
+        title, number = f"{DEFAULT_TITLE} {number}", number + 1
+    return title
 
 
 def _valid_base_url(text: str) -> bool:

@@ -6,18 +6,29 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import timedelta
 import time
+from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    HomeAssistantError,
+    ServiceValidationError,
+)
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
+from ...bounds import MAX_ATTRIBUTE_ITEMS, MAX_ATTRIBUTE_TEXT
 from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
+from ...identity import scoped_id
 from ...models import SitewatchConfigEntry
 from .api import (
+    COMMAND_MODES,
+    DEFAULT_BASE_URL,
     ComapAuthenticationError,
     ComapClient,
+    ComapCommand,
     ComapError,
     ComapRateLimitError,
     Unit,
@@ -26,11 +37,42 @@ from .api import (
 )
 from .clean import clean_info, clean_unit, clean_value
 from .const import (
+    CONF_ADVANCED,
+    CONF_BASE_URL,
+    CONF_CLIENT_ID,
+    CONF_COMAP_KEY,
+    CONF_LOGIN_ID,
     CONF_SCAN_INTERVAL,
+    CONF_SECRET,
     DEFAULT_SCAN_INTERVAL,
     MAX_PARALLEL_UNIT_REQUESTS,
+    OPERATING_MODES,
     UNITS_REFRESH_INTERVAL,
+    ValueGuid,
 )
+
+MODE_SEPARATORS = (",", ";", "|")
+
+
+def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> ComapClient:
+    """A client on Home Assistant's shared session from config entry (or flow) data."""
+    return ComapClient(
+        async_get_clientsession(hass),
+        comap_key=data[CONF_COMAP_KEY],
+        client_id=data[CONF_CLIENT_ID],
+        secret=data[CONF_SECRET],
+        login_id=data[CONF_LOGIN_ID],
+        base_url=data.get(CONF_ADVANCED, {}).get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+    )
+
+
+def command_mode(text: str) -> str | None:
+    """The documented ``changeMode`` mode (``off``, ``man``, ``aut``, ``test``) for a text.
+
+    Case and spaces do not matter and ``auto`` means ``aut``; any other text is None.
+    """
+    mode = OPERATING_MODES.get(text.strip().lower())
+    return mode if mode in COMMAND_MODES else None
 
 
 @dataclass(slots=True)
@@ -58,14 +100,29 @@ class Genset:
         """Return the value with this (lower-cased) GUID, or None when the genset lacks it."""
         return self.values.get(value_guid)
 
+    def available_modes(self) -> list[str]:
+        """The documented modes the genset lists in its available-modes value, else all four.
+
+        The controller writes them upper-case (``OFF,MAN,AUT,TEST``); the API's ``changeMode``
+        documents them lower-case, which is how they are offered and sent. A listed mode the
+        API does not document cannot be sent, so it is not offered.
+        """
+        value = self.value(ValueGuid.MODES_AVAILABLE)
+        text = (value.value or "")[:MAX_ATTRIBUTE_TEXT] if value else ""
+        for separator in MODE_SEPARATORS:
+            text = text.replace(separator, " ")
+        words = text.split()[:MAX_ATTRIBUTE_ITEMS]
+        modes = [mode for word in words if (mode := command_mode(word))]
+        return list(dict.fromkeys(modes)) or list(COMMAND_MODES)
+
+    def current_mode(self) -> str | None:
+        """The genset's mode as a documented mode, or None when it reports none or another."""
+        value = self.value(ValueGuid.MODE)
+        return command_mode((value.value or "")[:64] if value else "")
+
 
 type ComapData = dict[str, Genset]
 """Gensets of the account by lower-cased unit GUID."""
-
-
-def device_identifier(unit_guid: str) -> tuple[str, str]:
-    """Device registry identifier of a genset: the unit GUID is unique across accounts."""
-    return (DOMAIN, unit_guid.lower())
 
 
 class ComapCoordinator(SitewatchCoordinator[ComapData]):
@@ -169,7 +226,9 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
             else:
                 known.unit = unit
                 gensets[key] = known
-        async_remove_stale_devices(self.hass, self.config_entry, set(gensets))
+        async_remove_stale_devices(
+            self.hass, self.config_entry, {scoped_id(self.config_entry, key) for key in gensets}
+        )
         return gensets
 
     async def _read_info(self, unit: Unit) -> UnitInfo | None:
@@ -207,3 +266,52 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         genset.values = {value.value_guid.lower(): clean_value(value) for value in values}
         genset.online = True
         return None
+
+    async def async_send_command(
+        self, unit_guid: str, command: str, mode: str | None = None
+    ) -> None:
+        """Send ``command`` (and ``mode`` for changeMode) to a genset, then refresh the values.
+
+        The command counts as done only when the API answered the documented success answer
+        (``docs/providers/comap.md``, Commands); anything else is an error the user sees.
+
+        Args:
+            unit_guid: the genset's lower-cased unit GUID (a key of the coordinator data).
+            command: a ``ComapCommand``.
+            mode: for changeMode, a mode as the user or the controller wrote it (``AUT``,
+                ``auto``, ``man``...); it is sent as the documented lower-case mode.
+
+        Raises:
+            ServiceValidationError: translated ``invalid_mode`` when changeMode gets a mode the
+                API does not document (nothing is sent).
+            HomeAssistantError: translated ``command_not_confirmed`` when the genset did not
+                confirm the command: an error status, a timeout, or a 2xx answer that is not the
+                success answer (HTML, empty, not JSON, a failure result). An authentication
+                failure also starts reauthentication.
+        """
+        genset = self.data.get(unit_guid)
+        name = genset.name if genset else unit_guid
+        if command == ComapCommand.CHANGE_MODE:
+            sent_mode = command_mode(mode or "")
+            if sent_mode is None:
+                raise ServiceValidationError(
+                    translation_domain=DOMAIN,
+                    translation_key="invalid_mode",
+                    translation_placeholders={
+                        "mode": mode or "",
+                        "modes": ", ".join(COMMAND_MODES),
+                    },
+                )
+            mode = sent_mode
+        try:
+            await self.client.command(genset.unit.unit_guid if genset else unit_guid, command, mode)
+        except ComapError as err:
+            if isinstance(err, ComapAuthenticationError):
+                self.config_entry.async_start_reauth(self.hass)
+            LOGGER.warning("%s did not confirm the %s command: %s", name, command, err)
+            raise HomeAssistantError(
+                translation_domain=DOMAIN,
+                translation_key="command_not_confirmed",
+                translation_placeholders={"command": command, "genset": name, "reason": str(err)},
+            ) from err
+        await self.async_request_refresh()

@@ -1,19 +1,17 @@
-"""Base entity of the ComAp provider: one genset device per unit."""
+"""Base entity of the ComAp provider: one genset device per unit, ``<account>_<unit GUID>``."""
 
 from __future__ import annotations
 
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ...entity import SitewatchEntity
-from ...identity import account_digest
+from ...identity import device_identifier, entity_unique_id
 from .clean import name_text
-from .const import PROVIDER_COMAP, ValueGuid
-from .coordinator import ComapCoordinator, Genset, device_identifier
+from .const import ValueGuid
+from .coordinator import ComapCoordinator, Genset
 
-
-def unique_id(account: str, unit_guid: str, key: str) -> str:
-    """An entity's unique id: the account's digest, the unit GUID and the entity's key."""
-    return f"{PROVIDER_COMAP}_{account}_{unit_guid}_{key}".lower()
+MANUFACTURER = "ComAp"
+"""The manufacturer of every genset device (the genset actions' device filter names it)."""
 
 
 class ComapEntity(SitewatchEntity[ComapCoordinator]):
@@ -22,17 +20,16 @@ class ComapEntity(SitewatchEntity[ComapCoordinator]):
     def __init__(self, coordinator: ComapCoordinator, unit_guid: str, key: str) -> None:
         """Attach the entity to the genset ``unit_guid``; ``key`` makes its unique id."""
         super().__init__(coordinator)
+        entry = coordinator.config_entry
         self.unit_guid = unit_guid.lower()
-        self._attr_unique_id = unique_id(
-            account_digest(coordinator.client.login_id), self.unit_guid, key
-        )
+        self._attr_unique_id = entity_unique_id(entry, self.unit_guid, key)
         genset = coordinator.data[self.unit_guid]
         serial = genset.value(ValueGuid.SERIAL_NUMBER)
         controller = genset.value(ValueGuid.CONTROLLER)
         self._attr_device_info = DeviceInfo(
-            identifiers={device_identifier(self.unit_guid)},
+            identifiers={device_identifier(entry, self.unit_guid)},
             name=genset.name,
-            manufacturer="ComAp",
+            manufacturer=MANUFACTURER,
             model=(genset.info.application_type if genset.info else None)
             or name_text(controller.value if controller else None),
             serial_number=name_text(serial.value if serial else None),

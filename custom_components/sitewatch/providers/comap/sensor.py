@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 import re
 from typing import Any
 
@@ -114,178 +115,126 @@ def _timestamp(value: Value) -> datetime | None:
 
 @dataclass(frozen=True, kw_only=True)
 class ComapSensorEntityDescription(SensorEntityDescription):
-    """A sensor of one well-known value.
+    """A sensor of one genset value.
 
-    ``value_guid`` is the lower-cased value GUID; ``value_fn`` turns the value into the state;
-    ``attributes_fn`` adds state attributes.
+    ``value_guid`` is the lower-cased value GUID (also the last part of the unique id);
+    ``value_fn`` turns the value into the state; ``attrs_fn`` adds state attributes.
     """
 
     value_guid: str
     value_fn: Callable[[Value], StateType | datetime] = _number
-    attributes_fn: Callable[[Value], dict[str, Any]] | None = None
+    attrs_fn: Callable[[Value], dict[str, Any]] | None = None
 
 
-def _power(key: str, guid: str, **kwargs: Any) -> ComapSensorEntityDescription:
+def _sensor(
+    key: str,
+    value_guid: str,
+    device_class: SensorDeviceClass | None = None,
+    unit: str | None = None,
+    *,
+    state_class: SensorStateClass | None = SensorStateClass.MEASUREMENT,
+    **kwargs: Any,
+) -> ComapSensorEntityDescription:
+    """The description of the well-known value ``value_guid``, translated by ``key``."""
     return ComapSensorEntityDescription(
         key=key,
         translation_key=key,
-        value_guid=guid,
-        device_class=SensorDeviceClass.POWER,
-        native_unit_of_measurement=UnitOfPower.KILO_WATT,
-        state_class=SensorStateClass.MEASUREMENT,
+        value_guid=value_guid,
+        device_class=device_class,
+        native_unit_of_measurement=unit,
+        state_class=state_class,
         **kwargs,
     )
 
 
-def _voltage(key: str, guid: str, **kwargs: Any) -> ComapSensorEntityDescription:
-    return ComapSensorEntityDescription(
-        key=key,
-        translation_key=key,
-        value_guid=guid,
-        device_class=SensorDeviceClass.VOLTAGE,
-        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
-        state_class=SensorStateClass.MEASUREMENT,
-        **kwargs,
+def _enum_sensor(
+    key: str, value_guid: str, states: Mapping[str, str]
+) -> ComapSensorEntityDescription:
+    """A sensor of a controller text mapped to the state keys of ``states``."""
+    return _sensor(
+        key,
+        value_guid,
+        SensorDeviceClass.ENUM,
+        state_class=None,
+        options=sorted(set(states.values())),
+        value_fn=_enum(states),
+        attrs_fn=_enum_attributes(states),
     )
 
 
-def _service_time(key: str, guid: str) -> ComapSensorEntityDescription:
-    return ComapSensorEntityDescription(
-        key=key,
-        translation_key=key,
-        value_guid=guid,
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.HOURS,
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-    )
-
+_DIAGNOSTIC = EntityCategory.DIAGNOSTIC
+_power = partial(_sensor, device_class=SensorDeviceClass.POWER, unit=UnitOfPower.KILO_WATT)
+_voltage = partial(
+    _sensor, device_class=SensorDeviceClass.VOLTAGE, unit=UnitOfElectricPotential.VOLT
+)
+_hours = partial(_sensor, device_class=SensorDeviceClass.DURATION, unit=UnitOfTime.HOURS)
+_total = SensorStateClass.TOTAL_INCREASING
 
 SENSORS: tuple[ComapSensorEntityDescription, ...] = (
     _power("actual_power", ValueGuid.ACTUAL_POWER),
-    _power("nominal_power", ValueGuid.NOMINAL_POWER, entity_category=EntityCategory.DIAGNOSTIC),
+    _power("nominal_power", ValueGuid.NOMINAL_POWER, entity_category=_DIAGNOSTIC),
     _power("mains_active_power", ValueGuid.P_MAINS),
-    ComapSensorEntityDescription(
-        key="mains_reactive_power",
-        translation_key="mains_reactive_power",
-        value_guid=ValueGuid.Q_MAINS,
-        device_class=SensorDeviceClass.REACTIVE_POWER,
-        native_unit_of_measurement=UnitOfReactivePower.VOLT_AMPERE_REACTIVE,
-        state_class=SensorStateClass.MEASUREMENT,
+    _sensor(
+        "mains_reactive_power",
+        ValueGuid.Q_MAINS,
+        SensorDeviceClass.REACTIVE_POWER,
+        UnitOfReactivePower.VOLT_AMPERE_REACTIVE,
         value_fn=_kilo,
     ),
     _voltage("voltage_l1", ValueGuid.U_L1),
     _voltage("voltage_l2", ValueGuid.U_L2),
     _voltage("voltage_l3", ValueGuid.U_L3),
-    _voltage("battery_voltage", ValueGuid.U_BATTERY, entity_category=EntityCategory.DIAGNOSTIC),
-    ComapSensorEntityDescription(
-        key="engine_speed",
-        translation_key="engine_speed",
-        value_guid=ValueGuid.RPM,
-        native_unit_of_measurement=REVOLUTIONS_PER_MINUTE,
-        state_class=SensorStateClass.MEASUREMENT,
+    _voltage("battery_voltage", ValueGuid.U_BATTERY, entity_category=_DIAGNOSTIC),
+    _sensor("engine_speed", ValueGuid.RPM, unit=REVOLUTIONS_PER_MINUTE),
+    _sensor(
+        "nominal_engine_speed",
+        ValueGuid.NOMINAL_RPM,
+        unit=REVOLUTIONS_PER_MINUTE,
+        state_class=None,
+        entity_category=_DIAGNOSTIC,
     ),
-    ComapSensorEntityDescription(
-        key="nominal_engine_speed",
-        translation_key="nominal_engine_speed",
-        value_guid=ValueGuid.NOMINAL_RPM,
-        native_unit_of_measurement=REVOLUTIONS_PER_MINUTE,
-        entity_category=EntityCategory.DIAGNOSTIC,
+    _sensor(
+        "generator_frequency",
+        ValueGuid.FREQUENCY_GEN,
+        SensorDeviceClass.FREQUENCY,
+        UnitOfFrequency.HERTZ,
     ),
-    ComapSensorEntityDescription(
-        key="generator_frequency",
-        translation_key="generator_frequency",
-        value_guid=ValueGuid.FREQUENCY_GEN,
-        device_class=SensorDeviceClass.FREQUENCY,
-        native_unit_of_measurement=UnitOfFrequency.HERTZ,
-        state_class=SensorStateClass.MEASUREMENT,
+    _sensor("fuel_level", ValueGuid.FUEL_LEVEL, unit=PERCENTAGE),
+    _hours("run_hours", ValueGuid.RUN_HOURS, state_class=_total),
+    _sensor("number_of_starts", ValueGuid.NUMBER_OF_STARTS, state_class=_total),
+    _sensor(
+        "imported_energy",
+        ValueGuid.IMPORT_KWH,
+        SensorDeviceClass.ENERGY,
+        UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=_total,
     ),
-    ComapSensorEntityDescription(
-        key="fuel_level",
-        translation_key="fuel_level",
-        value_guid=ValueGuid.FUEL_LEVEL,
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-    ),
-    ComapSensorEntityDescription(
-        key="run_hours",
-        translation_key="run_hours",
-        value_guid=ValueGuid.RUN_HOURS,
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.HOURS,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-    ),
-    ComapSensorEntityDescription(
-        key="number_of_starts",
-        translation_key="number_of_starts",
-        value_guid=ValueGuid.NUMBER_OF_STARTS,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-    ),
-    ComapSensorEntityDescription(
-        key="imported_energy",
-        translation_key="imported_energy",
-        value_guid=ValueGuid.IMPORT_KWH,
-        device_class=SensorDeviceClass.ENERGY,
-        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
-        state_class=SensorStateClass.TOTAL_INCREASING,
-    ),
-    _service_time("service_time_shutdown", ValueGuid.SERVICE_TIME_SD),
-    _service_time("service_time_1", ValueGuid.SERVICE_TIME_1),
-    _service_time("service_time_3", ValueGuid.SERVICE_TIME_3),
-    ComapSensorEntityDescription(
-        key="engine_state",
-        translation_key="engine_state",
-        value_guid=ValueGuid.ENGINE_STATE,
-        device_class=SensorDeviceClass.ENUM,
-        options=sorted(set(ENGINE_STATES.values())),
-        value_fn=_enum(ENGINE_STATES),
-        attributes_fn=_enum_attributes(ENGINE_STATES),
-    ),
-    ComapSensorEntityDescription(
-        key="breaker_state",
-        translation_key="breaker_state",
-        value_guid=ValueGuid.BREAKER_STATE,
-        device_class=SensorDeviceClass.ENUM,
-        options=sorted(set(BREAKER_STATES.values())),
-        value_fn=_enum(BREAKER_STATES),
-        attributes_fn=_enum_attributes(BREAKER_STATES),
-    ),
-    ComapSensorEntityDescription(
-        key="operating_mode",
-        translation_key="operating_mode",
-        value_guid=ValueGuid.MODE,
-        device_class=SensorDeviceClass.ENUM,
-        options=sorted(set(OPERATING_MODES.values())),
-        value_fn=_enum(OPERATING_MODES),
-        attributes_fn=_enum_attributes(OPERATING_MODES),
-    ),
-    ComapSensorEntityDescription(
-        key="communication_state",
-        translation_key="communication_state",
-        value_guid=ValueGuid.COMM_STATE,
-        entity_category=EntityCategory.DIAGNOSTIC,
+    _hours("service_time_shutdown", ValueGuid.SERVICE_TIME_SD, entity_category=_DIAGNOSTIC),
+    _hours("service_time_1", ValueGuid.SERVICE_TIME_1, entity_category=_DIAGNOSTIC),
+    _hours("service_time_3", ValueGuid.SERVICE_TIME_3, entity_category=_DIAGNOSTIC),
+    _enum_sensor("engine_state", ValueGuid.ENGINE_STATE, ENGINE_STATES),
+    _enum_sensor("breaker_state", ValueGuid.BREAKER_STATE, BREAKER_STATES),
+    _enum_sensor("operating_mode", ValueGuid.MODE, OPERATING_MODES),
+    _sensor(
+        "communication_state",
+        ValueGuid.COMM_STATE,
+        state_class=None,
+        entity_category=_DIAGNOSTIC,
         value_fn=_text,
     ),
-    ComapSensorEntityDescription(
-        key="unit_state",
-        translation_key="unit_state",
-        value_guid=ValueGuid.UNIT_STATE,
-        value_fn=_text,
-    ),
-    ComapSensorEntityDescription(
-        key="alarms",
-        translation_key="alarms",
-        value_guid=ValueGuid.ALARM_LIST,
-        state_class=SensorStateClass.MEASUREMENT,
+    _sensor("unit_state", ValueGuid.UNIT_STATE, state_class=None, value_fn=_text),
+    _sensor(
+        "alarms",
+        ValueGuid.ALARM_LIST,
         value_fn=_alarm_count,
-        attributes_fn=lambda value: {"alarms": alarms(value)},
+        attrs_fn=lambda value: {"alarms": alarms(value)},
     ),
-    ComapSensorEntityDescription(
-        key="last_update",
-        translation_key="last_update",
-        value_guid=ValueGuid.LAST_UPDATE,
-        device_class=SensorDeviceClass.TIMESTAMP,
-        entity_category=EntityCategory.DIAGNOSTIC,
+    _sensor(
+        "last_update",
+        ValueGuid.LAST_UPDATE,
+        SensorDeviceClass.TIMESTAMP,
+        state_class=None,
+        entity_category=_DIAGNOSTIC,
         value_fn=_timestamp,
     ),
 )
@@ -294,8 +243,28 @@ SENSOR_VALUE_GUIDS = frozenset(description.value_guid for description in SENSORS
 """Values that have a dedicated sensor; every other value gets a generic one."""
 
 
+def generic_description(value: Value) -> ComapSensorEntityDescription:
+    """The description of a value without a dedicated sensor: named after it, disabled.
+
+    A value that parses as a number (when the sensor is created) is a measurement in its own
+    unit; another shows the controller's text.
+    """
+    value_guid = value.value_guid.lower()
+    numeric = _number(value) is not None
+    return ComapSensorEntityDescription(
+        key=value_guid,
+        name=name_text(value.name) or value_guid,
+        value_guid=value_guid,
+        entity_registry_enabled_default=False,
+        native_unit_of_measurement=value.unit if numeric else None,
+        state_class=SensorStateClass.MEASUREMENT if numeric else None,
+        suggested_display_precision=value.decimal_places if numeric else None,
+        value_fn=_number if numeric else _text,
+    )
+
+
 class ComapSensor(ComapEntity, SensorEntity):
-    """A sensor of a well-known genset value."""
+    """A sensor of one genset value, as its description converts it."""
 
     entity_description: ComapSensorEntityDescription
 
@@ -329,61 +298,26 @@ class ComapSensor(ComapEntity, SensorEntity):
     def extra_state_attributes(self) -> dict[str, Any] | None:
         """Attributes from the description (for example the alarm texts)."""
         value = self._value
-        if value is None or self.entity_description.attributes_fn is None:
+        if value is None or self.entity_description.attrs_fn is None:
             return None
-        return self.entity_description.attributes_fn(value)
+        return self.entity_description.attrs_fn(value)
 
 
-class ComapGenericSensor(ComapEntity, SensorEntity):
-    """Any other controller value, named after it; disabled by default.
-
-    Numeric values (those that parse when the sensor is created) are measurements in the
-    value's unit; others show the controller's text.
-    """
-
-    _attr_entity_registry_enabled_default = False
-
-    def __init__(self, coordinator: ComapCoordinator, unit_guid: str, value: Value) -> None:
-        """Create the generic sensor of ``value`` on the genset ``unit_guid``."""
-        self.value_guid = value.value_guid.lower()
-        super().__init__(coordinator, unit_guid, self.value_guid)
-        self._attr_name = name_text(value.name) or self.value_guid
-        self._numeric = _number(value) is not None
-        if self._numeric:
-            self._attr_native_unit_of_measurement = value.unit
-            self._attr_state_class = SensorStateClass.MEASUREMENT
-            self._attr_suggested_display_precision = value.decimal_places
+class ComapGenericSensor(ComapSensor):
+    """A sensor of any other value (``generic_description``), read only while enabled."""
 
     async def async_added_to_hass(self) -> None:
         """Ask the coordinator to read this value from now on."""
         await super().async_added_to_hass()
         wanted = self.coordinator.enabled_generic_value_guids.setdefault(self.unit_guid, set())
-        wanted.add(self.value_guid)
+        wanted.add(self.entity_description.value_guid)
 
     async def async_will_remove_from_hass(self) -> None:
         """Stop reading this value."""
         await super().async_will_remove_from_hass()
         self.coordinator.enabled_generic_value_guids.get(self.unit_guid, set()).discard(
-            self.value_guid
+            self.entity_description.value_guid
         )
-
-    @property
-    def _value(self) -> Value | None:
-        genset = self.genset
-        return genset.value(self.value_guid) if genset else None
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while the genset does not report this value."""
-        return super().available and self._value is not None
-
-    @property
-    def native_value(self) -> StateType:
-        """The number (numeric values) or the text."""
-        value = self._value
-        if value is None:
-            return None
-        return _number(value) if self._numeric else _text(value)
 
 
 def genset_sensors(coordinator: ComapCoordinator, unit_guid: str) -> list[SensorEntity]:
@@ -395,7 +329,7 @@ def genset_sensors(coordinator: ComapCoordinator, unit_guid: str) -> list[Sensor
         if description.value_guid in genset.values
     ]
     entities.extend(
-        ComapGenericSensor(coordinator, unit_guid, value)
+        ComapGenericSensor(coordinator, unit_guid, generic_description(value))
         for guid, value in genset.values.items()
         if guid not in SENSOR_VALUE_GUIDS
     )

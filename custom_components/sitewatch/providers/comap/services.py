@@ -23,17 +23,15 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv, device_registry as dr
 
 from ...bounds import bounded_text, sane_time, state_text
-from ...const import DOMAIN
+from ...const import CONF_PROVIDER, DOMAIN
 from ...devices import device_belongs_to
 from ...models import SitewatchConfigEntry
 from ...schema import vol
-from . import ComapRuntime
 from .api import ComapCommand, ComapError, HistoryEntry
 from .clean import MAX_UNIT_TEXT, name_text
-from .commands import async_send_command, command_mode
-from .const import ValueGuid
-from .coordinator import ComapCoordinator
-from .select import available_modes
+from .const import PROVIDER_COMAP, ValueGuid
+from .coordinator import ComapCoordinator, command_mode
+from .runtime import ComapRuntime
 
 SERVICE_START = "start"
 SERVICE_STOP = "stop"
@@ -67,6 +65,57 @@ VALUE_KEYS = {
 """Well-known value names a user may give instead of a value GUID (``actual_power``, ``rpm``...)."""
 
 
+def _invalid_device(name: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="invalid_device",
+        translation_placeholders={"device_id": name},
+    )
+
+
+def _genset(
+    hass: HomeAssistant, device_registry: dr.DeviceRegistry, device_id: str
+) -> tuple[ComapCoordinator, str]:
+    """Resolve one target device to its entry's coordinator and its unit GUID.
+
+    The genset's identifier (``comap_<account>_<unit GUID>``, ``identity.device_identifier``)
+    names its entry: the one whose unique id is ``<account>``.
+
+    Raises:
+        ServiceValidationError: ``invalid_device`` when the device is unknown or not a genset
+            (another integration's device, a camera of another provider) or its genset left
+            the account; ``entry_not_loaded`` when the genset's entry is not loaded.
+    """
+    device = device_registry.async_get(device_id)
+    if device is None:
+        raise _invalid_device(device_id)
+    prefix = f"{PROVIDER_COMAP}_"
+    for domain, identifier in device.identifiers:
+        if domain != DOMAIN or not identifier.startswith(prefix):
+            continue
+        account, _, unit_guid = identifier.removeprefix(prefix).partition("_")
+        entry: SitewatchConfigEntry | None = hass.config_entries.async_entry_for_domain_unique_id(
+            DOMAIN, account
+        )
+        if (
+            entry is None
+            or entry.data.get(CONF_PROVIDER) != PROVIDER_COMAP
+            or not device_belongs_to(device_registry, device.id, entry.entry_id)
+        ):
+            continue
+        if entry.state is not ConfigEntryState.LOADED or not isinstance(
+            runtime := entry.runtime_data, ComapRuntime
+        ):
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="entry_not_loaded",
+                translation_placeholders={"device": device.name or device_id},
+            )
+        if unit_guid in runtime.coordinator.data:
+            return runtime.coordinator, unit_guid
+    raise _invalid_device(device.name or device_id)
+
+
 def _gensets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[ComapCoordinator, str, str]]:
     """Resolve the call's target devices to (coordinator, unit GUID, device id).
 
@@ -74,45 +123,16 @@ def _gensets(hass: HomeAssistant, call: ServiceCall) -> list[tuple[ComapCoordina
         ServiceValidationError: a device is unknown, not a genset, or its entry is not loaded.
     """
     device_registry = dr.async_get(hass)
-    targets: list[tuple[ComapCoordinator, str, str]] = []
-    for device_id in call.data[ATTR_DEVICE_ID]:
-        device = device_registry.async_get(device_id)
-        unit_guid = (
-            next((ident for domain, ident in device.identifiers if domain == DOMAIN), None)
-            if device
-            else None
-        )
-        if device is None or unit_guid is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="invalid_device",
-                translation_placeholders={"device_id": device_id},
-            )
-        target = None
-        entry: SitewatchConfigEntry
-        for entry in hass.config_entries.async_entries(DOMAIN):
-            if (
-                entry.state is ConfigEntryState.LOADED
-                and isinstance(entry.runtime_data, ComapRuntime)
-                and unit_guid in entry.runtime_data.coordinator.data
-                and device_belongs_to(device_registry, device.id, entry.entry_id)
-            ):
-                target = (entry.runtime_data.coordinator, unit_guid, device_id)
-                break
-        if target is None:
-            raise ServiceValidationError(
-                translation_domain=DOMAIN,
-                translation_key="entry_not_loaded",
-                translation_placeholders={"device": device.name or device_id},
-            )
-        targets.append(target)
-    return targets
+    return [
+        (*_genset(hass, device_registry, device_id), device_id)
+        for device_id in call.data[ATTR_DEVICE_ID]
+    ]
 
 
 async def _async_command(call: ServiceCall) -> None:
     """Send start, stop or fault reset to every target genset."""
     for coordinator, unit_guid, _ in _gensets(call.hass, call):
-        await async_send_command(coordinator, unit_guid, COMMANDS[call.service])
+        await coordinator.async_send_command(unit_guid, COMMANDS[call.service])
 
 
 async def _async_change_mode(call: ServiceCall) -> None:
@@ -125,7 +145,7 @@ async def _async_change_mode(call: ServiceCall) -> None:
     mode = command_mode(requested)
     targets = _gensets(call.hass, call)
     for coordinator, unit_guid, _ in targets:
-        modes = available_modes(coordinator.data[unit_guid])
+        modes = coordinator.data[unit_guid].available_modes()
         if mode not in modes:
             raise ServiceValidationError(
                 translation_domain=DOMAIN,
@@ -133,7 +153,7 @@ async def _async_change_mode(call: ServiceCall) -> None:
                 translation_placeholders={"mode": requested[:32], "modes": ", ".join(modes)},
             )
     for coordinator, unit_guid, _ in targets:
-        await async_send_command(coordinator, unit_guid, ComapCommand.CHANGE_MODE, mode)
+        await coordinator.async_send_command(unit_guid, ComapCommand.CHANGE_MODE, mode)
 
 
 def _history_period(entry: HistoryEntry) -> dict[str, Any]:

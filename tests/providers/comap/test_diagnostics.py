@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from homeassistant.core import HomeAssistant
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
@@ -13,7 +14,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
-from .conftest import ComapServer, comap_data
+from ...conftest import ComapServer, comap_data
+
+pytestmark = pytest.mark.integration
 
 
 async def test_diagnostics_redact_secrets(

@@ -14,15 +14,12 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
-from .conftest import ComapServer, async_tick, device_by_identifier
+from ...conftest import ComapServer, async_tick
+from .conftest import async_get_history, genset_device_id
+
+pytestmark = pytest.mark.integration
 
 ALPHA = "sensor.genset_alpha"
-
-
-def _device_id(device_registry: dr.DeviceRegistry, entry: MockConfigEntry, unit_guid: str) -> str:
-    device = device_by_identifier(device_registry, entry, (DOMAIN, unit_guid))
-    assert device is not None
-    return device.id
 
 
 @pytest.fixture
@@ -31,7 +28,7 @@ def alpha(
     comap_server: ComapServer,
     device_registry: dr.DeviceRegistry,
 ) -> str:
-    return _device_id(device_registry, loaded_comap_entry, comap_server.alpha)
+    return genset_device_id(device_registry, loaded_comap_entry, comap_server.alpha)
 
 
 @pytest.fixture
@@ -40,7 +37,7 @@ def beta(
     comap_server: ComapServer,
     device_registry: dr.DeviceRegistry,
 ) -> str:
-    return _device_id(device_registry, loaded_comap_entry, comap_server.beta)
+    return genset_device_id(device_registry, loaded_comap_entry, comap_server.beta)
 
 
 async def test_start_stop_and_fault_reset(
@@ -100,13 +97,7 @@ async def test_change_mode_rejects_unknown_mode(
 
 
 async def test_get_history(hass: HomeAssistant, alpha: str) -> None:
-    response = await hass.services.async_call(
-        DOMAIN,
-        "get_history",
-        {"device_id": alpha, "value": "actual_power", "from": "2026-11-20", "to": "2026-11-21"},
-        blocking=True,
-        return_response=True,
-    )
+    response = await async_get_history(hass, alpha, "actual_power", "2026-11-20", "2026-11-21")
     (genset,) = response["gensets"]
     assert genset["device_id"] == alpha
     assert genset["name"] == "Genset Alpha"
@@ -122,24 +113,12 @@ async def test_get_history_errors(
     hass: HomeAssistant, alpha: str, comap_server: ComapServer
 ) -> None:
     with pytest.raises(ServiceValidationError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "get_history",
-            {"device_id": alpha, "value": "rpm", "from": "2026-11-21", "to": "2026-11-20"},
-            blocking=True,
-            return_response=True,
-        )
+        await async_get_history(hass, alpha, "rpm", "2026-11-21", "2026-11-20")
     assert err.value.translation_key == "invalid_date_range"
 
     comap_server.simulator.fail_next(500)
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            DOMAIN,
-            "get_history",
-            {"device_id": alpha, "value": "rpm", "from": "2026-11-20", "to": "2026-11-21"},
-            blocking=True,
-            return_response=True,
-        )
+        await async_get_history(hass, alpha, "rpm", "2026-11-20", "2026-11-21")
     assert err.value.translation_key == "history_failed"
 
 
@@ -160,6 +139,23 @@ async def test_device_of_another_integration(
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(DOMAIN, "stop", {"device_id": device.id}, blocking=True)
     assert err.value.translation_key == "invalid_device"
+
+
+async def test_device_of_another_sitewatch_provider(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
+) -> None:
+    """A camera is no genset: ``invalid_device`` naming it, not ``entry_not_loaded``."""
+    findface = MockConfigEntry(domain=DOMAIN, unique_id="f" * 16, data={"provider": "findface"})
+    findface.add_to_hass(hass)
+    camera = device_registry.async_get_or_create(
+        config_entry_id=findface.entry_id,
+        identifiers={(DOMAIN, f"findface_{'f' * 16}_camera_1")},
+        name="Entrance",
+    )
+    with pytest.raises(ServiceValidationError) as err:
+        await hass.services.async_call(DOMAIN, "start", {"device_id": camera.id}, blocking=True)
+    assert err.value.translation_key == "invalid_device"
+    assert err.value.translation_placeholders == {"device_id": "Entrance"}
 
 
 async def test_entry_not_loaded(
@@ -196,13 +192,7 @@ async def test_get_history_bounds_what_the_api_sends(
         return hostile
 
     with patch.object(ComapClient, "_wsv", wsv):
-        response = await hass.services.async_call(
-            DOMAIN,
-            "get_history",
-            {"device_id": alpha, "value": "actual_power", "from": "2026-11-20", "to": "2026-11-21"},
-            blocking=True,
-            return_response=True,
-        )
+        response = await async_get_history(hass, alpha, "actual_power", "2026-11-20", "2026-11-21")
     (genset,) = response["gensets"]
     assert len(genset["value_name"]) == 100
     assert genset["unit"] is None

@@ -1,90 +1,27 @@
-"""Async client for the ComAp Cloud Identity and WebSupervisor (WSV) API v1.1.
+"""Wire models of the ComAp WSV API v1.1 and their lenient, bounded decoding.
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/comap.md``
-(hosts, paths and answer shapes) and the public ``comap`` package documentation.
-
-Every WSV call carries ``Comap-Key`` and ``Authorization: Bearer <token>``. The bearer token
-comes from ``POST /identity/application/authenticate`` (the only call that ever sees the secret),
-is reused until shortly before ``expires_in`` and is fetched again once when a call answers 401.
+Every answer of the API is read here (``docs/providers/comap.md`` lists the shapes): each field
+is typed and bounded, a field of the wrong type is None, and one bad item of a list never costs
+the others. No Home Assistant import.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 import json
 import logging
 import math
 import re
-import time
 from typing import Any, ClassVar, Final, Self
 
-import aiohttp
 from mashumaro import field_options
 from mashumaro.mixins.dict import DataClassDictMixin
-from yarl import URL
 
-DEFAULT_BASE_URL: Final = "https://api.websupervisor.net"
-DEFAULT_TIMEOUT: Final = 15.0
-TOKEN_REFRESH_MARGIN: Final = 60.0
-"""Seconds before ``expires_in`` runs out at which a new token is fetched."""
+from .exceptions import ComapApiError, ComapCommandNotConfirmedError
 
-_LOGGER = logging.getLogger(__name__)
-
-
-class ComapError(Exception):
-    """Base class of every error the ComAp client raises."""
-
-
-class ComapAuthenticationError(ComapError):
-    """The Comap-Key, client id, secret or login id was refused (HTTP 401 or 403)."""
-
-
-class ComapConnectionError(ComapError):
-    """The API could not be reached: connection failure or timeout."""
-
-
-class ComapRateLimitError(ComapError):
-    """The API answered 429 Too Many Requests.
-
-    Attributes:
-        retry_after: seconds to wait before the next call, from the ``Retry-After`` header
-            (60 when the header is missing or not a number of seconds).
-    """
-
-    def __init__(self, retry_after: float) -> None:
-        """Store how long the API asked us to wait, in seconds."""
-        super().__init__(f"Rate limited by the ComAp API, retry after {retry_after:g} s")
-        self.retry_after = retry_after
-
-
-class ComapApiError(ComapError):
-    """The API answered with another error status, or with a body of an unexpected shape.
-
-    Attributes:
-        status: the HTTP status, or None when the status was fine but the body was not.
-    """
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        """Store the message and the HTTP status (None for a malformed body)."""
-        super().__init__(message)
-        self.status = status
-
-
-class ComapCommandNotConfirmedError(ComapError):
-    """A command was answered 2xx, but not with the documented success answer.
-
-    Attributes:
-        reason: a short text saying what the answer was instead (empty, not JSON, a failure
-            result...), with at most a short printable excerpt of the provider's own words.
-    """
-
-    def __init__(self, reason: str) -> None:
-        """Keep the reason; the message is the reason."""
-        super().__init__(reason)
-        self.reason = reason
+_LOGGER = logging.getLogger(__package__)
 
 
 class ComapCommand:
@@ -532,314 +469,7 @@ def check_command_answer(body: bytes, command: str) -> None:
     raise ComapCommandNotConfirmedError("the answer did not say the command succeeded")
 
 
-class ComapClient:
-    """Client of one ComAp account: identity (bearer token) plus WSV v1.1 calls for one login id.
-
-    Args:
-        session: the aiohttp session to use (Home Assistant's shared one); never closed here.
-        comap_key: the ``Comap-Key`` from the user's ComAp profile.
-        client_id: application registration id (sent only to the identity call).
-        secret: application secret (sent only to the identity call).
-        login_id: the WebSupervisor user name used in every WSV path.
-        base_url: API root, ``https://api.websupervisor.net`` by default.
-        request_timeout: seconds for one request, including reading its body.
-
-    Every call raises ``ComapAuthenticationError``, ``ComapConnectionError``,
-    ``ComapRateLimitError`` or ``ComapApiError``.
-    """
-
-    def __init__(
-        self,
-        session: aiohttp.ClientSession,
-        *,
-        comap_key: str,
-        client_id: str,
-        secret: str,
-        login_id: str,
-        base_url: str = DEFAULT_BASE_URL,
-        request_timeout: float = DEFAULT_TIMEOUT,
-    ) -> None:
-        """Keep the credentials; no request is made until the first call."""
-        self._session = session
-        self._comap_key = comap_key
-        self._client_id = client_id
-        self._secret = secret
-        self.login_id = login_id
-        self._base_url = URL(base_url.rstrip("/") + "/")
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
-        self._token: str | None = None
-        self._token_valid_until = 0.0
-        self._token_lock = asyncio.Lock()
-        self.request_count = 0
-        """Requests sent so far (identity calls included); for diagnostics and benchmarks."""
-
-    @property
-    def base_url(self) -> str:
-        """The API root this client talks to."""
-        return str(self._base_url).rstrip("/")
-
-    # -- identity -----------------------------------------------------------------------------
-
-    async def authenticate(self) -> Token:
-        """Fetch a new bearer token (``POST /identity/application/authenticate``) and keep it.
-
-        Returns:
-            The token; ``expires_in`` in seconds.
-
-        Raises:
-            ComapAuthenticationError: the key, client id or secret was refused.
-        """
-        payload = await self._request(
-            "POST",
-            "identity/application/authenticate",
-            json={"clientId": self._client_id, "secret": self._secret},
-            authorized=False,
-        )
-        token = _decode(Token, payload)
-        self._token = token.access_token
-        self._token_valid_until = time.monotonic() + max(token.expires_in - TOKEN_REFRESH_MARGIN, 0)
-        return token
-
-    async def _bearer(self) -> str:
-        """Return a valid token, fetching one when needed (once for parallel callers)."""
-        async with self._token_lock:
-            if self._token is None or time.monotonic() >= self._token_valid_until:
-                await self.authenticate()
-            assert self._token is not None
-            return self._token
-
-    # -- WSV calls ----------------------------------------------------------------------------
-
-    async def units(self) -> list[Unit]:
-        """List the account's units (``GET /v1.1/{login_id}/units``)."""
-        payload = await self._wsv("GET", "units")
-        return _decode_list(Unit, payload, "units")
-
-    async def values(self, unit_guid: str, value_guids: list[str] | None = None) -> list[Value]:
-        """Read a unit's values (``GET /v1.1/{login_id}/units/{unit_guid}/values``).
-
-        Args:
-            unit_guid: the unit.
-            value_guids: the values wanted; None (or empty) asks for every value the unit has.
-        """
-        params = {"valueGuids": ",".join(value_guids)} if value_guids else None
-        payload = await self._wsv("GET", f"units/{unit_guid}/values", params=params)
-        return _decode_list(Value, payload, "values")
-
-    async def info(self, unit_guid: str) -> UnitInfo:
-        """Read a unit's information (``GET /v1.1/{login_id}/units/{unit_guid}/info``)."""
-        return _decode(UnitInfo, await self._wsv("GET", f"units/{unit_guid}/info"))
-
-    async def comments(self, unit_guid: str) -> list[Comment]:
-        """Read a unit's comments (``GET /v1.1/{login_id}/units/{unit_guid}/comments``)."""
-        payload = await self._wsv("GET", f"units/{unit_guid}/comments")
-        return _decode_list(Comment, payload, "comments")
-
-    async def history(
-        self,
-        unit_guid: str,
-        value_guids: list[str],
-        start: date,
-        end: date,
-    ) -> list[ValueHistory]:
-        """Read the history of values between two dates (``GET .../units/{unit_guid}/history``).
-
-        Args:
-            unit_guid: the unit.
-            value_guids: the values whose history is wanted.
-            start: first day (sent as ``MM/DD/YYYY``).
-            end: last day (sent as ``MM/DD/YYYY``).
-        """
-        params = {"from": start.strftime("%m/%d/%Y"), "to": end.strftime("%m/%d/%Y")}
-        if value_guids:
-            params["valueGuids"] = ",".join(value_guids)
-        payload = await self._wsv("GET", f"units/{unit_guid}/history", params=params)
-        return _decode_list(ValueHistory, payload, "values")
-
-    async def files(self, unit_guid: str) -> list[File]:
-        """List files stored on the controller (``GET .../units/{unit_guid}/files``)."""
-        payload = await self._wsv("GET", f"units/{unit_guid}/files")
-        return _decode_list(File, payload, "files")
-
-    async def download(self, unit_guid: str, file_name: str) -> bytes:
-        """Download a controller file (``GET /v1.1/{login_id}/unit/{unit_guid}/download/{name}``).
-
-        Note the singular ``unit`` in this path. Returns the raw bytes.
-        """
-        content: bytes = await self._wsv(
-            "GET", f"unit/{unit_guid}/download/{file_name}", binary=True
-        )
-        return content
-
-    async def command(self, unit_guid: str, command: str, mode: str | None = None) -> None:
-        """Send a command (``POST /v1.1/{login_id}/units/{unit_guid}/command``) and check it.
-
-        Returns only when the API answered the documented success answer (see
-        ``check_command_answer``); the answer is always read.
-
-        Args:
-            unit_guid: the unit.
-            command: one of ``ComapCommand`` (start, stop, faultReset, changeMcb, changeGcb,
-                changeMode).
-            mode: for ``changeMode``, one of ``COMMAND_MODES`` (``off``, ``man``, ``aut``,
-                ``test``, as documented).
-
-        Raises:
-            ValueError: ``changeMode`` without a documented mode (nothing is sent).
-            ComapCommandNotConfirmedError: a 2xx answer that is not the success answer.
-            ComapError: any other failure (status, timeout, credentials), as every call.
-        """
-        body: dict[str, str] = {"command": command}
-        if command == ComapCommand.CHANGE_MODE and mode not in COMMAND_MODES:
-            raise ValueError(f"changeMode needs one of {', '.join(COMMAND_MODES)}")
-        if mode is not None:
-            body["mode"] = mode
-        answer: bytes = await self._wsv(
-            "POST",
-            f"units/{unit_guid}/command",
-            json=body,
-            binary=True,
-            max_bytes=MAX_COMMAND_ANSWER,
-        )
-        try:
-            check_command_answer(answer, command)
-        except ComapCommandNotConfirmedError as err:
-            raise ComapCommandNotConfirmedError(self._redact(err.reason)) from None
-
-    def _redact(self, text: str) -> str:
-        """``text`` with the credentials and the login id this client knows replaced by ***."""
-        for secret in (self._comap_key, self._client_id, self._secret, self.login_id, self._token):
-            if secret:
-                text = re.sub(re.escape(secret), "***", text, flags=re.IGNORECASE)
-        return text
-
-    # -- transport ----------------------------------------------------------------------------
-
-    async def _wsv(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        binary: bool = False,
-        max_bytes: int | None = None,
-    ) -> Any:
-        """Call a WSV path below ``/v1.1/{login_id}/``, fetching a new token once on a 401."""
-        full_path = f"v1.1/{self.login_id}/{path}"
-        for attempt in (1, 2):
-            token = await self._bearer()
-            try:
-                return await self._request(
-                    method,
-                    full_path,
-                    params=params,
-                    json=json,
-                    token=token,
-                    binary=binary,
-                    max_bytes=max_bytes,
-                    label=path,
-                )
-            except _Unauthorized:
-                if attempt == 2:
-                    raise ComapAuthenticationError("The ComAp API refused the token") from None
-                if self._token == token:
-                    self._token = None
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Mapping[str, str] | None = None,
-        json: Any = None,
-        token: str | None = None,
-        authorized: bool = True,
-        binary: bool = False,
-        max_bytes: int | None = None,
-        label: str | None = None,
-    ) -> Any:
-        """Send one request and decode its answer; maps every failure to a ComapError.
-
-        ``binary`` returns the raw body (at most ``max_bytes`` plus one byte when given, so that
-        the caller can tell a larger body); otherwise the body is decoded as JSON.
-        ``label`` names the call in error messages (the path without the login id): no message
-        of this client contains the login id, a credential or a URL.
-        """
-        label = label or path
-        headers = {"Comap-Key": self._comap_key, "Accept": "application/json"}
-        if authorized:
-            headers["Authorization"] = f"Bearer {token}"
-        url = self._base_url.join(URL(path))
-        self.request_count += 1
-        try:
-            async with self._session.request(
-                method, url, params=params, json=json, headers=headers, timeout=self._timeout
-            ) as response:
-                if response.status == 401 and authorized:
-                    raise _Unauthorized
-                if response.status in (401, 403):
-                    raise ComapAuthenticationError(
-                        f"The ComAp API refused the credentials (HTTP {response.status})"
-                    )
-                if response.status == 429:
-                    raise ComapRateLimitError(_retry_after(response.headers.get("Retry-After")))
-                if response.status >= 400:
-                    raise ComapApiError(
-                        f"The ComAp API answered HTTP {response.status} to {method} {label}",
-                        response.status,
-                    )
-                if binary:
-                    if max_bytes is not None:
-                        return await _read_at_most(response, max_bytes + 1)
-                    return await response.read()
-                try:
-                    return await response.json(content_type=None)
-                except (ValueError, RecursionError):
-                    raise ComapApiError(
-                        f"The ComAp API answered {label} with malformed JSON"
-                    ) from None
-        except TimeoutError as err:
-            raise ComapConnectionError(f"Timeout talking to the ComAp API ({label})") from err
-        except aiohttp.ClientError as err:
-            # The text of some aiohttp errors holds the URL, and so the login id: name the type.
-            raise ComapConnectionError(
-                f"Cannot reach the ComAp API ({label}): {type(err).__name__}"
-            ) from None
-
-
-class _Unauthorized(Exception):
-    """Internal: a WSV call answered 401, so the token should be fetched again."""
-
-
-async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes:
-    """The body, or its first ``limit`` bytes when it is longer (read chunk by chunk)."""
-    chunks: list[bytes] = []
-    size = 0
-    while size < limit and (chunk := await response.content.read(limit - size)):
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-MAX_RETRY_AFTER: Final = 3600.0
-"""Longest wait a ``Retry-After`` header can impose, in seconds."""
-
-
-def _retry_after(header: str | None) -> float:
-    """Seconds from a ``Retry-After`` header given in seconds, within 0 to ``MAX_RETRY_AFTER``.
-
-    60 when the header is absent, a date, not a number, NaN or infinite.
-    """
-    try:
-        seconds = float(header) if header is not None else 60.0
-    except ValueError:
-        return 60.0
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else 60.0
-
-
-def _decode[ModelT: _Model](model: type[ModelT], payload: Any) -> ModelT:
+def decode[ModelT: _Model](model: type[ModelT], payload: Any) -> ModelT:
     """Decode one object, mapping a wrong shape to ComapApiError (without the payload's text)."""
     try:
         return model.parse(payload)
@@ -847,7 +477,7 @@ def _decode[ModelT: _Model](model: type[ModelT], payload: Any) -> ModelT:
         raise ComapApiError(f"Unexpected {model.__name__} data from the ComAp API") from None
 
 
-def _decode_list[ModelT: _Model](model: type[ModelT], payload: Any, key: str) -> list[ModelT]:
+def decode_list[ModelT: _Model](model: type[ModelT], payload: Any, key: str) -> list[ModelT]:
     """Decode ``{key: [...]}`` (or a bare list), dropping the items that do not parse.
 
     Raises:
@@ -857,26 +487,3 @@ def _decode_list[ModelT: _Model](model: type[ModelT], payload: Any, key: str) ->
     if not isinstance(items, list):
         raise ComapApiError(f"Expected a list under '{key}'")
     return parse_items(model, items)
-
-
-__all__ = [
-    "COMMAND_MODES",
-    "COMMAND_SUCCESS_RESULT",
-    "DEFAULT_BASE_URL",
-    "ComapApiError",
-    "ComapAuthenticationError",
-    "ComapClient",
-    "ComapCommand",
-    "ComapCommandNotConfirmedError",
-    "ComapConnectionError",
-    "ComapError",
-    "ComapRateLimitError",
-    "Comment",
-    "File",
-    "HistoryEntry",
-    "Token",
-    "Unit",
-    "UnitInfo",
-    "Value",
-    "ValueHistory",
-]

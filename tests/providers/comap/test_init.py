@@ -7,11 +7,15 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
 
-from .conftest import ComapServer, async_tick, device_by_identifier
+from ...conftest import ComapServer, async_tick
+from .conftest import genset_device_id
+
+pytestmark = pytest.mark.integration
 
 RPM = "sensor.genset_alpha_engine_speed"
 
@@ -116,9 +120,6 @@ async def test_new_genset_appears_and_removed_one_leaves(
 
     devices = dr.async_entries_for_config_entry(device_registry, loaded_comap_entry.entry_id)
     assert sorted(device.name for device in devices) == ["Genset Alpha", "Genset Gamma"]
-    assert (
-        device_by_identifier(device_registry, loaded_comap_entry, (DOMAIN, gamma.lower()))
-        is not None
-    )
+    assert genset_device_id(device_registry, loaded_comap_entry, gamma)
     assert hass.states.get("sensor.genset_gamma_engine_speed").state == "0"
     assert entity_registry.async_get("sensor.genset_beta_engine_speed") is None

@@ -24,7 +24,9 @@ from custom_components.sitewatch.providers import PROVIDERS
 from custom_components.sitewatch.providers.comap.api import Value
 from custom_components.sitewatch.providers.comap.sensor import SENSORS
 
-from .conftest import ComapServer, async_tick, snapshot_entities
+from ...conftest import ComapServer, async_tick, snapshot_entities
+
+pytestmark = pytest.mark.integration
 
 ALPHA = "genset_alpha"
 

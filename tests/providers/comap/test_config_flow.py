@@ -14,7 +14,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
 from custom_components.sitewatch.identity import account_digest
 
-from .conftest import ComapServer
+from ...conftest import ComapServer
+
+pytestmark = pytest.mark.integration
 
 UNREACHABLE = "http://127.0.0.1:9"
 
