@@ -35,6 +35,7 @@ async def findface_entry(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="FindFace 127.0.0.1",
+        entry_id="01JSITEWATCHFINDFACEENTRY01",
         unique_id=server_id(comap_server.url),
         data=entry_data(comap_server.url),
     )
