@@ -8,8 +8,8 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.findface.config_flow import server_id
+from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
+from custom_components.sitewatch.providers.findface.config_flow import server_account
 
 from ...conftest import ComapServer
 from .common import entry_data
@@ -36,7 +36,8 @@ async def findface_entry(
         domain=DOMAIN,
         title="FindFace 127.0.0.1",
         entry_id="01JSITEWATCHFINDFACEENTRY01",
-        unique_id=server_id(comap_server.url),
+        unique_id=server_account(comap_server.url),
+        minor_version=MINOR_VERSION,
         data=entry_data(comap_server.url),
     )
     entry.add_to_hass(hass)

@@ -20,12 +20,12 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.providers.findface.api import (
     FindFaceApiError,
     FindFaceClient,
 )
-from custom_components.sitewatch.providers.findface.config_flow import server_id
+from custom_components.sitewatch.providers.findface.config_flow import server_account
 
 from ...conftest import ComapServer
 from .common import WEBHOOK_ID, entry_data, fixture, post
@@ -60,7 +60,7 @@ async def test_flow_registers_hooks_and_events_flow_in(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     entry = result["result"]
-    assert entry.unique_id == f"{comap_server.url}"
+    assert entry.unique_id == server_account(comap_server.url)
     hooks = comap_server.findface.hook_states()
     assert len(hooks) == 7
     assert {hook["url"] for hook in hooks} == {
@@ -402,7 +402,8 @@ async def test_refused_token_starts_reauth_and_reauth_works(
 ) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,
-        unique_id=server_id(comap_server.url),
+        unique_id=server_account(comap_server.url),
+        minor_version=MINOR_VERSION,
         data=entry_data(comap_server.url, token="expired"),
     )
     entry.add_to_hass(hass)
@@ -427,7 +428,7 @@ async def test_reconfigure_and_options(
     hass: HomeAssistant, findface_entry: MockConfigEntry, comap_server: ComapServer
 ) -> None:
     hass.config_entries.async_update_entry(
-        findface_entry, unique_id=server_id("http://192.0.2.1:8000")
+        findface_entry, unique_id=server_account("http://192.0.2.1:8000")
     )
     result = await findface_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "findface_reconfigure"
@@ -466,7 +467,10 @@ async def test_reconfigure_the_same_server(
     hass: HomeAssistant, comap_server: ComapServer, ha_url: str
 ) -> None:
     entry = MockConfigEntry(
-        domain=DOMAIN, unique_id=comap_server.url, data=entry_data(comap_server.url)
+        domain=DOMAIN,
+        unique_id=server_account(comap_server.url),
+        minor_version=MINOR_VERSION,
+        data=entry_data(comap_server.url),
     )
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)

@@ -40,16 +40,16 @@ from custom_components.sitewatch.bounds import (
     MAX_STATE_TEXT,
 )
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.findface import api
 from custom_components.sitewatch.providers.findface.api import (
     SECTIONS,
     Camera,
     FindFaceApiError,
     FindFaceClient,
     NamedObject,
+    client as api_client,
     optional_int,
 )
-from custom_components.sitewatch.providers.findface.payloads import (
+from custom_components.sitewatch.providers.findface.api.payloads import (
     EPISODE_SECTIONS,
     RECOGNITION_SECTIONS,
     PayloadError,
@@ -57,6 +57,7 @@ from custom_components.sitewatch.providers.findface.payloads import (
     parse_batch,
     parse_item,
 )
+from custom_components.sitewatch.providers.findface.push import target_unique_ids
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
 from ...conftest import ComapServer
@@ -451,7 +452,7 @@ async def test_nested_rest_fields_do_not_reach_names(mock: aioresponses) -> None
 async def test_endless_or_odd_next_pages_are_bounded(
     mock: aioresponses, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api, "MAX_LIST_PAGES", 5)
+    monkeypatch.setattr(api_client, "MAX_LIST_PAGES", 5)
     mock.get(
         f"{BASE}/areas/?limit=100",
         body=json.dumps({"results": [{"id": 1}], "next_page": {"page": "x"}}),
@@ -525,18 +526,8 @@ def fired(hass: HomeAssistant) -> Fired:
 
 def event_entity(hass: HomeAssistant, entry: MockConfigEntry, section: str, target: int) -> str:
     """The entity id of the event entity of ``section`` for camera (or area) ``target``."""
-    if section == "areas":
-        unique_id = f"{entry.entry_id}_area_{target}"
-    else:
-        key = {
-            "face_events": "face_event",
-            "body_events": "body_event",
-            "car_events": "car_event",
-            "human_episodes": "human_episode",
-            "car_episodes": "car_episode",
-        }[section]
-        unique_id = f"{entry.entry_id}_camera_{target}_{key}"
-    entity_id = er.async_get(hass).async_get_entity_id("event", DOMAIN, unique_id)
+    ((platform, unique_id),) = target_unique_ids(entry, (section, target))
+    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
     assert entity_id is not None
     return entity_id
 
