@@ -30,6 +30,8 @@ from custom_components.sitewatch.providers.findface.config_flow import server_ac
 from ...conftest import ComapServer
 from .common import WEBHOOK_ID, entry_data, fixture, post
 
+pytestmark = pytest.mark.integration
+
 ENTRANCE = "event.entrance"
 _post = post
 

@@ -573,6 +573,7 @@ def notification(section: str, item: dict[str, Any]) -> tuple[str, str, int | No
     return (str(item["id"]), "activated", None)
 
 
+@pytest.mark.integration
 @settings(max_examples=50)
 @given(
     section=st.sampled_from([*RECOGNITION_SECTIONS, *EPISODE_SECTIONS, "areas"]),
@@ -612,6 +613,7 @@ async def test_generated_batches_fire_every_valid_item_once(
     assert_states_bounded(hass, findface_entry)
 
 
+@pytest.mark.integration
 async def test_nested_dates_and_names_through_the_webhook_keep_states_readable(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
@@ -637,6 +639,7 @@ async def test_nested_dates_and_names_through_the_webhook_keep_states_readable(
     assert activations[0].attributes["area_name"] == "Entrance zone"
 
 
+@pytest.mark.integration
 async def test_concurrent_copies_and_a_copy_after_reload_fire_once(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -661,6 +664,7 @@ async def test_concurrent_copies_and_a_copy_after_reload_fire_once(
     assert fired.counts == {(entrance, matched["id"]): 1, (parking, other["id"]): 1}
 
 
+@pytest.mark.integration
 async def test_pushes_fire_while_the_rest_api_fails(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -708,6 +712,7 @@ async def test_pushes_fire_while_the_rest_api_fails(
     assert stats.items_dropped == {"camera not listed by the server": 1}
 
 
+@pytest.mark.integration
 async def test_a_deleted_card_does_not_block_the_batch(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -733,6 +738,7 @@ async def test_a_deleted_card_does_not_block_the_batch(
     assert fired.last[parking]["card_name"] == "Alice Novak"
 
 
+@pytest.mark.integration
 async def test_a_disabled_entity_drops_its_items(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
@@ -747,6 +753,7 @@ async def test_a_disabled_entity_drops_its_items(
     assert stats.items_dropped == {"entity disabled": 1}
 
 
+@pytest.mark.integration
 async def test_diagnostics_redact_the_user_name_and_the_cloudhook(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,

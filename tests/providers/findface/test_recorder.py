@@ -23,6 +23,8 @@ from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 from .common import post
 from .test_hostile import event_entity, nest, template
 
+pytestmark = pytest.mark.integration
+
 IDS = itertools.count(10**16)
 
 
