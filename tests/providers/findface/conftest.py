@@ -16,17 +16,15 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.providers.findface.api import (
     Camera,
     FindFaceClient,
     Hook,
     NamedObject,
 )
-from custom_components.sitewatch.providers.findface.config_flow import server_account
 
 from ...conftest import ComapServer
-from .common import ENTRY_ID, SERVER_URL, entry_data, load_fixture
+from .common import SERVER_URL, config_entry, load_fixture
 
 
 def _page(name: str) -> list[NamedObject]:
@@ -64,14 +62,7 @@ def mock_findface_client() -> Iterator[AsyncMock]:
 @pytest.fixture
 def mock_config_entry(hass: HomeAssistant) -> MockConfigEntry:
     """A FindFace entry of the mocked server, added to Home Assistant but not set up."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="FindFace findface.example",
-        entry_id=ENTRY_ID,
-        unique_id=server_account(SERVER_URL),
-        minor_version=MINOR_VERSION,
-        data=entry_data(SERVER_URL),
-    )
+    entry = config_entry(SERVER_URL, title="FindFace findface.example")
     entry.add_to_hass(hass)
     return entry
 
@@ -93,14 +84,7 @@ async def findface_entry(
     hass: HomeAssistant, comap_server: ComapServer, ha_url: str
 ) -> MockConfigEntry:
     """A FindFace entry against the simulator, set up."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="FindFace 127.0.0.1",
-        entry_id=ENTRY_ID,
-        unique_id=server_account(comap_server.url),
-        minor_version=MINOR_VERSION,
-        data=entry_data(comap_server.url),
-    )
+    entry = config_entry(comap_server.url, title="FindFace 127.0.0.1")
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

@@ -61,7 +61,7 @@ from custom_components.sitewatch.providers.findface.push import target_unique_id
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
 from ...conftest import ComapServer
-from .common import WEBHOOK_ID, entry_data, post
+from .common import WEBHOOK_ID, config_entry, entry_data, post
 
 # --- generated values --------------------------------------------------------------------------
 
@@ -761,9 +761,8 @@ async def test_diagnostics_redact_the_user_name_and_the_cloudhook(
     ha_url: str,
 ) -> None:
     cloudhook = "https://hooks.nabu.casa/very-secret-hook"
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="ff",
+    entry = config_entry(
+        comap_server.url,
         data=entry_data(
             comap_server.url, username="operator-jane", password="pw", cloudhook_url=cloudhook
         ),

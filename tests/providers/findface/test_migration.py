@@ -8,13 +8,12 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.providers.findface import async_migrate_findface_identity_1_3
 from custom_components.sitewatch.providers.findface.config_flow import server_id
 
-from .common import ENTRY_ID, SERVER_URL, entry_data
+from .common import ENTRY_ID, SERVER_URL, config_entry
 
 ACCOUNT = "3419070960f9d1cc"
 """The digest of ``https://findface.example:8443`` (``server_account``)."""
@@ -40,14 +39,7 @@ async def test_old_ids_arrive_at_the_new_ones(
     device_registry: dr.DeviceRegistry,
     minor_version: int,
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="FindFace findface.example",
-        entry_id=ENTRY_ID,
-        unique_id=server_id(SERVER_URL),
-        minor_version=minor_version,
-        data=entry_data(SERVER_URL),
-    )
+    entry = config_entry(SERVER_URL, unique_id=server_id(SERVER_URL), minor_version=minor_version)
     entry.add_to_hass(hass)
     devices = {
         old: device_registry.async_get_or_create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Final
 
@@ -38,21 +39,13 @@ AREA_ENTITIES: Final[dict[Platform, EntitiesOf]] = {Platform.EVENT: area_events}
 """Every area's entities (on the server's device), per platform."""
 
 
+@dataclass(eq=False)
 class FindFaceRuntime(ProviderRuntime):
-    """Runtime data of a FindFace entry: client, coordinator and webhook."""
+    """Runtime data of a FindFace entry: its coordinator (and client) and its webhook."""
 
+    entry: SitewatchConfigEntry
+    coordinator: FindFaceCoordinator
     push: PushWebhook[PushItem]
-
-    def __init__(
-        self,
-        entry: SitewatchConfigEntry,
-        coordinator: FindFaceCoordinator,
-        push: PushWebhook[PushItem],
-    ) -> None:
-        """Keep the coordinator and the webhook."""
-        self.entry = entry
-        self.coordinator = coordinator
-        self.push = push
 
     @callback
     def async_setup_platform(
