@@ -22,16 +22,18 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.findface.api import (
+    SECTIONS,
     FindFaceApiError,
     FindFaceClient,
 )
-from custom_components.sitewatch.providers.findface.config_flow import server_id
+from custom_components.sitewatch.providers.findface.config_flow import server_account
 
 from ...conftest import ComapServer
-from .common import WEBHOOK_ID, entry_data, fixture, post
+from .common import WEBHOOK_ID, config_entry, entry_data, fixture, post
+
+pytestmark = pytest.mark.integration
 
 ENTRANCE = "event.entrance"
-_post = post
 
 
 async def _flow_to_webhook_step(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
@@ -60,20 +62,11 @@ async def test_flow_registers_hooks_and_events_flow_in(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     entry = result["result"]
-    assert entry.unique_id == f"{comap_server.url}"
+    assert entry.unique_id == server_account(comap_server.url)
     hooks = comap_server.findface.hook_states()
     assert len(hooks) == 7
     assert {hook["url"] for hook in hooks} == {
-        f"{webhook_url}?section={section}"
-        for section in (
-            "face_events",
-            "body_events",
-            "car_events",
-            "human_episodes",
-            "car_episodes",
-            "counters",
-            "areas",
-        )
+        f"{webhook_url}?section={section}" for section in SECTIONS
     }
     assert sorted(entry.data["hook_ids"]) == sorted(hook["id"] for hook in hooks)
     await hass.async_block_till_done()
@@ -229,7 +222,7 @@ async def test_default_payloads_are_named_through_the_api(
         if item.get("matched_card")
     ][:1]
     assert body, "the fixture has a matched event"
-    assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
+    assert await post(hass_client, body, "face_events") == HTTPStatus.OK
     state = hass.states.get(f"{ENTRANCE}_face")
     assert state.attributes["event_type"] == "matched"
     assert isinstance(state.attributes["card_name"], str)
@@ -263,7 +256,7 @@ async def test_each_section_reaches_its_entity(
             if isinstance(item.get(key), dict):
                 item[key]["camera"] = 1
     section = name.rsplit("_", 1)[0]
-    assert await _post(hass_client, items, section) == HTTPStatus.OK
+    assert await post(hass_client, items, section) == HTTPStatus.OK
     state = hass.states.get(f"{ENTRANCE}_{entity}")
     assert state.state not in (STATE_UNKNOWN, STATE_UNAVAILABLE)
     assert state.attributes[attribute] is not None
@@ -276,7 +269,7 @@ async def test_counter_records_and_area_activations(
 ) -> None:
     record = {**fixture("counters_default")[0], "camera": 1, "faces_count": 4}
     record["silhouettes_count"] = 6
-    assert await _post(hass_client, [record], None) == HTTPStatus.OK
+    assert await post(hass_client, [record], None) == HTTPStatus.OK
     assert hass.states.get("sensor.entrance_faces_counted").state == "4"
     assert hass.states.get("sensor.entrance_bodies_counted").state == "6"
 
@@ -287,7 +280,7 @@ async def test_counter_records_and_area_activations(
         if state.entity_id.endswith("_activation")
     ]
     assert area_entities
-    assert await _post(hass_client, [activation], "areas") == HTTPStatus.OK
+    assert await post(hass_client, [activation], "areas") == HTTPStatus.OK
     fired = [
         hass.states.get(entity_id)
         for entity_id in area_entities
@@ -308,17 +301,17 @@ async def test_card_lookup_failure_answers_503_then_succeeds(
         for FACE in fixture("face_events_default")[:1]
     ]
     with patch.object(FindFaceClient, "card", side_effect=FindFaceApiError("down", 503)):
-        assert await _post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
+        assert await post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
     assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNKNOWN
-    assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
+    assert await post(hass_client, body, "face_events") == HTTPStatus.OK
     assert hass.states.get(f"{ENTRANCE}_face").state != STATE_UNKNOWN
 
 
 async def test_schema_failure_answers_400(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
-    assert await _post(hass_client, [{"what": "ever"}], None) == HTTPStatus.BAD_REQUEST
-    assert await _post(hass_client, [{"id": 1}], "nonsense") == HTTPStatus.BAD_REQUEST
+    assert await post(hass_client, [{"what": "ever"}], None) == HTTPStatus.BAD_REQUEST
+    assert await post(hass_client, [{"id": 1}], "nonsense") == HTTPStatus.BAD_REQUEST
 
 
 async def test_event_for_a_new_camera_refreshes_cameras(
@@ -331,13 +324,13 @@ async def test_event_for_a_new_camera_refreshes_cameras(
     camera_id = comap_server.findface.add_camera("Warehouse")
     body = [{**fixture("face_events_verbose")[0], "camera": camera_id}]
     # The camera's entities are created first; the sender is asked to retry meanwhile.
-    assert await _post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
+    assert await post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
     await hass.async_block_till_done()
-    assert await _post(hass_client, body, "face_events") == HTTPStatus.OK
+    assert await post(hass_client, body, "face_events") == HTTPStatus.OK
     assert hass.states.get("event.warehouse_face").attributes["event_id"] == body[0]["id"]
     # An event of a camera the server does not have is dropped, not retried forever.
     ghost = [{**body[0], "id": "123456789", "camera": 999}]
-    assert await _post(hass_client, ghost, "face_events") == HTTPStatus.OK
+    assert await post(hass_client, ghost, "face_events") == HTTPStatus.OK
     stats = findface_entry.runtime_data.push.stats
     assert stats.items_dropped == {"camera not listed by the server": 1}
     names = {
@@ -353,11 +346,11 @@ async def test_webhook_answers_503_while_unloaded_and_is_unregistered_when_remov
     assert await hass.config_entries.async_unload(findface_entry.entry_id)
     await hass.async_block_till_done()
     # Reloading or not ready: the sender keeps the events and retries.
-    assert await _post(hass_client, [{"what": "ever"}], None) == HTTPStatus.SERVICE_UNAVAILABLE
+    assert await post(hass_client, [{"what": "ever"}], None) == HTTPStatus.SERVICE_UNAVAILABLE
     assert await hass.config_entries.async_remove(findface_entry.entry_id)
     await hass.async_block_till_done()
     # Home Assistant answers 200 to unknown webhook ids; nothing reaches the entities.
-    assert await _post(hass_client, [{"what": "ever"}], None) == HTTPStatus.OK
+    assert await post(hass_client, [{"what": "ever"}], None) == HTTPStatus.OK
 
 
 async def test_camera_health_and_unavailability(
@@ -400,11 +393,7 @@ async def test_refused_token_starts_reauth_and_reauth_works(
     comap_server: ComapServer,
     ha_url: str,
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id=server_id(comap_server.url),
-        data=entry_data(comap_server.url, token="expired"),
-    )
+    entry = config_entry(comap_server.url, data=entry_data(comap_server.url, token="expired"))
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -427,7 +416,7 @@ async def test_reconfigure_and_options(
     hass: HomeAssistant, findface_entry: MockConfigEntry, comap_server: ComapServer
 ) -> None:
     hass.config_entries.async_update_entry(
-        findface_entry, unique_id=server_id("http://192.0.2.1:8000")
+        findface_entry, unique_id=server_account("http://192.0.2.1:8000")
     )
     result = await findface_entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "findface_reconfigure"
@@ -465,9 +454,7 @@ async def test_diagnostics_redact_the_webhook_id(
 async def test_reconfigure_the_same_server(
     hass: HomeAssistant, comap_server: ComapServer, ha_url: str
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN, unique_id=comap_server.url, data=entry_data(comap_server.url)
-    )
+    entry = config_entry(comap_server.url)
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
@@ -492,7 +479,7 @@ async def test_a_bad_item_does_not_lose_the_batch(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
     good = {**fixture("face_events_verbose")[0], "camera": 1}
-    assert await _post(hass_client, [{"junk": True}, good], "face_events") == HTTPStatus.OK
+    assert await post(hass_client, [{"junk": True}, good], "face_events") == HTTPStatus.OK
     assert hass.states.get(f"{ENTRANCE}_face").attributes["event_id"] == good["id"]
 
 
@@ -502,9 +489,7 @@ async def test_removal_keeps_going_when_the_server_fails(
     ha_url: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    entry = MockConfigEntry(
-        domain=DOMAIN, unique_id="ff", data=entry_data(comap_server.url, hook_ids=[41, 42])
-    )
+    entry = config_entry(comap_server.url, data=entry_data(comap_server.url, hook_ids=[41, 42]))
     entry.add_to_hass(hass)
     comap_server.findface.fail_next(500, count=5)
     assert await hass.config_entries.async_remove(entry.entry_id)

@@ -40,16 +40,16 @@ from custom_components.sitewatch.bounds import (
     MAX_STATE_TEXT,
 )
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.findface import api
 from custom_components.sitewatch.providers.findface.api import (
     SECTIONS,
     Camera,
     FindFaceApiError,
     FindFaceClient,
     NamedObject,
+    client as api_client,
     optional_int,
 )
-from custom_components.sitewatch.providers.findface.payloads import (
+from custom_components.sitewatch.providers.findface.api.payloads import (
     EPISODE_SECTIONS,
     RECOGNITION_SECTIONS,
     PayloadError,
@@ -57,10 +57,11 @@ from custom_components.sitewatch.providers.findface.payloads import (
     parse_batch,
     parse_item,
 )
+from custom_components.sitewatch.providers.findface.push import target_unique_ids
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
 from ...conftest import ComapServer
-from .common import WEBHOOK_ID, entry_data, post
+from .common import WEBHOOK_ID, config_entry, entry_data, post
 
 # --- generated values --------------------------------------------------------------------------
 
@@ -451,7 +452,7 @@ async def test_nested_rest_fields_do_not_reach_names(mock: aioresponses) -> None
 async def test_endless_or_odd_next_pages_are_bounded(
     mock: aioresponses, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(api, "MAX_LIST_PAGES", 5)
+    monkeypatch.setattr(api_client, "MAX_LIST_PAGES", 5)
     mock.get(
         f"{BASE}/areas/?limit=100",
         body=json.dumps({"results": [{"id": 1}], "next_page": {"page": "x"}}),
@@ -525,18 +526,8 @@ def fired(hass: HomeAssistant) -> Fired:
 
 def event_entity(hass: HomeAssistant, entry: MockConfigEntry, section: str, target: int) -> str:
     """The entity id of the event entity of ``section`` for camera (or area) ``target``."""
-    if section == "areas":
-        unique_id = f"{entry.entry_id}_area_{target}"
-    else:
-        key = {
-            "face_events": "face_event",
-            "body_events": "body_event",
-            "car_events": "car_event",
-            "human_episodes": "human_episode",
-            "car_episodes": "car_episode",
-        }[section]
-        unique_id = f"{entry.entry_id}_camera_{target}_{key}"
-    entity_id = er.async_get(hass).async_get_entity_id("event", DOMAIN, unique_id)
+    ((platform, unique_id),) = target_unique_ids(entry, (section, target))
+    entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
     assert entity_id is not None
     return entity_id
 
@@ -582,6 +573,7 @@ def notification(section: str, item: dict[str, Any]) -> tuple[str, str, int | No
     return (str(item["id"]), "activated", None)
 
 
+@pytest.mark.integration
 @settings(max_examples=50)
 @given(
     section=st.sampled_from([*RECOGNITION_SECTIONS, *EPISODE_SECTIONS, "areas"]),
@@ -621,6 +613,7 @@ async def test_generated_batches_fire_every_valid_item_once(
     assert_states_bounded(hass, findface_entry)
 
 
+@pytest.mark.integration
 async def test_nested_dates_and_names_through_the_webhook_keep_states_readable(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
@@ -646,6 +639,7 @@ async def test_nested_dates_and_names_through_the_webhook_keep_states_readable(
     assert activations[0].attributes["area_name"] == "Entrance zone"
 
 
+@pytest.mark.integration
 async def test_concurrent_copies_and_a_copy_after_reload_fire_once(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -670,6 +664,7 @@ async def test_concurrent_copies_and_a_copy_after_reload_fire_once(
     assert fired.counts == {(entrance, matched["id"]): 1, (parking, other["id"]): 1}
 
 
+@pytest.mark.integration
 async def test_pushes_fire_while_the_rest_api_fails(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -717,6 +712,7 @@ async def test_pushes_fire_while_the_rest_api_fails(
     assert stats.items_dropped == {"camera not listed by the server": 1}
 
 
+@pytest.mark.integration
 async def test_a_deleted_card_does_not_block_the_batch(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -742,6 +738,7 @@ async def test_a_deleted_card_does_not_block_the_batch(
     assert fired.last[parking]["card_name"] == "Alice Novak"
 
 
+@pytest.mark.integration
 async def test_a_disabled_entity_drops_its_items(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
@@ -756,6 +753,7 @@ async def test_a_disabled_entity_drops_its_items(
     assert stats.items_dropped == {"entity disabled": 1}
 
 
+@pytest.mark.integration
 async def test_diagnostics_redact_the_user_name_and_the_cloudhook(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
@@ -763,9 +761,8 @@ async def test_diagnostics_redact_the_user_name_and_the_cloudhook(
     ha_url: str,
 ) -> None:
     cloudhook = "https://hooks.nabu.casa/very-secret-hook"
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        unique_id="ff",
+    entry = config_entry(
+        comap_server.url,
         data=entry_data(
             comap_server.url, username="operator-jane", password="pw", cloudhook_url=cloudhook
         ),

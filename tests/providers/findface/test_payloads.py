@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.sitewatch.providers.findface.payloads import (
+from custom_components.sitewatch.providers.findface.api.payloads import (
     PayloadError,
     detect_section,
     parse_batch,

@@ -10,7 +10,6 @@ import itertools
 from homeassistant.components.recorder import Recorder, get_instance
 from homeassistant.components.recorder.history import state_changes_during_period
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -19,11 +18,12 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
 from .common import post
 from .test_hostile import event_entity, nest, template
+
+pytestmark = pytest.mark.integration
 
 IDS = itertools.count(10**16)
 
@@ -61,10 +61,7 @@ async def test_the_recorder_keeps_recording_after_hostile_bodies(
     assert recorder.is_alive()
     parking = event_entity(hass, findface_entry, "face_events", 2)
     entrance = event_entity(hass, findface_entry, "face_events", 1)
-    area = er.async_get(hass).async_get_entity_id(
-        "event", DOMAIN, f"{findface_entry.entry_id}_area_1"
-    )
-    assert area is not None
+    area = event_entity(hass, findface_entry, "areas", 1)
     start = dt_util.utcnow() - timedelta(minutes=5)
     for entity_id, key, item in (
         (parking, "event_id", later),

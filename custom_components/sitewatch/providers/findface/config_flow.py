@@ -18,9 +18,9 @@ from yarl import URL
 
 from ...const import LOGGER
 from ...flow import PASSWORD_SELECTOR, URL_SELECTOR, AccountFlow, SitewatchOptionsFlow
+from ...identity import account_digest
 from ...schema import vol
 from ...webhook import async_create_cloudhook, webhook_urls
-from . import client_from_data
 from .api import (
     SECTIONS,
     FindFaceAuthenticationError,
@@ -44,6 +44,7 @@ from .const import (
     CONF_WEBHOOK_ID,
     PROVIDER_FINDFACE,
 )
+from .coordinator import client_from_data
 
 CREDENTIALS: dict[vol.Marker, Any] = {
     vol.Optional(CONF_TOKEN): PASSWORD_SELECTOR,
@@ -71,9 +72,14 @@ WEBHOOK_SCHEMA = vol.Schema(
 
 
 def server_id(url: str) -> str:
-    """The entry's unique id: the server's scheme, host and port, lower-cased."""
+    """The server's scheme, host and port, lower-cased: the account an entry is for."""
     parsed = URL(url)
     return f"{parsed.scheme}://{(parsed.host or '').lower()}:{parsed.port}"
+
+
+def server_account(url: str) -> str:
+    """The entry's unique id: a digest of ``server_id`` (the address never appears in ids)."""
+    return account_digest(server_id(url))
 
 
 def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
@@ -174,9 +180,9 @@ class FindFaceAccountFlow(AccountFlow):
     async def async_check(
         self, data: Mapping[str, Any], entry: ConfigEntry | None
     ) -> tuple[dict[str, str], str | None]:
-        """List the cameras (``validate_server``); the server names the entry."""
+        """List the cameras (``validate_server``); the server names the entry (a digest)."""
         errors = await validate_server(self.hass, data)
-        return errors, None if errors else server_id(data[CONF_URL])
+        return errors, None if errors else server_account(data[CONF_URL])
 
     def title(self, data: Mapping[str, Any]) -> str:
         """``FindFace <host>``."""

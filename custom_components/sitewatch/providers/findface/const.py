@@ -25,3 +25,11 @@ CAMERAS_REFRESH_INTERVAL: Final = timedelta(minutes=5)
 """How often the cameras, areas and watch lists are read again."""
 CARD_NAME_CACHE: Final = 1024
 """Card names kept in memory to name default-format events."""
+
+SERVER: Final = "server"
+"""The server's device in the entry's ids (``identity.scoped_id``); areas are on it."""
+
+
+def camera_device(camera_id: int) -> str:
+    """A camera's device in the entry's ids (``identity.scoped_id``): ``camera_<id>``."""
+    return f"camera_{camera_id}"

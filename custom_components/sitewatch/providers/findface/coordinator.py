@@ -3,18 +3,45 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
+from ...entity import async_push
+from ...identity import scoped_id
 from ...models import SitewatchConfigEntry
-from .api import Camera, FindFaceAuthenticationError, FindFaceClient, FindFaceError
-from .const import CAMERAS_REFRESH_INTERVAL
+from .api import Camera, FindFaceAuthenticationError, FindFaceClient, FindFaceError, PushItem
+from .const import (
+    CAMERAS_REFRESH_INTERVAL,
+    CONF_CLIENT_UUID,
+    CONF_PASSWORD,
+    CONF_TOKEN,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_VERIFY_SSL,
+    SERVER,
+    camera_device,
+)
+
+
+def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> FindFaceClient:
+    """A client on Home Assistant's session (one that skips TLS checks when asked)."""
+    return FindFaceClient(
+        async_get_clientsession(hass, verify_ssl=data.get(CONF_VERIFY_SSL, True)),
+        data[CONF_URL],
+        token=data.get(CONF_TOKEN),
+        username=data.get(CONF_USERNAME),
+        password=data.get(CONF_PASSWORD),
+        client_uuid=data.get(CONF_CLIENT_UUID),
+    )
 
 
 @dataclass(slots=True)
@@ -30,6 +57,13 @@ class FindFaceData:
     cameras: dict[int, Camera] = field(default_factory=dict)
     areas: dict[int, str] = field(default_factory=dict)
     watch_lists: dict[int, str] = field(default_factory=dict)
+
+    def lists(self, target: tuple[str, int] | None) -> bool:
+        """Whether the server lists the camera (or area) of a push target."""
+        if target is None:
+            return False
+        section, target_id = target
+        return target_id in (self.areas if section == "areas" else self.cameras)
 
 
 class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
@@ -54,8 +88,13 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
         self.push_targets: Counter[tuple[str, int]] = Counter()
         """Entities listening for pushed items, per (section, camera or area id)."""
 
+    @callback
+    def push(self, items: Sequence[PushItem]) -> None:
+        """Hand delivered webhook items to the entry's entities (``entity.async_push``)."""
+        async_push(self.hass, self.config_entry.entry_id, items)
+
     async def _async_poll(self) -> FindFaceData:
-        """Read cameras, areas and watch lists."""
+        """Read cameras (``GET /cameras/``), areas (``/areas/``) and watch lists."""
         try:
             cameras = await self.client.cameras()
             areas = await self.client.areas()
@@ -70,12 +109,12 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},
             ) from err
-        prefix = f"findface_{self.config_entry.entry_id}_camera_"
-        async_remove_stale_devices(
+        server = scoped_id(self.config_entry, SERVER)
+        async_remove_stale_devices(  # every device but the server's is a camera
             self.hass,
             self.config_entry,
-            {f"{prefix}{camera.id}" for camera in cameras},
-            lambda identifier: identifier.startswith(prefix),
+            {scoped_id(self.config_entry, camera_device(camera.id)) for camera in cameras},
+            lambda identifier: identifier != server,
         )
         return FindFaceData(
             cameras={camera.id: camera for camera in cameras},

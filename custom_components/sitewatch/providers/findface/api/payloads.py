@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Final
 
-from ...bounds import (
+from ....bounds import (
     MAX_ATTRIBUTE_ITEMS,
     bounded_int,
     bounded_text,
@@ -29,7 +29,7 @@ from ...bounds import (
     parse_time,
     state_text,
 )
-from .api import SECTIONS, optional_int
+from .models import SECTIONS, optional_int
 
 RECOGNITION_SECTIONS: Final = ("face_events", "body_events", "car_events")
 EPISODE_SECTIONS: Final = ("human_episodes", "car_episodes")
@@ -84,6 +84,15 @@ class PushItem:
     card_id: int | None = None
     card_name: str | None = None
     data: dict[str, AttributeValue] = field(default_factory=dict)
+
+    @property
+    def target(self) -> tuple[str, int] | None:
+        """Which entities take the item: its section and camera id (area id for ``areas``).
+
+        Every parsed item has one (the parser drops items without a camera or area).
+        """
+        target_id = self.area_id if self.section == "areas" else self.camera_id
+        return None if target_id is None else (self.section, target_id)
 
 
 def parse_batch(payload: object, section: str | None = None) -> tuple[list[PushItem], list[str]]:

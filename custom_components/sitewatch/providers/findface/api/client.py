@@ -1,4 +1,4 @@
-"""Async client for the FindFace Multi REST API (about version 2.1) and its webhook payloads.
+"""Async client for the FindFace Multi REST API (about version 2.1).
 
 Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/findface.md``.
 Paths sit at the server root with trailing slashes; every call carries
@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import base64
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any, Final
 import uuid
 
@@ -21,30 +19,16 @@ import aiohttp
 import orjson
 from yarl import URL
 
-from ...bounds import (
-    MAX_ATTRIBUTE_TEXT,
-    bounded_int,
-    bounded_text,
-    finite_number,
-    parse_time,
-    state_text,
+from ....bounds import MAX_ATTRIBUTE_TEXT
+from .exceptions import (
+    FindFaceApiError,
+    FindFaceAuthenticationError,
+    FindFaceConnectionError,
 )
+from .models import Camera, Hook, NamedObject, required_int
 
 DEFAULT_TIMEOUT: Final = 15.0
-SECTIONS: Final = (
-    "face_events",
-    "body_events",
-    "car_events",
-    "human_episodes",
-    "car_episodes",
-    "counters",
-    "areas",
-)
-"""Webhook filter sections; Sitewatch creates one hook per section."""
-MAX_ID: Final = 2**63 - 1
-"""Largest id accepted (FindFace ids are 64-bit; event ids arrive as digit strings)."""
-MAX_ID_DEPTH: Final = 3
-"""Most objects an id is looked for in (``{"id": {"id": 7}}`` is two)."""
+"""Seconds one request may take."""
 MAX_RESPONSE_BYTES: Final = 16 * 1024 * 1024
 """Largest REST answer read; a larger one is an API error (never read whole)."""
 MAX_LIST_PAGES: Final = 1000
@@ -53,123 +37,12 @@ MAX_LIST_ITEMS: Final = 100_000
 """Most items one list may hold; more is an API error rather than a list cut short."""
 MAX_TOKEN_LENGTH: Final = 4096
 """Longest token accepted from ``/auth/login/`` (it is sent in a header on every call)."""
-MAX_NUMERIC_TEXT: Final = 64
-"""Longest text read as a number (``"48.85"``); longer is not a number."""
-
-
-class FindFaceError(Exception):
-    """Base class of every error the FindFace client raises."""
-
-
-class FindFaceAuthenticationError(FindFaceError):
-    """The token or the user name and password were refused (HTTP 401 or 403)."""
-
-
-class FindFaceConnectionError(FindFaceError):
-    """The server could not be reached: connection failure, TLS failure or timeout."""
-
-
-class FindFaceApiError(FindFaceError):
-    """The server answered another error status, or a body of an unexpected shape.
-
-    Attributes:
-        status: the HTTP status, or None when the status was fine but the body was not.
-    """
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        """Store the message and the HTTP status (None for a malformed body)."""
-        super().__init__(message)
-        self.status = status
 
 
 def basic_authorization(username: str, password: str) -> str:
     """The ``Authorization`` header value of HTTP Basic authentication (RFC 7617, UTF-8)."""
     credentials = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
     return f"Basic {credentials}"
-
-
-@dataclass(frozen=True, slots=True)
-class HealthStatus:
-    """A camera's health as the server reports it (``status``: GREEN, YELLOW, RED...)."""
-
-    enabled: bool | None
-    status: str | None
-    message: str | None
-
-    @property
-    def healthy(self) -> bool | None:
-        """True for GREEN, False for other statuses, None when unknown."""
-        if self.status is None:
-            return None
-        return self.status.upper() == "GREEN"
-
-
-@dataclass(frozen=True, slots=True)
-class Camera:
-    """A camera from ``GET /cameras/``."""
-
-    id: int
-    name: str
-    group: int | None = None
-    active: bool = True
-    url: str | None = None
-    health: HealthStatus | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-
-    @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> Camera:
-        """Build from an API object, every field typed and bounded.
-
-        Raises:
-            FindFaceApiError: ``id`` is missing or not an id.
-        """
-        camera_id = _int(item, "id")
-        health = item.get("health_status")
-        active = item.get("active", True)
-        return cls(
-            id=camera_id,
-            name=state_text(item.get("name")) or f"Camera {camera_id}",
-            group=optional_int(item.get("group")),
-            active=active if isinstance(active, bool) else True,
-            url=bounded_text(item.get("url")),
-            health=HealthStatus(
-                enabled=health["enabled"] if isinstance(health.get("enabled"), bool) else None,
-                status=bounded_text(health.get("status"), 64),
-                message=bounded_text(health.get("msg")),
-            )
-            if isinstance(health, dict)
-            else None,
-            latitude=optional_float(item.get("latitude"), minimum=-90, maximum=90),
-            longitude=optional_float(item.get("longitude"), minimum=-180, maximum=180),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class NamedObject:
-    """Anything listed by id and name: camera groups, watch lists, counters, areas, cards."""
-
-    id: int
-    name: str
-
-    @classmethod
-    def from_api(cls, item: Mapping[str, Any]) -> NamedObject:
-        """Build from an API object (name bounded); raises FindFaceApiError without an ``id``."""
-        object_id = _int(item, "id")
-        return cls(id=object_id, name=state_text(item.get("name")) or str(object_id))
-
-
-@dataclass(frozen=True, slots=True)
-class Hook:
-    """A webhook on the server (``/hooks/``)."""
-
-    id: int
-    name: str
-    url: str
-    active: bool = True
-    batch_size: int = 1
-    send_attempts: int = 10
-    filters: dict[str, Any] = field(default_factory=dict)
 
 
 class FindFaceClient:
@@ -288,7 +161,7 @@ class FindFaceClient:
         if not isinstance(answer, dict):
             raise FindFaceApiError("Expected a hook object")
         return Hook(
-            id=_int(answer, "id"),
+            id=required_int(answer, "id"),
             name=name,
             url=url,
             batch_size=batch_size,
@@ -437,56 +310,3 @@ def _decode(body: bytes, path: str) -> Any:
         return orjson.loads(body)
     except orjson.JSONDecodeError as err:
         raise FindFaceApiError(f"Malformed JSON from /{path}") from err
-
-
-def _int(item: Mapping[str, Any], key: str) -> int:
-    value = optional_int(item.get(key))
-    if value is None:
-        raise FindFaceApiError(f"Expected an integer '{key}'")
-    return value
-
-
-def optional_int(value: Any, *, maximum: int = MAX_ID) -> int | None:
-    """An id as an int in [0, ``maximum``]: an int, a digit string or an object with an ``id``.
-
-    Objects are looked into at most ``MAX_ID_DEPTH`` levels (iteratively); anything else,
-    negative, larger than ``maximum`` or a bool is None.
-    """
-    for _ in range(MAX_ID_DEPTH + 1):
-        if not isinstance(value, dict):
-            break
-        value = value.get("id")
-    if isinstance(value, str):
-        text = value.strip()
-        if not 0 < len(text) <= 20 or not text.isascii() or not text.isdigit():
-            return None
-        value = int(text, 10)
-    if isinstance(value, float):
-        return None
-    return bounded_int(value, minimum=0, maximum=maximum)
-
-
-def optional_float(
-    value: Any, *, minimum: float | None = None, maximum: float | None = None
-) -> float | None:
-    """A finite number (or a short numeric text) as a float within the bounds given, else None."""
-    if isinstance(value, str):
-        if len(value) > MAX_NUMERIC_TEXT:
-            return None
-        try:
-            value = float(value)
-        except ValueError:
-            return None
-    bounds: dict[str, float] = {}
-    if minimum is not None:
-        bounds["minimum"] = minimum
-    if maximum is not None:
-        bounds["maximum"] = maximum
-    return finite_number(value, **bounds)
-
-
-def parse_datetime(value: Any) -> datetime | None:
-    """An ISO 8601 text as a sane aware time in UTC (``bounds.parse_time``; naive read as UTC)."""
-    if not isinstance(value, str):
-        return None
-    return parse_time(value)

@@ -1,0 +1,110 @@
+"""Event entities of the FindFace provider: recognitions and episodes per camera, area activations.
+
+Every event is a webhook item (``entity.async_push``); none is polled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import Entity
+
+from ...identity import device_identifier, entity_unique_id
+from .api import PushItem
+from .const import SERVER
+from .coordinator import FindFaceCoordinator
+from .entity import FindFaceCameraEntity, FindFaceEntity
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindFaceEventDescription(EventEntityDescription):
+    """An event entity of a camera, fed by one webhook section."""
+
+    section: str
+    """The webhook section whose items of the camera it fires (``face_events``...)."""
+
+
+RECOGNITION_TYPES: Final = ["matched", "unmatched"]
+EPISODE_TYPES: Final = ["episode_open", "episode_event", "episode_close"]
+CAMERA_EVENTS: Final[tuple[FindFaceEventDescription, ...]] = tuple(
+    FindFaceEventDescription(key=key, translation_key=key, section=section, event_types=types)
+    for key, section, types in (
+        ("face_event", "face_events", RECOGNITION_TYPES),
+        ("body_event", "body_events", RECOGNITION_TYPES),
+        ("car_event", "car_events", RECOGNITION_TYPES),
+        ("human_episode", "human_episodes", EPISODE_TYPES),
+        ("car_episode", "car_episodes", EPISODE_TYPES),
+    )
+)
+AREA_EVENT: Final = EventEntityDescription(
+    key="area_activation",
+    translation_key="area_activation",
+    event_types=["activated", "deactivated"],
+)
+
+
+def area_unique_key(area_id: int) -> str:
+    """The key of an area's activation entity on the server's device (``area_<id>``)."""
+    return f"area_{area_id}"
+
+
+class FindFaceEvent(FindFaceEntity, EventEntity):
+    """Fires each item it takes: its ``event_type`` with its data as attributes."""
+
+    @callback
+    def handle_push(self, item: PushItem) -> None:
+        """Fire the item as an event."""
+        self._trigger_event(item.event_type, item.data)
+        self.async_write_ha_state()
+
+
+class FindFaceCameraEvent(FindFaceCameraEntity, FindFaceEvent):
+    """Recognitions or episodes of one camera, as events."""
+
+    entity_description: FindFaceEventDescription
+
+    def __init__(
+        self,
+        coordinator: FindFaceCoordinator,
+        camera_id: int,
+        description: FindFaceEventDescription,
+    ) -> None:
+        """Create the event entity of ``description`` on camera ``camera_id``."""
+        super().__init__(coordinator, camera_id, description)
+        self.push_targets = ((description.section, camera_id),)
+
+
+class FindFaceAreaEvent(FindFaceEvent):
+    """Activations of one area, on the server device."""
+
+    def __init__(self, coordinator: FindFaceCoordinator, area_id: int) -> None:
+        """Create the event entity of area ``area_id``."""
+        super().__init__(coordinator)
+        entry = coordinator.config_entry
+        self.entity_description = AREA_EVENT
+        self.area_id = area_id
+        self._attr_unique_id = entity_unique_id(entry, SERVER, area_unique_key(area_id))
+        self._attr_translation_placeholders = {"area": coordinator.data.areas[area_id]}
+        self._attr_device_info = DeviceInfo(identifiers={device_identifier(entry, SERVER)})
+        self.push_targets = (("areas", area_id),)
+
+    @property
+    def available(self) -> bool:
+        """Available while the server lists the area (whether or not the last poll worked)."""
+        return self.area_id in self.coordinator.data.areas
+
+
+def camera_events(coordinator: FindFaceCoordinator, camera_id: int) -> list[Entity]:
+    """The event entities of camera ``camera_id``."""
+    return [
+        FindFaceCameraEvent(coordinator, camera_id, description) for description in CAMERA_EVENTS
+    ]
+
+
+def area_events(coordinator: FindFaceCoordinator, area_id: int) -> list[Entity]:
+    """The activation event entity of area ``area_id``."""
+    return [FindFaceAreaEvent(coordinator, area_id)]

@@ -1,0 +1,111 @@
+"""Sensors of the FindFace provider: the values of each camera's latest counter record.
+
+Counter records are pushed (webhook section ``counters``); the sensors keep their last value
+across restarts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Final
+
+from homeassistant.components.sensor import (
+    RestoreSensor,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import UnitOfLength
+from homeassistant.core import callback
+from homeassistant.helpers.entity import Entity
+
+from .api import PushItem
+from .coordinator import FindFaceCoordinator
+from .entity import FindFaceCameraEntity
+
+
+@dataclass(frozen=True, kw_only=True)
+class FindFaceCounterDescription(SensorEntityDescription):
+    """A sensor of one value of the camera's latest counter record."""
+
+    value_fn: Callable[[PushItem], float | None]
+    """The value of a counter record (a bounded number, or None when the record has none)."""
+
+
+def _field(name: str) -> Callable[[PushItem], float | None]:
+    """The value of field ``name`` of a record's data (a number set by the parser, else None)."""
+
+    def value(item: PushItem) -> float | None:
+        number = item.data.get(name)
+        return number if isinstance(number, (int, float)) else None
+
+    return value
+
+
+def _count(key: str, field: str) -> FindFaceCounterDescription:
+    """How many faces, bodies or cars the record counted (its ``field``)."""
+    return FindFaceCounterDescription(
+        key=key,
+        translation_key=key,
+        value_fn=_field(field),
+        state_class=SensorStateClass.MEASUREMENT,
+    )
+
+
+def _proximity(key: str) -> FindFaceCounterDescription:
+    """A proximity of the record in metres (disabled by default)."""
+    return FindFaceCounterDescription(
+        key=key,
+        translation_key=key,
+        value_fn=_field(key),
+        native_unit_of_measurement=UnitOfLength.METERS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=2,
+        entity_registry_enabled_default=False,
+    )
+
+
+COUNTER_SENSORS: Final[tuple[FindFaceCounterDescription, ...]] = (
+    _count("faces_counted", "faces"),
+    _count("bodies_counted", "bodies"),
+    _count("cars_counted", "cars"),
+    _proximity("proximity_min"),
+    _proximity("proximity_avg"),
+    _proximity("proximity_max"),
+)
+
+
+class FindFaceCounterSensor(FindFaceCameraEntity, RestoreSensor):
+    """A value of the camera's latest counter record (kept across restarts)."""
+
+    entity_description: FindFaceCounterDescription
+
+    def __init__(
+        self,
+        coordinator: FindFaceCoordinator,
+        camera_id: int,
+        description: FindFaceCounterDescription,
+    ) -> None:
+        """Create the counter sensor of ``description`` on camera ``camera_id``."""
+        super().__init__(coordinator, camera_id, description)
+        self.push_targets = (("counters", camera_id),)
+
+    async def async_added_to_hass(self) -> None:
+        """Restore the last value."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_sensor_data()) is not None:
+            self._attr_native_value = last.native_value
+
+    @callback
+    def handle_push(self, item: PushItem) -> None:
+        """Take the value from the record."""
+        self._attr_native_value = self.entity_description.value_fn(item)
+        self.async_write_ha_state()
+
+
+def camera_sensors(coordinator: FindFaceCoordinator, camera_id: int) -> list[Entity]:
+    """The counter sensors of camera ``camera_id``."""
+    return [
+        FindFaceCounterSensor(coordinator, camera_id, description)
+        for description in COUNTER_SENSORS
+    ]

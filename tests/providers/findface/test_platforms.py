@@ -1,0 +1,57 @@
+"""Every FindFace platform with the client mocked: entities, states after one push of each kind."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from http import HTTPStatus
+from unittest.mock import AsyncMock, patch
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from syrupy.assertion import SnapshotAssertion
+
+from custom_components.sitewatch.providers import PROVIDERS
+from custom_components.sitewatch.providers.findface import PROVIDER
+
+from .common import load_fixture, post
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots of registry entries and states as Home Assistant core takes them."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+PUSHES: dict[Platform, tuple[tuple[str, str], ...]] = {
+    Platform.BINARY_SENSOR: (),
+    Platform.EVENT: (("face_events", "face_events.json"), ("areas", "areas_activation.json")),
+    Platform.SENSOR: (("counters", "counters.json"),),
+}
+"""The webhook bodies (section, fixture) that reach each platform's entities."""
+
+
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+@pytest.mark.parametrize("platform", PROVIDER.platforms)
+async def test_platform(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    freezer: FrozenDateTimeFactory,
+    mock_findface_client: AsyncMock,
+    mock_config_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    snapshot: SnapshotAssertion,
+    platform: Platform,
+) -> None:
+    freezer.move_to("2026-11-23T12:00:00+00:00")
+    with patch.dict(PROVIDERS, {PROVIDER.key: replace(PROVIDER, platforms=(platform,))}):
+        assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+        await hass.async_block_till_done()
+        for section, body in PUSHES[platform]:
+            assert await post(hass_client, load_fixture(body), section) == HTTPStatus.OK
+        await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
