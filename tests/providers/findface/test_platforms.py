@@ -11,22 +11,15 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.providers import PROVIDERS
 from custom_components.sitewatch.providers.findface import PROVIDER
 
+from ...conftest import snapshot_entities
 from .common import load_fixture, post
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Snapshots of registry entries and states as Home Assistant core takes them."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
-
 
 PUSHES: dict[Platform, tuple[tuple[str, str], ...]] = {
     Platform.BINARY_SENSOR: (),
@@ -54,4 +47,4 @@ async def test_platform(
         await hass.async_block_till_done()
         for section, body in PUSHES[platform]:
             assert await post(hass_client, load_fixture(body), section) == HTTPStatus.OK
-        await snapshot_platform(hass, entity_registry, snapshot, mock_config_entry.entry_id)
+        snapshot_entities(hass, entity_registry, snapshot, mock_config_entry.entry_id)
