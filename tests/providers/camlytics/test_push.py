@@ -19,7 +19,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import Event as HassEvent, EventStateChangedData, HomeAssistant
+from homeassistant.core import Event as HassEvent, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.json import JSONEncoder
 from homeassistant.util import dt as dt_util
@@ -65,6 +65,8 @@ class Fired:
 
     A firing is a new (event time, record id) pair in an event entity's state: the state an
     event entity restores when it is added again repeats its last pair and is not counted.
+    The listener is a callback: it runs in the event loop, in the order the states changed (a
+    plain function would run in the executor, where two firings may be recorded in any order).
     """
 
     def __init__(self, hass: HomeAssistant) -> None:
@@ -72,6 +74,7 @@ class Fired:
         self._pairs: set[tuple[str, str, Any]] = set()
         hass.bus.async_listen("state_changed", self._changed)
 
+    @callback
     def _changed(self, event: HassEvent[EventStateChangedData]) -> None:
         new = event.data["new_state"]
         if not event.data["entity_id"].startswith("event.") or new is None:
