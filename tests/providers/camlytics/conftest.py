@@ -8,10 +8,10 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.identity import account_digest
-from custom_components.sitewatch.providers.camlytics import LIMITERS
 from custom_components.sitewatch.providers.camlytics.api import RateLimiter
+from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
 from ...conftest import ComapServer
 
@@ -41,12 +41,12 @@ def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
 
 
 def add_entry(hass: HomeAssistant, url: str, **overrides: Any) -> MockConfigEntry:
-    """A Camlytics entry (version 1.2) for the simulator at ``url``, added but not set up."""
+    """A Camlytics entry (the current version) for the simulator at ``url``, added, not set up."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Camlytics",
         unique_id=account_digest("demo-public"),
-        minor_version=2,
+        minor_version=MINOR_VERSION,
         data=entry_data(url, **overrides),
         options={"scan_interval": 60, "locations": []},
     )

@@ -39,14 +39,12 @@ from custom_components.sitewatch.bounds import (
     cursor_limit,
 )
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.camlytics import (
-    async_nonce_source,
-    key_digest,
-    nonce_store_key,
-)
 from custom_components.sitewatch.providers.camlytics.coordinator import (
     MAX_LOOKBACK,
+    async_nonce_source,
     cursor_store_key,
+    key_digest,
+    nonce_store_key,
 )
 
 from ...conftest import ComapServer
