@@ -34,7 +34,7 @@ from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 from ...conftest import ComapServer
 from .conftest import WEBHOOK_ID, entry_data
 
-pytestmark = pytest.mark.usefixtures("fast_limiter")
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "camlytics"
 

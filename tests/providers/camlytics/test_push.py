@@ -50,7 +50,7 @@ from custom_components.sitewatch.providers.camlytics.coordinator import (
 from ...conftest import ComapServer
 from .conftest import WEBHOOK_ID, add_entry
 
-pytestmark = pytest.mark.usefixtures("fast_limiter")
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
 EVENT_ENTITY = "event.entrance_analytics"
 OCCUPANCY = "sensor.main_street_store_occupancy"
