@@ -45,6 +45,12 @@ def _answer[T](name: str, build: Callable[[object], T]) -> list[T]:
     return items
 
 
+async def post(client: Any, body: Any) -> int:
+    """POST ``body`` as JSON to the test entry's webhook; the HTTP status."""
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+    return int(response.status)
+
+
 @pytest.fixture
 def mock_client() -> Generator[AsyncMock]:
     """The entry's client, mocked: answers from ``fixtures/`` (one location, two channels)."""

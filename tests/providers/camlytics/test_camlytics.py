@@ -32,16 +32,11 @@ from custom_components.sitewatch.providers.camlytics.api import (
 from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
 from ...conftest import ComapServer
-from .conftest import WEBHOOK_ID, entry_data
+from .conftest import WEBHOOK_ID, entry_data, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "camlytics"
-
-
-async def _post(ha_client: Any, body: Any) -> int:
-    response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
-    return int(response.status)
 
 
 def _channel_event_entity(hass: HomeAssistant, name: str = "entrance") -> str:
@@ -217,13 +212,13 @@ async def test_fixture_bodies(
     hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, name: str, status: int
 ) -> None:
     body = json.loads((FIXTURES / f"{name}.json").read_text())
-    assert await _post(ha_client, body) == status
+    assert await post(ha_client, body) == status
 
 
 async def test_bad_bodies(hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any) -> None:
-    assert await _post(ha_client, {"hello": "world"}) == HTTPStatus.BAD_REQUEST
-    assert await _post(ha_client, [1, 2]) == HTTPStatus.BAD_REQUEST
-    assert await _post(ha_client, {"occupancy": "many", "location_id": 1}) == HTTPStatus.BAD_REQUEST
+    assert await post(ha_client, {"hello": "world"}) == HTTPStatus.BAD_REQUEST
+    assert await post(ha_client, [1, 2]) == HTTPStatus.BAD_REQUEST
+    assert await post(ha_client, {"occupancy": "many", "location_id": 1}) == HTTPStatus.BAD_REQUEST
     # A flat community-style event and a bad item together: the good one is kept.
     flat = {
         "id": 5,
@@ -231,7 +226,7 @@ async def test_bad_bodies(hass: HomeAssistant, entry: MockConfigEntry, ha_client
         "rule_name": "Enter",
         "event_time": "2026-11-23 10:00:00.000",
     }
-    assert await _post(ha_client, [flat, {"junk": 1}]) == HTTPStatus.OK
+    assert await post(ha_client, [flat, {"junk": 1}]) == HTTPStatus.OK
 
 
 async def test_options_limit_locations_and_show_the_url(

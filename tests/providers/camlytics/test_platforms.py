@@ -23,7 +23,7 @@ from custom_components.sitewatch.providers import PROVIDERS
 from custom_components.sitewatch.providers.camlytics.api import CamlyticsConnectionError
 
 from ...conftest import snapshot_entities
-from .conftest import WEBHOOK_ID, load_fixture
+from .conftest import load_fixture, post
 
 NOW = "2026-03-02T07:20:00+00:00"
 """Five minutes after the polled event (its time must not lie in the future)."""
@@ -58,10 +58,7 @@ async def test_a_pushed_event_fires_on_its_channel(
     hass: HomeAssistant, mock_entry: MockConfigEntry, ha_client: Any
 ) -> None:
     await _set_up(hass, mock_entry, Platform.EVENT)
-    response = await ha_client.post(
-        f"/api/webhook/{WEBHOOK_ID}", json=load_fixture("events_webhook.json")
-    )
-    assert response.status == HTTPStatus.OK
+    assert await post(ha_client, load_fixture("events_webhook.json")) == HTTPStatus.OK
     till = hass.states.get("event.till_analytics")
     assert till.attributes["event_type"] == "region_join"
     assert till.attributes["record_id"] == 90002
@@ -85,8 +82,7 @@ async def test_a_failed_poll_leaves_pushed_values_available(
 ) -> None:
     await _set_up(hass, mock_entry, Platform.SENSOR)
     body = [{"queue": 3, "channel_id": "till-cam"}, {"occupancy": 6, "location_id": 7}]
-    response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
-    assert response.status == HTTPStatus.OK
+    assert await post(ha_client, body) == HTTPStatus.OK
     mock_client.trigger_totals.side_effect = CamlyticsConnectionError("down")
     await mock_entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()

@@ -48,7 +48,7 @@ from custom_components.sitewatch.providers.camlytics.coordinator import (
 )
 
 from ...conftest import ComapServer
-from .conftest import WEBHOOK_ID, add_entry
+from .conftest import WEBHOOK_ID, add_entry, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
@@ -91,11 +91,6 @@ class Fired:
 def _place(sim: Any) -> tuple[int, str]:
     location = sim.locations()[0]["id"]
     return location, sim.channels(location)[0]["id"]
-
-
-async def _post(client: Any, body: Any) -> int:
-    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
-    return int(response.status)
 
 
 async def _post_raw(client: Any, body: bytes) -> int:
@@ -246,7 +241,7 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
         {"metric": "occupancy", "location_id": location, "occupancy": 12},
         {"metric": "queue", "channel_id": channel, "queue": 3},
     ]
-    assert await _post(ha_client, mixed) == HTTPStatus.OK
+    assert await post(ha_client, mixed) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert hass.states.get(OCCUPANCY).state == "12.0"
     assert hass.states.get(QUEUE).state == "3.0"
@@ -254,8 +249,8 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
     assert dropped == {"occupancy is not a number in range": 1}
     # Another location's valid reading still works: nothing is stuck answering 503.
     other = comap_server.camlytics.locations()[1]["id"]
-    assert await _post(ha_client, {"occupancy": 4, "location_id": other}) == HTTPStatus.OK
-    assert await _post(ha_client, {"occupancy": 5, "location_id": location}) == HTTPStatus.OK
+    assert await post(ha_client, {"occupancy": 4, "location_id": other}) == HTTPStatus.OK
+    assert await post(ha_client, {"occupancy": 5, "location_id": location}) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert hass.states.get(OCCUPANCY).state == "5.0"
     assert HTTPStatus.SERVICE_UNAVAILABLE not in entry.runtime_data.push.stats.by_status
@@ -279,9 +274,9 @@ async def test_pushes_fire_while_the_rest_poll_fails(
         {"record_id": 7_000_001, "event_type": "RegionJoin", "channel_id": channel},
         {"record_id": 7_000_002, "event_type": "RegionLeave", "channel_id": channel},
     ]
-    assert await _post(ha_client, events) == HTTPStatus.OK
-    assert await _post(ha_client, {"occupancy": 9, "location_id": location}) == HTTPStatus.OK
-    assert await _post(ha_client, {"queue": 2, "channel_id": channel}) == HTTPStatus.OK
+    assert await post(ha_client, events) == HTTPStatus.OK
+    assert await post(ha_client, {"occupancy": 9, "location_id": location}) == HTTPStatus.OK
+    assert await post(ha_client, {"queue": 2, "channel_id": channel}) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert fired.record_ids == [7_000_001, 7_000_002]
     assert hass.states.get(EVENT_ENTITY).attributes["event_type"] == "region_leave"
@@ -313,7 +308,7 @@ async def test_the_same_event_by_poll_and_push_fires_once(
     await hass.async_block_till_done()
     assert sorted(fired.record_ids) == sorted(e["record_id"] for e in polled)
     pushed = [{**event, "id": None} for event in polled]
-    assert await _post(ha_client, pushed) == HTTPStatus.OK
+    assert await post(ha_client, pushed) == HTTPStatus.OK
     await hass.async_block_till_done()
 
     # Pushed first, polled after; and a poll again.
@@ -368,7 +363,7 @@ async def test_events_of_a_downtime_fire_once_after_a_restart(
     assert fired.counts() == Counter(e["record_id"] for e in before + during)
 
     # A late push of the downtime's events and another restart fire nothing again.
-    assert await _post(ha_client, [{**e, "id": None} for e in during]) == HTTPStatus.OK
+    assert await post(ha_client, [{**e, "id": None} for e in during]) == HTTPStatus.OK
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     await entry.runtime_data.coordinator.async_refresh()
@@ -462,7 +457,7 @@ async def test_nonce_file_named_by_a_digest_and_moved(
     # Neither key in any log line of the integration, nor in diagnostics.
     comap_server.camlytics.fail_next(500)
     await entry.runtime_data.coordinator.async_refresh()
-    assert await _post(ha_client, {"junk": 1}) == HTTPStatus.BAD_REQUEST
+    assert await post(ha_client, {"junk": 1}) == HTTPStatus.BAD_REQUEST
     diagnostics = json.dumps(await get_diagnostics_for_config_entry(hass, hass_client, entry))
     lines = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]
     assert lines
@@ -491,7 +486,7 @@ async def test_an_event_of_a_channel_without_entity_is_dropped_and_counted(
         {"record_id": 8_000_001, "event_type": "RegionJoin", "channel_id": "no-such-channel"},
         {"record_id": 8_000_002, "event_type": "RegionJoin", "channel_id": channel},
     ]
-    assert await _post(ha_client, body) == HTTPStatus.OK
+    assert await post(ha_client, body) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert fired.record_ids == [8_000_002]
     stats = entry.runtime_data.push.stats
