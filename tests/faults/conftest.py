@@ -30,8 +30,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.identity import account_digest
-from custom_components.sitewatch.providers.camlytics import LIMITERS
 from custom_components.sitewatch.providers.camlytics.api import CamlyticsClient, RateLimiter
+from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 from custom_components.sitewatch.providers.comap.api import ComapClient
 from custom_components.sitewatch.providers.facespace import account_id
 from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient

@@ -1,21 +1,89 @@
-"""Fixtures of the Camlytics tests: a fast limiter, an HTTP client, an entry on the simulator."""
+"""Fixtures of the Camlytics tests: a client mocked at the client boundary with hand-written
+payloads (``fixtures/``), a fast limiter and an entry on the simulator (integration tests)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Generator
+import json
+from pathlib import Path
 from typing import Any
+from unittest.mock import AsyncMock, patch
 
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.identity import account_digest
-from custom_components.sitewatch.providers.camlytics import LIMITERS
-from custom_components.sitewatch.providers.camlytics.api import RateLimiter
+from custom_components.sitewatch.providers.camlytics.api import (
+    CamlyticsClient,
+    Channel,
+    Event,
+    Location,
+    RateLimiter,
+    Trigger,
+    TriggerTotal,
+    parse_items,
+)
+from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
 from ...conftest import ComapServer
 
 WEBHOOK_ID = "camlytics-test-webhook"
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def load_fixture(name: str) -> Any:
+    """A hand-written payload of ``fixtures/`` (``events_webhook.json``...), decoded."""
+    return json.loads((FIXTURES / name).read_text())
+
+
+def _answer[T](name: str, build: Callable[[object], T]) -> list[T]:
+    """The items of a fixture envelope's ``result``, built as the client builds them."""
+    items, dropped = parse_items(load_fixture(name)["result"], build)
+    assert not dropped, dropped
+    return items
+
+
+async def post(client: Any, body: Any) -> int:
+    """POST ``body`` as JSON to the test entry's webhook; the HTTP status."""
+    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
+    return int(response.status)
+
+
+@pytest.fixture
+def mock_client() -> Generator[AsyncMock]:
+    """The entry's client, mocked: answers from ``fixtures/`` (one location, two channels)."""
+    client = AsyncMock(spec=CamlyticsClient)
+    client.base_url = "https://cloud.camlytics.com/service/api/v1"
+    client.request_count = 0
+    client.dropped = {}
+    client.locations.return_value = _answer("locations.json", Location.from_api)
+    client.channels.return_value = _answer("channels.json", Channel.from_api)
+    client.triggers.return_value = _answer("triggers.json", Trigger.from_api)
+    client.trigger_totals.return_value = _answer("totals_triggers.json", TriggerTotal.from_api)
+    events = _answer("events.json", Event.from_api)
+    client.events_page.return_value = (events, len(events))
+    with patch(
+        "custom_components.sitewatch.providers.camlytics.client_from_data", return_value=client
+    ):
+        yield client
+
+
+@pytest.fixture
+def mock_entry(hass: HomeAssistant) -> MockConfigEntry:
+    """A Camlytics entry for the mocked client, added but not set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Camlytics",
+        entry_id="01JCAMLYTICS0ENTRY00000000",
+        unique_id=account_digest("demo-public"),
+        minor_version=MINOR_VERSION,
+        data=entry_data("https://cloud.camlytics.com"),
+        options={"scan_interval": 60, "locations": []},
+    )
+    entry.add_to_hass(hass)
+    return entry
 
 
 @pytest.fixture
@@ -41,12 +109,12 @@ def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
 
 
 def add_entry(hass: HomeAssistant, url: str, **overrides: Any) -> MockConfigEntry:
-    """A Camlytics entry (version 1.2) for the simulator at ``url``, added but not set up."""
+    """A Camlytics entry (the current version) for the simulator at ``url``, added, not set up."""
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Camlytics",
         unique_id=account_digest("demo-public"),
-        minor_version=2,
+        minor_version=MINOR_VERSION,
         data=entry_data(url, **overrides),
         options={"scan_interval": 60, "locations": []},
     )

@@ -24,23 +24,19 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.identity import account_digest
-from custom_components.sitewatch.providers.camlytics import LIMITERS
+from custom_components.sitewatch.providers.camlytics import async_migrate_camlytics_identity_1_3
 from custom_components.sitewatch.providers.camlytics.api import (
     CamlyticsApiError,
     CamlyticsClient,
 )
+from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
 from ...conftest import ComapServer
-from .conftest import WEBHOOK_ID, entry_data
+from .conftest import WEBHOOK_ID, entry_data, post
 
-pytestmark = pytest.mark.usefixtures("fast_limiter")
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "camlytics"
-
-
-async def _post(ha_client: Any, body: Any) -> int:
-    response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
-    return int(response.status)
 
 
 def _channel_event_entity(hass: HomeAssistant, name: str = "entrance") -> str:
@@ -216,13 +212,13 @@ async def test_fixture_bodies(
     hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, name: str, status: int
 ) -> None:
     body = json.loads((FIXTURES / f"{name}.json").read_text())
-    assert await _post(ha_client, body) == status
+    assert await post(ha_client, body) == status
 
 
 async def test_bad_bodies(hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any) -> None:
-    assert await _post(ha_client, {"hello": "world"}) == HTTPStatus.BAD_REQUEST
-    assert await _post(ha_client, [1, 2]) == HTTPStatus.BAD_REQUEST
-    assert await _post(ha_client, {"occupancy": "many", "location_id": 1}) == HTTPStatus.BAD_REQUEST
+    assert await post(ha_client, {"hello": "world"}) == HTTPStatus.BAD_REQUEST
+    assert await post(ha_client, [1, 2]) == HTTPStatus.BAD_REQUEST
+    assert await post(ha_client, {"occupancy": "many", "location_id": 1}) == HTTPStatus.BAD_REQUEST
     # A flat community-style event and a bad item together: the good one is kept.
     flat = {
         "id": 5,
@@ -230,7 +226,7 @@ async def test_bad_bodies(hass: HomeAssistant, entry: MockConfigEntry, ha_client
         "rule_name": "Enter",
         "event_time": "2026-11-23 10:00:00.000",
     }
-    assert await _post(ha_client, [flat, {"junk": 1}]) == HTTPStatus.OK
+    assert await post(ha_client, [flat, {"junk": 1}]) == HTTPStatus.OK
 
 
 async def test_options_limit_locations_and_show_the_url(
@@ -404,7 +400,7 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
     assert (entry.minor_version, entry.unique_id) == (MINOR_VERSION, digest)
     migrated = entity_registry.async_get(queue.entity_id)
     assert migrated is not None
-    assert migrated.unique_id == f"{digest}_channel_{CHANNEL}_queue"
+    assert migrated.unique_id == f"camlytics_{digest}_channel_{CHANNEL}_queue"
     assert hass.states.get("sensor.front_door_queue") is not None  # same entity id and history
     unique_ids = [
         entity.unique_id
@@ -412,3 +408,82 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
     ]
     assert len(unique_ids) > 20
     assert not [unique_id for unique_id in unique_ids if "demo-public" in unique_id]
+
+
+async def test_an_entry_1_2_arrives_at_the_one_id_scheme_with_the_same_entity_ids(
+    hass: HomeAssistant,
+    comap_server: ComapServer,
+    ha_client: Any,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+) -> None:
+    """Entry 1.2: ``<digest>_<key>`` unique ids, ``camlytics_<entry id>_<device>`` devices."""
+    digest = account_digest("demo-public")
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Camlytics",
+        unique_id=digest,
+        minor_version=2,
+        data=entry_data(comap_server.url),
+        options={"scan_interval": 60, "locations": []},
+    )
+    entry.add_to_hass(hass)
+    location = device_registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, f"camlytics_{entry.entry_id}_location_32")},
+        name="Main Street store",
+    )
+    channel = device_registry.async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, f"camlytics_{entry.entry_id}_channel_{CHANNEL}")},
+        name="Front door",
+    )
+    old = {
+        ("sensor", f"{digest}_location_32_occupancy", location.id): "shop_inside",
+        ("sensor", f"{digest}_channel_{CHANNEL}_queue", channel.id): "front_door_queue",
+        ("event", f"{digest}_channel_{CHANNEL}_events", channel.id): "front_door_events",
+    }
+    for (domain, unique_id, device_id), object_id in old.items():
+        entity_registry.async_get_or_create(
+            domain,
+            DOMAIN,
+            unique_id,
+            config_entry=entry,
+            device_id=device_id,
+            suggested_object_id=object_id,
+        )
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+
+    assert (entry.minor_version, entry.unique_id) == (MINOR_VERSION, digest)
+    for (domain, unique_id, device_id), object_id in old.items():
+        entity_id = f"{domain}.{object_id}"
+        migrated = entity_registry.async_get(entity_id)
+        assert migrated is not None
+        assert migrated.unique_id == f"camlytics_{unique_id}"  # same entity id and history
+        assert migrated.device_id == device_id
+        assert hass.states.get(entity_id) is not None
+    assert device_registry.async_get(location.id).identifiers == {
+        (DOMAIN, f"camlytics_{digest}_location_32")
+    }
+    assert device_registry.async_get(channel.id).identifiers == {
+        (DOMAIN, f"camlytics_{digest}_channel_{CHANNEL}")
+    }
+    # Every entity and device of the entry is on the new scheme; none was made twice.
+    entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    assert all(e.unique_id.startswith(f"camlytics_{digest}_") for e in entities)
+    assert len({e.unique_id for e in entities}) == len(entities) > 20
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    assert len(devices) == 2 + 6
+    assert all(
+        identifier.startswith(f"camlytics_{digest}_")
+        for device in devices
+        for _, identifier in device.identifiers
+    )
+
+    # Migrating again changes nothing.
+    before = {e.entity_id: e.unique_id for e in entities}
+    await async_migrate_camlytics_identity_1_3(hass, entry)
+    after = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+    assert {e.entity_id: e.unique_id for e in after} == before

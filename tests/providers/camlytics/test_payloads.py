@@ -24,23 +24,21 @@ from custom_components.sitewatch.providers.camlytics.api import (
     MAX_COUNT,
     MAX_ID_LENGTH,
     MAX_INT64,
+    MAX_METRIC,
     CamlyticsClient,
     CamlyticsError,
     Channel,
     Event,
     InvalidItem,
     Location,
+    Metric,
     NonceSource,
+    PayloadError,
     RateLimiter,
     Trigger,
     TriggerTotal,
-    parse_items,
-)
-from custom_components.sitewatch.providers.camlytics.payloads import (
-    MAX_METRIC,
-    Metric,
-    PayloadError,
     event_key,
+    parse_items,
     parse_webhook,
 )
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import Event as HassEvent, EventStateChangedData, HomeAssistant
+from homeassistant.core import Event as HassEvent, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.json import JSONEncoder
 from homeassistant.util import dt as dt_util
@@ -39,20 +39,18 @@ from custom_components.sitewatch.bounds import (
     cursor_limit,
 )
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.camlytics import (
+from custom_components.sitewatch.providers.camlytics.coordinator import (
+    MAX_LOOKBACK,
     async_nonce_source,
+    cursor_store_key,
     key_digest,
     nonce_store_key,
 )
-from custom_components.sitewatch.providers.camlytics.coordinator import (
-    MAX_LOOKBACK,
-    cursor_store_key,
-)
 
 from ...conftest import ComapServer
-from .conftest import WEBHOOK_ID, add_entry
+from .conftest import WEBHOOK_ID, add_entry, post
 
-pytestmark = pytest.mark.usefixtures("fast_limiter")
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
 EVENT_ENTITY = "event.entrance_analytics"
 OCCUPANCY = "sensor.main_street_store_occupancy"
@@ -65,6 +63,8 @@ class Fired:
 
     A firing is a new (event time, record id) pair in an event entity's state: the state an
     event entity restores when it is added again repeats its last pair and is not counted.
+    The listener is a callback: it runs in the event loop, in the order the states changed (a
+    plain function would run in the executor, where two firings may be recorded in any order).
     """
 
     def __init__(self, hass: HomeAssistant) -> None:
@@ -72,6 +72,7 @@ class Fired:
         self._pairs: set[tuple[str, str, Any]] = set()
         hass.bus.async_listen("state_changed", self._changed)
 
+    @callback
     def _changed(self, event: HassEvent[EventStateChangedData]) -> None:
         new = event.data["new_state"]
         if not event.data["entity_id"].startswith("event.") or new is None:
@@ -90,11 +91,6 @@ class Fired:
 def _place(sim: Any) -> tuple[int, str]:
     location = sim.locations()[0]["id"]
     return location, sim.channels(location)[0]["id"]
-
-
-async def _post(client: Any, body: Any) -> int:
-    response = await client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
-    return int(response.status)
 
 
 async def _post_raw(client: Any, body: bytes) -> int:
@@ -245,7 +241,7 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
         {"metric": "occupancy", "location_id": location, "occupancy": 12},
         {"metric": "queue", "channel_id": channel, "queue": 3},
     ]
-    assert await _post(ha_client, mixed) == HTTPStatus.OK
+    assert await post(ha_client, mixed) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert hass.states.get(OCCUPANCY).state == "12.0"
     assert hass.states.get(QUEUE).state == "3.0"
@@ -253,8 +249,8 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
     assert dropped == {"occupancy is not a number in range": 1}
     # Another location's valid reading still works: nothing is stuck answering 503.
     other = comap_server.camlytics.locations()[1]["id"]
-    assert await _post(ha_client, {"occupancy": 4, "location_id": other}) == HTTPStatus.OK
-    assert await _post(ha_client, {"occupancy": 5, "location_id": location}) == HTTPStatus.OK
+    assert await post(ha_client, {"occupancy": 4, "location_id": other}) == HTTPStatus.OK
+    assert await post(ha_client, {"occupancy": 5, "location_id": location}) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert hass.states.get(OCCUPANCY).state == "5.0"
     assert HTTPStatus.SERVICE_UNAVAILABLE not in entry.runtime_data.push.stats.by_status
@@ -278,9 +274,9 @@ async def test_pushes_fire_while_the_rest_poll_fails(
         {"record_id": 7_000_001, "event_type": "RegionJoin", "channel_id": channel},
         {"record_id": 7_000_002, "event_type": "RegionLeave", "channel_id": channel},
     ]
-    assert await _post(ha_client, events) == HTTPStatus.OK
-    assert await _post(ha_client, {"occupancy": 9, "location_id": location}) == HTTPStatus.OK
-    assert await _post(ha_client, {"queue": 2, "channel_id": channel}) == HTTPStatus.OK
+    assert await post(ha_client, events) == HTTPStatus.OK
+    assert await post(ha_client, {"occupancy": 9, "location_id": location}) == HTTPStatus.OK
+    assert await post(ha_client, {"queue": 2, "channel_id": channel}) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert fired.record_ids == [7_000_001, 7_000_002]
     assert hass.states.get(EVENT_ENTITY).attributes["event_type"] == "region_leave"
@@ -312,7 +308,7 @@ async def test_the_same_event_by_poll_and_push_fires_once(
     await hass.async_block_till_done()
     assert sorted(fired.record_ids) == sorted(e["record_id"] for e in polled)
     pushed = [{**event, "id": None} for event in polled]
-    assert await _post(ha_client, pushed) == HTTPStatus.OK
+    assert await post(ha_client, pushed) == HTTPStatus.OK
     await hass.async_block_till_done()
 
     # Pushed first, polled after; and a poll again.
@@ -367,7 +363,7 @@ async def test_events_of_a_downtime_fire_once_after_a_restart(
     assert fired.counts() == Counter(e["record_id"] for e in before + during)
 
     # A late push of the downtime's events and another restart fire nothing again.
-    assert await _post(ha_client, [{**e, "id": None} for e in during]) == HTTPStatus.OK
+    assert await post(ha_client, [{**e, "id": None} for e in during]) == HTTPStatus.OK
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
     await entry.runtime_data.coordinator.async_refresh()
@@ -461,7 +457,7 @@ async def test_nonce_file_named_by_a_digest_and_moved(
     # Neither key in any log line of the integration, nor in diagnostics.
     comap_server.camlytics.fail_next(500)
     await entry.runtime_data.coordinator.async_refresh()
-    assert await _post(ha_client, {"junk": 1}) == HTTPStatus.BAD_REQUEST
+    assert await post(ha_client, {"junk": 1}) == HTTPStatus.BAD_REQUEST
     diagnostics = json.dumps(await get_diagnostics_for_config_entry(hass, hass_client, entry))
     lines = [r.getMessage() for r in caplog.records if r.name.startswith("custom_components")]
     assert lines
@@ -490,7 +486,7 @@ async def test_an_event_of_a_channel_without_entity_is_dropped_and_counted(
         {"record_id": 8_000_001, "event_type": "RegionJoin", "channel_id": "no-such-channel"},
         {"record_id": 8_000_002, "event_type": "RegionJoin", "channel_id": channel},
     ]
-    assert await _post(ha_client, body) == HTTPStatus.OK
+    assert await post(ha_client, body) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert fired.record_ids == [8_000_002]
     stats = entry.runtime_data.push.stats

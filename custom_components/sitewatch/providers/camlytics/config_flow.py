@@ -27,7 +27,6 @@ from ...flow import (
 from ...identity import account_digest
 from ...schema import vol
 from ...webhook import sender_url
-from . import CamlyticsRuntime, async_nonce_source, client_from_data
 from .api import (
     DEFAULT_BASE_URL,
     CamlyticsAuthenticationError,
@@ -47,6 +46,8 @@ from .const import (
     MIN_SCAN_INTERVAL,
     PROVIDER_CAMLYTICS,
 )
+from .coordinator import async_nonce_source, client_from_data
+from .runtime import CamlyticsRuntime
 
 KEYS_SCHEMA = vol.Schema(
     {

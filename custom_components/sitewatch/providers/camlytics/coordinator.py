@@ -2,46 +2,59 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+import hashlib
 import re
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
-from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
+from homeassistant.util.hass_dict import HassKey
 
-from ...bounds import cursor_limit, parse_time
+from ...bounds import bounded_int, cursor_limit, parse_time
 from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
+from ...entity import async_push
+from ...identity import device_identifier
 from ...models import SitewatchConfigEntry
 from ...storage import SteadySave
 from ...webhook import DEDUP_WINDOW, SeenKeys
 from .api import (
+    DEFAULT_BASE_URL,
     CamlyticsAuthenticationError,
     CamlyticsClient,
     CamlyticsError,
     Channel,
     Event,
     Location,
+    Metric,
+    NonceSource,
+    RateLimiter,
     Trigger,
     as_int,
+    event_key,
 )
 from .const import (
+    CONF_BASE_URL,
     CONF_LOCATIONS,
+    CONF_PUBLIC_KEY,
     CONF_SCAN_INTERVAL,
+    CONF_SECRET_KEY,
     DEFAULT_SCAN_INTERVAL,
     ENTER_TRIGGERS,
     EXIT_TRIGGERS,
     METADATA_REFRESH_INTERVAL,
+    NONCE_STORAGE_VERSION,
     PUSH_FRESHNESS,
 )
-from .payloads import Metric, event_key
 
 OFFSET = re.compile(r"^([+-])(\d{2}):?(\d{2})$")
 CURSOR_STORE_VERSION: Final = 1
@@ -99,9 +112,119 @@ def cursor_store_key(entry_id: str) -> str:
     return f"{DOMAIN}.{entry_id}.camlytics_events_cursor"
 
 
-def events_signal(entry_id: str) -> str:
-    """Dispatcher signal carrying an entry's new analytic events (``list[Event]``)."""
-    return f"{DOMAIN}_camlytics_events_{entry_id}"
+LIMITERS: HassKey[dict[str, RateLimiter]] = HassKey(f"{DOMAIN}_camlytics_limiters")
+"""One limiter per public key while Home Assistant runs."""
+NONCE_SOURCES: HassKey[dict[str, NonceSource]] = HassKey(f"{DOMAIN}_camlytics_nonces")
+"""One nonce source per public key while Home Assistant runs."""
+NONCE_SAVE_DELAY: Final = 2.0
+OLD_STORE_NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,199}")
+"""Keys that may have named a nonce file before (plain file names)."""
+
+
+def client_from_data(
+    hass: HomeAssistant, data: dict[str, Any], nonces: NonceSource | None = None
+) -> CamlyticsClient:
+    """A client on Home Assistant's shared session from config entry (or flow) data.
+
+    Every client of one public key shares one limiter, whoever makes it (the entry, a reload,
+    a config flow), so together they keep to one request per second.
+    """
+    limiters = hass.data.setdefault(LIMITERS, {})
+    return CamlyticsClient(
+        async_get_clientsession(hass),
+        public_key=data[CONF_PUBLIC_KEY],
+        secret_key=data[CONF_SECRET_KEY],
+        base_url=data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+        nonces=nonces,
+        limiter=limiters.setdefault(data[CONF_PUBLIC_KEY], RateLimiter()),
+    )
+
+
+def key_digest(public_key: str) -> str:
+    """A short digest naming things of a key (16 hex digits of its SHA-256), never the key."""
+    return hashlib.sha256(public_key.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
+def nonce_store_key(public_key: str) -> str:
+    """Storage key of a key's nonces: named by the key's digest."""
+    return f"{DOMAIN}.camlytics_nonce.{key_digest(public_key)}"
+
+
+async def async_nonce_source(hass: HomeAssistant, public_key: str) -> NonceSource:
+    """The key's nonce source: one per key while Home Assistant runs, saved to storage.
+
+    Kept across reloads in memory, and across restarts in storage (saved shortly after each
+    change and on shutdown), so the nonce keeps growing. The file is named by a digest of the
+    key; a file of an earlier version named by the key itself is moved on the first load.
+    """
+    sources = hass.data.setdefault(NONCE_SOURCES, {})
+    if (source := sources.get(public_key)) is not None:
+        return source
+    store: Store[dict[str, int]] = Store(
+        hass, NONCE_STORAGE_VERSION, nonce_store_key(public_key), private=True
+    )
+    stored = await store.async_load()
+    if stored is None:
+        stored = await _async_move_old_nonce_store(hass, public_key, store)
+    last = bounded_int(stored.get("last"), maximum=2**63 - 1) if isinstance(stored, dict) else None
+
+    latest = {"last": last or 0}
+    saver = SteadySave(store, lambda: dict(latest), NONCE_SAVE_DELAY)
+
+    def save(last: int) -> None:
+        latest["last"] = last
+        saver.changed()
+
+    return sources.setdefault(public_key, NonceSource(last=last or 0, on_change=save))
+
+
+async def _async_move_old_nonce_store(
+    hass: HomeAssistant, public_key: str, store: Store[dict[str, int]]
+) -> dict[str, int] | None:
+    """Move the nonces of a file named by the key itself (earlier versions) to ``store``.
+
+    Only a key that is a plain file name is looked for (one with a path separator or a leading
+    dot never named a file here, and must not reach outside the storage folder).
+    """
+    if OLD_STORE_NAME.fullmatch(public_key) is None:
+        return None
+    old: Store[dict[str, int]] = Store(
+        hass, NONCE_STORAGE_VERSION, f"{DOMAIN}.camlytics_nonce.{public_key}"
+    )
+    try:
+        stored = await old.async_load()
+    except (HomeAssistantError, OSError, ValueError):
+        # A key that cannot name a file (or a damaged file): nothing to move.
+        LOGGER.debug("Camlytics: no earlier nonce file could be read")
+        return None
+    if stored is None:
+        return None
+    await store.async_save(stored)
+    await old.async_remove()
+    LOGGER.debug("Camlytics: moved the nonce file to its new name")
+    return stored
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Raise the client's errors as Home Assistant's, translated (the one place they are mapped).
+
+    Raises:
+        ConfigEntryAuthFailed: the keys were refused (starts reauthentication).
+        UpdateFailed: any other client error (the entities become unavailable).
+    """
+    try:
+        yield
+    except CamlyticsAuthenticationError as err:
+        raise ConfigEntryAuthFailed(
+            translation_domain=DOMAIN, translation_key="camlytics_auth_failed"
+        ) from err
+    except CamlyticsError as err:
+        raise UpdateFailed(
+            translation_domain=DOMAIN,
+            translation_key="update_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
 
 
 class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
@@ -201,68 +324,66 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         return min(max(since, now - MAX_LOOKBACK), cursor_limit(now))
 
     async def _async_poll(self) -> CamlyticsData:
-        """Read metadata when due, then totals and (without fresh pushes) events."""
-        data = self.data
+        """Read metadata when due, then today's counts and (without fresh pushes) events."""
+        now = dt_util.utcnow()
+        watched = self.watched_channels()
         cursors: dict[int, datetime] = {}
-        try:
-            now = dt_util.utcnow()
-            watched = self._watched_channels()
+        polled_events: list[Event] = []
+        with translated_errors():
             if self._metadata_at is None or now - self._metadata_at >= METADATA_REFRESH_INTERVAL:
-                data.locations = {loc.id: loc for loc in await self.client.locations()}
-                data.channels = {channel.id: channel for channel in await self.client.channels()}
-                data.triggers = {trigger.id: trigger for trigger in await self.client.triggers()}
-                self._metadata_at = now
-                prefix = f"camlytics_{self.config_entry.entry_id}_"
-                async_remove_stale_devices(
-                    self.hass,
-                    self.config_entry,
-                    {f"{prefix}location_{lid}" for lid in data.locations}
-                    | {f"{prefix}channel_{cid}" for cid in data.channels},
-                )
-            polled_events: list[Event] = []
+                await self._async_read_metadata(now)
             # A channel that just appeared has no event entity yet: its events wait for the next
             # poll (the cursor stays), when the entity exists.
             poll_events = (
                 self._events_ready
                 and not self._push_is_fresh("events")
-                and self._watched_channels() <= watched
+                and self.watched_channels() <= watched
             )
             for location_id in self.included_locations:
-                location = data.locations[location_id]
-                midnight = datetime.now(location_timezone(location)).replace(
-                    hour=0, minute=0, second=0, microsecond=0
-                )
-                totals = await self.client.trigger_totals(location_id, since=midnight)
-                for trigger in data.triggers.values():
-                    if trigger.location_id == location_id:
-                        data.trigger_counts[trigger.id] = 0  # no total means none today
-                for total in totals:
-                    if total.trigger_id not in data.triggers:
-                        continue
-                    if total.count is None:  # not a count we can show
-                        data.trigger_counts.pop(total.trigger_id, None)
-                    else:
-                        data.trigger_counts[total.trigger_id] = total.count
+                await self._async_read_counts(location_id)
                 if poll_events:
                     events, cursors[location_id] = await self._poll_events(location_id, now)
                     polled_events.extend(events)
-        except CamlyticsAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="camlytics_auth_failed"
-            ) from err
-        except CamlyticsError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
         if poll_events:
             self.deliver_events(polled_events)
             self._cursors.update(cursors)
             self._cursor_saver.changed()
         if not self._push_is_fresh("occupancy"):
             self._occupancy_from_counts(now)
-        return data
+        return self.data
+
+    async def _async_read_metadata(self, now: datetime) -> None:
+        """Read locations, channels and triggers; detach the devices the service no longer lists."""
+        data = self.data
+        data.locations = {loc.id: loc for loc in await self.client.locations()}
+        data.channels = {channel.id: channel for channel in await self.client.channels()}
+        data.triggers = {trigger.id: trigger for trigger in await self.client.triggers()}
+        self._metadata_at = now
+        entry = self.config_entry
+        async_remove_stale_devices(
+            self.hass,
+            entry,
+            {device_identifier(entry, f"location_{lid}")[1] for lid in data.locations}
+            | {device_identifier(entry, f"channel_{cid}")[1] for cid in data.channels},
+        )
+
+    async def _async_read_counts(self, location_id: int) -> None:
+        """Today's count of every trigger of a location (since the location's local midnight)."""
+        data = self.data
+        midnight = datetime.now(location_timezone(data.locations[location_id])).replace(
+            hour=0, minute=0, second=0, microsecond=0
+        )
+        totals = await self.client.trigger_totals(location_id, since=midnight)
+        for trigger in data.triggers.values():
+            if trigger.location_id == location_id:
+                data.trigger_counts[trigger.id] = 0  # no total means none today
+        for total in totals:
+            if total.trigger_id not in data.triggers:
+                continue
+            if total.count is None:  # not a count we can show
+                data.trigger_counts.pop(total.trigger_id, None)
+            else:
+                data.trigger_counts[total.trigger_id] = total.count
 
     async def _poll_events(self, location_id: int, now: datetime) -> tuple[list[Event], datetime]:
         """A location's events since its cursor, and the cursor for the next poll.
@@ -307,7 +428,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         delivered, is a duplicate.
         """
         seen = self.seen
-        watched = self._watched_channels()
+        watched = self.watched_channels()
         fresh: list[Event] = []
         keys: dict[str, None] = {}
         for event in events:
@@ -322,14 +443,18 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
             keys[key] = None
             fresh.append(event)
         if fresh:
-            async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), fresh)
+            async_push(self.hass, self.config_entry.entry_id, fresh)
             seen.settle(keys, delivered=True)
         return fresh
 
-    def _watched_channels(self) -> set[str]:
-        """The channels that have an event entity: those of the included locations."""
+    def included_channels(self) -> list[Channel]:
+        """The channels of the included locations (those with entities), in the service's order."""
         included = set(self.included_locations)
-        return {cid for cid, c in self.data.channels.items() if c.location_id in included}
+        return [c for c in self.data.channels.values() if c.location_id in included]
+
+    def watched_channels(self) -> set[str]:
+        """The ids of the channels that have an event entity: those of the included locations."""
+        return {channel.id for channel in self.included_channels()}
 
     @callback
     def push(self, items: Iterable[Event | Metric]) -> list[str]:
@@ -341,7 +466,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         next poll read the channels again (at most every ``METADATA_RETRY``).
         """
         now = dt_util.utcnow()
-        watched = self._watched_channels()
+        watched = self.watched_channels()
         events: list[Event] = []
         dropped: list[str] = []
         for item in items:
@@ -355,7 +480,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                 self._reread_metadata(now)
         if events:
             self._last_push["events"] = now
-            async_dispatcher_send(self.hass, events_signal(self.config_entry.entry_id), events)
+            async_push(self.hass, self.config_entry.entry_id, events)
         metrics = [item for item in items if isinstance(item, Metric)]
         for metric in metrics:
             reading = Reading(metric.value, "webhook", metric.time or now)

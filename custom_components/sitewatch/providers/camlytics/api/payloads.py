@@ -14,12 +14,11 @@ a body that is unusable as a whole.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Final
 
-from ...bounds import finite_number
-from .api import Event, InvalidItem, as_int, ident, parse_time
+from ....bounds import finite_number
+from .exceptions import InvalidItem
+from .models import Event, Metric, as_int, ident, parse_time
 
 OCCUPANCY_KEYS: Final = ("occupancy", "current_occupancy", "currentOccupancy")
 QUEUE_KEYS: Final = ("queue", "queue_length", "current_queue", "currentQueue")
@@ -31,32 +30,6 @@ MAX_ITEMS: Final = 10_000
 
 class PayloadError(ValueError):
     """A webhook body that is unusable as a whole; the message is a short, fixed reason."""
-
-
-@dataclass(frozen=True, slots=True)
-class Metric:
-    """A current occupancy (per location) or queue length (per channel) reading.
-
-    ``kind`` is ``occupancy`` (``location_id`` set) or ``queue`` (``channel_id`` set); ``value``
-    is a finite number of people in [0, 10⁶]; ``time`` a sane UTC time or None.
-    """
-
-    kind: str
-    value: float
-    location_id: int | None
-    channel_id: str | None
-    time: datetime | None
-
-    @property
-    def key(self) -> str:
-        """A key unique to this reading, for dropping redelivered duplicates."""
-        when = self.time.isoformat() if self.time else "-"
-        return f"{self.kind}:{self.location_id}:{self.channel_id}:{when}:{self.value}"
-
-
-def event_key(event: Event) -> str:
-    """The key that identifies an event in both the API and the webhooks (``event:<record_id>``)."""
-    return f"event:{event.record_id}"
 
 
 def parse_webhook(payload: object) -> tuple[list[Event | Metric], list[str]]:
