@@ -12,10 +12,8 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from ..sender import (
-    ApiError,
-    CountedTarget,
-)
+from ..routing import ApiError
+from ..sender import CountedTarget
 
 API_PREFIX = "/service/api/v1"
 FEED_PREFIX = "/feed/report"

@@ -5,10 +5,8 @@ from datetime import UTC, date, datetime, time as dt_time, timedelta
 import re
 from typing import Any
 
-from ..sender import (
-    CountedTarget,
-    ErrorMessageApiError,
-)
+from ..routing import ErrorMessageApiError
+from ..sender import CountedTarget
 
 BASE_PATH = "/facespace"
 LOGS_PATH = f"{BASE_PATH}/logs"

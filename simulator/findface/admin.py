@@ -5,10 +5,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..sender import (
-    delivery_routes,
-    failure_route,
-)
+from ..routing import delivery_routes, failure_route
 from .routes import ROUTES, _admin, _json_object, _path_id
 from .service import FindFaceSimulator
 

@@ -11,11 +11,8 @@ from typing import Any
 
 from aiohttp import web
 
-from ..sender import (
-    ApiError,
-    Attempt,
-    Target,
-)
+from ..routing import ApiError
+from ..sender import Attempt, Target
 
 SECTIONS = (
     "face_events",

@@ -7,11 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..sender import (
-    Admin,
-    admin_wrapper,
-    json_object,
-)
+from ..routing import Admin, admin_wrapper, json_object
 from .model import JPEG, MAX_LIMIT, FindFaceApiError, _bad_param, _not_found, _unauthorized
 from .service import FindFaceSimulator
 

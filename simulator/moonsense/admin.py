@@ -4,7 +4,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..sender import (
+from ..routing import (
     Admin,
     admin_wrapper,
     delivery_routes,

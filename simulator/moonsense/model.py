@@ -7,10 +7,8 @@ from datetime import UTC, datetime
 import math
 from typing import Any
 
-from ..sender import (
-    CountedTarget,
-    ErrorMessageApiError,
-)
+from ..routing import ErrorMessageApiError
+from ..sender import CountedTarget
 
 BASE_PATH = "/moonsense"
 CONTROL_PREFIX = f"{BASE_PATH}/v2"
