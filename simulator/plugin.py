@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -72,7 +72,7 @@ class DemoInterval:
     """What the generator produces, for the help text ("FindFace notifications")."""
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True)
 class SimulatorPlugin[SettingsT, SimulatorT: Simulator]:
     """One simulated provider: settings, options, simulator, routes and application key.
 
@@ -95,8 +95,8 @@ class SimulatorPlugin[SettingsT, SimulatorT: Simulator]:
     app_key: web.AppKey[SimulatorT]
     routes: web.RouteTableDef
     options: tuple[Option, ...]
-    demo_interval: DemoInterval | None = None
-    learn_base_url: Callable[[SimulatorT, str], None] | None = None
+    demo_interval: DemoInterval | None = field(default=None, kw_only=True)
+    learn_base_url: Callable[[SimulatorT, str], None] | None = field(default=None, kw_only=True)
 
     def create(
         self,

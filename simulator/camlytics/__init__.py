@@ -47,12 +47,12 @@ from .service import CamlyticsSimulator
 from .settings import OPTIONS, CamlyticsSettings
 
 PLUGIN = SimulatorPlugin(
-    key="camlytics",
-    settings=CamlyticsSettings,
-    simulator=CamlyticsSimulator,
-    app_key=CAMLYTICS_SIMULATOR,
-    routes=ROUTES,
-    options=OPTIONS,
+    "camlytics",
+    CamlyticsSettings,
+    CamlyticsSimulator,
+    CAMLYTICS_SIMULATOR,
+    ROUTES,
+    OPTIONS,
     demo_interval=DemoInterval(
         flag="--camlytics-event-interval", default=5.0, what="Camlytics events"
     ),

@@ -4,21 +4,12 @@ from typing import Any
 
 from aiohttp import web
 
-from ..routing import (
-    Admin,
-    admin_wrapper,
-    delivery_routes,
-    failure_route,
-    headers_field,
-    json_object,
-    optional,
-    target_routes,
-)
+from .. import routing
 from .model import CamlyticsApiError
 from .routes import CAMLYTICS_SIMULATOR, ROUTES
 from .service import CamlyticsSimulator
 
-_admin: Admin[CamlyticsSimulator] = admin_wrapper(
+_admin: routing.Admin[CamlyticsSimulator] = routing.admin_wrapper(
     CAMLYTICS_SIMULATOR, lambda message: CamlyticsApiError(400, message)
 )
 
@@ -27,17 +18,17 @@ def _add_webhook(simulator: CamlyticsSimulator, body: dict[str, Any]) -> int:
     url, kind = body.get("url"), body.get("kind")
     if not isinstance(url, str) or not isinstance(kind, str):
         raise ValueError("url and kind are required strings")
-    headers = headers_field(body)
+    headers = routing.headers_field(body)
     return simulator.add_webhook(
         url,
         kind,
-        optional(body, "location_id", int),
-        optional(body, "channel_id", str),
+        routing.optional(body, "location_id", int),
+        routing.optional(body, "channel_id", str),
         headers,
     )
 
 
-target_routes(
+routing.target_routes(
     ROUTES,
     "/_sim/camlytics/webhooks",
     _admin,
@@ -51,22 +42,22 @@ target_routes(
 @ROUTES.post("/_sim/camlytics/emit")
 @_admin
 async def _admin_emit(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     count = body.get("count", 1)
     if isinstance(count, bool) or not isinstance(count, int):
         raise ValueError("count must be an integer")
     events = simulator.emit_events(
         count,
-        optional(body, "location_id", int),
-        optional(body, "channel_id", str),
-        optional(body, "event_type", str),
-        trigger_name=optional(body, "trigger_name", str),
-        origin=optional(body, "origin", str),
+        routing.optional(body, "location_id", int),
+        routing.optional(body, "channel_id", str),
+        routing.optional(body, "event_type", str),
+        trigger_name=routing.optional(body, "trigger_name", str),
+        origin=routing.optional(body, "origin", str),
     )
     return web.json_response({"events": events})
 
 
-delivery_routes(ROUTES, "/_sim/camlytics/deliveries", "webhook", _admin)
+routing.delivery_routes(ROUTES, "/_sim/camlytics/deliveries", "webhook", _admin)
 
 
 @ROUTES.get("/_sim/camlytics/feeds")
@@ -86,7 +77,7 @@ async def _admin_state(request: web.Request, simulator: CamlyticsSimulator) -> w
 async def _admin_occupancy(
     request: web.Request, simulator: CamlyticsSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     location_id, occupancy = body.get("location_id"), body.get("occupancy")
     if not isinstance(location_id, int) or not isinstance(occupancy, int):
         raise ValueError("location_id and occupancy are required integers")
@@ -97,7 +88,7 @@ async def _admin_occupancy(
 @ROUTES.post("/_sim/camlytics/queue")
 @_admin
 async def _admin_queue(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     channel_id, length = body.get("channel_id"), body.get("queue")
     if not isinstance(channel_id, str) or not isinstance(length, int):
         raise ValueError("channel_id is a required string and queue a required integer")
@@ -105,7 +96,7 @@ async def _admin_queue(request: web.Request, simulator: CamlyticsSimulator) -> w
     return web.json_response({"channel_id": channel_id, "queue": length})
 
 
-failure_route(ROUTES, "/_sim/camlytics/fail", _admin, one_message=True)
+routing.failure_route(ROUTES, "/_sim/camlytics/fail", _admin, one_message=True)
 
 
 @ROUTES.post("/_sim/camlytics/settings")
@@ -113,9 +104,9 @@ failure_route(ROUTES, "/_sim/camlytics/fail", _admin, one_message=True)
 async def _admin_settings(
     request: web.Request, simulator: CamlyticsSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request)
-    interval = optional(body, "event_interval", (int, float))
-    rate_limit = optional(body, "rate_limit", (int, float))
+    body = await routing.json_object(request)
+    interval = routing.optional(body, "event_interval", (int, float))
+    rate_limit = routing.optional(body, "rate_limit", (int, float))
     if interval is not None:
         simulator.set_event_interval(float(interval))
     if rate_limit is not None:

@@ -21,14 +21,7 @@ from .routes import COMAP_SIMULATOR, ROUTES
 from .settings import OPTIONS, ComapSettings
 from .state import ComapSimulator
 
-PLUGIN = SimulatorPlugin(
-    key="comap",
-    settings=ComapSettings,
-    simulator=ComapSimulator,
-    app_key=COMAP_SIMULATOR,
-    routes=ROUTES,
-    options=OPTIONS,
-)
+PLUGIN = SimulatorPlugin("comap", ComapSettings, ComapSimulator, COMAP_SIMULATOR, ROUTES, OPTIONS)
 """The simulated ComAp cloud."""
 
 __all__ = [

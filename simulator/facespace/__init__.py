@@ -59,12 +59,12 @@ from .settings import OPTIONS, FaceSpaceSettings
 from .state import FaceSpaceSimulator
 
 PLUGIN = SimulatorPlugin(
-    key="facespace",
-    settings=FaceSpaceSettings,
-    simulator=FaceSpaceSimulator,
-    app_key=FACESPACE_SIMULATOR,
-    routes=ROUTES,
-    options=OPTIONS,
+    "facespace",
+    FaceSpaceSettings,
+    FaceSpaceSimulator,
+    FACESPACE_SIMULATOR,
+    ROUTES,
+    OPTIONS,
     demo_interval=DemoInterval(
         flag="--facespace-interval", default=7.0, what="FaceSpace recognitions"
     ),

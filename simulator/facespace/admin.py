@@ -5,20 +5,12 @@ from typing import Any
 
 from aiohttp import web
 
-from ..routing import (
-    Admin,
-    admin_wrapper,
-    delivery_routes,
-    failure_route,
-    headers_field,
-    json_object,
-    target_routes,
-)
+from .. import routing
 from .model import FaceSpaceApiError, parse_admin_time
 from .routes import FACESPACE_SIMULATOR, ROUTES
 from .state import FaceSpaceSimulator
 
-_admin: Admin[FaceSpaceSimulator] = admin_wrapper(
+_admin: routing.Admin[FaceSpaceSimulator] = routing.admin_wrapper(
     FACESPACE_SIMULATOR, lambda message: FaceSpaceApiError(400, message)
 )
 
@@ -34,10 +26,10 @@ def _add_target(simulator: FaceSpaceSimulator, body: dict[str, Any]) -> int:
     url, kind = body.get("url"), body.get("kind", "realtime")
     if not isinstance(url, str) or not isinstance(kind, str):
         raise ValueError("url is a required string and kind a string")
-    return simulator.add_push_target(url, headers_field(body), kind)
+    return simulator.add_push_target(url, routing.headers_field(body), kind)
 
 
-target_routes(
+routing.target_routes(
     ROUTES,
     "/_sim/facespace/push-targets",
     _admin,
@@ -46,7 +38,7 @@ target_routes(
     remove=FaceSpaceSimulator.remove_push_target,
     not_found=lambda message: FaceSpaceApiError(404, message),
 )
-delivery_routes(ROUTES, "/_sim/facespace/deliveries", "target", _admin)
+routing.delivery_routes(ROUTES, "/_sim/facespace/deliveries", "target", _admin)
 
 
 @ROUTES.post("/_sim/facespace/recognize")
@@ -54,7 +46,7 @@ delivery_routes(ROUTES, "/_sim/facespace/deliveries", "target", _admin)
 async def _admin_recognize(
     request: web.Request, simulator: FaceSpaceSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request, optional=True)
+    body = await routing.json_object(request, optional=True)
     raw_time = _optional_str(body, "time")
     when = parse_admin_time(raw_time) if raw_time else None
     line = simulator.recognize(_optional_str(body, "camera"), _optional_str(body, "name"), when)
@@ -66,7 +58,7 @@ async def _admin_recognize(
 async def _admin_raw_line(
     request: web.Request, simulator: FaceSpaceSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     camera, text = body.get("camera"), body.get("text")
     if not isinstance(camera, str) or not isinstance(text, str):
         raise ValueError("camera and text are required strings")
@@ -78,7 +70,7 @@ async def _admin_raw_line(
 @ROUTES.post("/_sim/facespace/active")
 @_admin
 async def _admin_active(request: web.Request, simulator: FaceSpaceSimulator) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     active = body.get("active")
     if not isinstance(active, bool):
         raise ValueError("active is a required boolean")
@@ -86,7 +78,7 @@ async def _admin_active(request: web.Request, simulator: FaceSpaceSimulator) -> 
     return web.json_response({"active": active})
 
 
-failure_route(ROUTES, "/_sim/facespace/fail", _admin)
+routing.failure_route(ROUTES, "/_sim/facespace/fail", _admin)
 
 
 @ROUTES.post("/_sim/facespace/settings")
@@ -94,7 +86,7 @@ failure_route(ROUTES, "/_sim/facespace/fail", _admin)
 async def _admin_settings(
     request: web.Request, simulator: FaceSpaceSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     interval = body.get("recognition_interval")
     if interval is not None:
         if isinstance(interval, bool) or not isinstance(interval, int | float):

@@ -35,12 +35,12 @@ from .service import FindFaceSimulator
 from .settings import OPTIONS, FindFaceSettings
 
 PLUGIN = SimulatorPlugin(
-    key="findface",
-    settings=FindFaceSettings,
-    simulator=FindFaceSimulator,
-    app_key=FINDFACE_SIMULATOR,
-    routes=ROUTES,
-    options=OPTIONS,
+    "findface",
+    FindFaceSettings,
+    FindFaceSimulator,
+    FINDFACE_SIMULATOR,
+    ROUTES,
+    OPTIONS,
     demo_interval=DemoInterval(
         flag="--findface-emit-interval", default=5.0, what="FindFace notifications"
     ),

@@ -64,12 +64,12 @@ from .service import MoonsenseSimulator
 from .settings import OPTIONS, MoonsenseSettings
 
 PLUGIN = SimulatorPlugin(
-    key="moonsense",
-    settings=MoonsenseSettings,
-    simulator=MoonsenseSimulator,
-    app_key=MOONSENSE_SIMULATOR,
-    routes=ROUTES,
-    options=OPTIONS,
+    "moonsense",
+    MoonsenseSettings,
+    MoonsenseSimulator,
+    MOONSENSE_SIMULATOR,
+    ROUTES,
+    OPTIONS,
     demo_interval=DemoInterval(flag="--moonsense-interval", default=5.0, what="Moonsense bundles"),
 )
 """The simulated provider, for the application, the command line, the demo and the tests."""

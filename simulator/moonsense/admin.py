@@ -4,21 +4,12 @@ from typing import Any
 
 from aiohttp import web
 
-from ..routing import (
-    Admin,
-    admin_wrapper,
-    delivery_routes,
-    failure_route,
-    headers_field,
-    json_object,
-    optional,
-    target_routes,
-)
+from .. import routing
 from .model import SENSORS, MoonsenseApiError, parse_rfc3339
 from .routes import MOONSENSE_SIMULATOR, ROUTES
 from .service import MoonsenseSimulator
 
-_admin: Admin[MoonsenseSimulator] = admin_wrapper(
+_admin: routing.Admin[MoonsenseSimulator] = routing.admin_wrapper(
     MOONSENSE_SIMULATOR, lambda message: MoonsenseApiError(400, message)
 )
 
@@ -27,10 +18,10 @@ def _add_webhook(simulator: MoonsenseSimulator, body: dict[str, Any]) -> int:
     url = body.get("url")
     if not isinstance(url, str):
         raise ValueError("url is a required string")
-    return simulator.add_webhook(url, headers_field(body))
+    return simulator.add_webhook(url, routing.headers_field(body))
 
 
-target_routes(
+routing.target_routes(
     ROUTES,
     "/_sim/moonsense/webhooks",
     _admin,
@@ -39,7 +30,7 @@ target_routes(
     remove=MoonsenseSimulator.remove_webhook,
     not_found=lambda message: MoonsenseApiError(404, message),
 )
-delivery_routes(ROUTES, "/_sim/moonsense/deliveries", "webhook", _admin)
+routing.delivery_routes(ROUTES, "/_sim/moonsense/deliveries", "webhook", _admin)
 
 
 @ROUTES.get("/_sim/moonsense/events")
@@ -53,11 +44,11 @@ async def _admin_events(request: web.Request, simulator: MoonsenseSimulator) -> 
 async def _admin_raw_event(
     request: web.Request, simulator: MoonsenseSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     event_type = body.get("event_type")
     if isinstance(event_type, bool) or not isinstance(event_type, str | int):
         raise ValueError("event_type is a required string or integer")
-    session_id = optional(body, "session_id", str)
+    session_id = routing.optional(body, "session_id", str)
     return web.json_response(simulator.send_raw_event(event_type, session_id))
 
 
@@ -66,13 +57,13 @@ async def _admin_raw_event(
 async def _admin_create_session(
     request: web.Request, simulator: MoonsenseSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request, optional=True)
-    labels = optional(body, "labels", list) or []
+    body = await routing.json_object(request, optional=True)
+    labels = routing.optional(body, "labels", list) or []
     session_id = simulator.create_session(
         labels,
-        optional(body, "journey_id", str),
-        optional(body, "platform", str) or "ios",
-        optional(body, "region", str),
+        routing.optional(body, "journey_id", str),
+        routing.optional(body, "platform", str) or "ios",
+        routing.optional(body, "region", str),
     )
     return web.json_response({"session_id": session_id})
 
@@ -80,11 +71,11 @@ async def _admin_create_session(
 @ROUTES.post("/_sim/moonsense/sessions/{session_id}/bundles")
 @_admin
 async def _admin_bundle(request: web.Request, simulator: MoonsenseSimulator) -> web.StreamResponse:
-    body = await json_object(request, optional=True)
+    body = await routing.json_object(request, optional=True)
     unknown = set(body) - {*SENSORS, "when"}
     if unknown:
         raise ValueError(f"Unknown readings: {', '.join(sorted(unknown))}")
-    raw_when = optional(body, "when", str)
+    raw_when = routing.optional(body, "when", str)
     sealed = simulator.send_bundle(
         request.match_info["session_id"],
         when=parse_rfc3339(raw_when) if raw_when else None,
@@ -120,17 +111,17 @@ async def _admin_end(request: web.Request, simulator: MoonsenseSimulator) -> web
 async def _admin_bad_line(
     request: web.Request, simulator: MoonsenseSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     text = body.get("text")
     if not isinstance(text, str):
         raise ValueError("text is a required string")
-    index = optional(body, "index", int)
+    index = routing.optional(body, "index", int)
     session_id, chunk_id = request.match_info["session_id"], request.match_info["chunk_id"]
     simulator.plant_bad_line(session_id, chunk_id, text, index)
     return web.json_response({"chunk_id": chunk_id, "text": text})
 
 
-failure_route(ROUTES, "/_sim/moonsense/fail", _admin)
+routing.failure_route(ROUTES, "/_sim/moonsense/fail", _admin)
 
 
 @ROUTES.post("/_sim/moonsense/settings")
@@ -138,14 +129,14 @@ failure_route(ROUTES, "/_sim/moonsense/fail", _admin)
 async def _admin_settings(
     request: web.Request, simulator: MoonsenseSimulator
 ) -> web.StreamResponse:
-    body = await json_object(request)
+    body = await routing.json_object(request)
     flags = {
         "camel_case": simulator.set_camel_case,
         "emit_defaults": simulator.set_emit_defaults,
         "numeric_event_types": simulator.set_numeric_event_types,
     }
     for key in flags:
-        optional(body, key, bool)
+        routing.optional(body, key, bool)
     interval = body.get("bundle_interval")
     if interval is not None and (
         isinstance(interval, bool) or not isinstance(interval, int | float)
