@@ -11,7 +11,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
+import time
 from typing import TYPE_CHECKING, Any, Protocol
 
 from aiohttp import web
@@ -170,3 +171,39 @@ def _running(
         await simulator.stop()
 
     return context
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Simulated[SettingsT]:
+    """A simulator's settings and clocks; a subclass names its settings class and builds its world.
+
+    ``class XState(Simulated[XSettings], settings=XSettings)`` makes ``XState()`` use default
+    ``XSettings``; the subclass's ``_setup`` builds the simulated world after the settings and
+    clocks are in place.
+    """
+
+    _settings_type: type[Any]
+
+    def __init_subclass__(cls, *, settings: type[Any] | None = None, **kwargs: Any) -> None:
+        """Remember the subclass's settings class, for a simulator built without settings."""
+        super().__init_subclass__(**kwargs)
+        if settings is not None:
+            cls._settings_type = settings
+
+    def __init__(
+        self,
+        settings: SettingsT | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wallclock: Callable[[], datetime] = _utc_now,
+    ) -> None:
+        """Build the simulator; clock is monotonic seconds, wallclock aware UTC."""
+        self.settings: SettingsT = self._settings_type() if settings is None else settings
+        self._clock = clock
+        self._wallclock = wallclock
+        self._setup()
+
+    def _setup(self) -> None:
+        """Build the simulated world (settings and clocks are set)."""

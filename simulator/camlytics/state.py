@@ -2,13 +2,13 @@
 
 import base64
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from collections.abc import Mapping
+from datetime import date, datetime
 import hashlib
 import random
-import time
 from typing import Any
 
+from ..plugin import Simulated
 from ..sender import (
     SendsWebhooks,
     Ticker,
@@ -49,21 +49,13 @@ from .model import (
 from .settings import CamlyticsSettings
 
 
-class CamlyticsState(SendsWebhooks):
+class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=CamlyticsSettings):
     """The simulated cloud's world: locations, channels, webhooks and generated events."""
 
-    def __init__(
-        self,
-        settings: CamlyticsSettings | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        wallclock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        """Create the locations, channels and triggers; clock is monotonic seconds."""
-        self.settings = settings or CamlyticsSettings()
-        self._clock = clock
-        self._wallclock = wallclock
+    def _setup(self) -> None:
+        """Create the locations, channels and triggers."""
         self._rng = random.Random(self.settings.seed)
-        self._started = wallclock()
+        self._started = self._wallclock()
         self._locations: dict[int, _Location] = {}
         self._channels: dict[str, _Channel] = {}
         self._triggers: dict[str, _Trigger] = {}

@@ -1,15 +1,15 @@
 """The simulated ComAp cloud: credentials, tokens, gensets and counters."""
 
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, timedelta
 import math
 import secrets
-import time
 from typing import Any
 import uuid
 
 from ..genset import CommandRefusedError, Genset, GensetProfile, Mode
+from ..plugin import Simulated
 from .model import (
     _EXTRA_NAMES,
     _UNIT_NAMESPACE,
@@ -35,24 +35,16 @@ from .model import (
 from .settings import ComapSettings
 
 
-class ComapSimulator:
+class ComapSimulator(Simulated[ComapSettings], settings=ComapSettings):
     """State of the simulated ComAp cloud: credentials, tokens, gensets and counters.
 
     Methods that serve API data raise ComapApiError with the HTTP status the
     API would answer; the routes render it.
     """
 
-    def __init__(
-        self,
-        settings: ComapSettings | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        wallclock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        """Create the default gensets; clock is monotonic seconds, wallclock aware UTC."""
-        self.settings = settings or ComapSettings()
-        self._clock = clock
-        self._wallclock = wallclock
-        self._epoch = clock()
+    def _setup(self) -> None:
+        """Create the default gensets."""
+        self._epoch = self._clock()
         self._units: dict[str, _Unit] = {}
         self._created = 0
         self._tokens: dict[str, float] = {}

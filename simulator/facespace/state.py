@@ -2,14 +2,14 @@
 
 from bisect import insort
 from collections import Counter
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from datetime import datetime
 import hmac
 import itertools
 import random
-import time
 from typing import Any
 
+from ..plugin import Simulated
 from ..sender import (
     SendsWebhooks,
     Ticker,
@@ -35,7 +35,7 @@ from .model import (
 from .settings import FaceSpaceSettings
 
 
-class FaceSpaceSimulator(SendsWebhooks):
+class FaceSpaceSimulator(Simulated[FaceSpaceSettings], SendsWebhooks, settings=FaceSpaceSettings):
     """State of the simulated FaceSpace service and of its pusher.
 
     Methods that serve API data raise FaceSpaceApiError with the HTTP status
@@ -43,16 +43,8 @@ class FaceSpaceSimulator(SendsWebhooks):
     on bad input.
     """
 
-    def __init__(
-        self,
-        settings: FaceSpaceSettings | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        wallclock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        """Create the cameras with empty logs; clock is monotonic seconds."""
-        self.settings = settings or FaceSpaceSettings()
-        self._clock = clock
-        self._wallclock = wallclock
+    def _setup(self) -> None:
+        """Create the cameras with empty logs."""
         self._rng = random.Random(self.settings.seed)
         self._logs: dict[str, list[_Entry]] = {camera: [] for camera in self.settings.cameras}
         self._in_view: dict[str, dict[str, float]] = {

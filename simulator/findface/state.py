@@ -1,13 +1,12 @@
 """The simulated FindFace world: cameras, hooks and the event generators."""
 
 from collections import Counter
-from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 import random
 import re
-import time
 from typing import Any
 
+from ..plugin import Simulated
 from ..sender import (
     SendsWebhooks,
     Ticker,
@@ -52,22 +51,16 @@ from .model import (
 from .settings import FindFaceSettings
 
 
-class FindFaceState(FindFaceCatalogue, SendsWebhooks):
+class FindFaceState(
+    Simulated[FindFaceSettings], FindFaceCatalogue, SendsWebhooks, settings=FindFaceSettings
+):
     """The simulated server's world: cameras, hooks, and the generated events."""
 
-    def __init__(
-        self,
-        settings: FindFaceSettings | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        wallclock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        """Create the default catalogue; clock is monotonic seconds, wallclock aware UTC."""
-        self.settings = settings or FindFaceSettings()
-        self._clock = clock
-        self._wallclock = wallclock
+    def _setup(self) -> None:
+        """Create the default catalogue."""
         self._rng = random.Random(self.settings.seed)
         self._learned_address: str | None = None
-        now = wallclock()
+        now = self._wallclock()
         self._created = now
         self._cameras: dict[int, _Camera] = {}
         self._camera_seq = 0

@@ -1,12 +1,12 @@
 """The simulated Moonsense world: sessions, chunks, webhooks and the session generator."""
 
 from collections import Counter, deque
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
 import random
-import time
 from typing import Any
 
+from ..plugin import Simulated
 from ..sender import (
     SendsWebhooks,
     Ticker,
@@ -45,23 +45,15 @@ from .model import (
 from .settings import MoonsenseSettings
 
 
-class MoonsenseState(SendsWebhooks):
+class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=MoonsenseSettings):
     """The simulated cloud's world: sessions, chunks, webhooks and the generator."""
 
-    def __init__(
-        self,
-        settings: MoonsenseSettings | None = None,
-        clock: Callable[[], float] = time.monotonic,
-        wallclock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        """Create the initial sessions with some history; clock is monotonic seconds."""
-        self.settings = settings or MoonsenseSettings()
-        self._clock = clock
-        self._wallclock = wallclock
+    def _setup(self) -> None:
+        """Create the initial sessions with some history."""
         self._rng = random.Random(self.settings.seed)
         self._sessions: dict[str, _Session] = {}
         self._session_seq = 0
-        self._token_created = _utc(wallclock()) - timedelta(days=30)
+        self._token_created = _utc(self._wallclock()) - timedelta(days=30)
         self._failure_status = 0
         self._failures_left = 0
         self._by_path: Counter[str] = Counter()
