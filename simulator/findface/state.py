@@ -336,8 +336,15 @@ class FindFaceState(
             episode.events.append(
                 self._event(event_section, event_camera, episode.card, episode.id, now)
             )
-        closed = episode_type == "episode_close"
-        kind = "car" if section == "car_episodes" else "face"
+        raw = self._episode_json(episode, now, closed=episode_type == "episode_close")
+        return _Item(
+            section, raw, raw, [episode.camera], [episode.camera_group], episode_type=episode_type
+        )
+
+    @staticmethod
+    def _episode_json(episode: _Episode, now: datetime, *, closed: bool) -> dict[str, Any]:
+        """An episode as FindFace serializes it, its events embedded; closed at now if closed."""
+        kind = "car" if episode.section == "car_episodes" else "face"
         last = episode.events[-1]
         best = max(episode.events, key=lambda event: float(event["quality"]))
         raw: dict[str, Any] = {
@@ -357,9 +364,7 @@ class FindFaceState(
         }
         if kind == "face":
             raw |= {"last_body_event": None, "best_body_event": None, "matched_body_event": None}
-        return _Item(
-            section, raw, raw, [episode.camera], [episode.camera_group], episode_type=episode_type
-        )
+        return raw
 
     def _counter_record(self, camera_id: int | None) -> _Item:
         rng = self._rng

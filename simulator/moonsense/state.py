@@ -270,38 +270,10 @@ class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=Moons
         now = self._now()
         at = _i64(_millis(when))
         timer = _i64(int(self._clock() * 1000))
-        bundle: dict[str, Any] = {}
+        bundle = self._bundle(readings, at, timer)
         if "location" in readings:
-            lat, lon, accuracy, altitude, speed, bearing = readings["location"]
-            bundle["location_data"] = [
-                {
-                    "determined_at": at,
-                    "horizontal_accuracy": accuracy,
-                    "altitude": altitude,
-                    "bearing": bearing,
-                    "latitude": lat,
-                    "longitude": lon,
-                    "provider": "gps" if accuracy < 20 else "fused",
-                    "speed": speed,
-                }
-            ]
+            lat, lon = readings["location"][:2]
             session.points.append((lat, lon))
-        bundle["client_time"] = {
-            "wall_time_millis": at,
-            "timer_millis": timer,
-            "timer_realtime_millis": timer,
-        }
-        if "battery" in readings:
-            capacity, state = readings["battery"]
-            bundle["battery"] = {"capacity": capacity, "state": state}
-        if "activity" in readings:
-            kind, confidence = readings["activity"]
-            bundle["activity_data"] = [
-                {"determined_at": at, "type": kind, "confidence": confidence}
-            ]
-        for sensor in AMBIENT:
-            if sensor in readings:
-                bundle[f"{sensor}_data"] = [{"determined_at": at, "value": readings[sensor]}]
         bundle["index"] = session.bundles
         sealed = {
             "bundle": bundle,
@@ -327,6 +299,42 @@ class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=Moons
             session.newest_event = when
         self._counters["bundles"] += 1
         return sealed
+
+    @staticmethod
+    def _bundle(readings: Mapping[str, Any], at: str, timer: str) -> dict[str, Any]:
+        """A bundle of readings (sensor name to values) at ``at`` (int64 ms), without its index."""
+        bundle: dict[str, Any] = {}
+        if "location" in readings:
+            lat, lon, accuracy, altitude, speed, bearing = readings["location"]
+            bundle["location_data"] = [
+                {
+                    "determined_at": at,
+                    "horizontal_accuracy": accuracy,
+                    "altitude": altitude,
+                    "bearing": bearing,
+                    "latitude": lat,
+                    "longitude": lon,
+                    "provider": "gps" if accuracy < 20 else "fused",
+                    "speed": speed,
+                }
+            ]
+        bundle["client_time"] = {
+            "wall_time_millis": at,
+            "timer_millis": timer,
+            "timer_realtime_millis": timer,
+        }
+        if "battery" in readings:
+            capacity, state = readings["battery"]
+            bundle["battery"] = {"capacity": capacity, "state": state}
+        if "activity" in readings:
+            kind, confidence = readings["activity"]
+            bundle["activity_data"] = [
+                {"determined_at": at, "type": kind, "confidence": confidence}
+            ]
+        for sensor in AMBIENT:
+            if sensor in readings:
+                bundle[f"{sensor}_data"] = [{"determined_at": at, "value": readings[sensor]}]
+        return bundle
 
     def _persist(self, session: _Session, when: datetime) -> _Chunk:
         chunk = session.current
