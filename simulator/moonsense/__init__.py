@@ -42,8 +42,9 @@ interval is a setting so tests can make it small.
 
 Modules: ``settings`` (settings and options), ``model`` (constants, wire
 helpers, records), ``state`` (the world and its generator), ``service`` (the
-simulator: API operations, test hooks, counters), ``examples`` (fixture
-payloads), ``routes`` (the APIs) and ``admin`` (``/_sim/moonsense``).
+simulator: API operations, test hooks, counters), ``render`` (session JSON),
+``examples`` (fixture payloads), ``routes`` (the APIs) and ``admin``
+(``/_sim/moonsense``).
 """
 
 from ..plugin import DemoInterval, SimulatorPlugin

@@ -9,24 +9,20 @@ import math
 from typing import Any
 
 from .model import (
-    _DEVICES,
     _REGION_INFO,
-    _SCREENS,
     DATA_ROOT,
     MAX_PER_PAGE,
-    SENSORS,
     Activity,
     Battery,
     Location,
     MoonsenseApiError,
     _Chunk,
-    _distance,
-    _i64,
     _readings,
     _Session,
     _utc,
     rfc3339,
 )
+from .render import session_json
 from .state import MoonsenseState
 
 
@@ -112,7 +108,9 @@ class MoonsenseSimulator(MoonsenseState):
         ]
         items, pagination = self._page(matching, page, per_page)
         return {
-            "sessions": [self._session_json(session, full=False) for session in items],
+            "sessions": [
+                session_json(session, self.settings.app_id, full=False) for session in items
+            ],
             "pagination": pagination,
         }
 
@@ -124,7 +122,7 @@ class MoonsenseSimulator(MoonsenseState):
         """
         if view not in ("minimal", "full"):
             raise MoonsenseApiError(400, f"Invalid view: {view}")
-        return self._session_json(self._lookup(session_id), full=view == "full")
+        return session_json(self._lookup(session_id), self.settings.app_id, full=view == "full")
 
     def set_labels(self, session_id: str, names: Sequence[str]) -> dict[str, Any]:
         """Answer ``POST /v2/sessions/{id}/labels``: replace every label; ``{}``.
@@ -444,62 +442,6 @@ class MoonsenseSimulator(MoonsenseState):
         }
 
     # Internals: JSON
-
-    def _session_json(self, session: _Session, *, full: bool) -> dict[str, Any]:
-        counters: dict[str, Any] = {"bundle": {"total": _i64(session.bundles)}}
-        if full:
-            counters["bundle"]["buckets"] = [
-                {"start_time": _i64(start), "value": _i64(value)}
-                for start, value in sorted(session.buckets.items(), reverse=True)
-            ]
-        for sensor in SENSORS:
-            if session.sensors[sensor]:
-                counters[sensor] = {"total": _i64(session.sensors[sensor])}
-        manufacturer, model, version = _DEVICES[session.platform]
-        width, height, ratio = _SCREENS[session.platform]
-        return {
-            "session_id": session.session_id,
-            "app_id": self.settings.app_id,
-            "region_id": session.region_id,
-            "journey_id": session.journey_id,
-            "client_session_group_id": session.client_session_group_id,
-            "labels": [label.to_json() for label in session.labels],
-            "created_at": rfc3339(session.created_at),
-            "oldest_event": rfc3339(session.oldest_event) if session.oldest_event else None,
-            "newest_event": rfc3339(session.newest_event) if session.newest_event else None,
-            "circle": self._circle(session),
-            "counters": counters,
-            "metadata": {
-                "platform": session.platform,
-                "manufacturer": manufacturer,
-                "model": model,
-                "system_version": version,
-                "release_version": "0.13.1",
-                "install_id": session.install_id,
-                "recording_profile": {"name": "mobility", "version": "1"},
-                "device_physical_width": _i64(width),
-                "device_physical_height": _i64(height),
-                "device_logical_width": _i64(round(width / ratio)),
-                "device_logical_height": _i64(round(height / ratio)),
-                "device_pixel_ratio": ratio,
-            },
-            "config": {
-                "bundle_generation_interval_millis": _i64(1000),
-                "requested_duration_millis": _i64(600_000),
-                "requested_sensors": ["LOCATION", "BATTERY", "ACTIVITY", "TEMPERATURE"],
-                "sensor_sampling_rate": 1.0,
-                "mask_text": True,
-            },
-        }
-
-    @staticmethod
-    def _circle(session: _Session) -> dict[str, Any] | None:
-        if not session.points:
-            return None
-        lat = sum(point[0] for point in session.points) / len(session.points)
-        lon = sum(point[1] for point in session.points) / len(session.points)
-        radius = max(_distance((lat, lon), point) for point in session.points)
-        return {"centroid": {"latitude": lat, "longitude": lon}, "radius": round(radius, 3)}
 
     def _chunk_json(self, session: _Session, chunk: _Chunk) -> dict[str, Any]:
         digest = hashlib.md5(self._chunk_text(chunk).encode(), usedforsecurity=False)
