@@ -9,9 +9,11 @@ application keeps it.
 from __future__ import annotations
 
 import argparse
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+import json
+from pathlib import Path
 import time
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -207,3 +209,16 @@ class Simulated[SettingsT]:
 
     def _setup(self) -> None:
         """Build the simulated world (settings and clocks are set)."""
+
+
+def write_examples(directory: str | Path, examples: Mapping[str, Any]) -> list[Path]:
+    """Write examples (file name to JSON content, or text) into directory; return the paths."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, content in examples.items():
+        path = folder / name
+        text = content if isinstance(content, str) else json.dumps(content, indent=2) + "\n"
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,5 +1,6 @@
 """API errors and admin-route helpers shared by the provider simulators."""
 
+from collections import Counter
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, Protocol
 
@@ -210,3 +211,22 @@ def failure_route[S: InjectsFailures](
         return web.json_response({"status": status, "count": count})
 
     routes.post(path)(admin(handler))
+
+
+class CountsRequests:
+    """Request counters of a simulator: by path, by answered status, and named counters."""
+
+    _by_path: Counter[str]
+    _by_status: Counter[str]
+    _counters: Counter[str]
+
+    def reset_stats(self) -> None:
+        """Zero the counters."""
+        self._by_path.clear()
+        self._by_status.clear()
+        self._counters.clear()
+
+    def count_request(self, path: str, status: int) -> None:
+        """Count a request to path answered with status (called by the routes)."""
+        self._by_path[path] += 1
+        self._by_status[str(status)] += 1

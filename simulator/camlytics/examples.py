@@ -1,10 +1,10 @@
 """Example Camlytics payloads, as stored in tests/fixtures/camlytics/."""
 
 from datetime import UTC, datetime, timedelta
-import json
 from pathlib import Path
 from typing import Any
 
+from ..plugin import write_examples
 from .model import KINDS, envelope
 from .service import CamlyticsSimulator
 from .settings import CamlyticsSettings
@@ -51,11 +51,4 @@ def example_payloads() -> dict[str, Any]:
 
 def write_fixtures(directory: str | Path) -> list[Path]:
     """Write the example files into directory; return their paths."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in example_payloads().items():
-        path = folder / name
-        path.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
+    return write_examples(directory, example_payloads())

@@ -7,6 +7,7 @@ import hmac
 from typing import Any
 import zlib
 
+from ..routing import CountsRequests
 from .model import (
     _NONCE_RE,
     _RATE_LIMIT_PAGE,
@@ -27,7 +28,7 @@ from .model import (
 from .state import CamlyticsState
 
 
-class CamlyticsSimulator(CamlyticsState):
+class CamlyticsSimulator(CamlyticsState, CountsRequests):
     """State of the simulated Camlytics cloud and its webhook sender.
 
     Methods that serve API data raise CamlyticsApiError with the HTTP status
@@ -254,17 +255,6 @@ class CamlyticsSimulator(CamlyticsState):
                 "dropped": counters["webhooks_dropped"],
             },
         }
-
-    def reset_stats(self) -> None:
-        """Zero the counters (the 429/503 alternation starts again)."""
-        self._by_path.clear()
-        self._by_status.clear()
-        self._counters.clear()
-
-    def count_request(self, path: str, status: int) -> None:
-        """Count a request to path answered with status (called by the routes)."""
-        self._by_path[path] += 1
-        self._by_status[str(status)] += 1
 
     @property
     def deliveries(self) -> list[dict[str, Any]]:

@@ -1,10 +1,10 @@
 """Example FaceSpace payloads, as stored in tests/fixtures/facespace/."""
 
 from datetime import UTC, datetime
-import json
 from pathlib import Path
 from typing import Any
 
+from ..plugin import write_examples
 from .model import UNKNOWN, FaceSpaceApiError
 from .settings import FaceSpaceSettings
 from .state import FaceSpaceSimulator
@@ -58,11 +58,4 @@ def example_payloads() -> dict[str, Any]:
 
 def write_fixtures(directory: str | Path) -> list[Path]:
     """Write the example files into directory; return their paths."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in example_payloads().items():
-        path = folder / name
-        path.write_text(json.dumps(content, indent=2) + "\n", encoding="utf-8")
-        written.append(path)
-    return written
+    return write_examples(directory, example_payloads())

@@ -10,6 +10,7 @@ import random
 from typing import Any
 
 from ..plugin import Simulated
+from ..routing import CountsRequests
 from ..sender import (
     SendsWebhooks,
     Ticker,
@@ -35,7 +36,9 @@ from .model import (
 from .settings import FaceSpaceSettings
 
 
-class FaceSpaceSimulator(Simulated[FaceSpaceSettings], SendsWebhooks, settings=FaceSpaceSettings):
+class FaceSpaceSimulator(
+    Simulated[FaceSpaceSettings], SendsWebhooks, CountsRequests, settings=FaceSpaceSettings
+):
     """State of the simulated FaceSpace service and of its pusher.
 
     Methods that serve API data raise FaceSpaceApiError with the HTTP status
@@ -260,17 +263,6 @@ class FaceSpaceSimulator(Simulated[FaceSpaceSettings], SendsWebhooks, settings=F
                 "dropped": counters["pushes_dropped"],
             },
         }
-
-    def reset_stats(self) -> None:
-        """Zero the counters."""
-        self._by_path.clear()
-        self._by_status.clear()
-        self._counters.clear()
-
-    def count_request(self, path: str, status: int) -> None:
-        """Count a request to path answered with status (called by the routes)."""
-        self._by_path[path] += 1
-        self._by_status[str(status)] += 1
 
     # Request gate
 

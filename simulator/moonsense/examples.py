@@ -1,10 +1,10 @@
 """Example Moonsense payloads, as stored in tests/fixtures/moonsense/."""
 
 from datetime import UTC, datetime, timedelta
-import json
 from pathlib import Path
 from typing import Any
 
+from ..plugin import write_examples
 from .service import MoonsenseSimulator
 from .settings import MoonsenseSettings
 
@@ -79,12 +79,4 @@ def example_payloads() -> dict[str, Any]:
 
 def write_fixtures(directory: str | Path) -> list[Path]:
     """Write the example files into directory; return their paths."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in example_payloads().items():
-        path = folder / name
-        text = content if isinstance(content, str) else json.dumps(content, indent=2) + "\n"
-        path.write_text(text, encoding="utf-8")
-        written.append(path)
-    return written
+    return write_examples(directory, example_payloads())

@@ -8,6 +8,7 @@ import json
 import math
 from typing import Any
 
+from ..routing import CountsRequests
 from .model import (
     _REGION_INFO,
     DATA_ROOT,
@@ -26,7 +27,7 @@ from .render import session_json
 from .state import MoonsenseState
 
 
-class MoonsenseSimulator(MoonsenseState):
+class MoonsenseSimulator(MoonsenseState, CountsRequests):
     """State of the simulated Moonsense Cloud and of its webhook sender.
 
     Methods that serve API data raise MoonsenseApiError with the HTTP status
@@ -367,17 +368,6 @@ class MoonsenseSimulator(MoonsenseState):
                 "dropped": counters["webhooks_dropped"],
             },
         }
-
-    def reset_stats(self) -> None:
-        """Zero the counters."""
-        self._by_path.clear()
-        self._by_status.clear()
-        self._counters.clear()
-
-    def count_request(self, path: str, status: int) -> None:
-        """Count a request to path answered with status (called by the routes)."""
-        self._by_path[path] += 1
-        self._by_status[str(status)] += 1
 
     # Request gate
 
