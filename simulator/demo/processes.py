@@ -18,7 +18,7 @@ from typing import Any, TextIO
 
 import aiohttp
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 CLIENT_NAME = "Sitewatch demo"
 USERNAME = "demo"
 
