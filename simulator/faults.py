@@ -37,7 +37,9 @@ import weakref
 
 from aiohttp import web
 
-PROVIDERS: Final = ("comap", "findface", "camlytics", "facespace", "moonsense")
+from .plugins import PLUGINS
+
+PROVIDERS: Final = tuple(plugin.key for plugin in PLUGINS)
 """The keys faults are selected by: one per simulated provider."""
 
 FAULT_STATUSES: Final = frozenset({500, 502, 503, 401, 403, 429})

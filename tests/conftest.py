@@ -36,11 +36,12 @@ from custom_components.sitewatch.providers.comap.const import (
     PROVIDER_COMAP,
 )
 from simulator.app import create_app
-from simulator.camlytics import CamlyticsSettings, CamlyticsSimulator
-from simulator.comap import ALPHA_GUID, BETA_GUID, ComapSettings, ComapSimulator
-from simulator.facespace import FaceSpaceSettings, FaceSpaceSimulator
-from simulator.findface import FindFaceSettings, FindFaceSimulator
-from simulator.moonsense import MoonsenseSettings, MoonsenseSimulator
+from simulator.camlytics import CamlyticsSimulator
+from simulator.comap import ALPHA_GUID, BETA_GUID, ComapSimulator
+from simulator.facespace import FaceSpaceSimulator
+from simulator.findface import FindFaceSimulator
+from simulator.moonsense import MoonsenseSimulator
+from simulator.plugins import PLUGINS
 
 # Generated inputs: the same examples on every run (a failure reproduces), no database on disk, no
 # deadline (a 2-core CI machine is slow now and then); tests share the function's ``hass``.
@@ -146,6 +147,19 @@ class ComapServer:
     beta: str = BETA_GUID
 
 
+TEST_SETTINGS: dict[str, dict[str, Any]] = {
+    "comap": {"rate_limit": 0},
+    "findface": {"retry_base": 0.01, "retry_cap": 0.05},
+    "camlytics": {"rate_limit": 0, "retry_base": 0.01},
+    "facespace": {"retry_base": 0.01},
+    "moonsense": {"retry_base": 0.01},
+}
+"""Settings of the test simulators, by provider: no rate limits, fast webhook retries."""
+
+ON_TEST_CLOCK = frozenset({"comap"})
+"""The providers whose simulator runs on the test's ``SimClock`` (the others on real time)."""
+
+
 @pytest.fixture
 def sim_clock() -> SimClock:
     return SimClock()
@@ -154,26 +168,24 @@ def sim_clock() -> SimClock:
 @pytest.fixture
 async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterator[ComapServer]:
     """The simulator (two gensets, no rate limit; three FindFace cameras) on a loopback port."""
-    simulator = ComapSimulator(
-        ComapSettings(rate_limit=0), clock=sim_clock, wallclock=sim_clock.wallclock
-    )
-    findface = FindFaceSimulator(FindFaceSettings(retry_base=0.01, retry_cap=0.05))
-    camlytics = CamlyticsSimulator(CamlyticsSettings(rate_limit=0, retry_base=0.01))
-    facespace = FaceSpaceSimulator(FaceSpaceSettings(retry_base=0.01))
-    moonsense = MoonsenseSimulator(MoonsenseSettings(retry_base=0.01))
-    runner = web.AppRunner(create_app(simulator, findface, camlytics, facespace, moonsense))
+    clocks = {"clock": sim_clock, "wallclock": sim_clock.wallclock}
+    simulators = {
+        plugin.key: plugin.create(
+            plugin.settings(**TEST_SETTINGS.get(plugin.key, {})),
+            **(clocks if plugin.key in ON_TEST_CLOCK else {}),
+        )
+        for plugin in PLUGINS
+    }
+    runner = web.AppRunner(create_app(**simulators))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
     yield ComapServer(
         url=f"http://127.0.0.1:{port}",
-        simulator=simulator,
-        findface=findface,
-        camlytics=camlytics,
-        facespace=facespace,
-        moonsense=moonsense,
+        simulator=simulators.pop("comap"),
         clock=sim_clock,
+        **simulators,
     )
     await runner.cleanup()
 

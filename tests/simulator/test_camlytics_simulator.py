@@ -1,10 +1,9 @@
 """HTTP-level tests for the simulated Camlytics cloud: signed API, feeds and webhooks."""
 
 import asyncio
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import hashlib
 import hmac
@@ -13,13 +12,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
 from simulator.__main__ import parse_args
-from simulator.app import create_app
 from simulator.camlytics import (
     API_PREFIX,
     CAMLYTICS_SIMULATOR,
@@ -31,9 +29,7 @@ from simulator.camlytics import (
     sign,
 )
 
-# The Home Assistant test plugin blocks sockets; its socket_enabled fixture reopens
-# them, still restricted to 127.0.0.1.
-pytestmark = pytest.mark.usefixtures("socket_enabled")
+from .conftest import FakeClock, Receiver, WallClock, receiving, serving
 
 WALL = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "camlytics"
@@ -56,72 +52,6 @@ EVENT_KEYS = [
     "location_id",
     "event_time",
 ]
-
-
-class FakeClock:
-    """A monotonic clock the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class WallClock:
-    """A wall clock (aware UTC) the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = WALL
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class Call:
-    """One POST the receiver got."""
-
-    path_qs: str
-    headers: dict[str, str]
-    body: Any
-    at: float
-
-
-class Receiver:
-    """A webhook target: records each POST and answers the queued statuses, then 200."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.statuses: deque[int] = deque()
-        self.server: TestServer | None = None
-        self._arrived = asyncio.Event()
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        loop_time = asyncio.get_running_loop().time()
-        self.calls.append(Call(request.path_qs, dict(request.headers), body, loop_time))
-        self._arrived.set()
-        return web.Response(status=self.statuses.popleft() if self.statuses else 200)
-
-    def url(self, path: str = "/hook") -> str:
-        assert self.server is not None
-        return str(self.server.make_url(path))
-
-    def bodies(self, path: str) -> list[Any]:
-        return [call.body for call in self.calls if URL(call.path_qs).path == path]
-
-    async def wait_for(self, count: int) -> None:
-        async with asyncio.timeout(5):
-            while len(self.calls) < count:
-                self._arrived.clear()
-                await self._arrived.wait()
 
 
 def encode(params: dict[str, Any]) -> str:
@@ -199,18 +129,12 @@ class Api:
 @asynccontextmanager
 async def serve(**settings: Any) -> AsyncIterator[Api]:
     """Serve a simulator (fast retries, fake clocks) and a webhook receiver on 127.0.0.1."""
-    clock, wall = FakeClock(), WallClock()
+    clock, wall = FakeClock(), WallClock(WALL)
     simulator = CamlyticsSimulator(
         CamlyticsSettings(**({"retry_base": 0.01} | settings)), clock=clock, wallclock=wall
     )
-    receiver = Receiver()
-    target = web.Application()
-    target.router.add_post("/{tail:.*}", receiver.handle)
-    async with TestServer(target, host="127.0.0.1") as receiver_server:
-        receiver.server = receiver_server
-        server = TestServer(create_app(camlytics=simulator), host="127.0.0.1")
-        async with TestClient(server) as client:
-            yield Api(client, simulator, receiver, clock, wall)
+    async with serving(simulator) as (client, receiver):
+        yield Api(client, simulator, receiver, clock, wall)
 
 
 async def assert_error(response: ClientResponse, status: int, code: int, msg: str) -> None:
@@ -790,11 +714,7 @@ async def test_event_interval_generates_events_until_stopped() -> None:
 
 async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
     simulator = CamlyticsSimulator(CamlyticsSettings(retry_base=0.01), wallclock=lambda: WALL)
-    receiver = Receiver()
-    target = web.Application()
-    target.router.add_post("/{tail:.*}", receiver.handle)
-    async with TestServer(target, host="127.0.0.1") as receiver_server:
-        receiver.server = receiver_server
+    async with receiving() as receiver:
         simulator.add_webhook(receiver.url(), "events")
         events = simulator.emit_events(2)
         assert not simulator.running

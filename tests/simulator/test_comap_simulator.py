@@ -21,26 +21,11 @@ from simulator.comap import (
     ComapSimulator,
 )
 
-# The Home Assistant test plugin blocks sockets; its socket_enabled fixture reopens
-# them, still restricted to 127.0.0.1.
-pytestmark = pytest.mark.usefixtures("socket_enabled")
+from .conftest import FakeClock
 
 WALL = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 KEY = {"Comap-Key": "demo"}
 UNITS = "/v1.1/demo/units"
-
-
-class FakeClock:
-    """A monotonic clock the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class Api:

@@ -1,23 +1,19 @@
 """HTTP-level tests for the simulated FaceSpace service: logs, real-time answers and the pusher."""
 
 import asyncio
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import BaseTestServer, TestClient, TestServer
-from multidict import CIMultiDict
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
 from simulator.__main__ import parse_args
-from simulator.app import create_app
 from simulator.facespace import (
     FACESPACE_SIMULATOR,
     LOGS_PATH,
@@ -30,9 +26,7 @@ from simulator.facespace import (
     parse_line,
 )
 
-# The Home Assistant test plugin blocks sockets; its socket_enabled fixture reopens
-# them, still restricted to 127.0.0.1.
-pytestmark = pytest.mark.usefixtures("socket_enabled")
+from .conftest import FakeClock, Receiver, WallClock, receiving, serving
 
 KEY = "demo-facespace"
 WALL = datetime(2023, 10, 24, 12, 0, tzinfo=UTC)
@@ -43,72 +37,6 @@ def utc(
     year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0
 ) -> datetime:
     return datetime(year, month, day, hour, minute, second, us, tzinfo=UTC)
-
-
-class FakeClock:
-    """A monotonic clock the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-class WallClock:
-    """A wall clock (aware UTC) the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = WALL
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class Call:
-    """One POST the receiver got."""
-
-    path: str
-    headers: CIMultiDict[str]
-    body: Any
-    at: float
-
-
-class Receiver:
-    """A push target: records each POST and answers the queued statuses, then 200."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.statuses: deque[int] = deque()
-        self.server: BaseTestServer | None = None
-        self._arrived = asyncio.Event()
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        loop_time = asyncio.get_running_loop().time()
-        self.calls.append(Call(request.path, CIMultiDict(request.headers), body, loop_time))
-        self._arrived.set()
-        return web.Response(status=self.statuses.popleft() if self.statuses else 200)
-
-    def url(self, path: str = "/hook") -> str:
-        assert self.server is not None
-        return str(self.server.make_url(path))
-
-    def bodies(self, path: str) -> list[Any]:
-        return [call.body for call in self.calls if call.path == path]
-
-    async def wait_for(self, count: int) -> None:
-        async with asyncio.timeout(5):
-            while len(self.calls) < count:
-                self._arrived.clear()
-                await self._arrived.wait()
 
 
 class Api:
@@ -157,18 +85,12 @@ class Api:
 @asynccontextmanager
 async def serve(**settings: Any) -> AsyncIterator[Api]:
     """Serve a simulator (fast retries, fake clocks) and a push receiver on 127.0.0.1."""
-    clock, wall = FakeClock(), WallClock()
+    clock, wall = FakeClock(), WallClock(WALL)
     simulator = FaceSpaceSimulator(
         FaceSpaceSettings(**({"retry_base": 0.01} | settings)), clock=clock, wallclock=wall
     )
-    receiver = Receiver()
-    target = web.Application()
-    target.router.add_post("/{tail:.*}", receiver.handle)
-    async with TestServer(target, host="127.0.0.1") as receiver_server:
-        receiver.server = receiver_server
-        server = TestServer(create_app(facespace=simulator), host="127.0.0.1")
-        async with TestClient(server) as client:
-            yield Api(client, simulator, receiver, clock, wall)
+    async with serving(simulator) as (client, receiver):
+        yield Api(client, simulator, receiver, clock, wall)
 
 
 def plant_history(simulator: FaceSpaceSimulator) -> None:
@@ -661,11 +583,7 @@ def test_unknown_ratio_and_seed() -> None:
 
 async def test_pusher_starts_late_and_keeps_the_queue_across_restarts() -> None:
     simulator = FaceSpaceSimulator(FaceSpaceSettings(retry_base=0.01), wallclock=lambda: WALL)
-    receiver = Receiver()
-    target = web.Application()
-    target.router.add_post("/{tail:.*}", receiver.handle)
-    async with TestServer(target, host="127.0.0.1") as receiver_server:
-        receiver.server = receiver_server
+    async with receiving() as receiver:
         simulator.add_push_target(receiver.url(), kind="logs")
         lines = [simulator.recognize("Lobby", "Alice"), simulator.recognize("Lobby", "Bob")]
         was_running = simulator.running

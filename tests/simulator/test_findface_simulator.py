@@ -1,23 +1,20 @@
 """HTTP-level tests for the simulated FindFace Multi REST API and its webhook sender."""
 
 import asyncio
-from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import TestClient, TestServer
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
 from custom_components.sitewatch.providers.findface.api import basic_authorization
 from simulator.__main__ import parse_args
-from simulator.app import create_app
 from simulator.findface import (
     FINDFACE_SIMULATOR,
     JPEG,
@@ -28,67 +25,11 @@ from simulator.findface import (
     example_payloads,
 )
 
-# The Home Assistant test plugin blocks sockets; its socket_enabled fixture reopens
-# them, still restricted to 127.0.0.1.
-pytestmark = pytest.mark.usefixtures("socket_enabled")
+from .conftest import FakeClock, Receiver, receiving, serving
 
 WALL = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 TOKEN = {"Authorization": "Token demo-token"}
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "findface"
-
-
-class FakeClock:
-    """A monotonic clock the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
-@dataclass
-class Call:
-    """One POST the receiver got."""
-
-    path_qs: str
-    body: Any
-    at: float
-
-
-class Receiver:
-    """A webhook target: records each POST and answers the queued statuses, then 200."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.statuses: deque[int] = deque()
-        self.server: TestServer | None = None
-        self._arrived = asyncio.Event()
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        self.calls.append(Call(request.path_qs, body, asyncio.get_running_loop().time()))
-        self._arrived.set()
-        return web.Response(status=self.statuses.popleft() if self.statuses else 200)
-
-    def url(self, path: str = "/hook") -> str:
-        assert self.server is not None
-        return str(self.server.make_url(path))
-
-    def calls_to(self, path: str) -> list[Call]:
-        return [call for call in self.calls if URL(call.path_qs).path == path]
-
-    def items(self, path: str) -> list[dict[str, Any]]:
-        return [item for call in self.calls_to(path) for item in call.body]
-
-    async def wait_for(self, count: int) -> None:
-        async with asyncio.timeout(5):
-            while len(self.calls) < count:
-                self._arrived.clear()
-                await self._arrived.wait()
 
 
 class Api:
@@ -144,14 +85,8 @@ async def serve(clock: FakeClock | None = None, **settings: Any) -> AsyncIterato
         clock=clock or FakeClock(),
         wallclock=lambda: WALL,
     )
-    receiver = Receiver()
-    target = web.Application()
-    target.router.add_post("/{tail:.*}", receiver.handle)
-    async with TestServer(target, host="127.0.0.1") as receiver_server:
-        receiver.server = receiver_server
-        server = TestServer(create_app(findface=simulator), host="127.0.0.1")
-        async with TestClient(server) as client:
-            yield Api(client, simulator, receiver)
+    async with serving(simulator) as (client, receiver):
+        yield Api(client, simulator, receiver)
 
 
 async def assert_error(response: ClientResponse, status: int, code: str) -> str:
@@ -761,11 +696,7 @@ async def test_emit_interval_sends_a_random_mix() -> None:
 
 async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
     simulator = FindFaceSimulator(FindFaceSettings(retry_base=0.01), wallclock=lambda: WALL)
-    receiver = Receiver()
-    target = web.Application()
-    target.router.add_post("/{tail:.*}", receiver.handle)
-    async with TestServer(target, host="127.0.0.1") as receiver_server:
-        receiver.server = receiver_server
+    async with receiving() as receiver:
         simulator.create_hook({"url": receiver.url()})
         items = simulator.emit("face_events", count=2)
         assert not simulator.running

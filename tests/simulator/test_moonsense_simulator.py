@@ -1,22 +1,19 @@
 """HTTP-level tests for the simulated Moonsense Cloud: control plane, data planes and webhooks."""
 
 import asyncio
-from collections import deque
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientResponse, web
-from aiohttp.test_utils import BaseTestServer, TestClient, TestServer
+from aiohttp import ClientResponse
+from aiohttp.test_utils import TestClient
 import pytest
 
 from simulator.__main__ import parse_args
-from simulator.app import create_app
 from simulator.moonsense import (
     CONTROL_PREFIX,
     EXAMPLE_READINGS,
@@ -32,9 +29,7 @@ from simulator.moonsense import (
     to_camel,
 )
 
-# The Home Assistant test plugin blocks sockets; its socket_enabled fixture reopens
-# them, still restricted to 127.0.0.1.
-pytestmark = pytest.mark.usefixtures("socket_enabled")
+from .conftest import FakeClock, Receiver, WallClock, receiving, serving
 
 TOKEN = "demo-moonsense"
 US = "us-central1.gcp"
@@ -78,69 +73,6 @@ type Params = Sequence[tuple[str, str | int]]
 
 def data(region: str) -> str:
     return f"/moonsense/data/{region}/v2"
-
-
-class FakeClock:
-    """A monotonic clock the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-class WallClock:
-    """A wall clock (aware UTC) the tests move by hand."""
-
-    def __init__(self) -> None:
-        self.now = WALL
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@dataclass
-class Call:
-    """One POST the receiver got."""
-
-    path: str
-    headers: dict[str, str]
-    body: Any
-    at: float
-
-
-class Receiver:
-    """A webhook target: records each POST and answers the queued statuses, then 200."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.statuses: deque[int] = deque()
-        self.server: BaseTestServer | None = None
-        self._arrived = asyncio.Event()
-
-    async def handle(self, request: web.Request) -> web.Response:
-        body = await request.json()
-        loop_time = asyncio.get_running_loop().time()
-        self.calls.append(Call(request.path, dict(request.headers), body, loop_time))
-        self._arrived.set()
-        return web.Response(status=self.statuses.popleft() if self.statuses else 200)
-
-    def url(self, path: str = "/hook") -> str:
-        assert self.server is not None
-        return str(self.server.make_url(path))
-
-    def bodies(self, path: str = "/hook") -> list[Any]:
-        return [call.body for call in self.calls if call.path == path]
-
-    async def wait_for(self, count: int) -> None:
-        async with asyncio.timeout(5):
-            while len(self.calls) < count:
-                self._arrived.clear()
-                await self._arrived.wait()
 
 
 class Api:
@@ -189,20 +121,14 @@ class Api:
 @asynccontextmanager
 async def serve(**settings: Any) -> AsyncIterator[Api]:
     """Serve a simulator (no initial sessions unless asked, fast retries) and a receiver."""
-    wall = WallClock()
+    wall = WallClock(WALL)
     simulator = MoonsenseSimulator(
         MoonsenseSettings(**({"sessions": 0, "retry_base": 0.01} | settings)),
         clock=FakeClock(),
         wallclock=wall,
     )
-    receiver = Receiver()
-    target = web.Application()
-    target.router.add_post("/{tail:.*}", receiver.handle)
-    async with TestServer(target, host="127.0.0.1") as receiver_server:
-        receiver.server = receiver_server
-        server = TestServer(create_app(moonsense=simulator), host="127.0.0.1")
-        async with TestClient(server) as client:
-            yield Api(client, simulator, receiver, wall)
+    async with serving(simulator) as (client, receiver):
+        yield Api(client, simulator, receiver, wall)
 
 
 def five_sessions(api: Api) -> list[str]:
@@ -969,7 +895,7 @@ async def test_initial_sessions_have_readable_history() -> None:
 
 
 def test_generator_steps_make_plausible_sessions() -> None:
-    wall = WallClock()
+    wall = WallClock(WALL)
     simulator = MoonsenseSimulator(MoonsenseSettings(sessions=0), wallclock=wall)
     for _ in range(200):
         wall.advance(seconds=1)
@@ -1037,11 +963,7 @@ async def test_bundle_interval_generates_until_stopped() -> None:
 
 async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
     simulator = MoonsenseSimulator(MoonsenseSettings(sessions=0, retry_base=0.01))
-    receiver = Receiver()
-    target = web.Application()
-    target.router.add_post("/{tail:.*}", receiver.handle)
-    async with TestServer(target, host="127.0.0.1") as receiver_server:
-        receiver.server = receiver_server
+    async with receiving() as receiver:
         simulator.add_webhook(receiver.url())
         session_id = simulator.create_session()
         with pytest.raises(RuntimeError):

@@ -1,0 +1,59 @@
+"""Settings of the simulated Camlytics cloud and their command-line options."""
+
+from dataclasses import dataclass
+
+from ..plugin import Option, check_speed
+from ..sender import (
+    check_sending,
+)
+
+
+@dataclass
+class CamlyticsSettings:
+    """Credentials and behaviour of the simulated Camlytics cloud."""
+
+    public_key: str = "demo-public"
+    secret_key: str = "demo-secret"
+    rate_limit: float = 1.0  # requests per second per public key; 0 disables
+    locations: int = 2
+    channels_per_location: int = 3
+    event_interval: float = 0.0  # seconds between generated analytic events; 0 = off
+    seed: int = 1
+    retry_base: float = 1.0  # first webhook retry interval in seconds; doubles per attempt
+    send_attempts: int = 4  # webhook POST attempts before a payload is dropped
+    send_timeout: float = 10.0  # seconds per webhook POST
+    speed: float = 1.0  # the event generator runs speed times as often
+
+    def __post_init__(self) -> None:
+        """Reject settings the simulator cannot honour."""
+        if not self.public_key or not self.secret_key:
+            raise ValueError("public_key and secret_key must not be empty")
+        if self.rate_limit < 0:
+            raise ValueError("rate_limit must not be negative")
+        if self.locations < 0 or self.channels_per_location < 0:
+            raise ValueError("locations and channels_per_location must not be negative")
+        if self.event_interval < 0:
+            raise ValueError("event_interval must not be negative")
+        check_sending(self.retry_base, self.send_attempts, self.send_timeout)
+        check_speed(self.speed)
+
+
+OPTIONS = (
+    Option(flag="--camlytics-public-key", field="public_key", help="expected X-Key"),
+    Option(
+        flag="--camlytics-secret-key",
+        field="secret_key",
+        help="secret key the X-Sign HMAC-SHA512 is checked with",
+    ),
+    Option(
+        flag="--camlytics-rate-limit",
+        field="rate_limit",
+        help="Camlytics requests per second per public key; 0 disables",
+    ),
+    Option(
+        flag="--camlytics-event-interval",
+        field="event_interval",
+        help="seconds between generated Camlytics analytic events; 0 disables",
+    ),
+)
+"""The Camlytics command-line options."""

@@ -1,0 +1,59 @@
+"""Settings of the simulated FaceSpace service and their command-line options."""
+
+from dataclasses import dataclass
+
+from ..plugin import Option, check_speed
+from ..sender import (
+    check_sending,
+)
+from .model import _check_camera_name, _check_person_name
+
+
+@dataclass
+class FaceSpaceSettings:
+    """Key, cameras, people and behaviour of the simulated FaceSpace service."""
+
+    api_key: str = "demo-facespace"
+    cameras: tuple[str, ...] = ("Entrance", "Lobby", "Parking")
+    people: tuple[str, ...] = ("Alice", "Bob", "Carol", "Dave")
+    recognition_interval: float = 0.0  # seconds between generated recognitions; 0 = off
+    unknown_ratio: float = 0.2  # share of generated recognitions named "Unknown"
+    presence: float = 5.0  # seconds a person stays in view after a recognition
+    active: bool = True  # False: /recognition answers the stop signal
+    seed: int = 1
+    retry_base: float = 1.0  # first push retry interval in seconds; doubles per attempt
+    send_attempts: int = 4  # push POST attempts before a payload is dropped
+    send_timeout: float = 10.0  # seconds per push POST
+    speed: float = 1.0  # the recognition generator runs speed times as often
+
+    def __post_init__(self) -> None:
+        """Normalise sequences to tuples and reject settings the simulator cannot honour."""
+        self.cameras = tuple(self.cameras)
+        self.people = tuple(self.people)
+        if not self.api_key:
+            raise ValueError("api_key must not be empty")
+        for camera in self.cameras:
+            _check_camera_name(camera)
+        if len(set(self.cameras)) != len(self.cameras):
+            raise ValueError("camera names must be unique")
+        for person in self.people:
+            _check_person_name(person)
+        if self.recognition_interval < 0:
+            raise ValueError("recognition_interval must not be negative")
+        if not 0 <= self.unknown_ratio <= 1:
+            raise ValueError("unknown_ratio must be between 0 and 1")
+        if self.presence < 0:
+            raise ValueError("presence must not be negative")
+        check_sending(self.retry_base, self.send_attempts, self.send_timeout)
+        check_speed(self.speed)
+
+
+OPTIONS = (
+    Option(flag="--facespace-api-key", field="api_key", help="expected FaceSpace x-api-key"),
+    Option(
+        flag="--facespace-interval",
+        field="recognition_interval",
+        help="seconds between generated FaceSpace recognitions; 0 disables",
+    ),
+)
+"""The FaceSpace command-line options."""

@@ -1,0 +1,439 @@
+"""The simulated Moonsense world: sessions, chunks, webhooks and the session generator."""
+
+from collections import Counter, deque
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+import random
+from typing import Any
+
+from ..plugin import Simulated
+from ..sender import (
+    SendsWebhooks,
+    Ticker,
+    WebhookSender,
+    any_2xx,
+)
+from .model import (
+    _HOMES,
+    _ID_ALPHABET,
+    _JOURNEYS,
+    _LABELS,
+    ACTIVE_TARGET,
+    ACTIVITY_TYPES,
+    AMBIENT,
+    BATTERY_STATES,
+    BUNDLES_PER_CHUNK,
+    EVENT_TYPES,
+    MAX_DELIVERIES,
+    MAX_EVENTS,
+    MAX_QUEUE,
+    MAX_SESSIONS,
+    PLATFORMS,
+    USER_AGENT,
+    _Chunk,
+    _drop_none,
+    _i64,
+    _Label,
+    _millis,
+    _Session,
+    _utc,
+    _Webhook,
+    camelize,
+    prune_defaults,
+    rfc3339,
+)
+from .settings import MoonsenseSettings
+
+
+class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=MoonsenseSettings):
+    """The simulated cloud's world: sessions, chunks, webhooks and the generator."""
+
+    def _setup(self) -> None:
+        """Create the initial sessions with some history."""
+        self._rng = random.Random(self.settings.seed)
+        self._sessions: dict[str, _Session] = {}
+        self._session_seq = 0
+        self._token_created = _utc(self._wallclock()) - timedelta(days=30)
+        self._failure_status = 0
+        self._failures_left = 0
+        self._by_path: Counter[str] = Counter()
+        self._by_status: Counter[str] = Counter()
+        self._counters: Counter[str] = Counter()
+        self._events: deque[dict[str, Any]] = deque(maxlen=MAX_EVENTS)
+        self._ticker = Ticker(
+            lambda: self.settings.bundle_interval / self.settings.speed, self.generate_step
+        )
+        self._sender: WebhookSender[_Webhook] = WebhookSender(
+            lambda: self.settings,
+            user_agent=USER_AGENT,
+            accept=any_2xx,
+            attempts=lambda webhook: self.settings.send_attempts,
+            headers=lambda webhook: webhook.headers,
+            describe=lambda webhook, batch: {
+                "webhook": webhook.id,
+                "url": webhook.url,
+                "payload": batch[0],
+            },
+            timestamp=lambda: rfc3339(self._now()),
+            counters=self._counters,
+            ticker=self._ticker,
+            max_queue=MAX_QUEUE,
+            max_deliveries=MAX_DELIVERIES,
+        )
+        self._webhooks = self._sender.targets
+        self._seed_history(self.settings.sessions)
+
+    # Rendering
+
+    def render(self, value: Any) -> Any:
+        """Canonical JSON (snake_case, all fields) in the configured wire style."""
+        value = _drop_none(value)
+        if not self.settings.emit_defaults:
+            value = prune_defaults(value)
+        return camelize(value) if self.settings.camel_case else value
+
+    def persist_chunk(self, session_id: str) -> str:
+        """Close the session's current chunk (readable from now on); send CHUNK_PERSISTED.
+
+        Returns:
+            The chunk's id.
+
+        Raises:
+            ValueError: an unknown session or no bundle since the last chunk.
+        """
+        session = self._session_or_error(session_id)
+        chunk = self._persist(session, self._now())
+        self._emit("CHUNK_PERSISTED", session)
+        return chunk.chunk_id
+
+    def end_session(self, session_id: str, *, persist: bool = True) -> None:
+        """Mark the session inactive and send SESSION_INACTIVE.
+
+        With persist, a current chunk holding bundles is persisted first (and
+        CHUNK_PERSISTED sent before SESSION_INACTIVE).
+
+        Raises:
+            ValueError: an unknown session.
+        """
+        session = self._session_or_error(session_id)
+        if persist and session.current is not None and session.current.lines:
+            self.persist_chunk(session_id)
+        session.active = False
+        self._counters["sessions_ended"] += 1
+        self._emit("SESSION_INACTIVE", session)
+
+    def set_bundle_interval(self, seconds: float) -> None:
+        """Change the generator's interval (0 stops it); takes effect at once."""
+        if isinstance(seconds, bool) or seconds < 0:
+            raise ValueError("bundle_interval must not be negative")
+        self.settings.bundle_interval = seconds
+        self._ticker.poke()
+
+    def generate_step(self) -> None:
+        """One step of the generator: maybe start a session, record, persist, end.
+
+        Keeps up to ACTIVE_TARGET sessions recording; each gets a bundle per
+        step, a chunk is persisted every BUNDLES_PER_CHUNK bundles and a
+        session ends after its planned number of bundles.
+        """
+        active = [session for session in self._sessions.values() if session.active]
+        if len(active) < ACTIVE_TARGET and (not active or self._rng.random() < 0.3):
+            created = self._create(
+                self._now(),
+                self._rng.sample(_LABELS, self._rng.randint(0, 2)),
+                self._rng.choice((None, *_JOURNEYS)),
+                self._rng.choice(("ios", "ios", "android", "web")),
+                self._rng.choice(self.settings.regions),
+            )
+            self._emit("SESSION_CREATED", created)
+            active.append(created)
+        for session in active:
+            readings = self._random_readings(session)
+            sealed = self._add_bundle(session, readings, self._now())
+            self._emit("BUNDLE_RECEIVED", session, sealed)
+            if session.current is not None and len(session.current.lines) >= BUNDLES_PER_CHUNK:
+                self.persist_chunk(session.session_id)
+            if session.bundles >= session.planned:
+                self.end_session(session.session_id)
+
+    # Webhooks
+
+    def add_webhook(self, url: str, headers: Mapping[str, str] | None = None) -> int:
+        """Register a webhook target for every event type and return its id.
+
+        Args:
+            url: an http(s) URL, POSTed to exactly as given.
+            headers: extra request headers.
+
+        Raises:
+            ValueError: a bad URL or header.
+        """
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise ValueError("url must be an http or https URL")
+        extra = dict(headers or {})
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
+            raise ValueError("headers must map strings to strings")
+        webhook = _Webhook(self._sender.next_id(), url, extra)
+        self._sender.add(webhook)
+        return webhook.id
+
+    def remove_webhook(self, webhook_id: int) -> None:
+        """Unregister a webhook; its queued payloads are dropped."""
+        if self._sender.remove(webhook_id) is None:
+            raise ValueError(f"Unknown webhook {webhook_id}")
+
+    def webhooks(self) -> list[dict[str, Any]]:
+        """Every webhook target with its queue length and delivery counters."""
+        return [webhook.to_json() for webhook in self._webhooks.values()]
+
+    # Internals: sessions
+
+    def _now(self) -> datetime:
+        return _utc(self._wallclock())
+
+    def _new_id(self) -> str:
+        return "".join(self._rng.choices(_ID_ALPHABET, k=22))
+
+    def _newest_first(self) -> list[_Session]:
+        return sorted(self._sessions.values(), key=lambda s: (s.created_at, s.seq), reverse=True)
+
+    def _session_or_error(self, session_id: str) -> _Session:
+        session = self._sessions.get(session_id)
+        if session is None:
+            raise ValueError(f"Unknown session {session_id}")
+        return session
+
+    def _relabel(
+        self, session: _Session, names: Sequence[str], when: datetime | None = None
+    ) -> None:
+        if isinstance(names, str):
+            raise ValueError("labels must be a list of names")
+        for name in names:
+            if not isinstance(name, str) or not name:
+                raise ValueError("a label must be a non-empty string")
+        moment = self._now() if when is None else when
+        unique = list(dict.fromkeys(names))
+        session.labels = [_Label(self._new_id(), name, moment) for name in unique]
+
+    def _create(
+        self,
+        when: datetime,
+        labels: Sequence[str],
+        journey_id: str | None,
+        platform: str,
+        region: str | None,
+    ) -> _Session:
+        if platform not in PLATFORMS:
+            raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}")
+        region = self.settings.regions[0] if region is None else region
+        if region not in self.settings.regions:
+            raise ValueError(f"Unknown region {region}")
+        if journey_id is not None and not isinstance(journey_id, str):
+            raise ValueError("journey_id must be a string")
+        self._session_seq += 1
+        home = _HOMES.get(region, (48.8566, 2.3522))
+        session = _Session(
+            seq=self._session_seq,
+            session_id=self._new_id(),
+            region_id=region,
+            platform=platform,
+            journey_id=journey_id or "",
+            client_session_group_id=self._new_id(),
+            install_id=self._new_id(),
+            created_at=when,
+            labels=[],
+            battery=float(self._rng.randint(35, 100)),
+            charging=self._rng.random() < 0.2,
+            position=(
+                home[0] + self._rng.uniform(-0.05, 0.05),
+                home[1] + self._rng.uniform(-0.05, 0.05),
+            ),
+            planned=self._rng.randint(12, 30),
+        )
+        self._relabel(session, labels, when)
+        self._sessions[session.session_id] = session
+        self._counters["sessions_created"] += 1
+        self._trim_sessions()
+        return session
+
+    def _trim_sessions(self) -> None:
+        excess = len(self._sessions) - MAX_SESSIONS
+        if excess <= 0:
+            return
+        ended = sorted((s for s in self._sessions.values() if not s.active), key=lambda s: s.seq)
+        for session in ended[:excess]:
+            del self._sessions[session.session_id]
+
+    def _add_bundle(
+        self, session: _Session, readings: Mapping[str, Any], when: datetime
+    ) -> dict[str, Any]:
+        now = self._now()
+        at = _i64(_millis(when))
+        timer = _i64(int(self._clock() * 1000))
+        bundle = self._bundle(readings, at, timer)
+        if "location" in readings:
+            lat, lon = readings["location"][:2]
+            session.points.append((lat, lon))
+        bundle["index"] = session.bundles
+        sealed = {
+            "bundle": bundle,
+            "app_id": self.settings.app_id,
+            "credential_id": self.settings.credential_id,
+            "session_id": session.session_id,
+            "user_id": "",
+            "server_time_millis": _i64(_millis(max(now, when))),
+            "install_id": session.install_id,
+            "client_user_id": "",
+        }
+        if session.current is None:
+            session.current = _Chunk(self._new_id())
+        session.current.lines.append(sealed)
+        session.active = True
+        session.bundles += 1
+        session.buckets[_millis(when) // 60_000 * 60_000] += 1
+        for sensor in readings:
+            session.sensors[sensor] += 1
+        if session.oldest_event is None or when < session.oldest_event:
+            session.oldest_event = when
+        if session.newest_event is None or when > session.newest_event:
+            session.newest_event = when
+        self._counters["bundles"] += 1
+        return sealed
+
+    @staticmethod
+    def _bundle(readings: Mapping[str, Any], at: str, timer: str) -> dict[str, Any]:
+        """A bundle of readings (sensor name to values) at ``at`` (int64 ms), without its index."""
+        bundle: dict[str, Any] = {}
+        if "location" in readings:
+            lat, lon, accuracy, altitude, speed, bearing = readings["location"]
+            bundle["location_data"] = [
+                {
+                    "determined_at": at,
+                    "horizontal_accuracy": accuracy,
+                    "altitude": altitude,
+                    "bearing": bearing,
+                    "latitude": lat,
+                    "longitude": lon,
+                    "provider": "gps" if accuracy < 20 else "fused",
+                    "speed": speed,
+                }
+            ]
+        bundle["client_time"] = {
+            "wall_time_millis": at,
+            "timer_millis": timer,
+            "timer_realtime_millis": timer,
+        }
+        if "battery" in readings:
+            capacity, state = readings["battery"]
+            bundle["battery"] = {"capacity": capacity, "state": state}
+        if "activity" in readings:
+            kind, confidence = readings["activity"]
+            bundle["activity_data"] = [
+                {"determined_at": at, "type": kind, "confidence": confidence}
+            ]
+        for sensor in AMBIENT:
+            if sensor in readings:
+                bundle[f"{sensor}_data"] = [{"determined_at": at, "value": readings[sensor]}]
+        return bundle
+
+    def _persist(self, session: _Session, when: datetime) -> _Chunk:
+        chunk = session.current
+        if chunk is None or not chunk.lines:
+            raise ValueError(f"Session {session.session_id} has no bundle to persist")
+        chunk.created_at = when
+        session.chunks.append(chunk)
+        session.current = None
+        self._counters["chunks_persisted"] += 1
+        return chunk
+
+    def _random_readings(self, session: _Session) -> dict[str, Any]:
+        rng = self._rng
+        mobile = session.platform != "web"
+        readings: dict[str, Any] = {}
+        session.battery = min(
+            100.0, max(1.0, session.battery + (1.5 if session.charging else -0.7))
+        )
+        if session.charging and session.battery >= 100:
+            session.charging = False
+        if rng.random() < 0.75:
+            capacity = round(session.battery)
+            state = "FULL" if capacity >= 100 else "CHARGING" if session.charging else "DISCHARGING"
+            readings["battery"] = (capacity, self._enum_out(state, BATTERY_STATES))
+        if mobile and rng.random() < 0.6:
+            kind = rng.choice(("WALKING", "STILL", "STILL", "IN_VEHICLE", "ON_BICYCLE", "RUNNING"))
+            readings["activity"] = (self._enum_out(kind, ACTIVITY_TYPES), rng.randint(40, 100))
+        if rng.random() < 0.8:
+            lat, lon = session.position
+            lat, lon = lat + rng.uniform(-3e-4, 3e-4), lon + rng.uniform(-3e-4, 3e-4)
+            session.position = (lat, lon)
+            readings["location"] = (
+                round(lat, 6),
+                round(lon, 6),
+                round(rng.uniform(3, 40), 1),
+                round(rng.uniform(20, 120), 1),
+                round(rng.uniform(0, 3), 2),
+                round(rng.uniform(0, 359), 1),
+            )
+        if mobile and rng.random() < 0.7:  # else: no ambient readings at all
+            if rng.random() < 0.9:
+                readings["temperature"] = round(rng.gauss(21.5, 2.0), 1)
+            if rng.random() < 0.7:
+                readings["light"] = round(rng.uniform(5, 900), 1)
+            if rng.random() < 0.7:
+                readings["pressure"] = round(rng.gauss(1013.2, 4.0), 1)
+            if rng.random() < 0.6:
+                readings["humidity"] = round(rng.uniform(30, 70), 1)
+        return readings
+
+    def _enum_out(self, name: str, names: tuple[str, ...]) -> str | int:
+        return names.index(name) if self.settings.numeric_enums else name
+
+    def _seed_history(self, count: int) -> None:
+        """Create count sessions over the last hours, quietly; all but the newest ended."""
+        now = self._now()
+        for index in range(count):
+            start = now - timedelta(minutes=25 * (count - index)) + timedelta(seconds=7)
+            session = self._create(
+                start,
+                [_LABELS[index % len(_LABELS)]] + (["demo"] if index % 2 else []),
+                _JOURNEYS[index % len(_JOURNEYS)] if index % 3 != 2 else None,
+                ("ios", "android", "web")[index % 3],
+                self.settings.regions[index % len(self.settings.regions)],
+            )
+            for step in range(2 * BUNDLES_PER_CHUNK):
+                moment = start + timedelta(seconds=step + 1)
+                self._add_bundle(session, self._random_readings(session), moment)
+                if session.current is not None and len(session.current.lines) >= BUNDLES_PER_CHUNK:
+                    self._persist(session, moment + timedelta(seconds=1))
+            if index < count - 1:
+                session.active = False
+
+    # Internals: webhooks
+
+    def _emit(
+        self,
+        event_type: str | int,
+        session: _Session | None,
+        sealed: dict[str, Any] | None = None,
+        *,
+        raw: bool = False,
+    ) -> dict[str, Any]:
+        value: str | int = event_type
+        if not raw and self.settings.numeric_event_types and isinstance(event_type, str):
+            value = EVENT_TYPES[event_type]
+        payload = {
+            "project_id": self.settings.project_id,
+            "app_id": self.settings.app_id,
+            "session_id": "" if session is None else session.session_id,
+            "event_type": value,
+            "bundle": sealed,
+            "client_session_group_id": "" if session is None else session.client_session_group_id,
+            "session_labels": [] if session is None else session.label_names(),
+            "journey_id": "" if session is None else session.journey_id,
+        }
+        rendered: dict[str, Any] = self.render(payload)
+        self._events.append(rendered)
+        self._counters[f"event:{event_type}"] += 1
+        for webhook in self._webhooks.values():
+            self._sender.enqueue(webhook, rendered)
+        return rendered

@@ -1,0 +1,232 @@
+"""API errors and admin-route helpers shared by the provider simulators."""
+
+from collections import Counter
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol
+
+from aiohttp import web
+
+
+class ApiError(Exception):
+    """An error a simulated API answers in its own format."""
+
+    def response(self) -> web.Response:
+        """The answer to send."""
+        raise NotImplementedError
+
+
+class ErrorMessageApiError(ApiError):
+    """An API error answered as ``{"error": message}`` with a status (FaceSpace, Moonsense)."""
+
+    def __init__(
+        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Describe the answer."""
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+    def body(self) -> dict[str, str]:
+        """The JSON body: ``{"error": message}``."""
+        return {"error": self.message}
+
+    def response(self) -> web.Response:
+        """Render the error as an HTTP response."""
+        return web.json_response(self.body(), status=self.status, headers=self.headers)
+
+
+class DeliveryLog(Protocol):
+    """A simulator with a delivery log."""
+
+    @property
+    def deliveries(self) -> list[dict[str, Any]]:
+        """The delivery log, oldest first."""
+        ...
+
+    def clear_deliveries(self) -> None:
+        """Empty the delivery log."""
+        ...
+
+
+type Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+type SimHandler[S] = Callable[[web.Request, S], Awaitable[web.StreamResponse]]
+type Admin[S] = Callable[[SimHandler[S]], Handler]
+
+
+def admin_wrapper[S](
+    key: web.AppKey[S],
+    bad_request: Callable[[str], ApiError],
+    before: Callable[[web.Request, S], None] | None = None,
+) -> Admin[S]:
+    """A decorator for admin handlers: no counting, no auth; ValueError becomes bad_request.
+
+    The handler gets the request and the simulator under key; before, if
+    given, sees them first.
+    """
+
+    def decorate(handler: SimHandler[S]) -> Handler:
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            simulator = request.app[key]
+            if before is not None:
+                before(request, simulator)
+            try:
+                return await handler(request, simulator)
+            except ApiError as err:
+                return err.response()
+            except ValueError as err:
+                return bad_request(str(err)).response()
+
+        return wrapper
+
+    return decorate
+
+
+async def json_object(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
+    """The request's JSON object body; with optional, a missing body is ``{}``.
+
+    Raises:
+        ValueError: the body is not JSON or not an object.
+    """
+    if optional and not request.body_exists:
+        return {}
+    try:
+        body = await request.json()
+    except ValueError as err:
+        raise ValueError("The request body must be JSON") from err
+    if not isinstance(body, dict):
+        raise ValueError("The request body must be a JSON object")
+    return body
+
+
+def optional(body: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:
+    """body[key] if it is of kind (a bool only where kind is bool), or None if missing."""
+    value = body.get(key)
+    if value is not None and (
+        isinstance(value, bool) != (kind is bool) or not isinstance(value, kind)
+    ):
+        raise ValueError(f"{key} has the wrong type")
+    return value
+
+
+def integer(body: Mapping[str, Any], key: str, default: int) -> int:
+    """body[key] as an integer (not a bool), or default if missing."""
+    value = body.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{key} must be an integer")
+    return value
+
+
+def delivery_routes[S: DeliveryLog](
+    routes: web.RouteTableDef, path: str, target_field: str, admin: Admin[S]
+) -> None:
+    """Add ``GET path`` (the log; ``?<target_field>=<id>`` filters) and ``DELETE path``."""
+
+    async def listing(request: web.Request, simulator: S) -> web.StreamResponse:
+        deliveries = simulator.deliveries
+        if target_field in request.query:
+            wanted = request.query[target_field]
+            deliveries = [entry for entry in deliveries if str(entry[target_field]) == wanted]
+        return web.json_response(deliveries)
+
+    async def clear(request: web.Request, simulator: S) -> web.StreamResponse:
+        simulator.clear_deliveries()
+        return web.json_response([])
+
+    routes.get(path)(admin(listing))
+    routes.delete(path)(admin(clear))
+
+
+def target_routes[S](
+    routes: web.RouteTableDef,
+    path: str,
+    admin: Admin[S],
+    *,
+    listing: Callable[[S], list[dict[str, Any]]],
+    add: Callable[[S, dict[str, Any]], int],
+    remove: Callable[[S, int], None],
+    not_found: Callable[[str], ApiError],
+) -> None:
+    """Add ``GET path`` (listing), ``POST path`` and ``DELETE path/{id}`` for webhook targets.
+
+    add gets the JSON object body and returns the new target's id (answered
+    as ``{"id": ...}``); remove's ValueError becomes not_found.
+    """
+
+    async def list_targets(request: web.Request, simulator: S) -> web.StreamResponse:
+        return web.json_response(listing(simulator))
+
+    async def add_target(request: web.Request, simulator: S) -> web.StreamResponse:
+        return web.json_response({"id": add(simulator, await json_object(request))})
+
+    async def remove_target(request: web.Request, simulator: S) -> web.StreamResponse:
+        target_id = int(request.match_info["target_id"])
+        try:
+            remove(simulator, target_id)
+        except ValueError as err:
+            raise not_found(str(err)) from err
+        return web.json_response({"id": target_id})
+
+    routes.get(path)(admin(list_targets))
+    routes.post(path)(admin(add_target))
+    routes.delete(path + r"/{target_id:\d+}")(admin(remove_target))
+
+
+def headers_field(body: Mapping[str, Any]) -> Any:
+    """body["headers"] if it is an object, or None if missing."""
+    headers = body.get("headers")
+    if headers is not None and not isinstance(headers, dict):
+        raise ValueError("headers must be an object")
+    return headers
+
+
+class InjectsFailures(Protocol):
+    """A simulator that can answer its next API calls with an error."""
+
+    def fail_next(self, status: int, count: int = 1) -> None:
+        """Answer the next count API calls with status."""
+        ...
+
+
+def failure_route[S: InjectsFailures](
+    routes: web.RouteTableDef, path: str, admin: Admin[S], *, one_message: bool = False
+) -> None:
+    """Add ``POST path`` taking ``{"status": 500, "count": 1}`` (the defaults) for fail_next.
+
+    With one_message, a status or count that is not an integer answers
+    "status and count must be integers"; otherwise the message names the field.
+    """
+
+    async def handler(request: web.Request, simulator: S) -> web.StreamResponse:
+        body = await json_object(request)
+        if one_message:
+            status, count = body.get("status", 500), body.get("count", 1)
+            if isinstance(status, bool) or isinstance(count, bool):
+                raise ValueError("status and count must be integers")
+            if not isinstance(status, int) or not isinstance(count, int):
+                raise ValueError("status and count must be integers")
+        else:
+            status, count = integer(body, "status", 500), integer(body, "count", 1)
+        simulator.fail_next(status, count)
+        return web.json_response({"status": status, "count": count})
+
+    routes.post(path)(admin(handler))
+
+
+class CountsRequests:
+    """Request counters of a simulator: by path, by answered status, and named counters."""
+
+    _by_path: Counter[str]
+    _by_status: Counter[str]
+    _counters: Counter[str]
+
+    def reset_stats(self) -> None:
+        """Zero the counters."""
+        self._by_path.clear()
+        self._by_status.clear()
+        self._counters.clear()
+
+    def count_request(self, path: str, status: int) -> None:
+        """Count a request to path answered with status (called by the routes)."""
+        self._by_path[path] += 1
+        self._by_status[str(status)] += 1

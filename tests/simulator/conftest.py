@@ -1,0 +1,123 @@
+"""Helpers shared by the simulator tests: hand-moved clocks, a webhook receiver, serving."""
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import web
+from aiohttp.test_utils import TestClient, TestServer
+from multidict import CIMultiDict
+import pytest
+from yarl import URL
+
+from simulator.app import create_app
+
+
+@pytest.fixture(autouse=True)
+def _sockets(socket_enabled: None) -> None:
+    """Open sockets for every simulator test (the Home Assistant test plugin blocks them).
+
+    ``socket_enabled`` still restricts them to 127.0.0.1.
+    """
+
+
+class FakeClock:
+    """A monotonic clock the tests move by hand."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+class WallClock:
+    """A wall clock (aware UTC) the tests move by hand."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@dataclass
+class Call:
+    """One POST the receiver got: path and query as sent, headers, JSON body, loop time."""
+
+    path_qs: str
+    headers: CIMultiDict[str]
+    body: Any
+    at: float
+
+    @property
+    def path(self) -> str:
+        """The path without the query."""
+        return URL(self.path_qs).path
+
+
+class Receiver:
+    """A webhook target: records each POST and answers the queued statuses, then 200."""
+
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.statuses: deque[int] = deque()
+        self.server: TestServer | None = None
+        self._arrived = asyncio.Event()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        loop_time = asyncio.get_running_loop().time()
+        self.calls.append(Call(request.path_qs, CIMultiDict(request.headers), body, loop_time))
+        self._arrived.set()
+        return web.Response(status=self.statuses.popleft() if self.statuses else 200)
+
+    def url(self, path: str = "/hook") -> str:
+        assert self.server is not None
+        return str(self.server.make_url(path))
+
+    def calls_to(self, path: str = "/hook") -> list[Call]:
+        return [call for call in self.calls if call.path == path]
+
+    def bodies(self, path: str = "/hook") -> list[Any]:
+        return [call.body for call in self.calls_to(path)]
+
+    def items(self, path: str = "/hook") -> list[Any]:
+        """The items of the JSON-array bodies POSTed to path."""
+        return [item for body in self.bodies(path) for item in body]
+
+    async def wait_for(self, count: int) -> None:
+        async with asyncio.timeout(5):
+            while len(self.calls) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+
+
+@asynccontextmanager
+async def receiving() -> AsyncIterator[Receiver]:
+    """A webhook receiver served on 127.0.0.1 (any path)."""
+    receiver = Receiver()
+    target = web.Application()
+    target.router.add_post("/{tail:.*}", receiver.handle)
+    async with TestServer(target, host="127.0.0.1") as receiver_server:
+        receiver.server = receiver_server
+        yield receiver
+
+
+@asynccontextmanager
+async def serving(simulator: object) -> AsyncIterator[tuple[TestClient[Any, Any], Receiver]]:
+    """A client of the simulator application serving ``simulator``, and a webhook receiver."""
+    async with receiving() as receiver:
+        server = TestServer(create_app(simulator), host="127.0.0.1")
+        async with TestClient(server) as client:
+            yield client, receiver
