@@ -21,8 +21,8 @@ import orjson
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.bounds import cursor_limit
-from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.facespace import account_id
+from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
+from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.facespace.coordinator import FaceSpaceCoordinator
 
 from ...conftest import ComapServer
@@ -39,8 +39,9 @@ def _entry(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="FaceSpace",
-        unique_id=account_id(KEY),
+        unique_id=account_digest(KEY),
         entry_id=ENTRY_ID,
+        minor_version=MINOR_VERSION,
         data={
             "provider": "facespace",
             "api_key": KEY,
@@ -100,6 +101,10 @@ async def _refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 
 def _line(name: str, moment: datetime) -> str:
     return f"{name} @ {moment.strftime('%H:%M:%S %d/%m/%y')}"
+
+
+def _device(camera: str) -> str:
+    return f"facespace_{account_digest(KEY)}_camera_{camera}"
 
 
 def _devices(hass: HomeAssistant) -> set[str]:
@@ -222,11 +227,11 @@ async def test_real_time_keys_create_no_camera_and_stale_ones_go(
     registry = dr.async_get(hass)
     for junk in ("junk-a", "junk-b"):
         registry.async_get_or_create(
-            config_entry_id=ENTRY_ID, identifiers={(DOMAIN, f"facespace_{ENTRY_ID}_{junk}")}
+            config_entry_id=ENTRY_ID, identifiers={(DOMAIN, _device(junk))}
         )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    cameras = {f"facespace_{ENTRY_ID}_{camera}" for camera in ("Entrance", "Lobby", "Parking")}
+    cameras = {_device(camera) for camera in ("Entrance", "Lobby", "Parking")}
     assert _devices(hass) == cameras
     body = {f"junk{n}": ["x"] for n in range(20)} | {"Lobby": ["Ann", "Bo"]}
     response = await ha_client.post(HOOK, json=body, headers={"x-api-key": KEY})
@@ -434,7 +439,7 @@ async def test_a_camera_not_listed_and_silent_for_long_is_removed(
     )
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
-    gate = f"facespace_{ENTRY_ID}_Gate"
+    gate = _device("Gate")
     assert gate in _devices(hass)
     await _refresh(hass, entry)  # not listed, but it logged a line just now: kept
     assert gate in _devices(hass)
@@ -446,4 +451,4 @@ async def test_a_camera_not_listed_and_silent_for_long_is_removed(
     assert gate not in _devices(hass)
     assert hass.states.get("event.gate_recognition") is None
     assert "Gate" not in _coordinator(entry).data.cameras
-    assert f"facespace_{ENTRY_ID}_Lobby" in _devices(hass)  # listed: kept
+    assert _device("Lobby") in _devices(hass)  # listed: kept

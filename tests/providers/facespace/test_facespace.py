@@ -22,8 +22,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.facespace import account_id
+from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
+from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient, FaceSpaceUsageError
 
 from ...conftest import ComapServer
@@ -47,8 +47,9 @@ async def _setup(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEnt
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="FaceSpace",
-        unique_id=account_id(KEY),
+        unique_id=account_digest(KEY),
         entry_id="01FACESPACEENTRY",
+        minor_version=MINOR_VERSION,
         data=entry_data(url),
         options={"scan_interval": 5, "accept_push": False, **options},
     )
@@ -94,7 +95,7 @@ async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
 async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
     result = await _flow(hass, comap_server.url)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == account_id(KEY)
+    assert result["result"].unique_id == account_digest(KEY)
     assert KEY not in result["result"].unique_id
     assert result["options"] == {"scan_interval": 5, "accept_push": False}
     await hass.async_block_till_done()
@@ -213,7 +214,7 @@ async def test_failure_and_refused_key(
         flows[0]["flow_id"], {"api_key": "rotated"}
     )
     assert result["reason"] == "reauth_successful"
-    assert entry.unique_id == account_id(KEY)  # a new key of the same account
+    assert entry.unique_id == account_digest(KEY)  # a new key of the same account
     await hass.async_block_till_done()
 
 

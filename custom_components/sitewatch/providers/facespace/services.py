@@ -18,8 +18,8 @@ from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN
 from ...schema import vol
-from . import FaceSpaceRuntime
 from .api import FaceSpaceError, FaceSpaceUsageError
+from .runtime import FaceSpaceRuntime
 
 SERVICE_GET_RECOGNITION_LOGS = "get_recognition_logs"
 
