@@ -16,7 +16,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from ...conftest import ComapServer
-from .test_delivery import _setup
+from .conftest import async_refresh, async_setup_simulator
 
 pytestmark = pytest.mark.integration
 
@@ -33,14 +33,13 @@ async def test_every_entity(
     snapshot: SnapshotAssertion,
 ) -> None:
     freezer.move_to(NOW)
-    entry = await _setup(hass, comap_server.url)
+    entry = await async_setup_simulator(hass, comap_server.url)
     sim = comap_server.facespace
     sim.recognize("Lobby", "Alice", NOW + timedelta(seconds=1))
     sim.recognize("Lobby", "Bob", NOW + timedelta(seconds=2))
     sim.recognize("Entrance", "Unknown", NOW + timedelta(seconds=3))
     freezer.tick(timedelta(seconds=5))
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
+    await async_refresh(hass, entry)
 
     shown: dict[str, Any] = {}
     for registered in sorted(
