@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, Final
 
@@ -26,33 +27,26 @@ CAMERA_ENTITIES: Final[dict[Platform, Callable[[FaceSpaceCoordinator, str], list
 """The entities of one camera on each platform."""
 
 
+@dataclass(eq=False)
 class FaceSpaceRuntime(ProviderRuntime):
-    """Runtime data of a FaceSpace entry."""
+    """Runtime data of a FaceSpace entry: its coordinator, and its webhook when pushes are on."""
 
-    def __init__(
-        self,
-        entry: SitewatchConfigEntry,
-        coordinator: FaceSpaceCoordinator,
-        push: PushWebhook[Recognition | InView] | None,
-    ) -> None:
-        """Keep the coordinator and the webhook (None when pushes are off)."""
-        self.entry = entry
-        self.coordinator = coordinator
-        self.push = push
+    entry: SitewatchConfigEntry
+    coordinator: FaceSpaceCoordinator
+    push: PushWebhook[Recognition | InView] | None
 
     @callback
     def async_setup_platform(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
         """Add the entities of every camera, and of cameras seen later."""
-        coordinator = self.coordinator
         entities = CAMERA_ENTITIES[platform]
         async_add_entities_as_they_appear(
             self.entry,
-            coordinator,
+            self.coordinator,
             lambda: {
-                camera: partial(entities, coordinator, camera)
-                for camera in sorted(coordinator.data.cameras)
+                camera: partial(entities, self.coordinator, camera)
+                for camera in sorted(self.coordinator.data.cameras)
             },
             async_add_entities,
         )
