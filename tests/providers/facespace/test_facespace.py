@@ -250,10 +250,12 @@ async def test_service_returns_logs_grouped_by_camera(
             return_response=True,
         )
     comap_server.facespace.fail_next(401)
-    with pytest.raises(HomeAssistantError):
+    with pytest.raises(HomeAssistantError) as failed:
         await hass.services.async_call(
             DOMAIN, "get_recognition_logs", {}, blocking=True, return_response=True
         )
+    assert not isinstance(failed.value, ServiceValidationError)  # FaceSpace failed, not the call
+    assert failed.value.translation_key == "logs_failed"
 
 
 async def test_options_and_reconfigure(
