@@ -33,7 +33,6 @@ from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics.api import CamlyticsClient, RateLimiter
 from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 from custom_components.sitewatch.providers.comap.api import ComapClient
-from custom_components.sitewatch.providers.facespace import account_id
 from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient
 from custom_components.sitewatch.providers.findface.api import FindFaceClient
 from custom_components.sitewatch.providers.moonsense.api import MoonsenseClient
@@ -238,7 +237,7 @@ CASES: dict[str, ProviderCase] = {
             polled="sensor.lobby_people_in_view",
             pushed="event.parking_recognition",
             push=_push_facespace,
-            unique_id=account_id(FACESPACE_KEY),
+            unique_id=account_digest(FACESPACE_KEY),
         ),
         ProviderCase(
             key="moonsense",

@@ -28,7 +28,10 @@ from custom_components.sitewatch.providers.facespace.api import (
     format_bound,
     parse_line,
     parse_logs,
+    parse_push,
 )
+
+from .conftest import load_fixture
 
 BASE = "https://facespace.test/facespace"
 LOGS_URL = f"{BASE}/logs"
@@ -588,3 +591,16 @@ async def test_non_object_logs_answer(client: FaceSpaceClient, mock: aioresponse
     mock.get(LOGS, payload=["Alice @ 00:05:22 23/10/23"])
     with pytest.raises(FaceSpaceUsageError, match="object of cameras"):
         await client.get_logs_range()
+
+
+def test_parse_push_tells_logs_from_real_time_bodies() -> None:
+    """Hand-written bodies (``fixtures/``): logs, real-time, stop; anything else is refused."""
+    logs = parse_push(load_fixture("logs.json"))
+    assert isinstance(logs, LogsResult)
+    assert [(line.camera, line.name) for line in logs.all()][-1] == ("Camera1", "Bob")
+    realtime = parse_push(load_fixture("realtime.json"))
+    assert isinstance(realtime, RealtimeResult)
+    assert realtime.cameras["Camera2"] == Presence(2, ("Unknown", "Dana"))
+    assert parse_push(load_fixture("realtime_stop.json")) is None
+    with pytest.raises(FaceSpaceUsageError):
+        parse_push(["Alice @ 09:00:05 24/10/23"])

@@ -13,89 +13,31 @@ from typing import Any
 from unittest.mock import patch
 
 from homeassistant.const import STATE_UNAVAILABLE
-from homeassistant.core import CoreState, Event, HomeAssistant, callback
+from homeassistant.core import CoreState, HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import dt as dt_util
 from hypothesis import given, strategies as st
 import orjson
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+import pytest
 
 from custom_components.sitewatch.bounds import cursor_limit
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.facespace import account_id
-from custom_components.sitewatch.providers.facespace.coordinator import FaceSpaceCoordinator
 
 from ...conftest import ComapServer
+from .conftest import (
+    ENTRY_ID,
+    HOOK,
+    KEY,
+    STORE_KEY,
+    Fired,
+    async_refresh,
+    async_setup_simulator,
+    camera_device,
+    coordinator_of,
+    simulator_entry,
+)
 
-KEY = "demo-facespace"
-WEBHOOK_ID = "facespace-delivery-webhook"
-SECRET = "shared-secret"
-ENTRY_ID = "01FACESPACEDELIVERY"
-HOOK = f"/api/webhook/{WEBHOOK_ID}"
-STORE_KEY = f"{DOMAIN}.facespace.{ENTRY_ID}"
-
-
-def _entry(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="FaceSpace",
-        unique_id=account_id(KEY),
-        entry_id=ENTRY_ID,
-        data={
-            "provider": "facespace",
-            "api_key": KEY,
-            "base_url": f"{url}/facespace",
-            "webhook_id": WEBHOOK_ID,
-        },
-        options={"scan_interval": 5, "accept_push": False, "push_secret": SECRET, **options},
-    )
-    entry.add_to_hass(hass)
-    return entry
-
-
-async def _setup(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
-    entry = _entry(hass, url, **options)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
-
-
-def _coordinator(entry: MockConfigEntry) -> FaceSpaceCoordinator:
-    coordinator: FaceSpaceCoordinator = entry.runtime_data.coordinator
-    return coordinator
-
-
-class Fired:
-    """The events fired on FaceSpace event entities (restored states are not events)."""
-
-    def __init__(self, hass: HomeAssistant) -> None:
-        self.since = dt_util.utcnow()
-        self.events: list[Event] = []
-        self._seen: set[tuple[str, str]] = set()
-        hass.bus.async_listen("state_changed", self._take)
-
-    @callback  # in the event loop, in order (a plain method would run in the executor)
-    def _take(self, event: Event) -> None:
-        new = event.data["new_state"]
-        if not event.data["entity_id"].startswith("event.") or new is None:
-            return
-        fired_at = dt_util.parse_datetime(new.state)
-        fire = (event.data["entity_id"], new.state)
-        if fired_at is not None and fired_at >= self.since and fire not in self._seen:
-            self._seen.add(fire)  # a restored state repeats the state of its last event
-            self.events.append(event)
-
-    def names(self, entity_id: str | None = None) -> list[str]:
-        return [
-            event.data["new_state"].attributes["name"]
-            for event in self.events
-            if entity_id is None or event.data["entity_id"] == entity_id
-        ]
-
-
-async def _refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    await _coordinator(entry).async_refresh()
-    await hass.async_block_till_done()
+pytestmark = pytest.mark.integration
 
 
 def _line(name: str, moment: datetime) -> str:
@@ -113,14 +55,14 @@ def _devices(hass: HomeAssistant) -> set[str]:
 async def test_a_line_dated_68_does_not_stop_later_lines(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, accept_push=True)
+    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
     fired = Fired(hass)
     sim = comap_server.facespace
     sim.add_raw_line("Lobby", "Mallory @ 00:00:00 01/01/68")  # read as 2068
-    await _refresh(hass, entry)
-    assert _coordinator(entry).cursor <= cursor_limit()
+    await async_refresh(hass, entry)
+    assert coordinator_of(entry).cursor <= cursor_limit()
     sim.recognize("Lobby", "Polled")
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     now = dt_util.utcnow()
     response = await ha_client.post(
         HOOK,
@@ -130,7 +72,7 @@ async def test_a_line_dated_68_does_not_stop_later_lines(
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
     assert fired.names("event.lobby_recognition") == ["Polled", "Pushed"]
-    assert _coordinator(entry).cursor <= cursor_limit()
+    assert coordinator_of(entry).cursor <= cursor_limit()
     stats = entry.runtime_data.push.stats.as_dict()
     assert stats["items_dropped"] == {"log line time is out of range": 1}
 
@@ -138,22 +80,22 @@ async def test_a_line_dated_68_does_not_stop_later_lines(
 async def test_a_line_from_the_future_fires_once_and_the_cursor_stays_near_now(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, accept_push=True)
+    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
     fired = Fired(hass)
     ahead = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=10)
     comap_server.facespace.recognize("Lobby", "Early", ahead)
-    await _refresh(hass, entry)
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
+    await async_refresh(hass, entry)
     response = await ha_client.post(
         HOOK, json={"Lobby": [_line("Early", ahead)]}, headers={"x-api-key": KEY}
     )
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
     assert fired.names() == ["Early"]
-    assert _coordinator(entry).cursor <= cursor_limit()
+    assert coordinator_of(entry).cursor <= cursor_limit()
     assert entry.runtime_data.push.stats.duplicates_dropped == 1
     comap_server.facespace.recognize("Lobby", "Now")
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     assert fired.names() == ["Early", "Now"]
 
 
@@ -165,25 +107,25 @@ async def test_a_cursor_stored_in_the_future_is_repaired(
         "key": STORE_KEY,
         "data": {"cursor": "2068-01-01T00:00:00+00:00", "seen": [], "cameras": ["Lobby"]},
     }
-    entry = _entry(hass, comap_server.url)
+    entry = simulator_entry(hass, comap_server.url)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    assert _coordinator(entry).cursor <= dt_util.utcnow()
+    assert coordinator_of(entry).cursor <= dt_util.utcnow()
     fired = Fired(hass)
     comap_server.facespace.recognize("Lobby", "Alive")
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     assert fired.names() == ["Alive"]
 
 
 async def test_restart_fires_every_line_exactly_once(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, accept_push=True)
+    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
     fired = Fired(hass)
     sim = comap_server.facespace
     start = dt_util.utcnow().replace(microsecond=0)
     sim.recognize("Lobby", "Before", start)
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_block_till_done()
     # Logged while Home Assistant is down: the same second, a new camera, a later minute.
@@ -194,10 +136,10 @@ async def test_restart_fires_every_line_exactly_once(
     await hass.async_block_till_done()
     # Fired by the first refresh only once the entities existed.
     assert sorted(fired.names()) == ["Before", "During1", "During2", "During3"]
-    await _refresh(hass, entry)
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
+    await async_refresh(hass, entry)
     assert sorted(fired.names()) == ["Before", "During1", "During2", "During3"]
-    assert _coordinator(entry).cursor == (start + timedelta(seconds=61)).replace(second=0)
+    assert coordinator_of(entry).cursor == (start + timedelta(seconds=61)).replace(second=0)
     # A push of a line the poll fired is a duplicate for the webhook too.
     response = await ha_client.post(
         HOOK,
@@ -218,15 +160,15 @@ async def test_real_time_keys_create_no_camera_and_stale_ones_go(
         "key": STORE_KEY,
         "data": {"cursor": None, "seen": [], "cameras": ["Lobby", "junk-a", "junk-b"]},
     }
-    entry = _entry(hass, comap_server.url, accept_push=True)
+    entry = simulator_entry(hass, comap_server.url, accept_push=True)
     registry = dr.async_get(hass)
     for junk in ("junk-a", "junk-b"):
         registry.async_get_or_create(
-            config_entry_id=ENTRY_ID, identifiers={(DOMAIN, f"facespace_{ENTRY_ID}_{junk}")}
+            config_entry_id=ENTRY_ID, identifiers={(DOMAIN, camera_device(junk))}
         )
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    cameras = {f"facespace_{ENTRY_ID}_{camera}" for camera in ("Entrance", "Lobby", "Parking")}
+    cameras = {camera_device(camera) for camera in ("Entrance", "Lobby", "Parking")}
     assert _devices(hass) == cameras
     body = {f"junk{n}": ["x"] for n in range(20)} | {"Lobby": ["Ann", "Bo"]}
     response = await ha_client.post(HOOK, json=body, headers={"x-api-key": KEY})
@@ -234,13 +176,13 @@ async def test_real_time_keys_create_no_camera_and_stale_ones_go(
     await hass.async_block_till_done()
     assert _devices(hass) == cameras
     assert hass.states.get("sensor.lobby_people_in_view").state == "2"
-    assert set(_coordinator(entry).data.in_view) <= {"Entrance", "Lobby", "Parking"}
+    assert set(coordinator_of(entry).data.in_view) <= {"Entrance", "Lobby", "Parking"}
 
 
 async def test_pushed_lines_create_cameras_only_within_the_cap(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, accept_push=True)
+    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
     fired = Fired(hass)
     now = dt_util.utcnow()
     with patch("custom_components.sitewatch.providers.facespace.coordinator.MAX_CAMERAS", 4):
@@ -261,9 +203,9 @@ async def test_pushed_lines_create_cameras_only_within_the_cap(
 async def test_long_names_are_cut_to_what_a_state_takes(
     hass: HomeAssistant, comap_server: ComapServer
 ) -> None:
-    entry = await _setup(hass, comap_server.url)
+    entry = await async_setup_simulator(hass, comap_server.url)
     comap_server.facespace.add_raw_line("Lobby", _line("N" * 300, dt_util.utcnow()))
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     state = hass.states.get("sensor.lobby_last_person_seen")
     assert len(state.state) == 255
     assert hass.states.get("event.lobby_recognition").attributes["name"] == state.state
@@ -272,12 +214,12 @@ async def test_long_names_are_cut_to_what_a_state_takes(
 async def test_pushes_fire_while_the_poll_fails(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, accept_push=True)
+    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
     fired = Fired(hass)
     comap_server.facespace.fail_next(503, count=1000)
     backoff = patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0)
     backoff.start()
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     assert hass.states.get("sensor.lobby_people_in_view").state == STATE_UNAVAILABLE
     assert hass.states.get("event.lobby_recognition").state != STATE_UNAVAILABLE
     response = await ha_client.post(
@@ -298,14 +240,14 @@ async def test_pushes_fire_while_the_poll_fails(
     assert fired.names() == ["Outage", "Still"]
     comap_server.facespace.fail_next(503, count=0)
     backoff.stop()
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     assert fired.names() == ["Outage", "Still"]  # the poll reads both again: not fired twice
 
 
 async def test_a_disabled_event_entity_does_not_hold_the_cursor(
     hass: HomeAssistant, comap_server: ComapServer
 ) -> None:
-    entry = await _setup(hass, comap_server.url)
+    entry = await async_setup_simulator(hass, comap_server.url)
     er.async_get(hass).async_update_entity(
         "event.lobby_recognition", disabled_by=er.RegistryEntryDisabler.USER
     )
@@ -315,10 +257,10 @@ async def test_a_disabled_event_entity_does_not_hold_the_cursor(
     later = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=2)
     comap_server.facespace.recognize("Lobby", "Hidden", later)
     comap_server.facespace.recognize("Entrance", "Shown", later)
-    await _refresh(hass, entry)
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
+    await async_refresh(hass, entry)
     assert fired.names() == ["Shown"]
-    assert _coordinator(entry).cursor == later.replace(second=0)
+    assert coordinator_of(entry).cursor == later.replace(second=0)
 
 
 LOG_TIMES = st.integers(min_value=0, max_value=600) | st.integers(
@@ -365,7 +307,7 @@ async def test_any_body_is_answered_200_or_400_and_bounded(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any, body: Any
 ) -> None:
     if (entry := hass.config_entries.async_get_entry(ENTRY_ID)) is None:
-        entry = await _setup(hass, comap_server.url, accept_push=True)
+        entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
     now = dt_util.utcnow()
     if isinstance(body, dict):  # (name, seconds from now) pairs become log lines
         body = {
@@ -386,7 +328,7 @@ async def test_any_body_is_answered_200_or_400_and_bounded(
         )
     assert response.status in {HTTPStatus.OK, HTTPStatus.BAD_REQUEST}, await response.text()
     await hass.async_block_till_done()
-    coordinator = _coordinator(entry)
+    coordinator = coordinator_of(entry)
     assert coordinator.cursor <= cursor_limit()
     assert len(coordinator.data.cameras) <= 5
     for state in hass.states.async_all():
@@ -406,44 +348,44 @@ def _encodable(body: Any) -> bool:
 async def test_nothing_fires_while_home_assistant_stops(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, accept_push=True)
+    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
     fired = Fired(hass)
-    cursor = _coordinator(entry).cursor
+    cursor = coordinator_of(entry).cursor
     later = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=2)
     comap_server.facespace.recognize("Lobby", "Late", later)
     hass.set_state(CoreState.stopping)
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     response = await ha_client.post(
         HOOK, json={"Lobby": [_line("Late", later)]}, headers={"x-api-key": KEY}
     )
     assert response.status == HTTPStatus.SERVICE_UNAVAILABLE
     assert fired.names() == []
-    assert _coordinator(entry).cursor == cursor  # the next start reads the line again
+    assert coordinator_of(entry).cursor == cursor  # the next start reads the line again
     hass.set_state(CoreState.running)
-    await _refresh(hass, entry)
+    await async_refresh(hass, entry)
     assert fired.names() == ["Late"]
-    assert _coordinator(entry).cursor == later.replace(second=0)
+    assert coordinator_of(entry).cursor == later.replace(second=0)
 
 
 async def test_a_camera_not_listed_and_silent_for_long_is_removed(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, accept_push=True)
+    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
     response = await ha_client.post(
         HOOK, json={"Gate": [_line("Gus", dt_util.utcnow())]}, headers={"x-api-key": KEY}
     )
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
-    gate = f"facespace_{ENTRY_ID}_Gate"
+    gate = camera_device("Gate")
     assert gate in _devices(hass)
-    await _refresh(hass, entry)  # not listed, but it logged a line just now: kept
+    await async_refresh(hass, entry)  # not listed, but it logged a line just now: kept
     assert gate in _devices(hass)
     with patch(
         "custom_components.sitewatch.providers.facespace.coordinator.STALE_AFTER",
         timedelta(seconds=-1),
     ):
-        await _refresh(hass, entry)
+        await async_refresh(hass, entry)
     assert gate not in _devices(hass)
     assert hass.states.get("event.gate_recognition") is None
-    assert "Gate" not in _coordinator(entry).data.cameras
-    assert f"facespace_{ENTRY_ID}_Lobby" in _devices(hass)  # listed: kept
+    assert "Gate" not in coordinator_of(entry).data.cameras
+    assert camera_device("Lobby") in _devices(hass)  # listed: kept

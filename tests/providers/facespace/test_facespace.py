@@ -11,7 +11,7 @@ from unittest.mock import patch
 
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
-from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
@@ -23,62 +23,27 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.facespace import account_id
 from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient, FaceSpaceUsageError
 
 from ...conftest import ComapServer
+from .conftest import (
+    ACCOUNT,
+    HOOK,
+    KEY,
+    SECRET,
+    WEBHOOK_ID,
+    Fired,
+    async_refresh,
+    async_setup_simulator,
+)
 
-KEY = "demo-facespace"
-WEBHOOK_ID = "facespace-test-webhook"
-SECRET = "shared-secret"
-
-
-def entry_data(url: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "provider": "facespace",
-        "api_key": KEY,
-        "base_url": f"{url}/facespace",
-        "webhook_id": WEBHOOK_ID,
-        **overrides,
-    }
-
-
-async def _setup(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="FaceSpace",
-        unique_id=account_id(KEY),
-        entry_id="01FACESPACEENTRY",
-        data=entry_data(url),
-        options={"scan_interval": 5, "accept_push": False, **options},
-    )
-    entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    return entry
+pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
     comap_server.facespace.recognize("Entrance", "Zed", dt_util.utcnow() - timedelta(hours=1))
-    return await _setup(hass, comap_server.url)
-
-
-def _events(hass: HomeAssistant) -> list[Event]:
-    fired: list[Event] = []
-
-    @callback  # in the event loop, in order (a plain function would run in the executor)
-    def take(event: Event) -> None:
-        if event.data["entity_id"].startswith("event."):
-            fired.append(event)
-
-    hass.bus.async_listen("state_changed", take)
-    return fired
-
-
-async def _refresh(entry: MockConfigEntry, hass: HomeAssistant) -> None:
-    await entry.runtime_data.coordinator.async_refresh()
-    await hass.async_block_till_done()
+    return await async_setup_simulator(hass, comap_server.url)
 
 
 async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
@@ -94,7 +59,7 @@ async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
 async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
     result = await _flow(hass, comap_server.url)
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["result"].unique_id == account_id(KEY)
+    assert result["result"].unique_id == ACCOUNT
     assert KEY not in result["result"].unique_id
     assert result["options"] == {"scan_interval": 5, "accept_push": False}
     await hass.async_block_till_done()
@@ -128,25 +93,24 @@ async def test_flow_unknown(hass: HomeAssistant, comap_server: ComapServer) -> N
 async def test_lines_become_events_in_order_and_once(
     hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
 ) -> None:
-    fired = _events(hass)
+    fired = Fired(hass)
     now = dt_util.utcnow().replace(microsecond=0)
     sim = comap_server.facespace
     sim.recognize("Lobby", "Bob", now + timedelta(seconds=2))
     sim.recognize("Lobby", "Alice", now + timedelta(seconds=1))
     sim.recognize("Entrance", "Unknown", now + timedelta(seconds=3))
-    await _refresh(entry, hass)
+    await async_refresh(hass, entry)
 
-    lobby = [e for e in fired if e.data["entity_id"] == "event.lobby_recognition"]
-    assert [e.data["new_state"].attributes["name"] for e in lobby] == ["Alice", "Bob"]
+    assert fired.names("event.lobby_recognition") == ["Alice", "Bob"]
     entrance = hass.states.get("event.entrance_recognition")
     assert entrance.attributes["event_type"] == "unknown"
     assert entrance.attributes["camera"] == "Entrance"
     # The line from an hour before setup is history, not an event.
-    assert all(e.data["new_state"].attributes.get("name") != "Zed" for e in fired)
+    assert "Zed" not in fired.names()
 
-    count = len(fired)
-    await _refresh(entry, hass)  # the same minute is read again: nothing fires twice
-    assert len(fired) == count
+    count = len(fired.events)
+    await async_refresh(hass, entry)  # the same minute is read again: nothing fires twice
+    assert len(fired.events) == count
 
     assert hass.states.get("sensor.lobby_last_person_seen").state == "Bob"
     assert (
@@ -162,12 +126,12 @@ async def test_restart_does_not_repeat_lines(
 ) -> None:
     now = dt_util.utcnow().replace(microsecond=0)
     comap_server.facespace.recognize("Lobby", "Carol", now)
-    await _refresh(entry, hass)
+    await async_refresh(hass, entry)
     fired_at = hass.states.get("event.lobby_recognition").state
     # Unloading writes the cursor and the keys seen; the reloaded entry resumes from them.
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    await _refresh(entry, hass)
+    await async_refresh(hass, entry)
     # The entity shows its restored last event; no new event fired for the same line.
     assert hass.states.get("event.lobby_recognition").state == fired_at
     assert hass.states.get("sensor.lobby_recognitions_today").state == "1"
@@ -181,7 +145,7 @@ async def test_malformed_line_does_not_lose_the_others(
 ) -> None:
     comap_server.facespace.add_raw_line("Lobby", "garbage")
     comap_server.facespace.recognize("Lobby", "Dave")
-    await _refresh(entry, hass)
+    await async_refresh(hass, entry)
     assert hass.states.get("event.lobby_recognition").attributes["name"] == "Dave"
     assert "garbage" in caplog.text
 
@@ -190,7 +154,7 @@ async def test_no_camera_running_is_not_an_error(
     hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
 ) -> None:
     comap_server.facespace.set_active(False)
-    await _refresh(entry, hass)
+    await async_refresh(hass, entry)
     state = hass.states.get("sensor.lobby_people_in_view")
     assert state.attributes["cameras_active"] is False
     assert state.state != "unavailable"
@@ -201,28 +165,30 @@ async def test_failure_and_refused_key(
 ) -> None:
     with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
         comap_server.facespace.fail_next(503, count=3)
-        await _refresh(entry, hass)
+        await async_refresh(hass, entry)
     assert hass.states.get("sensor.lobby_people_in_view").state == "unavailable"
-    await _refresh(entry, hass)
+    await async_refresh(hass, entry)
     assert hass.states.get("sensor.lobby_people_in_view").state != "unavailable"
     comap_server.facespace.settings.api_key = "rotated"
-    await _refresh(entry, hass)
+    await async_refresh(hass, entry)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
     result = await hass.config_entries.flow.async_configure(
         flows[0]["flow_id"], {"api_key": "rotated"}
     )
     assert result["reason"] == "reauth_successful"
-    assert entry.unique_id == account_id(KEY)  # a new key of the same account
+    assert entry.unique_id == ACCOUNT  # a new key of the same account
     await hass.async_block_till_done()
 
 
 async def test_push_with_secret_or_key_and_dedup_with_polling(
     hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, accept_push=True, push_secret=SECRET)
-    fired = _events(hass)
-    url = str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
+    entry = await async_setup_simulator(
+        hass, comap_server.url, accept_push=True, push_secret=SECRET
+    )
+    fired = Fired(hass)
+    url = str(ha_client.make_url(HOOK))
     sim = comap_server.facespace
     sim.add_push_target(url, {"X-Sitewatch-Secret": SECRET, "x-api-key": "not-it"}, kind="logs")
     sim.add_push_target(url, kind="realtime")  # the client's own x-api-key is accepted
@@ -230,21 +196,18 @@ async def test_push_with_secret_or_key_and_dedup_with_polling(
     async with asyncio.timeout(10):
         await sim.drain()
     await hass.async_block_till_done()
-    parking = [e for e in fired if e.data["entity_id"] == "event.parking_recognition"]
-    assert len(parking) == 1
+    assert fired.names("event.parking_recognition") == ["Erin"]
     assert line.startswith("Erin @ ")
     assert hass.states.get("sensor.parking_people_in_view").attributes["names"] == ["Erin"]
-    await _refresh(entry, hass)  # the polled line is the pushed one: not fired again
-    assert len([e for e in fired if e.data["entity_id"] == "event.parking_recognition"]) == 1
+    await async_refresh(hass, entry)  # the polled line is the pushed one: not fired again
+    assert fired.names("event.parking_recognition") == ["Erin"]
 
     wrong = await ha_client.post(
-        f"/api/webhook/{WEBHOOK_ID}", json={"Parking": ["A"]}, headers={"X-Sitewatch-Secret": "no"}
+        HOOK, json={"Parking": ["A"]}, headers={"X-Sitewatch-Secret": "no"}
     )
     assert wrong.status == HTTPStatus.UNAUTHORIZED
     for body in ({"Parking": "x"}, {"Parking": [1]}, {"Parking": ["junk @ nowhere"]}, ["a"]):
-        response = await ha_client.post(
-            f"/api/webhook/{WEBHOOK_ID}", json=body, headers={"x-api-key": KEY}
-        )
+        response = await ha_client.post(HOOK, json=body, headers={"x-api-key": KEY})
         assert response.status == HTTPStatus.BAD_REQUEST, body
 
 
@@ -287,10 +250,12 @@ async def test_service_returns_logs_grouped_by_camera(
             return_response=True,
         )
     comap_server.facespace.fail_next(401)
-    with pytest.raises(HomeAssistantError):
+    with pytest.raises(HomeAssistantError) as failed:
         await hass.services.async_call(
             DOMAIN, "get_recognition_logs", {}, blocking=True, return_response=True
         )
+    assert not isinstance(failed.value, ServiceValidationError)  # FaceSpace failed, not the call
+    assert failed.value.translation_key == "logs_failed"
 
 
 async def test_options_and_reconfigure(

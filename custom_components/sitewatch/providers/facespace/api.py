@@ -269,6 +269,37 @@ def parse_realtime(payload: object) -> RealtimeResult | None:
     return RealtimeResult(cameras, errors)
 
 
+@dataclass(frozen=True, slots=True)
+class InView:
+    """A pushed real-time body: who each camera sees now (None: no camera is running)."""
+
+    cameras: dict[str, Presence] | None
+
+
+def _is_logs_body(payload: Mapping[Any, Any]) -> bool:
+    """Whether a pushed body carries log lines: some list item is text with the `` @ ``."""
+    return any(
+        isinstance(line, str) and SEPARATOR in line
+        for lines in payload.values()
+        if isinstance(lines, list)
+        for line in lines
+    )
+
+
+def parse_push(payload: object) -> LogsResult | RealtimeResult | None:
+    """Parse a body the ``facespace`` client forwards: a logs answer or a real-time answer.
+
+    A body with some ``Name @ time`` line is a logs body (``parse_logs``); any other object is
+    a real-time body (``parse_realtime``; None for the stop signal).
+
+    Raises:
+        FaceSpaceUsageError: the payload is not an object.
+    """
+    if not isinstance(payload, dict):
+        raise FaceSpaceUsageError("Expected an object of cameras")
+    return parse_logs(payload) if _is_logs_body(payload) else parse_realtime(payload)
+
+
 def format_bound(value: datetime | date) -> str:
     """A query bound: ``%H:%M %d/%m/%y`` in UTC for a datetime, ``%d/%m/%y`` for a date.
 

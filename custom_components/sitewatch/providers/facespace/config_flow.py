@@ -20,9 +20,9 @@ from ...flow import (
     seconds_selector,
     strip_texts,
 )
+from ...identity import account_digest
 from ...schema import vol
 from ...webhook import sender_url
-from . import account_id, client_from_data
 from .api import (
     DEFAULT_BASE_URL,
     FaceSpaceApiKeyError,
@@ -42,6 +42,7 @@ from .const import (
     PROVIDER_FACESPACE,
     PUSH_SECRET_HEADER,
 )
+from .coordinator import client_from_data
 
 KEY_SCHEMA = vol.Schema(
     {
@@ -99,7 +100,7 @@ class FaceSpaceAccountFlow(AccountFlow):
         self, data: Mapping[str, Any], entry: ConfigEntry | None
     ) -> tuple[dict[str, str], str | None]:
         """Ask who the cameras see now (``validate_key``); the account a key names, if known."""
-        digest = account_id(data[CONF_API_KEY])
+        digest = account_digest(data[CONF_API_KEY])
         taken = {
             other.unique_id
             for other in self.flow._async_current_entries(include_ignore=True)

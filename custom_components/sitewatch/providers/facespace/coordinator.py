@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 import time
@@ -13,6 +13,7 @@ from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
 from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
@@ -21,19 +22,29 @@ from ...bounds import bounded_int, cursor_limit, sane_time, state_text
 from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
+from ...entity import async_push
+from ...identity import device_identifier, entity_unique_id, scoped_id
 from ...logs import WarnOnce
 from ...models import SitewatchConfigEntry
 from ...storage import SteadySave
 from ...webhook import SeenKeys
 from .api import (
+    DEFAULT_BASE_URL,
     FaceSpaceApiKeyError,
     FaceSpaceClient,
     FaceSpaceError,
+    InView,
     Presence,
     Recognition,
     camera_name,
 )
-from .const import CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL, STORAGE_VERSION
+from .const import (
+    CONF_API_KEY,
+    CONF_BASE_URL,
+    CONF_SCAN_INTERVAL,
+    DEFAULT_SCAN_INTERVAL,
+    STORAGE_VERSION,
+)
 
 SAVE_DELAY: Final = 1.0
 """Seconds between a change of the cursor (or of the lines fired) and its save."""
@@ -52,8 +63,27 @@ REASON_BEFORE_CURSOR: Final = "log line is older than the cursor"
 REASON_TOO_MANY_CAMERAS: Final = "too many cameras"
 REASON_ENTITY_DISABLED: Final = "event entity is disabled"
 REASON_NO_ENTITY: Final = "event entity did not appear"
+EVENT_KEY: Final = "recognition"
+"""The key of a camera's event entity (the last part of its unique id)."""
 
-type Fire = Callable[[Recognition], None]
+
+def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> FaceSpaceClient:
+    """A client on Home Assistant's shared session from config entry (or flow) data."""
+    return FaceSpaceClient(
+        async_get_clientsession(hass),
+        data[CONF_API_KEY],
+        data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+    )
+
+
+def camera_device(camera: str) -> str:
+    """The device part of a camera's ids: ``camera_<name>``, the name as FaceSpace sends it.
+
+    Names are kept (not digested): ``api.camera_name`` admits no control characters, a name is
+    everything between the entry's prefix and the entity key, and no key of a platform ends in
+    ``_<another key of that platform>``, so no two cameras or entities can share an id.
+    """
+    return f"camera_{camera}"
 
 
 @dataclass(slots=True)
@@ -94,7 +124,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     """Polls the logs from the cursor minute, and who each camera sees now.
 
     Each log line becomes one event on its camera's event entity, in time order and never
-    twice, and only once that entity exists: a line whose entity has not subscribed yet is held
+    twice, and only once that entity exists: a line whose entity is not attached yet is held
     (``MAX_PENDING``, ``PENDING_TIMEOUT``), and lines of a disabled entity are dropped.
 
     The cursor is the minute the next poll starts from. It moves only after a poll, to the
@@ -135,7 +165,8 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         """Keys of the lines fired at or after the cursor → their time."""
         self._pending: dict[str, tuple[Recognition, float]] = {}
         """Lines waiting for their event entity → (line, monotonic time held since)."""
-        self._subscribers: dict[str, Fire] = {}
+        self._attached: dict[str, object] = {}
+        """Cameras whose event entity is listening (``async_attach``) → that entity."""
         self._waiters: dict[str, list[asyncio.Future[None]]] = {}
         self._camera_seen_at: dict[str, datetime | None] = {}
         """When each camera was last listed or logged a line (None: unknown, from old storage)."""
@@ -244,7 +275,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
             for reason in in_view.errors:
                 self._warn_once(reason, f"FaceSpace: skipped a real-time entry: {reason}")
         lines = logs.all()
-        self.take(lines)
+        self._take_lines(lines)
         self._take_listing(None if in_view is None else in_view.cameras)
         self._advance_cursor(lines)
         return self.data
@@ -282,11 +313,11 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
             self.data.today.pop(camera, None)
         if stale:
             self._save()
-        prefix = f"facespace_{self.config_entry.entry_id}_"
+        prefix = scoped_id(self.config_entry, camera_device(""))
         async_remove_stale_devices(
             self.hass,
             self.config_entry,
-            {f"{prefix}{camera}" for camera in self.data.cameras},
+            {device_identifier(self.config_entry, camera_device(c))[1] for c in self.data.cameras},
             lambda identifier: identifier.startswith(prefix),
         )
 
@@ -353,7 +384,21 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         )
 
     @callback
-    def take(self, lines: Iterable[Recognition]) -> list[str]:
+    def push(self, items: Iterable[Recognition | InView]) -> list[str]:
+        """Take what the webhook delivers: log lines (``_take_lines``) and real-time bodies.
+
+        Returns:
+            A short fixed reason per line dropped for good (see ``_take_lines``).
+        """
+        items = list(items)
+        reasons = self._take_lines([item for item in items if isinstance(item, Recognition)])
+        for item in items:
+            if isinstance(item, InView):
+                self._take_in_view(item.cameras)
+        return reasons
+
+    @callback
+    def _take_lines(self, lines: Iterable[Recognition]) -> list[str]:
         """Fire each line not fired before, in time order, or hold it for its entity.
 
         ``lines`` are parsed (typed, bounded, sane) recognitions, polled or pushed; a camera
@@ -384,7 +429,9 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
 
     @callback
     def _flush(self) -> dict[str, str]:
-        """Fire the held lines whose entity has subscribed; drop those that cannot fire.
+        """Fire the held lines whose entity is attached; drop those that cannot fire.
+
+        Fired lines go, in time order, to the entry's push entities (``entity.async_push``).
 
         Returns:
             The key and reason of each line dropped.
@@ -397,8 +444,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         held = sorted(self._pending.values())
         overflow = len(held) - MAX_PENDING
         for index, (line, since) in enumerate(held):
-            fire = self._subscribers.get(line.camera)
-            if fire is None:
+            if line.camera not in self._attached:
                 if self._entity_disabled(line.camera):
                     reason = REASON_ENTITY_DISABLED
                 elif index < overflow or now - since > PENDING_TIMEOUT:
@@ -411,9 +457,9 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
                 continue
             del self._pending[line.key]
             self._record(line)
-            fire(line)
             fired.append(line)
         if fired:
+            async_push(self.hass, self.config_entry.entry_id, fired)
             self._trim_fired()
             if self.push_seen is not None:
                 self.push_seen.settle([line.key for line in fired], delivered=True)
@@ -432,7 +478,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
             self.data.today[line.camera] = self.data.today.get(line.camera, 0) + 1
 
     @callback
-    def take_in_view(self, cameras: dict[str, Presence] | None) -> None:
+    def _take_in_view(self, cameras: dict[str, Presence] | None) -> None:
         """A pushed real-time body: who each camera sees now (None: no camera is running).
 
         Only cameras that have a device are updated: a pushed body never creates one.
@@ -448,29 +494,32 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     # Event entities
 
     @callback
-    def async_subscribe(self, camera: str, fire: Fire) -> CALLBACK_TYPE:
-        """Let ``camera``'s event entity receive its lines (held ones fire now)."""
-        self._subscribers[camera] = fire
+    def async_attach(self, camera: str, entity: object) -> CALLBACK_TYPE:
+        """Mark ``camera``'s event entity as listening to pushes (held lines fire now).
+
+        Returns:
+            The callback that detaches it again (when that entity is removed).
+        """
+        self._attached[camera] = entity
         for waiter in self._waiters.pop(camera, []):
             if not waiter.done():
                 waiter.set_result(None)
         self._flush()
 
         @callback
-        def unsubscribe() -> None:
-            if self._subscribers.get(camera) is fire:
-                del self._subscribers[camera]
+        def detach() -> None:
+            if self._attached.get(camera) is entity:
+                del self._attached[camera]
 
-        return unsubscribe
-
-    def _event_unique_id(self, camera: str) -> str:
-        return f"{self.config_entry.entry_id}_{camera}_recognition"
+        return detach
 
     def _entity_disabled(self, camera: str) -> bool:
         """Whether ``camera``'s event entity is in the registry, disabled."""
         registry = er.async_get(self.hass)
         entity_id = registry.async_get_entity_id(
-            Platform.EVENT, DOMAIN, self._event_unique_id(camera)
+            Platform.EVENT,
+            DOMAIN,
+            entity_unique_id(self.config_entry, camera_device(camera), EVENT_KEY),
         )
         entry = registry.async_get(entity_id) if entity_id else None
         return entry is not None and entry.disabled
@@ -478,7 +527,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     def ready(self, camera: str) -> bool:
         """Whether a line of ``camera`` can be fired now (or dropped for good) without waiting."""
         return (
-            camera in self._subscribers
+            camera in self._attached
             or camera not in self.data.cameras
             or self._entity_disabled(camera)
         )
@@ -486,9 +535,11 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     async def async_prepare(self, lines: Iterable[Recognition], wait: float) -> bool:
         """Create the cameras of pushed lines (within the cap) and wait for their entities.
 
+        Called by the webhook before ``push``, so that no pushed line is held.
+
         Returns:
             True when every line can be fired (or dropped for good) at once; False when an
-            event entity did not subscribe within ``wait`` seconds.
+            event entity was not attached within ``wait`` seconds.
         """
         cameras = {line.camera for line in lines if not self.is_fired(line)}
         admitted = [

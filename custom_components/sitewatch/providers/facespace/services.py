@@ -18,8 +18,8 @@ from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN
 from ...schema import vol
-from . import FaceSpaceRuntime
 from .api import FaceSpaceError, FaceSpaceUsageError
+from .runtime import FaceSpaceRuntime
 
 SERVICE_GET_RECOGNITION_LOGS = "get_recognition_logs"
 
@@ -73,16 +73,11 @@ async def _async_get_recognition_logs(call: ServiceCall) -> ServiceResponse:
             _utc(call.data.get(ATTR_END)),
             call.data.get(ATTR_CAMERA),
         )
-    except FaceSpaceUsageError as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_log_query",
-            translation_placeholders={"error": str(err)},
-        ) from err
     except FaceSpaceError as err:
-        raise HomeAssistantError(
+        wrong_query = isinstance(err, FaceSpaceUsageError)
+        raise (ServiceValidationError if wrong_query else HomeAssistantError)(
             translation_domain=DOMAIN,
-            translation_key="logs_failed",
+            translation_key="invalid_log_query" if wrong_query else "logs_failed",
             translation_placeholders={"error": str(err)},
         ) from err
     cameras: dict[str, Any] = {

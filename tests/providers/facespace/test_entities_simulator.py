@@ -1,0 +1,61 @@
+"""Every FaceSpace entity against the simulator: entity id, unique id, state, device (a snapshot).
+
+The snapshot was taken before the package took its current shape; across that change only the
+unique ids and device identifiers (the one id scheme, entry version 1.3) may differ in it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+import pytest
+from syrupy.assertion import SnapshotAssertion
+
+from ...conftest import ComapServer
+from .conftest import async_refresh, async_setup_simulator
+
+pytestmark = pytest.mark.integration
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+
+async def test_every_entity(
+    hass: HomeAssistant,
+    comap_server: ComapServer,
+    ha_client: Any,
+    freezer: FrozenDateTimeFactory,
+    entity_registry: er.EntityRegistry,
+    device_registry: dr.DeviceRegistry,
+    snapshot: SnapshotAssertion,
+) -> None:
+    freezer.move_to(NOW)
+    entry = await async_setup_simulator(hass, comap_server.url)
+    sim = comap_server.facespace
+    sim.recognize("Lobby", "Alice", NOW + timedelta(seconds=1))
+    sim.recognize("Lobby", "Bob", NOW + timedelta(seconds=2))
+    sim.recognize("Entrance", "Unknown", NOW + timedelta(seconds=3))
+    freezer.tick(timedelta(seconds=5))
+    await async_refresh(hass, entry)
+
+    shown: dict[str, Any] = {}
+    for registered in sorted(
+        er.async_entries_for_config_entry(entity_registry, entry.entry_id),
+        key=lambda registered: registered.entity_id,
+    ):
+        state = hass.states.get(registered.entity_id)
+        assert state is not None
+        device = device_registry.async_get(registered.device_id or "")
+        assert device is not None
+        shown[registered.entity_id] = {
+            "unique_id": registered.unique_id,
+            "device_identifiers": sorted(device.identifiers),
+            "device_name": device.name,
+            "state": state.state,
+            "attributes": dict(sorted(state.attributes.items())),
+        }
+    assert len(shown) == 15  # three cameras, five entities each
+    assert shown == snapshot
