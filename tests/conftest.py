@@ -274,6 +274,34 @@ def snapshot_entities(
         assert _plain(shown) == snapshot(name=f"{entry.entity_id}-state")
 
 
+def every_entity(hass: HomeAssistant, config_entry_id: str) -> dict[str, dict[str, Any]]:
+    """Every entity of a config entry by entity id: unique id, device, state and attributes.
+
+    As plain data, the same on every Home Assistant version; for the simulator-backed snapshots
+    that pin what a user sees (across the 1.3 migration only unique ids and device identifiers
+    changed in them).
+    """
+    entity_registry = er.async_get(hass)
+    device_registry = dr.async_get(hass)
+    shown: dict[str, dict[str, Any]] = {}
+    for registered in sorted(
+        er.async_entries_for_config_entry(entity_registry, config_entry_id),
+        key=lambda registered: registered.entity_id,
+    ):
+        state = hass.states.get(registered.entity_id)
+        assert state is not None, f"{registered.entity_id} has no state"
+        device = device_registry.async_get(registered.device_id or "")
+        assert device is not None, f"{registered.entity_id} has no device"
+        shown[registered.entity_id] = {
+            "unique_id": registered.unique_id,
+            "device_identifiers": sorted(device.identifiers),
+            "device_name": device.name,
+            "state": state.state,
+            "attributes": _plain(_without(state.attributes, NEWER_ATTRIBUTES)),
+        }
+    return shown
+
+
 NEWER_CAPABILITIES = frozenset({"tracking_type"})
 """Capabilities newer Home Assistant adds by itself (device trackers), left out of snapshots."""
 NEWER_ATTRIBUTES = frozenset({"in_zones", "tracking_type"})

@@ -12,7 +12,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from syrupy.assertion import SnapshotAssertion
 
-from ...conftest import _plain
+from ...conftest import every_entity
 
 pytestmark = pytest.mark.integration
 
@@ -26,20 +26,6 @@ async def test_every_entity(
     snapshot: SnapshotAssertion,
 ) -> None:
     """The simulator's two gensets, every entity enabled (generic sensors included)."""
-    entities = er.async_entries_for_config_entry(entity_registry, loaded_comap_entry.entry_id)
-    shown: dict[str, object] = {}
-    for entity in sorted(entities, key=lambda entity: entity.entity_id):
-        state = hass.states.get(entity.entity_id)
-        assert state is not None, entity.entity_id
-        assert entity.device_id is not None
-        device = device_registry.async_get(entity.device_id)
-        assert device is not None
-        shown[entity.entity_id] = {
-            "unique_id": entity.unique_id,
-            "device_identifiers": sorted(device.identifiers),
-            "device_name": device.name,
-            "state": state.state,
-            "attributes": _plain(dict(state.attributes)),
-        }
+    shown = every_entity(hass, loaded_comap_entry.entry_id)
     assert len(shown) > 80
     assert shown == snapshot

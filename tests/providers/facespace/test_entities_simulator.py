@@ -15,7 +15,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from ...conftest import ComapServer
+from ...conftest import ComapServer, every_entity
 from .conftest import async_refresh, async_setup_simulator
 
 pytestmark = pytest.mark.integration
@@ -41,21 +41,6 @@ async def test_every_entity(
     freezer.tick(timedelta(seconds=5))
     await async_refresh(hass, entry)
 
-    shown: dict[str, Any] = {}
-    for registered in sorted(
-        er.async_entries_for_config_entry(entity_registry, entry.entry_id),
-        key=lambda registered: registered.entity_id,
-    ):
-        state = hass.states.get(registered.entity_id)
-        assert state is not None
-        device = device_registry.async_get(registered.device_id or "")
-        assert device is not None
-        shown[registered.entity_id] = {
-            "unique_id": registered.unique_id,
-            "device_identifiers": sorted(device.identifiers),
-            "device_name": device.name,
-            "state": state.state,
-            "attributes": dict(sorted(state.attributes.items())),
-        }
+    shown = every_entity(hass, entry.entry_id)
     assert len(shown) == 15  # three cameras, five entities each
     assert shown == snapshot

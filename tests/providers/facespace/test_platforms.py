@@ -1,4 +1,4 @@
-"""Every platform of a FaceSpace entry, with the client mocked (``snapshot_platform``)."""
+"""Every platform of a FaceSpace entry, with the client mocked (``snapshot_entities``)."""
 
 from __future__ import annotations
 
@@ -13,22 +13,15 @@ from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
-from pytest_homeassistant_custom_component.common import snapshot_platform
-from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.providers import PROVIDERS
 
+from ...conftest import snapshot_entities
 from .conftest import STORE_KEY, async_setup, camera_device, facespace_entry
 
 NOW = datetime(2023, 10, 24, 9, 0, tzinfo=UTC)
 """The fixtures' ``now``: ``logs.json`` has one line of the day before, the rest just after."""
-
-
-@pytest.fixture
-def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
-    """Registry entries and states as Home Assistant's own snapshots show them (ids left out)."""
-    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
@@ -52,7 +45,7 @@ async def test_event(
     """The lines after the cursor fire, in order, on their camera's event entity."""
     freezer.move_to(NOW)
     entry = await async_setup(hass, facespace_entry(hass))
-    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    snapshot_entities(hass, entity_registry, snapshot, entry.entry_id)
     assert hass.states.get("event.camera1_recognition").attributes["name"] == "Bob"
     assert hass.states.get("event.camera2_recognition").attributes["event_type"] == "unknown"
 
@@ -89,7 +82,7 @@ async def test_sensor(
         },
     }
     entry = await async_setup(hass, facespace_entry(hass))
-    await snapshot_platform(hass, entity_registry, snapshot, entry.entry_id)
+    snapshot_entities(hass, entity_registry, snapshot, entry.entry_id)
     assert hass.states.get("sensor.camera1_last_person_seen").state == "Alice"
     assert hass.states.get("sensor.camera2_people_in_view").state == "2"
     assert entry.runtime_data.coordinator.lines_held == 3

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,7 +11,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from ...conftest import SIM_START, ComapServer
+from ...conftest import SIM_START, ComapServer, every_entity
 from .conftest import SIM_BUNDLE, add_entry, async_setup_entry
 
 pytestmark = pytest.mark.integration
@@ -47,20 +46,5 @@ async def test_every_entity(
         await sim.drain()
     await hass.async_block_till_done()
 
-    shown: dict[str, Any] = {}
-    for registered in sorted(
-        er.async_entries_for_config_entry(entity_registry, entry.entry_id),
-        key=lambda registered: registered.entity_id,
-    ):
-        state = hass.states.get(registered.entity_id)
-        assert state is not None
-        device = device_registry.async_get(registered.device_id or "")
-        assert device is not None
-        shown[registered.entity_id] = {
-            "unique_id": registered.unique_id,
-            "state": state.state,
-            "attributes": dict(state.attributes),
-            "device_identifiers": sorted(device.identifiers),
-            "device_name": device.name,
-        }
-    assert json.loads(json.dumps(shown, default=str)) == snapshot
+    shown = every_entity(hass, entry.entry_id)
+    assert shown == snapshot
