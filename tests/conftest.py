@@ -279,10 +279,17 @@ def every_entity(hass: HomeAssistant, config_entry_id: str) -> dict[str, dict[st
 
     As plain data, the same on every Home Assistant version; for the simulator-backed snapshots
     that pin what a user sees (across the 1.3 migration only unique ids and device identifiers
-    changed in them).
+    changed in them). The entry's account digest reads ``<account>``.
     """
     entity_registry = er.async_get(hass)
     device_registry = dr.async_get(hass)
+    config_entry = hass.config_entries.async_get_entry(config_entry_id)
+    assert config_entry is not None and config_entry.unique_id
+
+    def accountless(identifier: str) -> str:
+        """The account digest (it depends on the simulator's port) as ``<account>``."""
+        return identifier.replace(str(config_entry.unique_id), "<account>")
+
     shown: dict[str, dict[str, Any]] = {}
     for registered in sorted(
         er.async_entries_for_config_entry(entity_registry, config_entry_id),
@@ -293,10 +300,15 @@ def every_entity(hass: HomeAssistant, config_entry_id: str) -> dict[str, dict[st
         device = device_registry.async_get(registered.device_id or "")
         assert device is not None, f"{registered.entity_id} has no device"
         shown[registered.entity_id] = {
-            "unique_id": registered.unique_id,
-            "device_identifiers": sorted(device.identifiers),
+            "unique_id": accountless(registered.unique_id),
+            "device_identifiers": sorted(
+                (domain, accountless(identifier)) for domain, identifier in device.identifiers
+            ),
             "device_name": device.name,
-            "state": state.state,
+            # An event's state is when it fired, to the millisecond: whether it fired is pinned.
+            "state": "<fired>"
+            if registered.domain == "event" and state.state not in ("unknown", "unavailable")
+            else state.state,
             "attributes": _plain(_without(state.attributes, NEWER_ATTRIBUTES)),
         }
     return shown
