@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .models import SitewatchConfigEntry
+from .models import platform_setup
 
 PARALLEL_UPDATES = 1
 
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: SitewatchConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the provider's buttons."""
-    entry.runtime_data.async_setup_platform(Platform.BUTTON, async_add_entities)
+async_setup_entry = platform_setup(Platform.BUTTON)
+"""Add the provider's buttons."""

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
-from typing import Final
+from typing import ClassVar, Final
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .const import LOGGER
+from .const import DOMAIN, LOGGER
 from .models import SitewatchConfigEntry
 
 RETRY_INTERVAL: Final = timedelta(seconds=30)
@@ -23,9 +26,19 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
     credentials) the next one comes after ``RETRY_INTERVAL`` instead of a polling interval that
     may be many minutes, so the entities recover by themselves soon after the provider does. Home
     Assistant logs the failure once and the recovery once.
+
+    The client's errors are mapped here, once for every provider (``translated_errors``): a
+    subclass states its client's ``auth_error`` and base ``client_error`` and the translation
+    key of its reauthentication message.
     """
 
     config_entry: SitewatchConfigEntry
+    auth_error: ClassVar[type[Exception] | tuple[type[Exception], ...]] = ()
+    """The client's "credentials refused" error: becomes ``ConfigEntryAuthFailed``."""
+    client_error: ClassVar[type[Exception] | tuple[type[Exception], ...]] = ()
+    """The client's base error: any other becomes ``UpdateFailed`` (``update_failed``)."""
+    auth_failed_key: ClassVar[str] = "auth_failed"
+    """Translation key of the message that asks to reauthenticate (``<provider>_auth_failed``)."""
 
     def __init__(
         self,
@@ -47,9 +60,31 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
         if self.last_update_success:
             self.update_interval = interval
 
+    @contextmanager
+    def translated_errors(self) -> Iterator[None]:
+        """Raise the client's errors as Home Assistant's, translated.
+
+        Raises:
+            ConfigEntryAuthFailed: an ``auth_error`` (starts reauthentication).
+            UpdateFailed: any other ``client_error`` (the entities become unavailable).
+        """
+        try:
+            yield
+        except self.auth_error as err:
+            raise ConfigEntryAuthFailed(
+                translation_domain=DOMAIN, translation_key=self.auth_failed_key
+            ) from err
+        except self.client_error as err:
+            raise UpdateFailed(
+                translation_domain=DOMAIN,
+                translation_key="update_failed",
+                translation_placeholders={"error": str(err)},
+            ) from err
+
     async def _async_update_data(self) -> DataT:
         try:
-            data = await self._async_poll()
+            with self.translated_errors():
+                data = await self._async_poll()
         except Exception:
             self.update_interval = min(self.poll_interval, RETRY_INTERVAL)
             raise
@@ -63,4 +98,5 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
         Raises:
             ConfigEntryAuthFailed: the credentials were refused (starts reauthentication).
             UpdateFailed: the provider could not be read now (entities become unavailable).
+            The client's errors: raised as the two above (``translated_errors``).
         """

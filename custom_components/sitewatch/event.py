@@ -3,18 +3,10 @@
 from __future__ import annotations
 
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .models import SitewatchConfigEntry
+from .models import platform_setup
 
 PARALLEL_UPDATES = 0
 
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: SitewatchConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add the provider's event entities."""
-    entry.runtime_data.async_setup_platform(Platform.EVENT, async_add_entities)
+async_setup_entry = platform_setup(Platform.EVENT)
+"""Add the provider's event entities."""

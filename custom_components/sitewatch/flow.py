@@ -9,7 +9,9 @@ those step ids.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass
+from itertools import chain, count
 from typing import Any, ClassVar
 
 from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
@@ -22,8 +24,9 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
     TextSelectorType,
 )
+from yarl import URL
 
-from .const import CONF_PROVIDER
+from .const import CONF_PROVIDER, LOGGER
 from .schema import vol
 
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -46,6 +49,54 @@ def strip_texts(user_input: Mapping[str, Any]) -> dict[str, Any]:
     return {
         key: value.strip() if isinstance(value, str) else value for key, value in user_input.items()
     }
+
+
+def neutral_title(title: str, taken: Collection[str]) -> str:
+    """``title``, or ``title 2`` (3...) when ``taken`` has it: a title without an account id."""
+    numbered = (f"{title} {number}" for number in count(2))
+    return next(candidate for candidate in chain([title], numbered) if candidate not in taken)
+
+
+def url_errors(field: str, text: str) -> dict[str, str]:
+    """``{field: "invalid_url"}`` unless ``text`` is an absolute http(s) URL (then no error)."""
+    try:
+        url = URL(text.strip())
+    except ValueError:
+        return {field: "invalid_url"}
+    return {} if url.scheme in ("http", "https") and url.host else {field: "invalid_url"}
+
+
+@dataclass(frozen=True, slots=True)
+class ClientErrors:
+    """A provider client's errors, as an account check shows them in the form."""
+
+    service: str
+    """Names the provider in the log line of an unexpected answer (``the ComAp API``)."""
+    auth: type[Exception]
+    """The credentials were refused: ``base: invalid_auth``."""
+    connect: type[Exception] | tuple[type[Exception], ...]
+    """Unreachable, timed out (rate limited...): ``base: cannot_connect``."""
+    other: type[Exception]
+    """The client's base error: ``base: unknown``, logged with its traceback."""
+
+
+async def async_check_account[T](
+    call: Awaitable[T], errors: ClientErrors
+) -> tuple[dict[str, str], T | None]:
+    """Await a provider call made with the typed credentials.
+
+    Returns the form errors (empty if fine) and the call's result (None on an error).
+    """
+    try:
+        result = await call
+    except errors.auth:
+        return {"base": "invalid_auth"}, None
+    except errors.connect:
+        return {"base": "cannot_connect"}, None
+    except errors.other:
+        LOGGER.exception("Unexpected answer from %s", errors.service)
+        return {"base": "unknown"}, None
+    return {}, result
 
 
 class AccountFlow:
@@ -116,6 +167,12 @@ class AccountFlow:
     def reconfigure_suggested(self, entry: ConfigEntry) -> Mapping[str, Any]:
         """Values filled in the reconfigure form (the entry's data by default)."""
         return entry.data
+
+    def numbered_title(self, title: str) -> str:
+        """``title``, numbered when another entry has it (``neutral_title``)."""
+        return neutral_title(
+            title, {entry.title for entry in self.flow._async_current_entries(include_ignore=True)}
+        )
 
     async def async_create(self, data: dict[str, Any]) -> ConfigFlowResult:
         """Create the entry of a checked account (a provider may ask more first)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Awaitable, Callable, Hashable, Mapping
+from collections.abc import Awaitable, Callable, Coroutine, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,25 @@ class ProviderRuntime(ABC):
 
 
 type SitewatchConfigEntry = ConfigEntry[ProviderRuntime]
+type PlatformSetup = Callable[
+    [HomeAssistant, SitewatchConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def platform_setup(platform: Platform) -> PlatformSetup:
+    """The ``async_setup_entry`` of a platform module: the entry's provider adds its entities."""
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: SitewatchConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        entry.runtime_data.async_setup_platform(platform, async_add_entities)
+
+    return async_setup_entry
+
+
 type ProviderSetup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[ProviderRuntime]]
 type ProviderCleanup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[None]]
 

@@ -12,11 +12,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
+from custom_components.sitewatch.flow import neutral_title
 from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.moonsense import (
     async_migrate_moonsense_identity_1_3,
 )
-from custom_components.sitewatch.providers.moonsense.config_flow import neutral_title
 
 from ...conftest import device_by_identifier
 from .conftest import ACCOUNT, WEBHOOK_ID, add_entry, async_setup_entry
@@ -61,8 +61,8 @@ async def test_flow_names_the_app_by_a_digest_and_a_neutral_title(
 
 
 def test_neutral_title_numbers_taken_titles() -> None:
-    assert neutral_title(set()) == "Moonsense"
-    assert neutral_title({"Moonsense", "Moonsense 2", "Moonsense 4"}) == "Moonsense 3"
+    assert neutral_title("Moonsense", set()) == "Moonsense"
+    assert neutral_title("Moonsense", {"Moonsense", "Moonsense 2", "Moonsense 4"}) == "Moonsense 3"
 
 
 def _old_entry(

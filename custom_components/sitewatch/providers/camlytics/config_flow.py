@@ -7,22 +7,22 @@ from typing import Any
 
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
 )
-from yarl import URL
 
-from ...const import LOGGER
 from ...flow import (
     PASSWORD_SELECTOR,
     URL_SELECTOR,
     AccountFlow,
+    ClientErrors,
     SitewatchOptionsFlow,
+    async_check_account,
     seconds_selector,
     strip_texts,
+    url_errors,
 )
 from ...identity import account_digest
 from ...schema import vol
@@ -59,32 +59,12 @@ KEYS_SCHEMA = vol.Schema(
 REAUTH_SCHEMA = vol.Schema(
     {vol.Required(CONF_PUBLIC_KEY): str, vol.Required(CONF_SECRET_KEY): PASSWORD_SELECTOR}
 )
-
-
-async def validate_keys(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
-    """List the locations with ``data``; return the form errors (empty if fine).
-
-    Errors: ``base_url: invalid_url``; ``base: invalid_auth`` (keys or signature refused);
-    ``base: cannot_connect`` (unreachable, timed out, or still rate limited after retries);
-    ``base: unknown`` (an unexpected answer, logged).
-    """
-    try:
-        url = URL(data.get(CONF_BASE_URL) or DEFAULT_BASE_URL)
-    except ValueError:
-        return {CONF_BASE_URL: "invalid_url"}
-    if url.scheme not in ("http", "https") or not url.host:
-        return {CONF_BASE_URL: "invalid_url"}
-    try:
-        nonces = await async_nonce_source(hass, data[CONF_PUBLIC_KEY])
-        await client_from_data(hass, dict(data), nonces).locations()
-    except CamlyticsAuthenticationError:
-        return {"base": "invalid_auth"}
-    except (CamlyticsConnectionError, CamlyticsRateLimitError):
-        return {"base": "cannot_connect"}
-    except CamlyticsError:
-        LOGGER.exception("Unexpected answer from Camlytics")
-        return {"base": "unknown"}
-    return {}
+CLIENT_ERRORS = ClientErrors(
+    "Camlytics",
+    CamlyticsAuthenticationError,  # keys or signature refused
+    (CamlyticsConnectionError, CamlyticsRateLimitError),  # still rate limited after retries
+    CamlyticsError,
+)
 
 
 class CamlyticsAccountFlow(AccountFlow):
@@ -108,8 +88,12 @@ class CamlyticsAccountFlow(AccountFlow):
     async def async_check(
         self, data: Mapping[str, Any], entry: ConfigEntry | None
     ) -> tuple[dict[str, str], None]:
-        """List the locations with ``data`` (``validate_keys``)."""
-        return await validate_keys(self.hass, data), None
+        """Check the API address (``base_url: invalid_url``), then list the locations."""
+        if errors := url_errors(CONF_BASE_URL, data.get(CONF_BASE_URL) or DEFAULT_BASE_URL):
+            return errors, None
+        nonces = await async_nonce_source(self.hass, data[CONF_PUBLIC_KEY])
+        client = client_from_data(self.hass, dict(data), nonces)
+        return (await async_check_account(client.locations(), CLIENT_ERRORS))[0], None
 
     def title(self, data: Mapping[str, Any]) -> str:
         """``Camlytics``."""

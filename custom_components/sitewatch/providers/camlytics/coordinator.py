@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 import hashlib
@@ -11,10 +10,9 @@ import re
 from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed, HomeAssistantError
+from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
-from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 from homeassistant.util.hass_dict import HassKey
 
@@ -205,28 +203,6 @@ async def _async_move_old_nonce_store(
     return stored
 
 
-@contextmanager
-def translated_errors() -> Iterator[None]:
-    """Raise the client's errors as Home Assistant's, translated (the one place they are mapped).
-
-    Raises:
-        ConfigEntryAuthFailed: the keys were refused (starts reauthentication).
-        UpdateFailed: any other client error (the entities become unavailable).
-    """
-    try:
-        yield
-    except CamlyticsAuthenticationError as err:
-        raise ConfigEntryAuthFailed(
-            translation_domain=DOMAIN, translation_key="camlytics_auth_failed"
-        ) from err
-    except CamlyticsError as err:
-        raise UpdateFailed(
-            translation_domain=DOMAIN,
-            translation_key="update_failed",
-            translation_placeholders={"error": str(err)},
-        ) from err
-
-
 class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
     """Polls one key within its 1 request/s budget; webhooks update it in between.
 
@@ -243,6 +219,10 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
     after a restart the poll resumes where it stopped, never more than ``MAX_LOOKBACK`` back and
     never past ``bounds.cursor_limit()``.
     """
+
+    auth_error = CamlyticsAuthenticationError
+    client_error = CamlyticsError
+    auth_failed_key = "camlytics_auth_failed"
 
     def __init__(
         self,
@@ -329,21 +309,20 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         watched = self.watched_channels()
         cursors: dict[int, datetime] = {}
         polled_events: list[Event] = []
-        with translated_errors():
-            if self._metadata_at is None or now - self._metadata_at >= METADATA_REFRESH_INTERVAL:
-                await self._async_read_metadata(now)
-            # A channel that just appeared has no event entity yet: its events wait for the next
-            # poll (the cursor stays), when the entity exists.
-            poll_events = (
-                self._events_ready
-                and not self._push_is_fresh("events")
-                and self.watched_channels() <= watched
-            )
-            for location_id in self.included_locations:
-                await self._async_read_counts(location_id)
-                if poll_events:
-                    events, cursors[location_id] = await self._poll_events(location_id, now)
-                    polled_events.extend(events)
+        if self._metadata_at is None or now - self._metadata_at >= METADATA_REFRESH_INTERVAL:
+            await self._async_read_metadata(now)
+        # A channel that just appeared has no event entity yet: its events wait for the next
+        # poll (the cursor stays), when the entity exists.
+        poll_events = (
+            self._events_ready
+            and not self._push_is_fresh("events")
+            and self.watched_channels() <= watched
+        )
+        for location_id in self.included_locations:
+            await self._async_read_counts(location_id)
+            if poll_events:
+                events, cursors[location_id] = await self._poll_events(location_id, now)
+                polled_events.extend(events)
         if poll_events:
             self.deliver_events(polled_events)
             self._cursors.update(cursors)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from homeassistant.core import HomeAssistant, callback
 
+from ...flow import neutral_title
 from ...identity import account_digest, async_migrate_identity, async_replace_unique_id_prefix
 from ...models import Provider, SitewatchConfigEntry
-from .config_flow import DEFAULT_TITLE, ComapAccountFlow, ComapOptionsFlow, neutral_title
+from .config_flow import DEFAULT_TITLE, ComapAccountFlow, ComapOptionsFlow
 from .const import CONF_LOGIN_ID, PROVIDER_COMAP
 from .coordinator import ComapCoordinator, client_from_data
 from .runtime import ENTITY_FACTORIES, NEEDED_VALUE_GUIDS, ComapRuntime
@@ -27,7 +28,7 @@ def async_retitle_private_entry(hass: HomeAssistant, entry: SitewatchConfigEntry
         for other in hass.config_entries.async_entries(entry.domain)
         if other.entry_id != entry.entry_id
     }
-    hass.config_entries.async_update_entry(entry, title=neutral_title(taken))
+    hass.config_entries.async_update_entry(entry, title=neutral_title(DEFAULT_TITLE, taken))
 
 
 async def async_migrate_comap_identity(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:

@@ -7,18 +7,19 @@ from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
-from yarl import URL
 
-from ...const import LOGGER
 from ...flow import (
     PASSWORD_SELECTOR,
     URL_SELECTOR,
     AccountFlow,
+    ClientErrors,
     SitewatchOptionsFlow,
+    async_check_account,
     seconds_selector,
     strip_texts,
+    url_errors,
 )
 from ...identity import account_digest
 from ...schema import vol
@@ -63,44 +64,12 @@ ACCOUNT_SCHEMA = vol.Schema(
 REAUTH_SCHEMA = vol.Schema(
     {vol.Required(CONF_COMAP_KEY): PASSWORD_SELECTOR, vol.Required(CONF_SECRET): PASSWORD_SELECTOR}
 )
-
-
-def neutral_title(taken: set[str]) -> str:
-    """``ComAp WebSupervisor``, or ``ComAp WebSupervisor 2`` (3...) when ``taken`` has it."""
-    title, number = DEFAULT_TITLE, 2
-    while title in taken:
-        title, number = f"{DEFAULT_TITLE} {number}", number + 1
-    return title
-
-
-def _valid_base_url(text: str) -> bool:
-    """Whether ``text`` is an absolute http(s) URL."""
-    try:
-        url = URL(text.strip())
-    except ValueError:
-        return False
-    return url.scheme in ("http", "https") and bool(url.host)
-
-
-async def validate_account(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
-    """Authenticate and list the units with ``data``; return the form errors (empty if fine).
-
-    Errors: ``base_url: invalid_url``, ``base: invalid_auth`` (key, client id, secret or login
-    id refused), ``base: cannot_connect`` (unreachable, timed out or rate limited),
-    ``base: unknown`` (anything else, logged).
-    """
-    if not _valid_base_url(data.get(CONF_ADVANCED, {}).get(CONF_BASE_URL, DEFAULT_BASE_URL)):
-        return {CONF_ADVANCED: "invalid_url"}
-    try:
-        await client_from_data(hass, dict(data)).units()
-    except ComapAuthenticationError:
-        return {"base": "invalid_auth"}
-    except (ComapConnectionError, ComapRateLimitError):
-        return {"base": "cannot_connect"}
-    except ComapError:
-        LOGGER.exception("Unexpected answer from the ComAp API")
-        return {"base": "unknown"}
-    return {}
+CLIENT_ERRORS = ClientErrors(
+    "the ComAp API",
+    ComapAuthenticationError,
+    (ComapConnectionError, ComapRateLimitError),  # rate limited: cannot connect now
+    ComapError,
+)
 
 
 class ComapAccountFlow(AccountFlow):
@@ -129,14 +98,16 @@ class ComapAccountFlow(AccountFlow):
     async def async_check(
         self, data: Mapping[str, Any], entry: ConfigEntry | None
     ) -> tuple[dict[str, str], None]:
-        """List the units with ``data`` (``validate_account``)."""
-        return await validate_account(self.hass, data), None
+        """Check the API address (``advanced: invalid_url``), then list the units."""
+        base_url = data.get(CONF_ADVANCED, {}).get(CONF_BASE_URL, DEFAULT_BASE_URL)
+        if errors := url_errors(CONF_ADVANCED, base_url):
+            return errors, None
+        client = client_from_data(self.hass, dict(data))
+        return (await async_check_account(client.units(), CLIENT_ERRORS))[0], None
 
     def title(self, data: Mapping[str, Any]) -> str:
         """``ComAp WebSupervisor``, numbered when taken: a title without the login id."""
-        return neutral_title(
-            {entry.title for entry in self.flow._async_current_entries(include_ignore=True)}
-        )
+        return self.numbered_title(DEFAULT_TITLE)
 
     def reauth_placeholders(self, entry: ConfigEntry) -> dict[str, str]:
         """The login id whose credentials are asked for."""

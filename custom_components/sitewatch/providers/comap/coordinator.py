@@ -9,11 +9,7 @@ import time
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import (
-    ConfigEntryAuthFailed,
-    HomeAssistantError,
-    ServiceValidationError,
-)
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
@@ -137,6 +133,10 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
     or every genset failed, which marks the entities unavailable until a later refresh succeeds.
     """
 
+    auth_error = ComapAuthenticationError
+    client_error = ComapError
+    auth_failed_key = "comap_auth_failed"
+
     def __init__(
         self,
         hass: HomeAssistant,
@@ -179,22 +179,12 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         try:
             gensets = await self._gensets()
             results = await asyncio.gather(*(self._read_values(g) for g in gensets.values()))
-        except ComapAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="comap_auth_failed"
-            ) from err
         except ComapRateLimitError as err:
             self._rate_limited_until = time.monotonic() + err.retry_after
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="rate_limited",
                 translation_placeholders={"seconds": f"{err.retry_after:.0f}"},
-            ) from err
-        except ComapError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
             ) from err
         errors = [error for error in results if error is not None]
         if gensets and len(errors) == len(gensets):

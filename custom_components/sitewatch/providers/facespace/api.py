@@ -1,7 +1,8 @@
 """Async client for the FaceSpace recognition-log API (the ``facespace`` 0.1.x client's contract).
 
-Pure aiohttp apart from the integration's shared ``bounds`` (every value is typed and bounded
-here, before it reaches the coordinator). Wire facts: ``docs/providers/facespace.md``.
+Pure aiohttp on the shared ``http.HttpClient`` and ``bounds``, no Home Assistant import (every
+value is typed and bounded here, before it reaches the coordinator). Wire facts:
+``docs/providers/facespace.md``.
 ``GET {base}/logs`` answers ``{camera: ["Name @ HH:MM:SS DD/MM/YY", ...]}`` (UTC, day first) and
 takes ``start_time``/``end_time`` as ``%H:%M %d/%m/%y`` or ``%d/%m/%y`` (a whole day) and
 ``camera_id``; ``GET {base}/recognition`` answers ``{camera: [names in view]}`` or
@@ -21,6 +22,7 @@ import aiohttp
 from yarl import URL
 
 from ...bounds import MAX_ATTRIBUTE_ITEMS, sane_time, state_text
+from ...http import HttpClient
 
 DEFAULT_BASE_URL: Final = "https://visionapi.automa.one/facespace"
 DEFAULT_TIMEOUT: Final = 15.0
@@ -318,7 +320,7 @@ def _as_utc_start(value: datetime | date) -> datetime:
     return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
-class FaceSpaceClient:
+class FaceSpaceClient(HttpClient):
     """Client of one FaceSpace API key.
 
     Args:
@@ -331,6 +333,11 @@ class FaceSpaceClient:
     ``FaceSpaceDateError`` or ``FaceSpaceUsageError``.
     """
 
+    service = "FaceSpace"
+    auth_error = FaceSpaceApiKeyError
+    connection_error = FaceSpaceConnectionError  # retried (``_get``), as 429 and 5xx
+    api_error = FaceSpaceUsageError
+
     def __init__(
         self,
         session: aiohttp.ClientSession,
@@ -341,12 +348,10 @@ class FaceSpaceClient:
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the key; no request is made until the first call."""
-        self._session = session
+        super().__init__(session, request_timeout=request_timeout)
         self._api_key = api_key
         self.base_url = base_url.rstrip("/")
         self._sleep = sleep
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
-        self.request_count = 0
 
     async def get_logs_range(
         self,
@@ -394,45 +399,38 @@ class FaceSpaceClient:
         for attempt in range(1, ATTEMPTS + 1):
             try:
                 return await self._request(path, params)
-            except _Retryable as err:
+            except (_Retryable, FaceSpaceConnectionError) as err:
                 if attempt == ATTEMPTS:
                     raise FaceSpaceConnectionError(str(err)) from None
                 await self._sleep(BACKOFF * 2 ** (attempt - 1))
         raise AssertionError("unreachable")  # pragma: no cover
 
     async def _request(self, path: str, params: Mapping[str, str]) -> Any:
-        self.request_count += 1
-        try:
-            async with self._session.get(
-                URL(f"{self.base_url}/{path}"),
-                params=params,
-                headers={"x-api-key": self._api_key, "Accept": "application/json"},
-                timeout=self._timeout,
-            ) as response:
-                try:
-                    body = await response.json(content_type=None)
-                except (ValueError, RecursionError):
-                    body = None
-                message = body.get("error") if isinstance(body, dict) else None
-                if response.status in (401, 403):
-                    raise FaceSpaceApiKeyError(f"FaceSpace refused the API key: {message}")
-                if response.status == 429 or response.status >= 500:
-                    raise _Retryable(f"FaceSpace answered HTTP {response.status}: {message}")
-                if response.status == 400:
-                    raise FaceSpaceDateError(f"FaceSpace refused the request: {message}")
-                if response.status >= 400:
-                    raise FaceSpaceUsageError(
-                        f"FaceSpace answered HTTP {response.status}: {message}"
-                    )
-                if body is None:
-                    raise FaceSpaceUsageError(f"Malformed JSON from /{path}")
-                if message is not None:
-                    raise FaceSpaceUsageError(f"FaceSpace error: {message}")
-                return body
-        except TimeoutError:
-            raise _Retryable(f"Timeout talking to FaceSpace (/{path})") from None
-        except aiohttp.ClientError as err:
-            raise _Retryable(f"Cannot reach FaceSpace: {err}") from None
+        async with self._response(
+            "GET",
+            URL(f"{self.base_url}/{path}"),
+            where=f"/{path}",
+            params=params,
+            headers={"x-api-key": self._api_key, "Accept": "application/json"},
+        ) as response:
+            try:
+                body = await response.json(content_type=None)
+            except (ValueError, RecursionError):
+                body = None
+            message = body.get("error") if isinstance(body, dict) else None
+            if response.status in (401, 403):
+                raise FaceSpaceApiKeyError(f"FaceSpace refused the API key: {message}")
+            if response.status == 429 or response.status >= 500:
+                raise _Retryable(f"FaceSpace answered HTTP {response.status}: {message}")
+            if response.status == 400:
+                raise FaceSpaceDateError(f"FaceSpace refused the request: {message}")
+            if response.status >= 400:
+                raise FaceSpaceUsageError(f"FaceSpace answered HTTP {response.status}: {message}")
+            if body is None:
+                raise FaceSpaceUsageError(f"Malformed JSON from /{path}")
+            if message is not None:
+                raise FaceSpaceUsageError(f"FaceSpace error: {message}")
+            return body
 
 
 class _Retryable(Exception):

@@ -9,16 +9,17 @@ from typing import Any
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
-from yarl import URL
 
-from ...const import LOGGER
 from ...flow import (
     PASSWORD_SELECTOR,
     URL_SELECTOR,
     AccountFlow,
+    ClientErrors,
     SitewatchOptionsFlow,
+    async_check_account,
     seconds_selector,
     strip_texts,
+    url_errors,
 )
 from ...identity import account_digest
 from ...schema import vol
@@ -51,30 +52,17 @@ KEY_SCHEMA = vol.Schema(
     }
 )
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): PASSWORD_SELECTOR})
+CLIENT_ERRORS = ClientErrors(
+    "FaceSpace", FaceSpaceApiKeyError, FaceSpaceConnectionError, FaceSpaceError
+)
 
 
 async def validate_key(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
-    """Ask who the cameras see now with ``data``; return the form errors (empty if fine).
-
-    Errors: ``base_url: invalid_url``; ``base: invalid_auth``; ``base: cannot_connect``;
-    ``base: unknown`` (an unexpected answer, logged).
-    """
-    try:
-        url = URL(data.get(CONF_BASE_URL) or DEFAULT_BASE_URL)
-    except ValueError:
-        return {CONF_BASE_URL: "invalid_url"}
-    if url.scheme not in ("http", "https") or not url.host:
-        return {CONF_BASE_URL: "invalid_url"}
-    try:
-        await client_from_data(hass, data).realtime()
-    except FaceSpaceApiKeyError:
-        return {"base": "invalid_auth"}
-    except FaceSpaceConnectionError:
-        return {"base": "cannot_connect"}
-    except FaceSpaceError:
-        LOGGER.exception("Unexpected answer from FaceSpace")
-        return {"base": "unknown"}
-    return {}
+    """Check the API address (``base_url: invalid_url``), then ask who the cameras see now."""
+    if errors := url_errors(CONF_BASE_URL, data.get(CONF_BASE_URL) or DEFAULT_BASE_URL):
+        return errors
+    client = client_from_data(hass, data)
+    return (await async_check_account(client.realtime(), CLIENT_ERRORS))[0]
 
 
 class FaceSpaceAccountFlow(AccountFlow):

@@ -11,11 +11,9 @@ from typing import Any, Final
 
 from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
-from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ...bounds import bounded_int, cursor_limit, sane_time, state_text
@@ -140,6 +138,10 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     duplicate for the other.
     """
 
+    auth_error = FaceSpaceApiKeyError
+    client_error = FaceSpaceError
+    auth_failed_key = "facespace_auth_failed"
+
     def __init__(
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: FaceSpaceClient
     ) -> None:
@@ -256,19 +258,8 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
 
     async def _async_poll(self) -> FaceSpaceData:
         """New log lines since the cursor minute, then who is in view; then move the cursor."""
-        try:
-            logs = await self.client.get_logs_range(start=self.cursor)
-            in_view = await self.client.realtime()
-        except FaceSpaceApiKeyError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="facespace_auth_failed"
-            ) from err
-        except FaceSpaceError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
+        logs = await self.client.get_logs_range(start=self.cursor)
+        in_view = await self.client.realtime()
         for error in logs.errors:
             self._warn_once(error.reason, str(error))
         if in_view is not None:

@@ -17,7 +17,15 @@ from homeassistant.helpers.selector import (
 from yarl import URL
 
 from ...const import LOGGER
-from ...flow import PASSWORD_SELECTOR, URL_SELECTOR, AccountFlow, SitewatchOptionsFlow
+from ...flow import (
+    PASSWORD_SELECTOR,
+    URL_SELECTOR,
+    AccountFlow,
+    ClientErrors,
+    SitewatchOptionsFlow,
+    async_check_account,
+    url_errors,
+)
 from ...identity import account_digest
 from ...schema import vol
 from ...webhook import async_create_cloudhook, webhook_urls
@@ -106,31 +114,26 @@ def _with_new_credentials(
     return {**kept, **updates}
 
 
+CLIENT_ERRORS = ClientErrors(
+    "the FindFace server",
+    FindFaceAuthenticationError,
+    FindFaceConnectionError,  # unreachable, TLS failure, timeout
+    FindFaceError,
+)
+
+
 async def validate_server(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
     """List the cameras with ``data``; return the form errors (empty if fine).
 
     Errors: ``url: invalid_url``; ``base: missing_credentials`` (neither a token nor a user name
-    and password); ``base: invalid_auth``; ``base: cannot_connect`` (unreachable, TLS failure,
-    timeout); ``base: unknown`` (an unexpected answer, logged).
+    and password); and those of ``flow.async_check_account``.
     """
-    try:
-        url = URL(data[CONF_URL])
-    except ValueError:
-        return {CONF_URL: "invalid_url"}
-    if url.scheme not in ("http", "https") or not url.host:
-        return {CONF_URL: "invalid_url"}
+    if errors := url_errors(CONF_URL, data[CONF_URL]):
+        return errors
     if not data.get(CONF_TOKEN) and not (data.get(CONF_USERNAME) and data.get(CONF_PASSWORD)):
         return {"base": "missing_credentials"}
-    try:
-        await client_from_data(hass, dict(data)).cameras()
-    except FindFaceAuthenticationError:
-        return {"base": "invalid_auth"}
-    except FindFaceConnectionError:
-        return {"base": "cannot_connect"}
-    except FindFaceError:
-        LOGGER.exception("Unexpected answer from the FindFace server")
-        return {"base": "unknown"}
-    return {}
+    client = client_from_data(hass, dict(data))
+    return (await async_check_account(client.cameras(), CLIENT_ERRORS))[0]
 
 
 async def register_hooks(

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...const import DOMAIN
 from ...coordinator import SitewatchCoordinator
@@ -74,6 +72,10 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
     entities unavailable until a later refresh succeeds.
     """
 
+    auth_error = FindFaceAuthenticationError
+    client_error = FindFaceError
+    auth_failed_key = "findface_auth_failed"
+
     def __init__(
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: FindFaceClient
     ) -> None:
@@ -95,20 +97,9 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
 
     async def _async_poll(self) -> FindFaceData:
         """Read cameras (``GET /cameras/``), areas (``/areas/``) and watch lists."""
-        try:
-            cameras = await self.client.cameras()
-            areas = await self.client.areas()
-            watch_lists = await self.client.watch_lists()
-        except FindFaceAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="findface_auth_failed"
-            ) from err
-        except FindFaceError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
+        cameras = await self.client.cameras()
+        areas = await self.client.areas()
+        watch_lists = await self.client.watch_lists()
         server = scoped_id(self.config_entry, SERVER)
         async_remove_stale_devices(  # every device but the server's is a camera
             self.hass,

@@ -5,10 +5,11 @@ from __future__ import annotations
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 
+from ...flow import neutral_title
 from ...identity import account_digest, async_migrate_identity, scoped_id
 from ...models import Provider, SitewatchConfigEntry
 from ...webhook import PushWebhook
-from .config_flow import MoonsenseAccountFlow, MoonsenseOptionsFlow, neutral_title
+from .config_flow import MoonsenseAccountFlow, MoonsenseOptionsFlow
 from .const import APP_DEVICE, CONF_WEBHOOK_ID, DEFAULT_TITLE, PROVIDER_MOONSENSE
 from .coordinator import MoonsenseCoordinator, client_from_data
 from .push import MoonsenseReceiver
@@ -54,7 +55,7 @@ async def async_migrate_moonsense_identity_1_3(
             for other in hass.config_entries.async_entries(entry.domain)
             if other.entry_id != entry.entry_id
         }
-        hass.config_entries.async_update_entry(entry, title=neutral_title(taken))
+        hass.config_entries.async_update_entry(entry, title=neutral_title(DEFAULT_TITLE, taken))
     # async_migrate_identity sets the new unique id first: scoped_id() below names the digest.
     await async_migrate_identity(
         hass,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
-from itertools import chain, count
+from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components import webhook
@@ -14,11 +13,12 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
 )
 
-from ...const import LOGGER
 from ...flow import (
     PASSWORD_SELECTOR,
     AccountFlow,
+    ClientErrors,
     SitewatchOptionsFlow,
+    async_check_account,
     seconds_selector,
     strip_texts,
 )
@@ -65,10 +65,9 @@ def app_account(me: Mapping[str, str]) -> str:
     return f"{me.get('project_id') or '-'}/{me.get('app_id') or '-'}"
 
 
-def neutral_title(taken: Collection[str]) -> str:
-    """``Moonsense``, or ``Moonsense 2`` (3...) when ``taken`` has it: never an account id."""
-    numbered = (f"{DEFAULT_TITLE} {number}" for number in count(2))
-    return next(title for title in chain([DEFAULT_TITLE], numbered) if title not in taken)
+CLIENT_ERRORS = ClientErrors(
+    "Moonsense", MoonsenseAuthenticationError, MoonsenseConnectionError, MoonsenseError
+)
 
 
 async def validate_token(
@@ -76,19 +75,11 @@ async def validate_token(
 ) -> tuple[dict[str, str], str | None]:
     """Ask who the token is (``GET /v2/tokens/self``); return the form errors and the unique id.
 
-    Errors: ``base: invalid_auth``, ``base: cannot_connect``, ``base: unknown`` (logged).
-    The unique id is the ``account_digest`` of ``<project_id>/<app_id>`` (``app_account``).
+    Errors: those of ``flow.async_check_account``. The unique id is the ``account_digest`` of
+    ``<project_id>/<app_id>`` (``app_account``).
     """
-    try:
-        me = await client_from_data(hass, data).whoami()
-    except MoonsenseAuthenticationError:
-        return {"base": "invalid_auth"}, None
-    except MoonsenseConnectionError:
-        return {"base": "cannot_connect"}, None
-    except MoonsenseError:
-        LOGGER.exception("Unexpected answer from Moonsense")
-        return {"base": "unknown"}, None
-    return {}, account_digest(app_account(me))
+    errors, me = await async_check_account(client_from_data(hass, data).whoami(), CLIENT_ERRORS)
+    return errors, None if me is None else account_digest(app_account(me))
 
 
 class MoonsenseAccountFlow(AccountFlow):
@@ -113,9 +104,7 @@ class MoonsenseAccountFlow(AccountFlow):
 
     def title(self, data: Mapping[str, Any]) -> str:
         """``Moonsense``, numbered when taken: a title without the app id."""
-        return neutral_title(
-            {entry.title for entry in self.flow._async_current_entries(include_ignore=True)}
-        )
+        return self.numbered_title(DEFAULT_TITLE)
 
     def initial_options(self) -> dict[str, Any]:
         """The default polling interval, every session."""

@@ -8,9 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ...const import DOMAIN
@@ -67,6 +65,10 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
     count when labels are set in the options.
     """
 
+    auth_error = MoonsenseAuthenticationError
+    client_error = MoonsenseError
+    auth_failed_key = "moonsense_auth_failed"
+
     def __init__(
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: MoonsenseClient
     ) -> None:
@@ -99,20 +101,7 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
         """Today's sessions (local midnight on), newest first, with their activity."""
         now = dt_util.utcnow()
         midnight = dt_util.start_of_local_day()
-        try:
-            sessions = await self.client.sessions(
-                min_created_at=midnight, labels=self.labels or None
-            )
-        except MoonsenseAuthenticationError as err:
-            raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key="moonsense_auth_failed"
-            ) from err
-        except MoonsenseError as err:
-            raise UpdateFailed(
-                translation_domain=DOMAIN,
-                translation_key="update_failed",
-                translation_placeholders={"error": str(err)},
-            ) from err
+        sessions = await self.client.sessions(min_created_at=midnight, labels=self.labels or None)
         self._new_day()
         data = self.data
         data.created_today |= {session.session_id for session in sessions}

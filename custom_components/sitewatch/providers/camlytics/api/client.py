@@ -1,6 +1,6 @@
 """Async client of the Camlytics Service REST API (signed requests, 1 request per second).
 
-Pure aiohttp (Home Assistant only through the shared ``bounds``). Wire facts:
+Pure aiohttp on the shared ``http.HttpClient`` (no Home Assistant import). Wire facts:
 ``docs/providers/camlytics.md``. An item of an answer that cannot be used is dropped with a
 short, fixed reason, counted in ``CamlyticsClient.dropped``, and the rest of the answer is kept.
 """
@@ -18,6 +18,7 @@ import aiohttp
 from yarl import URL
 
 from ....bounds import bounded_text
+from ....http import HttpClient
 from .exceptions import (
     CamlyticsApiError,
     CamlyticsAuthenticationError,
@@ -35,7 +36,7 @@ DEFAULT_TIMEOUT: Final = 15.0
 RATE_LIMIT_RETRIES: Final = 3
 
 
-class CamlyticsClient:
+class CamlyticsClient(HttpClient):
     """Client of one Camlytics API key pair.
 
     Args:
@@ -51,6 +52,11 @@ class CamlyticsClient:
     ``CamlyticsRateLimitError`` or ``CamlyticsApiError``.
     """
 
+    service = "Camlytics"
+    auth_error = CamlyticsAuthenticationError
+    connection_error = CamlyticsConnectionError
+    api_error = CamlyticsApiError
+
     def __init__(
         self,
         session: aiohttp.ClientSession,
@@ -64,7 +70,7 @@ class CamlyticsClient:
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the keys; no request is made until the first call."""
-        self._session = session
+        super().__init__(session, request_timeout=request_timeout)
         self._public_key = public_key
         self._secret_key = secret_key
         base = URL(base_url.rstrip("/"))
@@ -74,8 +80,6 @@ class CamlyticsClient:
         self.nonces = nonces or NonceSource()
         self.limiter = limiter or RateLimiter()
         self._sleep = sleep
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
-        self.request_count = 0
         self.dropped: dict[str, int] = {}
         """``"<endpoint>: <reason>"`` → items of answers dropped for it (a fixed, small set)."""
 
@@ -194,25 +198,18 @@ class CamlyticsClient:
             "X-Sign": sign(self._secret_key, uri),
             "Accept": "application/json",
         }
-        self.request_count += 1
-        try:
-            async with self._session.get(
-                URL(self._origin + uri, encoded=True), headers=headers, timeout=self._timeout
-            ) as response:
-                if response.status in (429, 503):
-                    raise _Throttled(_retry_after(response.headers.get("Retry-After")))
-                try:
-                    body = await response.json(content_type=None)
-                except ValueError as err:
-                    if response.status >= 400:
-                        raise self._status_error(response.status, None) from err
-                    raise CamlyticsApiError("Malformed JSON from Camlytics") from err
+        url = URL(self._origin + uri, encoded=True)
+        async with self._response("GET", url, headers=headers) as response:
+            if response.status in (429, 503):
+                raise _Throttled(_retry_after(response.headers.get("Retry-After")))
+            try:
+                body = await response.json(content_type=None)
+            except ValueError as err:
                 if response.status >= 400:
-                    raise self._status_error(response.status, body)
-        except TimeoutError as err:
-            raise CamlyticsConnectionError("Timeout talking to Camlytics") from err
-        except aiohttp.ClientError as err:
-            raise CamlyticsConnectionError(f"Cannot reach Camlytics: {err}") from err
+                    raise self._status_error(response.status, None) from err
+                raise CamlyticsApiError("Malformed JSON from Camlytics") from err
+            if response.status >= 400:
+                raise self._status_error(response.status, body)
         if not isinstance(body, dict):
             raise CamlyticsApiError("Expected a JSON object from Camlytics")
         code = as_int(body.get("code"))

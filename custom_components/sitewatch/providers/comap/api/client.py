@@ -1,7 +1,8 @@
 """Async client for the ComAp Cloud Identity and WebSupervisor (WSV) API v1.1.
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/comap.md``
-(hosts, paths and answer shapes) and the public ``comap`` package documentation.
+Pure aiohttp on the shared ``http.HttpClient``, no Home Assistant imports. Wire facts:
+``docs/providers/comap.md`` (hosts, paths and answer shapes) and the public ``comap`` package
+documentation.
 
 Every WSV call carries ``Comap-Key`` and ``Authorization: Bearer <token>``. The bearer token
 comes from ``POST /identity/application/authenticate`` (the only call that ever sees the secret),
@@ -21,6 +22,7 @@ from typing import Any, Final
 import aiohttp
 from yarl import URL
 
+from ....http import HttpClient
 from .exceptions import (
     ComapApiError,
     ComapAuthenticationError,
@@ -50,7 +52,7 @@ TOKEN_REFRESH_MARGIN: Final = 60.0
 """Seconds before ``expires_in`` runs out at which a new token is fetched."""
 
 
-class ComapClient:
+class ComapClient(HttpClient):
     """Client of one ComAp account: identity (bearer token) plus WSV v1.1 calls for one login id.
 
     Args:
@@ -66,6 +68,12 @@ class ComapClient:
     ``ComapRateLimitError`` or ``ComapApiError``.
     """
 
+    service = "the ComAp API"
+    auth_error = ComapAuthenticationError
+    connection_error = ComapConnectionError
+    api_error = ComapApiError
+    private_urls = True  # every WSV path holds the login id
+
     def __init__(
         self,
         session: aiohttp.ClientSession,
@@ -78,18 +86,15 @@ class ComapClient:
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the credentials; no request is made until the first call."""
-        self._session = session
+        super().__init__(session, request_timeout=request_timeout)
         self._comap_key = comap_key
         self._client_id = client_id
         self._secret = secret
         self.login_id = login_id
         self._base_url = URL(base_url.rstrip("/") + "/")
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._token: str | None = None
         self._token_valid_until = 0.0
         self._token_lock = asyncio.Lock()
-        self.request_count = 0
-        """Requests sent so far (identity calls included); for diagnostics and benchmarks."""
 
     @property
     def base_url(self) -> str:
@@ -290,41 +295,22 @@ class ComapClient:
         if authorized:
             headers["Authorization"] = f"Bearer {token}"
         url = self._base_url.join(URL(path))
-        self.request_count += 1
-        try:
-            async with self._session.request(
-                method, url, params=params, json=json, headers=headers, timeout=self._timeout
-            ) as response:
-                if response.status == 401 and authorized:
-                    raise _Unauthorized
-                if response.status in (401, 403):
-                    raise ComapAuthenticationError(
-                        f"The ComAp API refused the credentials (HTTP {response.status})"
-                    )
-                if response.status == 429:
-                    raise ComapRateLimitError(_retry_after(response.headers.get("Retry-After")))
-                if response.status >= 400:
-                    raise ComapApiError(
-                        f"The ComAp API answered HTTP {response.status} to {method} {label}",
-                        response.status,
-                    )
-                if binary:
-                    if max_bytes is not None:
-                        return await _read_at_most(response, max_bytes + 1)
-                    return await response.read()
-                try:
-                    return await response.json(content_type=None)
-                except (ValueError, RecursionError):
-                    raise ComapApiError(
-                        f"The ComAp API answered {label} with malformed JSON"
-                    ) from None
-        except TimeoutError as err:
-            raise ComapConnectionError(f"Timeout talking to the ComAp API ({label})") from err
-        except aiohttp.ClientError as err:
-            # The text of some aiohttp errors holds the URL, and so the login id: name the type.
-            raise ComapConnectionError(
-                f"Cannot reach the ComAp API ({label}): {type(err).__name__}"
-            ) from None
+        async with self._response(
+            method, url, where=label, params=params, json=json, headers=headers
+        ) as response:
+            if response.status == 401 and authorized:
+                raise _Unauthorized
+            if response.status == 429:
+                raise ComapRateLimitError(_retry_after(response.headers.get("Retry-After")))
+            self._check_status(response, f"{method} {label}")
+            if binary:
+                if max_bytes is not None:
+                    return await _read_at_most(response, max_bytes + 1)
+                return await response.read()
+            try:
+                return await response.json(content_type=None)
+            except (ValueError, RecursionError):
+                raise ComapApiError(f"The ComAp API answered {label} with malformed JSON") from None
 
 
 class _Unauthorized(Exception):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ....http import HttpApiError
+
 
 class ComapError(Exception):
     """Base class of every error the ComAp client raises."""
@@ -29,17 +31,8 @@ class ComapRateLimitError(ComapError):
         self.retry_after = retry_after
 
 
-class ComapApiError(ComapError):
-    """The API answered with another error status, or with a body of an unexpected shape.
-
-    Attributes:
-        status: the HTTP status, or None when the status was fine but the body was not.
-    """
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        """Store the message and the HTTP status (None for a malformed body)."""
-        super().__init__(message)
-        self.status = status
+class ComapApiError(ComapError, HttpApiError):
+    """The API answered another error status (``status``), or a body of an unexpected shape."""
 
 
 class ComapCommandNotConfirmedError(ComapError):

@@ -1,6 +1,7 @@
 """Async client for the FindFace Multi REST API (about version 2.1).
 
-Pure aiohttp, no Home Assistant imports. Wire facts: ``docs/providers/findface.md``.
+Pure aiohttp on the shared ``http.HttpClient``, no Home Assistant imports. Wire facts:
+``docs/providers/findface.md``.
 Paths sit at the server root with trailing slashes; every call carries
 ``Authorization: Token <token>``. A token is either given by the user or obtained with
 ``POST /auth/login/`` (HTTP Basic credentials); with credentials the client logs in again once
@@ -16,10 +17,10 @@ from typing import Any, Final
 import uuid
 
 import aiohttp
-import orjson
 from yarl import URL
 
 from ....bounds import MAX_ATTRIBUTE_TEXT
+from ....http import HttpClient
 from .exceptions import (
     FindFaceApiError,
     FindFaceAuthenticationError,
@@ -45,7 +46,7 @@ def basic_authorization(username: str, password: str) -> str:
     return f"Basic {credentials}"
 
 
-class FindFaceClient:
+class FindFaceClient(HttpClient):
     """Client of one FindFace Multi server.
 
     Args:
@@ -62,6 +63,11 @@ class FindFaceClient:
     ``FindFaceApiError``.
     """
 
+    service = "the FindFace server"
+    auth_error = FindFaceAuthenticationError
+    connection_error = FindFaceConnectionError
+    api_error = FindFaceApiError
+
     def __init__(
         self,
         session: aiohttp.ClientSession,
@@ -74,15 +80,13 @@ class FindFaceClient:
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the address and credentials; no request is made until the first call."""
-        self._session = session
+        super().__init__(session, request_timeout=request_timeout)
         self._base_url = URL(base_url.rstrip("/") + "/")
         self.token = token or None
         self._username = username or None
         self._password = password or None
         self._client_uuid = client_uuid or str(uuid.uuid4())
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self._login_lock = asyncio.Lock()
-        self.request_count = 0
 
     @property
     def base_url(self) -> str:
@@ -256,34 +260,17 @@ class FindFaceClient:
             headers["Authorization"] = f"Token {token}"
         elif authorization is not None:
             headers["Authorization"] = authorization
-        self.request_count += 1
-        try:
-            async with self._session.request(
-                method,
-                self._base_url.join(URL(path)),
-                params=params,
-                json=json,
-                headers=headers,
-                timeout=self._timeout,
-            ) as response:
-                if response.status in (401, 403):
-                    raise FindFaceAuthenticationError(
-                        f"The FindFace server refused the credentials (HTTP {response.status})"
-                    )
-                if response.status >= 400:
-                    raise FindFaceApiError(
-                        f"The FindFace server answered HTTP {response.status} to {method} /{path}",
-                        response.status,
-                    )
-                if not expect_body or response.status == 204:
-                    return None
-                return _decode(await _read_bounded(response, path), path)
-        except TimeoutError as err:
-            raise FindFaceConnectionError(
-                f"Timeout talking to the FindFace server (/{path})"
-            ) from err
-        except aiohttp.ClientError as err:
-            raise FindFaceConnectionError(f"Cannot reach the FindFace server: {err}") from err
+        url = self._base_url.join(URL(path))
+        async with self._response(
+            method, url, where=f"/{path}", params=params, json=json, headers=headers
+        ) as response:
+            self._check_status(response, f"{method} /{path}")
+            if not expect_body or response.status == 204:
+                return None
+            body = await _read_bounded(response, path)
+        if not body.strip():
+            return None  # as aiohttp's ``json()``: an empty answer is no value
+        return self._decode_json(body, f"/{path}")
 
 
 async def _read_bounded(response: aiohttp.ClientResponse, path: str) -> bytes:
@@ -296,17 +283,3 @@ async def _read_bounded(response: aiohttp.ClientResponse, path: str) -> bytes:
         if len(body) > MAX_RESPONSE_BYTES:
             raise FindFaceApiError(f"Answer from /{path} is too large")
     return bytes(body)
-
-
-def _decode(body: bytes, path: str) -> Any:
-    """JSON of a REST answer; FindFaceApiError when it is not JSON.
-
-    orjson refuses nesting deeper than 1024 levels with an error (the standard library would
-    raise RecursionError), and nothing in this module walks a decoded answer recursively.
-    """
-    if not body.strip():
-        return None  # as aiohttp's ``json()``: an empty answer is no value
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as err:
-        raise FindFaceApiError(f"Malformed JSON from /{path}") from err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ....http import HttpApiError
+
 
 class FindFaceError(Exception):
     """Base class of every error the FindFace client raises."""
@@ -15,14 +17,5 @@ class FindFaceConnectionError(FindFaceError):
     """The server could not be reached: connection failure, TLS failure or timeout."""
 
 
-class FindFaceApiError(FindFaceError):
-    """The server answered another error status, or a body of an unexpected shape.
-
-    Attributes:
-        status: the HTTP status, or None when the status was fine but the body was not.
-    """
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        """Store the message and the HTTP status (None for a malformed body)."""
-        super().__init__(message)
-        self.status = status
+class FindFaceApiError(FindFaceError, HttpApiError):
+    """The server answered another error status (``status``), or a body of an unexpected shape."""

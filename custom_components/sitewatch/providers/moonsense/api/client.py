@@ -17,6 +17,7 @@ import orjson
 from yarl import URL
 
 from ....bounds import bounded_text
+from ....http import HttpClient
 from .exceptions import (
     BundleParseError,
     MoonsenseApiError,
@@ -38,7 +39,7 @@ def _rfc3339(moment: datetime) -> str:
     return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
 
 
-class MoonsenseClient:
+class MoonsenseClient(HttpClient):
     """Client of one Moonsense secret token.
 
     Args:
@@ -51,6 +52,11 @@ class MoonsenseClient:
     ``MoonsenseApiError``.
     """
 
+    service = "Moonsense"
+    auth_error = MoonsenseAuthenticationError
+    connection_error = MoonsenseConnectionError
+    api_error = MoonsenseApiError
+
     def __init__(
         self,
         session: aiohttp.ClientSession,
@@ -60,12 +66,10 @@ class MoonsenseClient:
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the token; no request is made until the first call."""
-        self._session = session
+        super().__init__(session, request_timeout=request_timeout)
         self._token = token
         self.root = root.strip().rstrip("/")
         self.default_region = default_region
-        self._timeout = aiohttp.ClientTimeout(total=request_timeout)
-        self.request_count = 0
 
     @property
     def control_url(self) -> str:
@@ -196,28 +200,9 @@ class MoonsenseClient:
     async def _get(
         self, url: str, params: list[tuple[str, str]] | None = None, *, raw: bool = False
     ) -> Any:
-        self.request_count += 1
-        try:
-            async with self._session.get(
-                URL(url),
-                params=params,
-                headers={"Authorization": f"Bearer {self._token}"},
-                timeout=self._timeout,
-            ) as response:
-                if response.status in (401, 403):
-                    raise MoonsenseAuthenticationError(
-                        f"Moonsense refused the token (HTTP {response.status})"
-                    )
-                if response.status >= 400:
-                    raise MoonsenseApiError(f"Moonsense answered HTTP {response.status}")
-                if raw:
-                    return await response.read()
-                try:
-                    # orjson: a decode error (never a RecursionError) beyond 1,024 levels.
-                    return orjson.loads(await response.read())
-                except orjson.JSONDecodeError as err:
-                    raise MoonsenseApiError("Malformed JSON from Moonsense") from err
-        except TimeoutError as err:
-            raise MoonsenseConnectionError("Timeout talking to Moonsense") from err
-        except aiohttp.ClientError as err:
-            raise MoonsenseConnectionError(f"Cannot reach Moonsense: {err}") from err
+        """GET ``url``: its body (``raw``) or its JSON (messages name no path: it holds ids)."""
+        headers = {"Authorization": f"Bearer {self._token}"}
+        async with self._response("GET", URL(url), params=params, headers=headers) as response:
+            self._check_status(response)
+            body = await response.read()
+        return body if raw else self._decode_json(body, "Moonsense")

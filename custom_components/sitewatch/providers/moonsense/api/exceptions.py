@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ....http import HttpApiError
+
 
 class MoonsenseError(Exception):
     """Base class of every error the Moonsense client raises."""
@@ -15,8 +17,8 @@ class MoonsenseConnectionError(MoonsenseError):
     """The service could not be reached: connection failure or timeout."""
 
 
-class MoonsenseApiError(MoonsenseError):
-    """Another error status, or a body of an unexpected shape (the message is short and fixed)."""
+class MoonsenseApiError(MoonsenseError, HttpApiError):
+    """Another error status (``status``), or a body of an unexpected shape (a short, fixed text)."""
 
 
 class BundleParseError(MoonsenseError):
