@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 import logging
-from typing import Final
+from typing import Any, Final
 
 DOMAIN: Final = "sitewatch"
 LOGGER: Final = logging.getLogger(__package__)
@@ -13,3 +16,19 @@ CONF_PROVIDER: Final = "provider"
 
 MINOR_VERSION: Final = 3
 """Minor version of the config entries this Sitewatch writes (``async_migrate_entry``)."""
+
+CONF_SCAN_INTERVAL: Final = "scan_interval"
+"""Option key of a provider's polling interval, in seconds."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PollingInterval:
+    """A provider's polling interval option: its default and bounds, in seconds."""
+
+    default: int
+    minimum: int
+    maximum: int
+
+    def of(self, options: Mapping[str, Any]) -> timedelta:
+        """The interval an entry's ``options`` choose (the default when they choose none)."""
+        return timedelta(seconds=options.get(CONF_SCAN_INTERVAL, self.default))

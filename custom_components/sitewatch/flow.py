@@ -26,7 +26,7 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
-from .const import CONF_PROVIDER, LOGGER
+from .const import CONF_PROVIDER, CONF_SCAN_INTERVAL, LOGGER, PollingInterval
 from .schema import vol
 
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
@@ -272,22 +272,48 @@ class SitewatchOptionsFlow(OptionsFlow):
     """The form's step id (its texts in the translations)."""
     reload: ClassVar[bool] = True
     """Whether changed options reload the entry; False: ``apply`` takes them."""
+    polling: ClassVar[PollingInterval | None] = None
+    """The provider's polling interval, asked first in the form (None: no such option)."""
 
-    def options_schema(self) -> vol.Schema:
-        """The form's fields."""
-        return vol.Schema({})
+    def fields(self) -> dict[vol.Marker, Any]:
+        """The provider's own fields, after the polling interval."""
+        return {}
 
-    def suggested(self) -> Mapping[str, Any]:
-        """Values filled in the form (the current options by default)."""
-        return self.config_entry.options
+    def field_defaults(self) -> dict[str, Any]:
+        """The values of the provider's own options while the entry has none."""
+        return {}
+
+    def other_options(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """The provider's own options from the submitted form (as typed by default)."""
+        return {key: user_input.get(key, default) for key, default in self.field_defaults().items()}
 
     def placeholders(self) -> dict[str, str] | None:
         """Texts shown in the form."""
         return None
 
+    def options_schema(self) -> vol.Schema:
+        """The polling interval (whole seconds within its bounds), then the provider's fields."""
+        interval: dict[vol.Marker, Any] = {}
+        if self.polling is not None:
+            interval[vol.Required(CONF_SCAN_INTERVAL)] = seconds_selector(
+                self.polling.minimum, self.polling.maximum
+            )
+        return vol.Schema({**interval, **self.fields()})
+
+    def suggested(self) -> Mapping[str, Any]:
+        """The current options, each defaulted."""
+        options = self.config_entry.options
+        defaults = self.field_defaults()
+        if self.polling is not None:
+            defaults[CONF_SCAN_INTERVAL] = self.polling.default
+        return {key: options.get(key, default) for key, default in defaults.items()}
+
     def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """The options to store from the submitted form."""
-        return dict(user_input)
+        """The options to store: the interval in whole seconds and the provider's own."""
+        options = self.other_options(user_input)
+        if self.polling is not None:
+            options[CONF_SCAN_INTERVAL] = int(user_input[CONF_SCAN_INTERVAL])
+        return options
 
     @callback
     def apply(self, options: Mapping[str, Any]) -> None:

@@ -13,6 +13,7 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
 )
 
+from ...const import CONF_SCAN_INTERVAL
 from ...flow import (
     PASSWORD_SELECTOR,
     URL_SELECTOR,
@@ -20,7 +21,6 @@ from ...flow import (
     ClientErrors,
     SitewatchOptionsFlow,
     async_check_account,
-    seconds_selector,
     strip_texts,
     url_errors,
 )
@@ -38,12 +38,9 @@ from .const import (
     CONF_BASE_URL,
     CONF_LOCATIONS,
     CONF_PUBLIC_KEY,
-    CONF_SCAN_INTERVAL,
     CONF_SECRET_KEY,
     CONF_WEBHOOK_ID,
-    DEFAULT_SCAN_INTERVAL,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
+    POLLING,
     PROVIDER_CAMLYTICS,
 )
 from .coordinator import async_nonce_source, client_from_data
@@ -101,7 +98,7 @@ class CamlyticsAccountFlow(AccountFlow):
 
     def initial_options(self) -> dict[str, Any]:
         """The default polling interval, every location."""
-        return {CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL, CONF_LOCATIONS: []}
+        return {CONF_SCAN_INTERVAL: POLLING.default, CONF_LOCATIONS: []}
 
     def entry_data(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """The keys, and a new webhook id."""
@@ -116,45 +113,28 @@ class CamlyticsOptionsFlow(SitewatchOptionsFlow):
     """Options of a Camlytics entry: polling interval, locations, and the webhook URL."""
 
     step = "camlytics_options"
+    polling = POLLING
 
-    def options_schema(self) -> vol.Schema:
-        """The polling interval and the locations to include."""
+    def fields(self) -> dict[vol.Marker, Any]:
+        """The locations to include (none: every location)."""
         runtime = getattr(self.config_entry, "runtime_data", None)
         locations = (
             runtime.coordinator.data.locations if isinstance(runtime, CamlyticsRuntime) else {}
         )
-        return vol.Schema(
-            {
-                vol.Required(CONF_SCAN_INTERVAL): seconds_selector(
-                    MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
-                ),
-                vol.Optional(CONF_LOCATIONS): SelectSelector(
-                    SelectSelectorConfig(
-                        options=[
-                            SelectOptionDict(value=str(lid), label=location.name)
-                            for lid, location in locations.items()
-                        ],
-                        multiple=True,
-                    )
-                ),
-            }
-        )
-
-    def suggested(self) -> Mapping[str, Any]:
-        """The current options (the default interval, every location)."""
-        options = self.config_entry.options
+        options = [
+            SelectOptionDict(value=str(lid), label=location.name)
+            for lid, location in locations.items()
+        ]
         return {
-            CONF_SCAN_INTERVAL: options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-            CONF_LOCATIONS: options.get(CONF_LOCATIONS, []),
+            vol.Optional(CONF_LOCATIONS): SelectSelector(
+                SelectSelectorConfig(options=options, multiple=True)
+            )
         }
+
+    def field_defaults(self) -> dict[str, Any]:
+        """Every location."""
+        return {CONF_LOCATIONS: []}
 
     def placeholders(self) -> dict[str, str]:
         """The webhook URL to give Camlytics."""
         return {"webhook_url": sender_url(self.hass, self.config_entry) or "-"}
-
-    def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """The interval in whole seconds and the chosen locations."""
-        return {
-            CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
-            CONF_LOCATIONS: user_input.get(CONF_LOCATIONS, []),
-        }

@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from ...const import PollingInterval
+
 PROVIDER_CAMLYTICS: Final = "camlytics"
 
 CONF_PUBLIC_KEY: Final = "public_key"
 CONF_SECRET_KEY: Final = "secret_key"
 CONF_BASE_URL: Final = "base_url"
 CONF_WEBHOOK_ID: Final = "webhook_id"
-CONF_SCAN_INTERVAL: Final = "scan_interval"
+POLLING: Final = PollingInterval(default=60, minimum=30, maximum=3600)
+"""The polling interval option, in seconds."""
 CONF_LOCATIONS: Final = "locations"
 
-DEFAULT_SCAN_INTERVAL: Final = 60
-MIN_SCAN_INTERVAL: Final = 30
-MAX_SCAN_INTERVAL: Final = 3600
 METADATA_REFRESH_INTERVAL: Final = timedelta(minutes=30)
 """How often locations, channels and triggers are read again."""
 PUSH_FRESHNESS: Final = timedelta(minutes=10)

@@ -44,13 +44,12 @@ from .const import (
     CONF_BASE_URL,
     CONF_LOCATIONS,
     CONF_PUBLIC_KEY,
-    CONF_SCAN_INTERVAL,
     CONF_SECRET_KEY,
-    DEFAULT_SCAN_INTERVAL,
     ENTER_TRIGGERS,
     EXIT_TRIGGERS,
     METADATA_REFRESH_INTERVAL,
     NONCE_STORAGE_VERSION,
+    POLLING,
     PUSH_FRESHNESS,
 )
 
@@ -236,9 +235,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
             hass,
             config_entry,
             name=f"{DOMAIN} Camlytics",
-            poll_interval=timedelta(
-                seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            poll_interval=POLLING.of(config_entry.options),
         )
         self.client = client
         self.data = CamlyticsData()

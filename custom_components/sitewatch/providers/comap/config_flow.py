@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import timedelta
 from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 
+from ...const import CONF_SCAN_INTERVAL
 from ...flow import (
     PASSWORD_SELECTOR,
     URL_SELECTOR,
@@ -17,7 +17,6 @@ from ...flow import (
     ClientErrors,
     SitewatchOptionsFlow,
     async_check_account,
-    seconds_selector,
     strip_texts,
     url_errors,
 )
@@ -36,11 +35,8 @@ from .const import (
     CONF_CLIENT_ID,
     CONF_COMAP_KEY,
     CONF_LOGIN_ID,
-    CONF_SCAN_INTERVAL,
     CONF_SECRET,
-    DEFAULT_SCAN_INTERVAL,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
+    POLLING,
     PROVIDER_COMAP,
 )
 from .coordinator import client_from_data
@@ -81,7 +77,7 @@ class ComapAccountFlow(AccountFlow):
 
     def initial_options(self) -> dict[str, Any]:
         """Poll every 60 s."""
-        return {CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL}
+        return {CONF_SCAN_INTERVAL: POLLING.default}
 
     def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
         """Strip the texts, and the trailing ``/`` of the API address."""
@@ -118,28 +114,7 @@ class ComapOptionsFlow(SitewatchOptionsFlow):
     """Options of a ComAp entry: the polling interval, applied without a reload."""
 
     reload = False
-
-    def options_schema(self) -> vol.Schema:
-        """The polling interval (seconds, 30 to 3600)."""
-        return vol.Schema(
-            {
-                vol.Required(CONF_SCAN_INTERVAL): seconds_selector(
-                    MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
-                )
-            }
-        )
-
-    def suggested(self) -> Mapping[str, Any]:
-        """The current interval."""
-        return {
-            CONF_SCAN_INTERVAL: self.config_entry.options.get(
-                CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL
-            )
-        }
-
-    def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """The interval as a whole number of seconds."""
-        return {CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL])}
+    polling = POLLING
 
     @callback
     def apply(self, options: Mapping[str, Any]) -> None:
@@ -148,4 +123,4 @@ class ComapOptionsFlow(SitewatchOptionsFlow):
         if entry.state is ConfigEntryState.LOADED and isinstance(
             runtime := entry.runtime_data, ComapRuntime
         ):
-            runtime.coordinator.set_poll_interval(timedelta(seconds=options[CONF_SCAN_INTERVAL]))
+            runtime.coordinator.set_poll_interval(POLLING.of(options))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from ...const import PollingInterval
+
 PROVIDER_COMAP: Final = "comap"
 
 CONF_COMAP_KEY: Final = "comap_key"
@@ -17,13 +19,9 @@ CONF_SECRET: Final = "secret"
 CONF_LOGIN_ID: Final = "login_id"
 CONF_BASE_URL: Final = "base_url"
 CONF_ADVANCED: Final = "advanced"
-CONF_SCAN_INTERVAL: Final = "scan_interval"
+POLLING: Final = PollingInterval(default=60, minimum=30, maximum=3600)
+"""The polling interval option, in seconds."""
 
-DEFAULT_SCAN_INTERVAL: Final = 60
-"""Seconds between two value refreshes, unless the user chose otherwise."""
-MIN_SCAN_INTERVAL: Final = 30
-"""Lower bound of the polling interval: faster polling only hammers the API."""
-MAX_SCAN_INTERVAL: Final = 3600
 UNITS_REFRESH_INTERVAL: Final = timedelta(minutes=15)
 """How often the list of units is read again to find added and removed gensets."""
 MAX_PARALLEL_UNIT_REQUESTS: Final = 4

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from datetime import timedelta
 import time
 from typing import Any
 
@@ -38,11 +37,10 @@ from .const import (
     CONF_CLIENT_ID,
     CONF_COMAP_KEY,
     CONF_LOGIN_ID,
-    CONF_SCAN_INTERVAL,
     CONF_SECRET,
-    DEFAULT_SCAN_INTERVAL,
     MAX_PARALLEL_UNIT_REQUESTS,
     OPERATING_MODES,
+    POLLING,
     UNITS_REFRESH_INTERVAL,
     ValueGuid,
 )
@@ -150,9 +148,7 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
             config_entry,
             # Log lines name the entry, never the account (the login id is private).
             name=f"{DOMAIN} ComAp {config_entry.entry_id}",
-            poll_interval=timedelta(
-                seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            poll_interval=POLLING.of(config_entry.options),
         )
         self.client = client
         self._needed_value_guids = needed_value_guids

@@ -10,6 +10,7 @@ from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
+from ...const import CONF_SCAN_INTERVAL
 from ...flow import (
     PASSWORD_SELECTOR,
     URL_SELECTOR,
@@ -17,7 +18,6 @@ from ...flow import (
     ClientErrors,
     SitewatchOptionsFlow,
     async_check_account,
-    seconds_selector,
     strip_texts,
     url_errors,
 )
@@ -35,11 +35,8 @@ from .const import (
     CONF_API_KEY,
     CONF_BASE_URL,
     CONF_PUSH_SECRET,
-    CONF_SCAN_INTERVAL,
     CONF_WEBHOOK_ID,
-    DEFAULT_SCAN_INTERVAL,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
+    POLLING,
     PROVIDER_FACESPACE,
     PUSH_SECRET_HEADER,
 )
@@ -104,7 +101,7 @@ class FaceSpaceAccountFlow(AccountFlow):
 
     def initial_options(self) -> dict[str, Any]:
         """The default polling interval, pushes off."""
-        return {CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL, CONF_ACCEPT_PUSH: False}
+        return {CONF_SCAN_INTERVAL: POLLING.default, CONF_ACCEPT_PUSH: False}
 
     def entry_data(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """The key, and a new webhook id."""
@@ -115,6 +112,7 @@ class FaceSpaceOptionsFlow(SitewatchOptionsFlow):
     """Options: polling interval, and pushed logs on the webhook with a shared secret."""
 
     step = "facespace_options"
+    polling = POLLING
 
     @property
     def secret(self) -> str:
@@ -125,24 +123,13 @@ class FaceSpaceOptionsFlow(SitewatchOptionsFlow):
             ) or secrets.token_urlsafe(24)
         return self._secret
 
-    def options_schema(self) -> vol.Schema:
-        """The interval (2 to 300 s) and whether to accept pushes."""
-        return vol.Schema(
-            {
-                vol.Required(CONF_SCAN_INTERVAL): seconds_selector(
-                    MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
-                ),
-                vol.Required(CONF_ACCEPT_PUSH): bool,
-            }
-        )
+    def fields(self) -> dict[vol.Marker, Any]:
+        """Whether to accept pushes."""
+        return {vol.Required(CONF_ACCEPT_PUSH): bool}
 
-    def suggested(self) -> Mapping[str, Any]:
-        """The current options (the default interval, pushes off)."""
-        options = self.config_entry.options
-        return {
-            CONF_SCAN_INTERVAL: options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-            CONF_ACCEPT_PUSH: options.get(CONF_ACCEPT_PUSH, False),
-        }
+    def field_defaults(self) -> dict[str, Any]:
+        """Pushes off."""
+        return {CONF_ACCEPT_PUSH: False}
 
     def placeholders(self) -> dict[str, str]:
         """The webhook URL, the header and the secret to give FaceSpace."""
@@ -152,10 +139,6 @@ class FaceSpaceOptionsFlow(SitewatchOptionsFlow):
             "secret": self.secret,
         }
 
-    def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """The interval in whole seconds, whether to accept pushes, and the secret."""
-        return {
-            CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]),
-            CONF_ACCEPT_PUSH: user_input[CONF_ACCEPT_PUSH],
-            CONF_PUSH_SECRET: self.secret,
-        }
+    def other_options(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """Whether to accept pushes, and the secret."""
+        return {CONF_ACCEPT_PUSH: user_input[CONF_ACCEPT_PUSH], CONF_PUSH_SECRET: self.secret}

@@ -39,8 +39,7 @@ from .api import (
 from .const import (
     CONF_API_KEY,
     CONF_BASE_URL,
-    CONF_SCAN_INTERVAL,
-    DEFAULT_SCAN_INTERVAL,
+    POLLING,
     STORAGE_VERSION,
 )
 
@@ -150,9 +149,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
             hass,
             config_entry,
             name=f"{DOMAIN} FaceSpace",
-            poll_interval=timedelta(
-                seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            poll_interval=POLLING.of(config_entry.options),
         )
         self.client = client
         self.data = FaceSpaceData()

@@ -13,13 +13,13 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
 )
 
+from ...const import CONF_SCAN_INTERVAL
 from ...flow import (
     PASSWORD_SELECTOR,
     AccountFlow,
     ClientErrors,
     SitewatchOptionsFlow,
     async_check_account,
-    seconds_selector,
     strip_texts,
 )
 from ...identity import account_digest
@@ -36,13 +36,10 @@ from .const import (
     CONF_LABELS,
     CONF_REGION,
     CONF_ROOT,
-    CONF_SCAN_INTERVAL,
     CONF_TOKEN,
     CONF_WEBHOOK_ID,
-    DEFAULT_SCAN_INTERVAL,
     DEFAULT_TITLE,
-    MAX_SCAN_INTERVAL,
-    MIN_SCAN_INTERVAL,
+    POLLING,
     PROVIDER_MOONSENSE,
 )
 from .coordinator import client_from_data
@@ -108,7 +105,7 @@ class MoonsenseAccountFlow(AccountFlow):
 
     def initial_options(self) -> dict[str, Any]:
         """The default polling interval, every session."""
-        return {CONF_SCAN_INTERVAL: DEFAULT_SCAN_INTERVAL, CONF_LABELS: []}
+        return {CONF_SCAN_INTERVAL: POLLING.default, CONF_LABELS: []}
 
     def entry_data(self, data: Mapping[str, Any]) -> dict[str, Any]:
         """The token, root domain and region, and a new webhook id."""
@@ -123,33 +120,25 @@ class MoonsenseOptionsFlow(SitewatchOptionsFlow):
     """Options: polling interval and the labels sessions must carry; shows the webhook URL."""
 
     step = "moonsense_options"
+    polling = POLLING
 
-    def options_schema(self) -> vol.Schema:
-        """The interval (30 to 3600 s) and the labels (none: every session)."""
-        return vol.Schema(
-            {
-                vol.Required(CONF_SCAN_INTERVAL): seconds_selector(
-                    MIN_SCAN_INTERVAL, MAX_SCAN_INTERVAL
-                ),
-                vol.Optional(CONF_LABELS): SelectSelector(
-                    SelectSelectorConfig(options=[], multiple=True, custom_value=True)
-                ),
-            }
-        )
-
-    def suggested(self) -> Mapping[str, Any]:
-        """The current options (the default interval, every session)."""
-        options = self.config_entry.options
+    def fields(self) -> dict[vol.Marker, Any]:
+        """The labels a session must carry (none: every session)."""
         return {
-            CONF_SCAN_INTERVAL: options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL),
-            CONF_LABELS: options.get(CONF_LABELS, []),
+            vol.Optional(CONF_LABELS): SelectSelector(
+                SelectSelectorConfig(options=[], multiple=True, custom_value=True)
+            )
         }
+
+    def field_defaults(self) -> dict[str, Any]:
+        """Every session."""
+        return {CONF_LABELS: []}
 
     def placeholders(self) -> dict[str, str]:
         """The webhook URL to give Moonsense."""
         return {"webhook_url": sender_url(self.hass, self.config_entry) or "-"}
 
-    def options_from(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """The interval in whole seconds and the labels, stripped, without empty ones."""
+    def other_options(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """The labels, stripped, without empty ones."""
         labels = [label.strip() for label in user_input.get(CONF_LABELS, []) if label.strip()]
-        return {CONF_SCAN_INTERVAL: int(user_input[CONF_SCAN_INTERVAL]), CONF_LABELS: labels}
+        return {CONF_LABELS: labels}

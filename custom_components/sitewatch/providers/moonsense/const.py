@@ -5,18 +5,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from ...const import PollingInterval
+
 PROVIDER_MOONSENSE: Final = "moonsense"
 
 CONF_TOKEN: Final = "token"
 CONF_ROOT: Final = "root_domain"
 CONF_REGION: Final = "region"
 CONF_WEBHOOK_ID: Final = "webhook_id"
-CONF_SCAN_INTERVAL: Final = "scan_interval"
+POLLING: Final = PollingInterval(default=120, minimum=30, maximum=3600)
+"""The polling interval option, in seconds."""
 CONF_LABELS: Final = "labels"
 
-DEFAULT_SCAN_INTERVAL: Final = 120
-MIN_SCAN_INTERVAL: Final = 30
-MAX_SCAN_INTERVAL: Final = 3600
 ACTIVE_WINDOW: Final = timedelta(minutes=5)
 """A polled session whose newest event is this recent counts as active."""
 MAX_ENDED_SESSIONS: Final = 10_000

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
@@ -29,10 +29,9 @@ from .const import (
     CONF_LABELS,
     CONF_REGION,
     CONF_ROOT,
-    CONF_SCAN_INTERVAL,
     CONF_TOKEN,
-    DEFAULT_SCAN_INTERVAL,
     MAX_ENDED_SESSIONS,
+    POLLING,
 )
 
 
@@ -77,9 +76,7 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
             hass,
             config_entry,
             name=f"{DOMAIN} Moonsense",
-            poll_interval=timedelta(
-                seconds=config_entry.options.get(CONF_SCAN_INTERVAL, DEFAULT_SCAN_INTERVAL)
-            ),
+            poll_interval=POLLING.of(config_entry.options),
         )
         self.client = client
         self.data = MoonsenseData()
