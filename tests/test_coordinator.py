@@ -19,6 +19,8 @@ POLL = timedelta(minutes=5)
 class Flaky(SitewatchCoordinator[int]):
     """Fails while ``failing`` is set."""
 
+    title = "test"
+    polling = POLL
     failing = False
 
     async def _async_poll(self) -> int:
@@ -32,7 +34,7 @@ async def test_retries_sooner_while_failing(
 ) -> None:
     entry = MockConfigEntry(domain=DOMAIN)
     entry.add_to_hass(hass)
-    coordinator = Flaky(hass, entry, name="sitewatch test", poll_interval=POLL)  # type: ignore[arg-type]
+    coordinator = Flaky(hass, entry, client=None)  # type: ignore[arg-type]
     await coordinator.async_refresh()
     assert coordinator.update_interval == POLL
     coordinator.failing = True

@@ -6,13 +6,13 @@ from abc import abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryAuthFailed
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
-from .const import DOMAIN, LOGGER
+from .const import DOMAIN, LOGGER, PollingInterval
 from .models import SitewatchConfigEntry
 
 RETRY_INTERVAL: Final = timedelta(seconds=30)
@@ -40,18 +40,29 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
     auth_failed_key: ClassVar[str] = "auth_failed"
     """Translation key of the message that asks to reauthenticate (``<provider>_auth_failed``)."""
 
+    title: ClassVar[str] = "provider"
+    """The provider's name in log lines: ``sitewatch <title> <entry id>`` (which entry, never
+    which account)."""
+    polling: ClassVar[PollingInterval | timedelta] = timedelta(minutes=5)
+    """The polling interval option of the provider, or a fixed interval."""
+
     def __init__(
-        self,
-        hass: HomeAssistant,
-        config_entry: SitewatchConfigEntry,
-        *,
-        name: str,
-        poll_interval: timedelta,
+        self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: Any
     ) -> None:
-        """Poll every ``poll_interval``; ``name`` appears in log lines (no account identifier)."""
-        super().__init__(
-            hass, LOGGER, config_entry=config_entry, name=name, update_interval=poll_interval
+        """Poll ``client`` at the entry's interval (``polling``)."""
+        poll_interval = (
+            self.polling.of(config_entry.options)
+            if isinstance(self.polling, PollingInterval)
+            else self.polling
         )
+        super().__init__(
+            hass,
+            LOGGER,
+            config_entry=config_entry,
+            name=f"{DOMAIN} {self.title} {config_entry.entry_id}",
+            update_interval=poll_interval,
+        )
+        self.client = client
         self.poll_interval = poll_interval
 
     def set_poll_interval(self, interval: timedelta) -> None:

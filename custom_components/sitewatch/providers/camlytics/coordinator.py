@@ -219,6 +219,9 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
     never past ``bounds.cursor_limit()``.
     """
 
+    title = "Camlytics"
+    client: CamlyticsClient
+    polling = POLLING
     auth_error = CamlyticsAuthenticationError
     client_error = CamlyticsError
     auth_failed_key = "camlytics_auth_failed"
@@ -231,13 +234,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         seen: SeenKeys,
     ) -> None:
         """Set up the coordinator of one key; ``seen`` is the entry webhook's window of keys."""
-        super().__init__(
-            hass,
-            config_entry,
-            name=f"{DOMAIN} Camlytics",
-            poll_interval=POLLING.of(config_entry.options),
-        )
-        self.client = client
+        super().__init__(hass, config_entry, client)
         self.data = CamlyticsData()
         self.seen = seen
         self._metadata_at: datetime | None = None

@@ -131,6 +131,9 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
     or every genset failed, which marks the entities unavailable until a later refresh succeeds.
     """
 
+    title = "ComAp"
+    client: ComapClient
+    polling = POLLING
     auth_error = ComapAuthenticationError
     client_error = ComapError
     auth_failed_key = "comap_auth_failed"
@@ -143,14 +146,7 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         needed_value_guids: frozenset[str],
     ) -> None:
         """Set up the coordinator; ``needed_value_guids`` are the lower-cased GUIDs entities use."""
-        super().__init__(
-            hass,
-            config_entry,
-            # Log lines name the entry, never the account (the login id is private).
-            name=f"{DOMAIN} ComAp {config_entry.entry_id}",
-            poll_interval=POLLING.of(config_entry.options),
-        )
-        self.client = client
+        super().__init__(hass, config_entry, client)
         self._needed_value_guids = needed_value_guids
         self.enabled_generic_value_guids: dict[str, set[str]] = {}
         """Value GUIDs of enabled generic sensors, by unit GUID; the entities keep this."""

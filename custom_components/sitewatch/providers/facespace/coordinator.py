@@ -137,6 +137,9 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     duplicate for the other.
     """
 
+    title = "FaceSpace"
+    client: FaceSpaceClient
+    polling = POLLING
     auth_error = FaceSpaceApiKeyError
     client_error = FaceSpaceError
     auth_failed_key = "facespace_auth_failed"
@@ -145,13 +148,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: FaceSpaceClient
     ) -> None:
         """Set up the coordinator of one key."""
-        super().__init__(
-            hass,
-            config_entry,
-            name=f"{DOMAIN} FaceSpace",
-            poll_interval=POLLING.of(config_entry.options),
-        )
-        self.client = client
+        super().__init__(hass, config_entry, client)
         self.data = FaceSpaceData()
         self.push_seen: SeenKeys | None = None
         """The webhook's window of delivered keys, when pushes are on."""

@@ -10,7 +10,6 @@ from typing import Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
-from ...const import DOMAIN
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
 from ...entity import async_push
@@ -72,6 +71,9 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
     entities unavailable until a later refresh succeeds.
     """
 
+    title = "FindFace"
+    client: FindFaceClient
+    polling = CAMERAS_REFRESH_INTERVAL
     auth_error = FindFaceAuthenticationError
     client_error = FindFaceError
     auth_failed_key = "findface_auth_failed"
@@ -80,13 +82,7 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: FindFaceClient
     ) -> None:
         """Set up the coordinator of one server."""
-        super().__init__(
-            hass,
-            config_entry,
-            name=f"{DOMAIN} FindFace {client.base_url}",
-            poll_interval=CAMERAS_REFRESH_INTERVAL,
-        )
-        self.client = client
+        super().__init__(hass, config_entry, client)
         self.push_targets: Counter[tuple[str, int]] = Counter()
         """Entities listening for pushed items, per (section, camera or area id)."""
 

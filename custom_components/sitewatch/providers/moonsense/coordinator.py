@@ -11,7 +11,6 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util import dt as dt_util
 
-from ...const import DOMAIN
 from ...coordinator import SitewatchCoordinator
 from ...entity import async_push
 from ...models import SitewatchConfigEntry
@@ -64,6 +63,9 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
     count when labels are set in the options.
     """
 
+    title = "Moonsense"
+    client: MoonsenseClient
+    polling = POLLING
     auth_error = MoonsenseAuthenticationError
     client_error = MoonsenseError
     auth_failed_key = "moonsense_auth_failed"
@@ -72,13 +74,7 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: MoonsenseClient
     ) -> None:
         """Set up the coordinator of one token."""
-        super().__init__(
-            hass,
-            config_entry,
-            name=f"{DOMAIN} Moonsense",
-            poll_interval=POLLING.of(config_entry.options),
-        )
-        self.client = client
+        super().__init__(hass, config_entry, client)
         self.data = MoonsenseData()
         self._inactive: dict[str, None] = {}
         """Sessions that ended, oldest first (at most ``MAX_ENDED_SESSIONS``)."""
