@@ -1,7 +1,7 @@
 """The simulated Camlytics world: locations, channels, webhooks and the event generator."""
 
 import base64
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Mapping
 from datetime import date, datetime
 import hashlib
@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 from ..plugin import Simulated
+from ..routing import CountsRequests
 from ..sender import (
     SendsWebhooks,
     Ticker,
@@ -23,10 +24,8 @@ from .model import (
     EVENT_ID_BASE,
     KINDS,
     LINE_TRIGGERS,
-    MAX_DELIVERIES,
     MAX_EMIT,
     MAX_HISTORY,
-    MAX_QUEUE,
     ORIGINS,
     QUEUE_TRIGGER,
     RECORD_ID_BASE,
@@ -49,7 +48,9 @@ from .model import (
 from .settings import CamlyticsSettings
 
 
-class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=CamlyticsSettings):
+class CamlyticsState(
+    Simulated[CamlyticsSettings], SendsWebhooks, CountsRequests, settings=CamlyticsSettings
+):
     """The simulated cloud's world: locations, channels, webhooks and generated events."""
 
     def _setup(self) -> None:
@@ -64,11 +65,7 @@ class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=Camly
         self._event_seq = 0
         self._nonces: dict[str, int] = {}
         self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._failure_status = 0
-        self._failures_left = 0
-        self._by_path: Counter[str] = Counter()
-        self._by_status: Counter[str] = Counter()
-        self._counters: Counter[str] = Counter()
+        self._setup_counters()
         self._ticker = Ticker(
             lambda: self.settings.event_interval / self.settings.speed, self._tick
         )
@@ -86,8 +83,6 @@ class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=Camly
             timestamp=lambda: _utc_iso(self._wallclock()),
             counters=self._counters,
             ticker=self._ticker,
-            max_queue=MAX_QUEUE,
-            max_deliveries=MAX_DELIVERIES,
         )
         self._webhooks = self._sender.targets
         for index in range(self.settings.locations):

@@ -1,7 +1,6 @@
 """The simulated FaceSpace service: cameras, logs, push targets and the recognition generator."""
 
 from bisect import insort
-from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 import hmac
@@ -10,7 +9,7 @@ import random
 from typing import Any
 
 from ..plugin import Simulated
-from ..routing import CountsRequests
+from ..routing import CountsRequests, retry_after
 from ..sender import (
     SendsWebhooks,
     Ticker,
@@ -18,9 +17,7 @@ from ..sender import (
 )
 from .model import (
     KINDS,
-    MAX_DELIVERIES,
     MAX_LINES,
-    MAX_QUEUE,
     STOP_MESSAGE,
     UNKNOWN,
     USER_AGENT,
@@ -54,11 +51,7 @@ class FaceSpaceSimulator(
             camera: {} for camera in self.settings.cameras
         }
         self._seq = itertools.count(1)
-        self._failure_status = 0
-        self._failures_left = 0
-        self._by_path: Counter[str] = Counter()
-        self._by_status: Counter[str] = Counter()
-        self._counters: Counter[str] = Counter()
+        self._setup_counters()
         self._ticker = Ticker(
             lambda: self.settings.recognition_interval / self.settings.speed, self._tick
         )
@@ -79,8 +72,6 @@ class FaceSpaceSimulator(
             counter_prefix="pushes_",
             ticker=self._ticker,
             name="The pusher",
-            max_queue=MAX_QUEUE,
-            max_deliveries=MAX_DELIVERIES,
         )
         self._targets = self._sender.targets
 
@@ -211,17 +202,6 @@ class FaceSpaceSimulator(
         self.settings.recognition_interval = seconds
         self._ticker.poke()
 
-    def fail_next(self, status: int, count: int = 1) -> None:
-        """Answer the next count API calls with status and ``{"error": ...}``.
-
-        429 and 503 answers carry ``Retry-After: 1``.
-        """
-        if isinstance(status, bool) or not 400 <= status <= 599:
-            raise ValueError("status must be an HTTP error status between 400 and 599")
-        if isinstance(count, bool) or count < 0:
-            raise ValueError("count must not be negative")
-        self._failure_status, self._failures_left = status, count
-
     def clear_logs(self) -> None:
         """Forget every log line and everyone in view."""
         for camera in self._logs:
@@ -250,30 +230,22 @@ class FaceSpaceSimulator(
         """
         counters = self._counters
         return {
-            "total": self._by_path.total(),
-            "by_path": dict(sorted(self._by_path.items())),
-            "by_status": dict(sorted(self._by_status.items())),
+            **self.request_stats(),
             "rejected_keys": counters["rejected_keys"],
             "bad_dates": counters["bad_dates"],
             "injected_failures": counters["injected_failures"],
             "recognitions": counters["recognitions"],
-            "pushes": {
-                "sent": counters["pushes_sent"],
-                "failed_attempts": counters["pushes_failed_attempts"],
-                "dropped": counters["pushes_dropped"],
-            },
+            "pushes": self.sender_stats("pushes_"),
         }
 
     # Request gate
 
     def admit(self, headers: Mapping[str, str]) -> None:
         """Apply an injected failure, then check ``x-api-key``; raise FaceSpaceApiError."""
-        if self._failures_left:
-            self._failures_left -= 1
-            self._counters["injected_failures"] += 1
-            status = self._failure_status
-            retry = {"Retry-After": "1"} if status in (429, 503) else None
-            raise FaceSpaceApiError(status, f"Injected failure {status}", headers=retry)
+        if (status := self.take_injected_failure()) is not None:
+            raise FaceSpaceApiError(
+                status, f"Injected failure {status}", headers=retry_after(status)
+            )
         key = headers.get("x-api-key", "")
         if not hmac.compare_digest(key.encode(), self.settings.api_key.encode()):
             self._counters["rejected_keys"] += 1

@@ -31,10 +31,8 @@ from .model import (
     EPISODE_SECTIONS,
     EVENT_ID_BASE,
     EVENT_SECTIONS,
-    MAX_DELIVERIES,
     MAX_EMIT,
     MAX_HISTORY,
-    MAX_QUEUE,
     SECTIONS,
     USER_AGENT,
     _accepts,
@@ -84,8 +82,6 @@ class FindFaceState(
             },
             timestamp=lambda: _iso(self._wallclock()),
             ticker=self._ticker,
-            max_queue=MAX_QUEUE,
-            max_deliveries=MAX_DELIVERIES,
         )
         self._hooks = self._sender.targets
         self._history: dict[str, dict[str, dict[str, Any]]] = {section: {} for section in SECTIONS}

@@ -1,12 +1,13 @@
 """The simulated Moonsense world: sessions, chunks, webhooks and the session generator."""
 
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 import random
 from typing import Any
 
 from ..plugin import Simulated
+from ..routing import CountsRequests
 from ..sender import (
     SendsWebhooks,
     Ticker,
@@ -24,9 +25,7 @@ from .model import (
     BATTERY_STATES,
     BUNDLES_PER_CHUNK,
     EVENT_TYPES,
-    MAX_DELIVERIES,
     MAX_EVENTS,
-    MAX_QUEUE,
     MAX_SESSIONS,
     PLATFORMS,
     USER_AGENT,
@@ -45,7 +44,9 @@ from .model import (
 from .settings import MoonsenseSettings
 
 
-class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=MoonsenseSettings):
+class MoonsenseState(
+    Simulated[MoonsenseSettings], SendsWebhooks, CountsRequests, settings=MoonsenseSettings
+):
     """The simulated cloud's world: sessions, chunks, webhooks and the generator."""
 
     def _setup(self) -> None:
@@ -54,11 +55,7 @@ class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=Moons
         self._sessions: dict[str, _Session] = {}
         self._session_seq = 0
         self._token_created = _utc(self._wallclock()) - timedelta(days=30)
-        self._failure_status = 0
-        self._failures_left = 0
-        self._by_path: Counter[str] = Counter()
-        self._by_status: Counter[str] = Counter()
-        self._counters: Counter[str] = Counter()
+        self._setup_counters()
         self._events: deque[dict[str, Any]] = deque(maxlen=MAX_EVENTS)
         self._ticker = Ticker(
             lambda: self.settings.bundle_interval / self.settings.speed, self.generate_step
@@ -77,8 +74,6 @@ class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=Moons
             timestamp=lambda: rfc3339(self._now()),
             counters=self._counters,
             ticker=self._ticker,
-            max_queue=MAX_QUEUE,
-            max_deliveries=MAX_DELIVERIES,
         )
         self._webhooks = self._sender.targets
         self._seed_history(self.settings.sessions)
