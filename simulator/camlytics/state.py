@@ -8,11 +8,8 @@ import hashlib
 import random
 from typing import Any
 
-from ..plugin import Simulated
-from ..routing import CountsRequests
+from ..common import PushingSimulator, check_url, string_headers
 from ..sender import (
-    SendsWebhooks,
-    Ticker,
     WebhookSender,
 )
 from .model import (
@@ -48,9 +45,7 @@ from .model import (
 from .settings import CamlyticsSettings
 
 
-class CamlyticsState(
-    Simulated[CamlyticsSettings], SendsWebhooks, CountsRequests, settings=CamlyticsSettings
-):
+class CamlyticsState(PushingSimulator[CamlyticsSettings], settings=CamlyticsSettings):
     """The simulated cloud's world: locations, channels, webhooks and generated events."""
 
     def _setup(self) -> None:
@@ -65,14 +60,10 @@ class CamlyticsState(
         self._event_seq = 0
         self._nonces: dict[str, int] = {}
         self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._setup_counters()
-        self._ticker = Ticker(
-            lambda: self.settings.event_interval / self.settings.speed, self._tick
-        )
-        self._sender: WebhookSender[_Webhook] = WebhookSender(
-            lambda: self.settings,
+        sender: WebhookSender[_Webhook] = self._push(
+            lambda settings: settings.event_interval,
+            self._tick,
             user_agent=USER_AGENT,
-            attempts=lambda webhook: self.settings.send_attempts,
             headers=lambda webhook: webhook.headers,
             describe=lambda webhook, batch: {
                 "webhook": webhook.id,
@@ -81,10 +72,8 @@ class CamlyticsState(
                 "payload": batch[0],
             },
             timestamp=lambda: _utc_iso(self._wallclock()),
-            counters=self._counters,
-            ticker=self._ticker,
         )
-        self._webhooks = self._sender.targets
+        self._webhooks = sender.targets
         for index in range(self.settings.locations):
             self._add_location(index)
 
@@ -210,8 +199,7 @@ class CamlyticsState(
         Raises:
             ValueError: a bad URL, kind, location, channel or header.
         """
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ValueError("url must be an http or https URL")
+        check_url(url)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         if location_id is not None:
@@ -222,17 +210,13 @@ class CamlyticsState(
             channel = self._channel(channel_id, error=ValueError)
             if location_id is not None and channel.location_id != location_id:
                 raise ValueError(f"Channel {channel_id} is not in location {location_id}")
-        extra = dict(headers or {})
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
-            raise ValueError("headers must map strings to strings")
+        extra = string_headers(headers)
         webhook = _Webhook(self._sender.next_id(), url, kind, location_id, channel_id, extra)
-        self._sender.add(webhook)
-        return webhook.id
+        return self._add_target(webhook)
 
     def remove_webhook(self, webhook_id: int) -> None:
         """Unregister a webhook; its queued payloads are dropped."""
-        if self._sender.remove(webhook_id) is None:
-            raise ValueError(f"Unknown webhook {webhook_id}")
+        self._remove_target(webhook_id, "webhook")
 
     def webhooks(self) -> list[dict[str, Any]]:
         """Every webhook target with its queue length and delivery counters."""

@@ -8,11 +8,9 @@ import itertools
 import random
 from typing import Any
 
-from ..plugin import Simulated
-from ..routing import CountsRequests, retry_after
+from ..common import PushingSimulator, check_url, string_headers
+from ..routing import retry_after
 from ..sender import (
-    SendsWebhooks,
-    Ticker,
     WebhookSender,
 )
 from .model import (
@@ -33,9 +31,7 @@ from .model import (
 from .settings import FaceSpaceSettings
 
 
-class FaceSpaceSimulator(
-    Simulated[FaceSpaceSettings], SendsWebhooks, CountsRequests, settings=FaceSpaceSettings
-):
+class FaceSpaceSimulator(PushingSimulator[FaceSpaceSettings], settings=FaceSpaceSettings):
     """State of the simulated FaceSpace service and of its pusher.
 
     Methods that serve API data raise FaceSpaceApiError with the HTTP status
@@ -51,14 +47,10 @@ class FaceSpaceSimulator(
             camera: {} for camera in self.settings.cameras
         }
         self._seq = itertools.count(1)
-        self._setup_counters()
-        self._ticker = Ticker(
-            lambda: self.settings.recognition_interval / self.settings.speed, self._tick
-        )
-        self._sender: WebhookSender[_Target] = WebhookSender(
-            lambda: self.settings,
+        sender: WebhookSender[_Target] = self._push(
+            lambda settings: settings.recognition_interval,
+            self._tick,
             user_agent=USER_AGENT,
-            attempts=lambda target: self.settings.send_attempts,
             headers=self._push_headers,
             describe=lambda target, batch: {
                 "target": target.id,
@@ -68,12 +60,10 @@ class FaceSpaceSimulator(
                 "payload": batch[0],
             },
             timestamp=lambda: _utc_iso(self._wallclock()),
-            counters=self._counters,
             counter_prefix="pushes_",
-            ticker=self._ticker,
             name="The pusher",
         )
-        self._targets = self._sender.targets
+        self._targets = sender.targets
 
     # API
 
@@ -273,21 +263,14 @@ class FaceSpaceSimulator(
         Raises:
             ValueError: a bad URL, kind or header.
         """
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ValueError("url must be an http or https URL")
+        check_url(url)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-        extra = dict(headers or {})
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
-            raise ValueError("headers must map strings to strings")
-        target = _Target(self._sender.next_id(), url, kind, extra)
-        self._sender.add(target)
-        return target.id
+        return self._add_target(_Target(self._sender.next_id(), url, kind, string_headers(headers)))
 
     def remove_push_target(self, target_id: int) -> None:
         """Unregister a push target; its queued payloads are dropped."""
-        if self._sender.remove(target_id) is None:
-            raise ValueError(f"Unknown push target {target_id}")
+        self._remove_target(target_id, "push target")
 
     def push_targets(self) -> list[dict[str, Any]]:
         """Every push target with its queue length and delivery counters."""
