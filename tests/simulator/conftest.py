@@ -15,6 +15,8 @@ import pytest
 from yarl import URL
 
 from simulator.app import create_app
+from simulator.plugin import SimulatorPlugin
+from simulator.sender import SendsWebhooks
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +123,55 @@ async def serving(simulator: object) -> AsyncIterator[tuple[TestClient[Any, Any]
         server = TestServer(create_app(simulator), host="127.0.0.1")
         async with TestClient(server) as client:
             yield client, receiver
+
+
+class SimApi[S: SendsWebhooks]:
+    """A test client of a pushing simulator, its webhook receiver and its hand-moved clocks.
+
+    A provider's test module subclasses it with the API calls it needs; ``provider`` is the
+    key of its admin routes (``/_sim/<provider>/...``).
+    """
+
+    provider: str
+
+    def __init__(
+        self,
+        client: TestClient[Any, Any],
+        simulator: S,
+        receiver: Receiver,
+        clock: FakeClock,
+        wall: WallClock,
+    ) -> None:
+        self.client = client
+        self.simulator = simulator
+        self.receiver = receiver
+        self.clock = clock
+        self.wall = wall
+
+    async def admin(self, method: str, path: str, **body: Any) -> Any:
+        """Call ``/_sim/<provider>/<path>`` with body as JSON (none if empty); expect 200."""
+        url = f"/_sim/{self.provider}/{path}"
+        response = await self.client.request(method, url, json=body or None)
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+    async def drain(self) -> None:
+        """Wait (at most 5 s) until the simulator's sender has nothing queued."""
+        async with asyncio.timeout(5):
+            await self.simulator.drain()
+
+
+@asynccontextmanager
+async def serve_api[A: SimApi[Any]](
+    api: type[A],
+    plugin: SimulatorPlugin[Any, Any],
+    wall: datetime,
+    settings: dict[str, Any],
+    clock: FakeClock | None = None,
+) -> AsyncIterator[A]:
+    """Serve plugin's simulator built from settings with fake clocks, and a webhook receiver."""
+    clock = clock or FakeClock()
+    wallclock = WallClock(wall)
+    simulator = plugin.create(plugin.settings(**settings), clock=clock, wallclock=wallclock)
+    async with serving(simulator) as (client, receiver):
+        yield api(client, simulator, receiver, clock, wallclock)

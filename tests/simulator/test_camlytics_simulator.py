@@ -2,8 +2,7 @@
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 import hashlib
 import hmac
@@ -13,7 +12,6 @@ from typing import Any
 from urllib.parse import quote
 
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
@@ -23,13 +21,14 @@ from simulator.camlytics import (
     CAMLYTICS_SIMULATOR,
     MAX_EMIT,
     MAX_EVENTS,
+    PLUGIN,
     CamlyticsSettings,
     CamlyticsSimulator,
     example_payloads,
     sign,
 )
 
-from .conftest import FakeClock, Receiver, WallClock, receiving, serving
+from .conftest import SimApi, receiving, serve_api
 
 WALL = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "camlytics"
@@ -59,23 +58,11 @@ def encode(params: dict[str, Any]) -> str:
     return "&".join(f"{name}={quote(str(value), safe='')}" for name, value in params.items())
 
 
-class Api:
+class Api(SimApi[CamlyticsSimulator]):
     """A signing test client of the simulator plus the webhook receiver."""
 
-    def __init__(
-        self,
-        client: TestClient[Any, Any],
-        simulator: CamlyticsSimulator,
-        receiver: Receiver,
-        clock: FakeClock,
-        wall: WallClock,
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
-        self.clock = clock
-        self.wall = wall
-        self.nonce = 1_700_000_000
+    provider = "camlytics"
+    nonce = 1_700_000_000
 
     async def raw(
         self,
@@ -110,15 +97,6 @@ class Api:
         result: list[dict[str, Any]] = body["result"]
         return result
 
-    async def admin(self, method: str, path: str, **body: Any) -> Any:
-        response = await self.client.request(method, f"/_sim/camlytics/{path}", json=body or None)
-        assert response.status == 200, await response.text()
-        return await response.json()
-
-    async def drain(self) -> None:
-        async with asyncio.timeout(5):
-            await self.simulator.drain()
-
     def channel(self, location_id: int, name: str) -> str:
         for channel in self.simulator.channels(location_id):
             if channel["name"] == name:
@@ -126,15 +104,9 @@ class Api:
         raise AssertionError(name)
 
 
-@asynccontextmanager
-async def serve(**settings: Any) -> AsyncIterator[Api]:
+def serve(**settings: Any) -> AbstractAsyncContextManager[Api]:
     """Serve a simulator (fast retries, fake clocks) and a webhook receiver on 127.0.0.1."""
-    clock, wall = FakeClock(), WallClock(WALL)
-    simulator = CamlyticsSimulator(
-        CamlyticsSettings(**({"retry_base": 0.01} | settings)), clock=clock, wallclock=wall
-    )
-    async with serving(simulator) as (client, receiver):
-        yield Api(client, simulator, receiver, clock, wall)
+    return serve_api(Api, PLUGIN, WALL, {"retry_base": 0.01} | settings)
 
 
 async def assert_error(response: ClientResponse, status: int, code: int, msg: str) -> None:

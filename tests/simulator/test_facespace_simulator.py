@@ -1,15 +1,13 @@
 """HTTP-level tests for the simulated FaceSpace service: logs, real-time answers and the pusher."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
@@ -17,6 +15,7 @@ from simulator.__main__ import parse_args
 from simulator.facespace import (
     FACESPACE_SIMULATOR,
     LOGS_PATH,
+    PLUGIN,
     RECOGNITION_PATH,
     FaceSpaceSettings,
     FaceSpaceSimulator,
@@ -26,7 +25,7 @@ from simulator.facespace import (
     parse_line,
 )
 
-from .conftest import FakeClock, Receiver, WallClock, receiving, serving
+from .conftest import SimApi, receiving, serve_api
 
 KEY = "demo-facespace"
 WALL = datetime(2023, 10, 24, 12, 0, tzinfo=UTC)
@@ -39,22 +38,10 @@ def utc(
     return datetime(year, month, day, hour, minute, second, us, tzinfo=UTC)
 
 
-class Api:
+class Api(SimApi[FaceSpaceSimulator]):
     """A test client of the simulator plus the push receiver and the clocks."""
 
-    def __init__(
-        self,
-        client: TestClient[Any, Any],
-        simulator: FaceSpaceSimulator,
-        receiver: Receiver,
-        clock: FakeClock,
-        wall: WallClock,
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
-        self.clock = clock
-        self.wall = wall
+    provider = "facespace"
 
     async def get(self, path: str, key: str | None = KEY, **params: str) -> ClientResponse:
         headers = {} if key is None else {"x-api-key": key}
@@ -72,25 +59,10 @@ class Api:
         answer: dict[str, Any] = await response.json()
         return answer
 
-    async def admin(self, method: str, path: str, **body: Any) -> Any:
-        response = await self.client.request(method, f"/_sim/facespace/{path}", json=body or None)
-        assert response.status == 200, await response.text()
-        return await response.json()
 
-    async def drain(self) -> None:
-        async with asyncio.timeout(5):
-            await self.simulator.drain()
-
-
-@asynccontextmanager
-async def serve(**settings: Any) -> AsyncIterator[Api]:
+def serve(**settings: Any) -> AbstractAsyncContextManager[Api]:
     """Serve a simulator (fast retries, fake clocks) and a push receiver on 127.0.0.1."""
-    clock, wall = FakeClock(), WallClock(WALL)
-    simulator = FaceSpaceSimulator(
-        FaceSpaceSettings(**({"retry_base": 0.01} | settings)), clock=clock, wallclock=wall
-    )
-    async with serving(simulator) as (client, receiver):
-        yield Api(client, simulator, receiver, clock, wall)
+    return serve_api(Api, PLUGIN, WALL, {"retry_base": 0.01} | settings)
 
 
 def plant_history(simulator: FaceSpaceSimulator) -> None:

@@ -1,15 +1,13 @@
 """HTTP-level tests for the simulated FindFace Multi REST API and its webhook sender."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
@@ -19,28 +17,24 @@ from simulator.findface import (
     FINDFACE_SIMULATOR,
     JPEG,
     MAX_EMIT,
+    PLUGIN,
     SECTIONS,
     FindFaceSettings,
     FindFaceSimulator,
     example_payloads,
 )
 
-from .conftest import FakeClock, Receiver, receiving, serving
+from .conftest import FakeClock, SimApi, receiving, serve_api
 
 WALL = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 TOKEN = {"Authorization": "Token demo-token"}
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "findface"
 
 
-class Api:
+class Api(SimApi[FindFaceSimulator]):
     """A test client of the simulator plus the webhook receiver."""
 
-    def __init__(
-        self, client: TestClient[Any, Any], simulator: FindFaceSimulator, receiver: Receiver
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
+    provider = "findface"
 
     async def get(self, path: str, **params: str) -> ClientResponse:
         return await self.client.get(path, params=params, headers=TOKEN)
@@ -65,28 +59,15 @@ class Api:
         return hook
 
     async def emit(self, section: str, **body: Any) -> list[dict[str, Any]]:
-        response = await self.client.post("/_sim/findface/emit", json={"section": section} | body)
-        assert response.status == 200, await response.text()
-        answer = await response.json()
+        answer = await self.admin("POST", "emit", section=section, **body)
         assert answer["section"] == section
         items: list[dict[str, Any]] = answer["items"]
         return items
 
-    async def drain(self) -> None:
-        async with asyncio.timeout(5):
-            await self.simulator.drain()
 
-
-@asynccontextmanager
-async def serve(clock: FakeClock | None = None, **settings: Any) -> AsyncIterator[Api]:
+def serve(clock: FakeClock | None = None, **settings: Any) -> AbstractAsyncContextManager[Api]:
     """Serve a simulator (fast retries) and a webhook receiver, both on 127.0.0.1."""
-    simulator = FindFaceSimulator(
-        FindFaceSettings(**({"retry_base": 0.01} | settings)),
-        clock=clock or FakeClock(),
-        wallclock=lambda: WALL,
-    )
-    async with serving(simulator) as (client, receiver):
-        yield Api(client, simulator, receiver)
+    return serve_api(Api, PLUGIN, WALL, {"retry_base": 0.01} | settings, clock)
 
 
 async def assert_error(response: ClientResponse, status: int, code: str) -> str:

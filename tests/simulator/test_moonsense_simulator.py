@@ -1,8 +1,8 @@
 """HTTP-level tests for the simulated Moonsense Cloud: control plane, data planes and webhooks."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 import hashlib
 import json
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 import pytest
 
 from simulator.__main__ import parse_args
@@ -19,6 +18,7 @@ from simulator.moonsense import (
     EXAMPLE_READINGS,
     MAX_PER_PAGE,
     MOONSENSE_SIMULATOR,
+    PLUGIN,
     MoonsenseSettings,
     MoonsenseSimulator,
     camelize,
@@ -29,7 +29,7 @@ from simulator.moonsense import (
     to_camel,
 )
 
-from .conftest import FakeClock, Receiver, WallClock, receiving, serving
+from .conftest import FakeClock, SimApi, WallClock, receiving, serve_api
 
 TOKEN = "demo-moonsense"
 US = "us-central1.gcp"
@@ -75,20 +75,10 @@ def data(region: str) -> str:
     return f"/moonsense/data/{region}/v2"
 
 
-class Api:
-    """A test client of the simulator plus the webhook receiver and the wall clock."""
+class Api(SimApi[MoonsenseSimulator]):
+    """A test client of the simulator plus the webhook receiver and the clocks."""
 
-    def __init__(
-        self,
-        client: TestClient[Any, Any],
-        simulator: MoonsenseSimulator,
-        receiver: Receiver,
-        wall: WallClock,
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
-        self.wall = wall
+    provider = "moonsense"
 
     async def get(
         self, path: str, params: Params = (), token: str | None = TOKEN
@@ -108,27 +98,10 @@ class Api:
         answer = await self.sessions(*params)
         return [session["session_id"] for session in answer["sessions"]]
 
-    async def admin(self, method: str, path: str, **body: Any) -> Any:
-        response = await self.client.request(method, f"/_sim/moonsense/{path}", json=body or None)
-        assert response.status == 200, await response.text()
-        return await response.json()
 
-    async def drain(self) -> None:
-        async with asyncio.timeout(5):
-            await self.simulator.drain()
-
-
-@asynccontextmanager
-async def serve(**settings: Any) -> AsyncIterator[Api]:
+def serve(**settings: Any) -> AbstractAsyncContextManager[Api]:
     """Serve a simulator (no initial sessions unless asked, fast retries) and a receiver."""
-    wall = WallClock(WALL)
-    simulator = MoonsenseSimulator(
-        MoonsenseSettings(**({"sessions": 0, "retry_base": 0.01} | settings)),
-        clock=FakeClock(),
-        wallclock=wall,
-    )
-    async with serving(simulator) as (client, receiver):
-        yield Api(client, simulator, receiver, wall)
+    return serve_api(Api, PLUGIN, WALL, {"sessions": 0, "retry_base": 0.01} | settings)
 
 
 def five_sessions(api: Api) -> list[str]:
