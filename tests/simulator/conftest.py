@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -125,6 +125,7 @@ async def serving(simulator: object) -> AsyncIterator[tuple[TestClient[Any, Any]
             yield client, receiver
 
 
+@dataclass
 class SimApi[S: SendsWebhooks]:
     """A test client of a pushing simulator, its webhook receiver and its hand-moved clocks.
 
@@ -132,21 +133,12 @@ class SimApi[S: SendsWebhooks]:
     key of its admin routes (``/_sim/<provider>/...``).
     """
 
-    provider: str
-
-    def __init__(
-        self,
-        client: TestClient[Any, Any],
-        simulator: S,
-        receiver: Receiver,
-        clock: FakeClock,
-        wall: WallClock,
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
-        self.clock = clock
-        self.wall = wall
+    provider: ClassVar[str]
+    client: TestClient[Any, Any]
+    simulator: S
+    receiver: Receiver
+    clock: FakeClock
+    wall: WallClock
 
     async def admin(self, method: str, path: str, **body: Any) -> Any:
         """Call ``/_sim/<provider>/<path>`` with body as JSON (none if empty); expect 200."""
@@ -175,3 +167,44 @@ async def serve_api[A: SimApi[Any]](
     simulator = plugin.create(plugin.settings(**settings), clock=clock, wallclock=wallclock)
     async with serving(simulator) as (client, receiver):
         yield api(client, simulator, receiver, clock, wallclock)
+
+
+async def start_late_and_restart(simulator: SendsWebhooks) -> None:
+    """Check a sender with payloads queued before it runs, then deliver them and stop it.
+
+    drain refuses while it is stopped; start is idempotent; stop leaves it stopped.
+    """
+    assert not simulator.running
+    with pytest.raises(RuntimeError):
+        await simulator.drain()
+    await simulator.start()
+    await simulator.start()  # idempotent
+    assert simulator.running
+    async with asyncio.timeout(5):
+        await simulator.drain()
+    await simulator.stop()
+    assert not simulator.running
+
+
+def assert_retried_twice(receiver: Receiver, deliveries: list[dict[str, Any]]) -> list[Call]:
+    """One payload answered 500, 503, then 200, retried after 10 then 20 ms; return the calls."""
+    calls = receiver.calls
+    assert len(calls) == 3
+    assert calls[1].at - calls[0].at >= 0.009
+    assert calls[2].at - calls[1].at >= 0.018
+    log = [(e["attempt"], e["status"], e["retry_in"], e["dropped"]) for e in deliveries]
+    assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
+    return calls
+
+
+def outcomes(deliveries: list[dict[str, Any]]) -> list[tuple[int, int | None, bool]]:
+    """Each delivery-log entry's attempt, status and whether the payload was dropped."""
+    return [(e["attempt"], e["status"], e["dropped"]) for e in deliveries]
+
+
+def assert_unreachable(deliveries: list[dict[str, Any]]) -> None:
+    """The first delivery got no answer: no status, an error, dropped."""
+    entry = deliveries[0]
+    assert entry["status"] is None
+    assert entry["error"]
+    assert entry["dropped"] is True

@@ -25,7 +25,15 @@ from simulator.facespace import (
     parse_line,
 )
 
-from .conftest import SimApi, receiving, serve_api
+from .conftest import (
+    SimApi,
+    assert_retried_twice,
+    assert_unreachable,
+    outcomes,
+    receiving,
+    serve_api,
+    start_late_and_restart,
+)
 
 KEY = "demo-facespace"
 WALL = datetime(2023, 10, 24, 12, 0, tzinfo=UTC)
@@ -420,24 +428,20 @@ async def test_push_retries_with_growing_delay_then_drops() -> None:
         api.simulator.add_push_target(api.receiver.url(), kind="logs")
         line = api.simulator.recognize("Entrance", "Alice")
         await api.drain()
-        calls = api.receiver.calls
-        assert len(calls) == 3
+        calls = assert_retried_twice(api.receiver, api.simulator.deliveries)
         assert all(call.body == {"Entrance": [line]} for call in calls)
-        assert calls[1].at - calls[0].at >= 0.009
-        assert calls[2].at - calls[1].at >= 0.018
-        log = [
-            (e["attempt"], e["status"], e["retry_in"], e["dropped"])
-            for e in api.simulator.deliveries
-        ]
-        assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
 
         api.receiver.statuses.extend([500, 500, 500])
         api.simulator.clear_deliveries()
         api.simulator.recognize("Entrance", "Bob")
         api.simulator.recognize("Entrance", "Carol")
         await api.drain()
-        outcomes = [(e["attempt"], e["status"], e["dropped"]) for e in api.simulator.deliveries]
-        assert outcomes == [(1, 500, False), (2, 500, False), (3, 500, True), (1, 200, False)]
+        assert outcomes(api.simulator.deliveries) == [
+            (1, 500, False),
+            (2, 500, False),
+            (3, 500, True),
+            (1, 200, False),
+        ]
         assert api.simulator.stats()["pushes"] == {"sent": 2, "failed_attempts": 5, "dropped": 1}
 
 
@@ -446,10 +450,7 @@ async def test_unreachable_push_target_logs_the_error() -> None:
         api.simulator.add_push_target("http://127.0.0.1:1/hook", kind="realtime")
         api.simulator.recognize("Entrance", "Alice")
         await api.drain()
-        entry = api.simulator.deliveries[0]
-        assert entry["status"] is None
-        assert entry["error"]
-        assert entry["dropped"] is True
+        assert_unreachable(api.simulator.deliveries)
 
 
 @pytest.mark.parametrize(
@@ -558,16 +559,7 @@ async def test_pusher_starts_late_and_keeps_the_queue_across_restarts() -> None:
     async with receiving() as receiver:
         simulator.add_push_target(receiver.url(), kind="logs")
         lines = [simulator.recognize("Lobby", "Alice"), simulator.recognize("Lobby", "Bob")]
-        was_running = simulator.running
-        with pytest.raises(RuntimeError):
-            await simulator.drain()
-        await simulator.start()
-        await simulator.start()  # idempotent
-        assert (was_running, simulator.running) == (False, True)
-        async with asyncio.timeout(5):
-            await simulator.drain()
-        await simulator.stop()
-        assert not simulator.running
+        await start_late_and_restart(simulator)
         assert [call.body for call in receiver.calls] == [{"Lobby": [line]} for line in lines]
 
 

@@ -24,7 +24,15 @@ from simulator.findface import (
     example_payloads,
 )
 
-from .conftest import FakeClock, SimApi, receiving, serve_api
+from .conftest import (
+    FakeClock,
+    SimApi,
+    assert_unreachable,
+    outcomes,
+    receiving,
+    serve_api,
+    start_late_and_restart,
+)
 
 WALL = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 TOKEN = {"Authorization": "Token demo-token"}
@@ -456,8 +464,11 @@ async def test_send_attempts_exhausted_drops_the_batch_and_moves_on() -> None:
         items = api.simulator.emit("counters", count=2)
         await api.drain()
         assert [call.body for call in api.receiver.calls] == [items[:1], items[:1], items[1:]]
-        log = [(e["attempt"], e["status"], e["dropped"]) for e in api.simulator.deliveries]
-        assert log == [(1, 500, False), (2, 500, True), (1, 200, False)]
+        assert outcomes(api.simulator.deliveries) == [
+            (1, 500, False),
+            (2, 500, True),
+            (1, 200, False),
+        ]
         stats = api.simulator.hook_states()[0]["stats"]
         assert (stats["dropped_batches"], stats["dropped_items"], stats["sent_items"]) == (1, 1, 1)
 
@@ -467,10 +478,7 @@ async def test_unreachable_hook_logs_the_error() -> None:
         await api.create_hook(url="http://127.0.0.1:1/hook", send_attempts=1)
         api.simulator.emit("face_events")
         await api.drain()
-        entry = api.simulator.deliveries[0]
-        assert entry["status"] is None
-        assert entry["error"]
-        assert entry["dropped"] is True
+        assert_unreachable(api.simulator.deliveries)
 
 
 async def test_inactive_hooks_get_nothing_and_deleted_hooks_drop_their_queue() -> None:
@@ -680,14 +688,7 @@ async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
     async with receiving() as receiver:
         simulator.create_hook({"url": receiver.url()})
         items = simulator.emit("face_events", count=2)
-        assert not simulator.running
-        with pytest.raises(RuntimeError):
-            await simulator.drain()
-        await simulator.start()
-        await simulator.start()  # idempotent
-        async with asyncio.timeout(5):
-            await simulator.drain()
-        await simulator.stop()
+        await start_late_and_restart(simulator)
         assert [call.body[0] for call in receiver.calls] == items
 
 

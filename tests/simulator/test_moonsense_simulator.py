@@ -29,7 +29,17 @@ from simulator.moonsense import (
     to_camel,
 )
 
-from .conftest import FakeClock, SimApi, WallClock, receiving, serve_api
+from .conftest import (
+    FakeClock,
+    SimApi,
+    WallClock,
+    assert_retried_twice,
+    assert_unreachable,
+    outcomes,
+    receiving,
+    serve_api,
+    start_late_and_restart,
+)
 
 TOKEN = "demo-moonsense"
 US = "us-central1.gcp"
@@ -693,24 +703,20 @@ async def test_webhook_retries_with_growing_delay_then_drops() -> None:
         api.simulator.add_webhook(api.receiver.url())
         session_id = api.simulator.create_session()
         await api.drain()
-        calls = api.receiver.calls
-        assert len(calls) == 3
+        calls = assert_retried_twice(api.receiver, api.simulator.deliveries)
         assert all(call.body["session_id"] == session_id for call in calls)
-        assert calls[1].at - calls[0].at >= 0.009
-        assert calls[2].at - calls[1].at >= 0.018
-        log = [
-            (e["attempt"], e["status"], e["retry_in"], e["dropped"])
-            for e in api.simulator.deliveries
-        ]
-        assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
 
         api.receiver.statuses.extend([500, 404, 502])
         api.simulator.clear_deliveries()
         api.simulator.send_bundle(session_id, light=1)
         api.simulator.send_bundle(session_id, light=2)
         await api.drain()
-        outcomes = [(e["attempt"], e["status"], e["dropped"]) for e in api.simulator.deliveries]
-        assert outcomes == [(1, 500, False), (2, 404, False), (3, 502, True), (1, 200, False)]
+        assert outcomes(api.simulator.deliveries) == [
+            (1, 500, False),
+            (2, 404, False),
+            (3, 502, True),
+            (1, 200, False),
+        ]
         assert api.receiver.calls[-1].body["bundle"]["bundle"]["light_data"][0]["value"] == 2
         assert api.simulator.stats()["webhooks"] == {
             "sent": 2,
@@ -735,10 +741,7 @@ async def test_unreachable_webhook_logs_the_error() -> None:
         api.simulator.add_webhook("http://127.0.0.1:1/hook")
         api.simulator.create_session()
         await api.drain()
-        entry = api.simulator.deliveries[0]
-        assert entry["status"] is None
-        assert entry["error"]
-        assert entry["dropped"] is True
+        assert_unreachable(api.simulator.deliveries)
 
 
 async def test_admin_routes_drive_a_session() -> None:
@@ -939,16 +942,7 @@ async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
     async with receiving() as receiver:
         simulator.add_webhook(receiver.url())
         session_id = simulator.create_session()
-        with pytest.raises(RuntimeError):
-            await simulator.drain()
-        await simulator.start()
-        await simulator.start()  # idempotent
-        states = [simulator.running]
-        async with asyncio.timeout(5):
-            await simulator.drain()
-        await simulator.stop()
-        states.append(simulator.running)
-        assert states == [True, False]
+        await start_late_and_restart(simulator)
         assert [call.body["session_id"] for call in receiver.calls] == [session_id]
 
 
