@@ -9,9 +9,9 @@ sizes, builds its ``WebhookSender`` itself.
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from .plugin import Simulated
+from .plugin import Simulated, check_speed
 from .routing import CountsRequests
-from .sender import SenderSettings, SendsWebhooks, Target, Ticker, WebhookSender
+from .sender import SenderSettings, SendsWebhooks, Target, Ticker, WebhookSender, check_sending
 
 
 class PushSettings(SenderSettings, Protocol):
@@ -19,6 +19,12 @@ class PushSettings(SenderSettings, Protocol):
 
     send_attempts: int  # POST attempts before a payload is dropped
     speed: float  # the generator runs speed times as often
+
+
+def check_push_settings(settings: PushSettings) -> None:
+    """Reject with ValueError sender settings that cannot be honoured, or a speed not above 0."""
+    check_sending(settings.retry_base, settings.send_attempts, settings.send_timeout)
+    check_speed(settings.speed)
 
 
 def check_url(url: object) -> None:

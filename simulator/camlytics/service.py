@@ -7,6 +7,7 @@ import hmac
 from typing import Any
 import zlib
 
+from ..plugin import not_negative
 from ..routing import retry_after
 from .model import (
     _NONCE_RE,
@@ -215,8 +216,7 @@ class CamlyticsSimulator(CamlyticsState):
 
     def set_rate_limit(self, rate_limit: float) -> None:
         """Change the rate limit (requests per second per key; 0 disables)."""
-        if rate_limit < 0:
-            raise ValueError("rate_limit must not be negative")
+        not_negative(rate_limit=rate_limit)
         self.settings.rate_limit = rate_limit
         self._recent.clear()
 

@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 from ..common import PushingSimulator, check_url, string_headers
+from ..plugin import not_negative
 from ..sender import (
     WebhookSender,
 )
@@ -172,8 +173,7 @@ class CamlyticsState(PushingSimulator[CamlyticsSettings], settings=CamlyticsSett
 
     def set_event_interval(self, seconds: float) -> None:
         """Change the automatic event interval (0 stops it); takes effect at once."""
-        if seconds < 0:
-            raise ValueError("event_interval must not be negative")
+        not_negative(event_interval=seconds)
         self.settings.event_interval = seconds
         self._ticker.poke()
 

@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 from ..common import PushingSimulator, check_url, string_headers
+from ..plugin import not_negative
 from ..routing import retry_after
 from ..sender import (
     WebhookSender,
@@ -187,8 +188,7 @@ class FaceSpaceSimulator(PushingSimulator[FaceSpaceSettings], settings=FaceSpace
 
     def set_recognition_interval(self, seconds: float) -> None:
         """Change the automatic recognition interval (0 stops it); takes effect at once."""
-        if seconds < 0:
-            raise ValueError("recognition_interval must not be negative")
+        not_negative(recognition_interval=seconds)
         self.settings.recognition_interval = seconds
         self._ticker.poke()
 
