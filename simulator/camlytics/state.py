@@ -429,17 +429,16 @@ class CamlyticsState(PushingSimulator[CamlyticsSettings], settings=CamlyticsSett
         return object_id, None
 
     def _location(self, location_id: int, error: type[Exception] = CamlyticsApiError) -> _Location:
-        location = self._locations.get(location_id)
-        if location is None:
-            if error is CamlyticsApiError:
-                raise CamlyticsApiError(404, f"Unknown location {location_id}")
-            raise error(f"Unknown location {location_id}")
-        return location
+        return _known(self._locations, location_id, "location", error)
 
     def _channel(self, channel_id: str, error: type[Exception] = CamlyticsApiError) -> _Channel:
-        channel = self._channels.get(channel_id)
-        if channel is None:
-            if error is CamlyticsApiError:
-                raise CamlyticsApiError(404, f"Unknown channel {channel_id}")
-            raise error(f"Unknown channel {channel_id}")
-        return channel
+        return _known(self._channels, channel_id, "channel", error)
+
+
+def _known[K, V](table: Mapping[K, V], key: K, what: str, error: type[Exception]) -> V:
+    """table[key]; else CamlyticsApiError 404 or error, saying "Unknown <what> <key>"."""
+    found = table.get(key)
+    if found is None:
+        message = f"Unknown {what} {key}"
+        raise CamlyticsApiError(404, message) if error is CamlyticsApiError else error(message)
+    return found
