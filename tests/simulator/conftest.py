@@ -152,6 +152,32 @@ class SimApi[S: SendsWebhooks]:
         async with asyncio.timeout(5):
             await self.simulator.drain()
 
+    def retried_twice(self) -> list[Call]:
+        """One payload answered 500, 503, then 200, retried after 10 then 20 ms; the calls."""
+        calls = self.receiver.calls
+        assert len(calls) == 3
+        assert calls[1].at - calls[0].at >= 0.009
+        assert calls[2].at - calls[1].at >= 0.018
+        log = [(e["attempt"], e["status"], e["retry_in"], e["dropped"]) for e in self.deliveries]
+        assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
+        return calls
+
+    def outcomes(self) -> list[tuple[int, int | None, bool]]:
+        """Each delivery-log entry's attempt, status and whether the payload was dropped."""
+        return [(e["attempt"], e["status"], e["dropped"]) for e in self.deliveries]
+
+    def assert_unreachable(self) -> None:
+        """The first delivery got no answer: no status, an error, dropped."""
+        entry = self.deliveries[0]
+        assert entry["status"] is None
+        assert entry["error"]
+        assert entry["dropped"] is True
+
+    @property
+    def deliveries(self) -> list[dict[str, Any]]:
+        """The simulator's delivery log."""
+        return self.simulator.deliveries
+
 
 @asynccontextmanager
 async def serve_api[A: SimApi[Any]](
@@ -174,37 +200,14 @@ async def start_late_and_restart(simulator: SendsWebhooks) -> None:
 
     drain refuses while it is stopped; start is idempotent; stop leaves it stopped.
     """
-    assert not simulator.running
+    states = [simulator.running]
     with pytest.raises(RuntimeError):
         await simulator.drain()
     await simulator.start()
     await simulator.start()  # idempotent
-    assert simulator.running
+    states.append(simulator.running)
     async with asyncio.timeout(5):
         await simulator.drain()
     await simulator.stop()
-    assert not simulator.running
-
-
-def assert_retried_twice(receiver: Receiver, deliveries: list[dict[str, Any]]) -> list[Call]:
-    """One payload answered 500, 503, then 200, retried after 10 then 20 ms; return the calls."""
-    calls = receiver.calls
-    assert len(calls) == 3
-    assert calls[1].at - calls[0].at >= 0.009
-    assert calls[2].at - calls[1].at >= 0.018
-    log = [(e["attempt"], e["status"], e["retry_in"], e["dropped"]) for e in deliveries]
-    assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
-    return calls
-
-
-def outcomes(deliveries: list[dict[str, Any]]) -> list[tuple[int, int | None, bool]]:
-    """Each delivery-log entry's attempt, status and whether the payload was dropped."""
-    return [(e["attempt"], e["status"], e["dropped"]) for e in deliveries]
-
-
-def assert_unreachable(deliveries: list[dict[str, Any]]) -> None:
-    """The first delivery got no answer: no status, an error, dropped."""
-    entry = deliveries[0]
-    assert entry["status"] is None
-    assert entry["error"]
-    assert entry["dropped"] is True
+    states.append(simulator.running)
+    assert states == [False, True, False]

@@ -28,15 +28,7 @@ from simulator.camlytics import (
     sign,
 )
 
-from .conftest import (
-    SimApi,
-    assert_retried_twice,
-    assert_unreachable,
-    outcomes,
-    receiving,
-    serve_api,
-    start_late_and_restart,
-)
+from .conftest import SimApi, receiving, serve_api, start_late_and_restart
 
 WALL = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "camlytics"
@@ -585,7 +577,7 @@ async def test_webhook_retries_with_growing_delay_then_drops() -> None:
         api.simulator.add_webhook(api.receiver.url("/events"), "events")
         first = api.simulator.emit_events(1)
         await api.drain()
-        calls = assert_retried_twice(api.receiver, api.simulator.deliveries)
+        calls = api.retried_twice()
         assert calls[0].body == calls[2].body
         assert calls[0].body[0]["record_id"] == first[0]["record_id"]
 
@@ -594,7 +586,7 @@ async def test_webhook_retries_with_growing_delay_then_drops() -> None:
         api.simulator.emit_events(1)
         api.simulator.emit_events(1)
         await api.drain()
-        assert outcomes(api.simulator.deliveries) == [
+        assert api.outcomes() == [
             (1, 500, False),
             (2, 500, False),
             (3, 500, True),
@@ -609,7 +601,7 @@ async def test_unreachable_webhook_logs_the_error() -> None:
         api.simulator.add_webhook("http://127.0.0.1:1/hook", "occupancy")
         api.simulator.set_occupancy(32, 1)
         await api.drain()
-        assert_unreachable(api.simulator.deliveries)
+        api.assert_unreachable()
 
 
 @pytest.mark.parametrize(

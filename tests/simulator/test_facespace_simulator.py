@@ -25,15 +25,7 @@ from simulator.facespace import (
     parse_line,
 )
 
-from .conftest import (
-    SimApi,
-    assert_retried_twice,
-    assert_unreachable,
-    outcomes,
-    receiving,
-    serve_api,
-    start_late_and_restart,
-)
+from .conftest import SimApi, receiving, serve_api, start_late_and_restart
 
 KEY = "demo-facespace"
 WALL = datetime(2023, 10, 24, 12, 0, tzinfo=UTC)
@@ -428,7 +420,7 @@ async def test_push_retries_with_growing_delay_then_drops() -> None:
         api.simulator.add_push_target(api.receiver.url(), kind="logs")
         line = api.simulator.recognize("Entrance", "Alice")
         await api.drain()
-        calls = assert_retried_twice(api.receiver, api.simulator.deliveries)
+        calls = api.retried_twice()
         assert all(call.body == {"Entrance": [line]} for call in calls)
 
         api.receiver.statuses.extend([500, 500, 500])
@@ -436,7 +428,7 @@ async def test_push_retries_with_growing_delay_then_drops() -> None:
         api.simulator.recognize("Entrance", "Bob")
         api.simulator.recognize("Entrance", "Carol")
         await api.drain()
-        assert outcomes(api.simulator.deliveries) == [
+        assert api.outcomes() == [
             (1, 500, False),
             (2, 500, False),
             (3, 500, True),
@@ -450,7 +442,7 @@ async def test_unreachable_push_target_logs_the_error() -> None:
         api.simulator.add_push_target("http://127.0.0.1:1/hook", kind="realtime")
         api.simulator.recognize("Entrance", "Alice")
         await api.drain()
-        assert_unreachable(api.simulator.deliveries)
+        api.assert_unreachable()
 
 
 @pytest.mark.parametrize(

@@ -24,15 +24,7 @@ from simulator.findface import (
     example_payloads,
 )
 
-from .conftest import (
-    FakeClock,
-    SimApi,
-    assert_unreachable,
-    outcomes,
-    receiving,
-    serve_api,
-    start_late_and_restart,
-)
+from .conftest import FakeClock, SimApi, receiving, serve_api, start_late_and_restart
 
 WALL = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 TOKEN = {"Authorization": "Token demo-token"}
@@ -464,7 +456,7 @@ async def test_send_attempts_exhausted_drops_the_batch_and_moves_on() -> None:
         items = api.simulator.emit("counters", count=2)
         await api.drain()
         assert [call.body for call in api.receiver.calls] == [items[:1], items[:1], items[1:]]
-        assert outcomes(api.simulator.deliveries) == [
+        assert api.outcomes() == [
             (1, 500, False),
             (2, 500, True),
             (1, 200, False),
@@ -478,7 +470,7 @@ async def test_unreachable_hook_logs_the_error() -> None:
         await api.create_hook(url="http://127.0.0.1:1/hook", send_attempts=1)
         api.simulator.emit("face_events")
         await api.drain()
-        assert_unreachable(api.simulator.deliveries)
+        api.assert_unreachable()
 
 
 async def test_inactive_hooks_get_nothing_and_deleted_hooks_drop_their_queue() -> None:

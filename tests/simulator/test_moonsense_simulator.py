@@ -29,17 +29,7 @@ from simulator.moonsense import (
     to_camel,
 )
 
-from .conftest import (
-    FakeClock,
-    SimApi,
-    WallClock,
-    assert_retried_twice,
-    assert_unreachable,
-    outcomes,
-    receiving,
-    serve_api,
-    start_late_and_restart,
-)
+from .conftest import FakeClock, SimApi, WallClock, receiving, serve_api, start_late_and_restart
 
 TOKEN = "demo-moonsense"
 US = "us-central1.gcp"
@@ -703,7 +693,7 @@ async def test_webhook_retries_with_growing_delay_then_drops() -> None:
         api.simulator.add_webhook(api.receiver.url())
         session_id = api.simulator.create_session()
         await api.drain()
-        calls = assert_retried_twice(api.receiver, api.simulator.deliveries)
+        calls = api.retried_twice()
         assert all(call.body["session_id"] == session_id for call in calls)
 
         api.receiver.statuses.extend([500, 404, 502])
@@ -711,7 +701,7 @@ async def test_webhook_retries_with_growing_delay_then_drops() -> None:
         api.simulator.send_bundle(session_id, light=1)
         api.simulator.send_bundle(session_id, light=2)
         await api.drain()
-        assert outcomes(api.simulator.deliveries) == [
+        assert api.outcomes() == [
             (1, 500, False),
             (2, 404, False),
             (3, 502, True),
@@ -741,7 +731,7 @@ async def test_unreachable_webhook_logs_the_error() -> None:
         api.simulator.add_webhook("http://127.0.0.1:1/hook")
         api.simulator.create_session()
         await api.drain()
-        assert_unreachable(api.simulator.deliveries)
+        api.assert_unreachable()
 
 
 async def test_admin_routes_drive_a_session() -> None:
