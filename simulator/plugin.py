@@ -43,6 +43,13 @@ def check_speed(speed: float) -> None:
         raise ValueError("speed must be positive")
 
 
+def not_negative(**values: float) -> None:
+    """Reject with ValueError the first value below 0: "<name> must not be negative"."""
+    for name, value in values.items():
+        if value < 0:
+            raise ValueError(f"{name} must not be negative")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Option:
     """A command-line option that sets one field of a provider's settings.

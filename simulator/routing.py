@@ -213,12 +213,31 @@ def failure_route[S: InjectsFailures](
     routes.post(path)(admin(handler))
 
 
+def retry_after(status: int) -> dict[str, str] | None:
+    """``Retry-After: 1`` for a 429 or 503 answer, else no extra headers."""
+    return {"Retry-After": "1"} if status in (429, 503) else None
+
+
 class CountsRequests:
-    """Request counters of a simulator: by path, by answered status, and named counters."""
+    """Request counters of a simulator (by path, by answered status, named) and armed failures.
+
+    The simulator calls ``_setup_counters`` while it builds its world; its ``admit`` calls
+    ``take_injected_failure`` and answers the status it returns.
+    """
 
     _by_path: Counter[str]
     _by_status: Counter[str]
     _counters: Counter[str]
+    _failure_status: int
+    _failures_left: int
+
+    def _setup_counters(self) -> None:
+        """Start with zeroed counters and no failure armed."""
+        self._failure_status = 0
+        self._failures_left = 0
+        self._by_path = Counter()
+        self._by_status = Counter()
+        self._counters = Counter()
 
     def reset_stats(self) -> None:
         """Zero the counters."""
@@ -230,3 +249,37 @@ class CountsRequests:
         """Count a request to path answered with status (called by the routes)."""
         self._by_path[path] += 1
         self._by_status[str(status)] += 1
+
+    def request_stats(self) -> dict[str, Any]:
+        """``total``, ``by_path`` and ``by_status``: the leading fields of ``stats()``."""
+        return {
+            "total": self._by_path.total(),
+            "by_path": dict(sorted(self._by_path.items())),
+            "by_status": dict(sorted(self._by_status.items())),
+        }
+
+    def sender_stats(self, prefix: str = "webhooks_") -> dict[str, int]:
+        """Delivered payloads, failed attempts and dropped payloads counted under prefix."""
+        return {
+            name: self._counters[prefix + name] for name in ("sent", "failed_attempts", "dropped")
+        }
+
+    def fail_next(self, status: int, count: int = 1) -> None:
+        """Answer the next count API calls with status (an HTTP error status, 400 to 599).
+
+        Raises:
+            ValueError: status is not an error status, or count is negative (bools refused).
+        """
+        if isinstance(status, bool) or not 400 <= status <= 599:
+            raise ValueError("status must be an HTTP error status between 400 and 599")
+        if isinstance(count, bool) or count < 0:
+            raise ValueError("count must not be negative")
+        self._failure_status, self._failures_left = status, count
+
+    def take_injected_failure(self) -> int | None:
+        """The status armed by fail_next for this call (counted as injected_failures), or None."""
+        if not self._failures_left:
+            return None
+        self._failures_left -= 1
+        self._counters["injected_failures"] += 1
+        return self._failure_status

@@ -7,7 +7,8 @@ import hmac
 from typing import Any
 import zlib
 
-from ..routing import CountsRequests
+from ..plugin import not_negative
+from ..routing import retry_after
 from .model import (
     _NONCE_RE,
     _RATE_LIMIT_PAGE,
@@ -28,7 +29,7 @@ from .model import (
 from .state import CamlyticsState
 
 
-class CamlyticsSimulator(CamlyticsState, CountsRequests):
+class CamlyticsSimulator(CamlyticsState):
     """State of the simulated Camlytics cloud and its webhook sender.
 
     Methods that serve API data raise CamlyticsApiError with the HTTP status
@@ -215,18 +216,9 @@ class CamlyticsSimulator(CamlyticsState, CountsRequests):
 
     def set_rate_limit(self, rate_limit: float) -> None:
         """Change the rate limit (requests per second per key; 0 disables)."""
-        if rate_limit < 0:
-            raise ValueError("rate_limit must not be negative")
+        not_negative(rate_limit=rate_limit)
         self.settings.rate_limit = rate_limit
         self._recent.clear()
-
-    def fail_next(self, status: int, count: int = 1) -> None:
-        """Answer the next count API and feed calls with status and an error envelope."""
-        if isinstance(status, bool) or not 400 <= status <= 599:
-            raise ValueError("status must be an HTTP error status between 400 and 599")
-        if isinstance(count, bool) or count < 0:
-            raise ValueError("count must not be negative")
-        self._failure_status, self._failures_left = status, count
 
     def stats(self) -> dict[str, Any]:
         """Return request and webhook counters.
@@ -240,20 +232,14 @@ class CamlyticsSimulator(CamlyticsState, CountsRequests):
         """
         counters = self._counters
         return {
-            "total": self._by_path.total(),
-            "by_path": dict(sorted(self._by_path.items())),
-            "by_status": dict(sorted(self._by_status.items())),
+            **self.request_stats(),
             "rejected_keys": counters["rejected_keys"],
             "rejected_signatures": counters["rejected_signatures"],
             "rejected_nonces": counters["rejected_nonces"],
             "rate_limited_429": counters["rate_limited_429"],
             "rate_limited_503": counters["rate_limited_503"],
             "injected_failures": counters["injected_failures"],
-            "webhooks": {
-                "sent": counters["webhooks_sent"],
-                "failed_attempts": counters["webhooks_failed_attempts"],
-                "dropped": counters["webhooks_dropped"],
-            },
+            "webhooks": self.sender_stats(),
         }
 
     @property
@@ -298,13 +284,10 @@ class CamlyticsSimulator(CamlyticsState, CountsRequests):
 
     def raise_injected_failure(self) -> None:
         """Raise the failure armed by fail_next, if any is left."""
-        if not self._failures_left:
-            return
-        self._failures_left -= 1
-        self._counters["injected_failures"] += 1
-        status = self._failure_status
-        retry = {"Retry-After": "1"} if status in (429, 503) else None
-        raise CamlyticsApiError(status, f"Injected failure {status}", headers=retry)
+        if (status := self.take_injected_failure()) is not None:
+            raise CamlyticsApiError(
+                status, f"Injected failure {status}", headers=retry_after(status)
+            )
 
     def _check_rate(self, key: str) -> None:
         limit = self.settings.rate_limit

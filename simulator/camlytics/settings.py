@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 
-from ..plugin import Option, check_speed
-from ..sender import (
-    check_sending,
-)
+from ..common import check_push_settings
+from ..plugin import Option, not_negative
 
 
 @dataclass
@@ -28,14 +26,11 @@ class CamlyticsSettings:
         """Reject settings the simulator cannot honour."""
         if not self.public_key or not self.secret_key:
             raise ValueError("public_key and secret_key must not be empty")
-        if self.rate_limit < 0:
-            raise ValueError("rate_limit must not be negative")
+        not_negative(rate_limit=self.rate_limit)
         if self.locations < 0 or self.channels_per_location < 0:
             raise ValueError("locations and channels_per_location must not be negative")
-        if self.event_interval < 0:
-            raise ValueError("event_interval must not be negative")
-        check_sending(self.retry_base, self.send_attempts, self.send_timeout)
-        check_speed(self.speed)
+        not_negative(event_interval=self.event_interval)
+        check_push_settings(self)
 
 
 OPTIONS = (

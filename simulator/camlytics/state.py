@@ -1,17 +1,16 @@
 """The simulated Camlytics world: locations, channels, webhooks and the event generator."""
 
 import base64
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from collections.abc import Mapping
 from datetime import date, datetime
 import hashlib
 import random
 from typing import Any
 
-from ..plugin import Simulated
+from ..common import PushingSimulator, check_url, string_headers
+from ..plugin import not_negative
 from ..sender import (
-    SendsWebhooks,
-    Ticker,
     WebhookSender,
 )
 from .model import (
@@ -23,10 +22,8 @@ from .model import (
     EVENT_ID_BASE,
     KINDS,
     LINE_TRIGGERS,
-    MAX_DELIVERIES,
     MAX_EMIT,
     MAX_HISTORY,
-    MAX_QUEUE,
     ORIGINS,
     QUEUE_TRIGGER,
     RECORD_ID_BASE,
@@ -49,7 +46,7 @@ from .model import (
 from .settings import CamlyticsSettings
 
 
-class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=CamlyticsSettings):
+class CamlyticsState(PushingSimulator[CamlyticsSettings], settings=CamlyticsSettings):
     """The simulated cloud's world: locations, channels, webhooks and generated events."""
 
     def _setup(self) -> None:
@@ -64,18 +61,10 @@ class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=Camly
         self._event_seq = 0
         self._nonces: dict[str, int] = {}
         self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._failure_status = 0
-        self._failures_left = 0
-        self._by_path: Counter[str] = Counter()
-        self._by_status: Counter[str] = Counter()
-        self._counters: Counter[str] = Counter()
-        self._ticker = Ticker(
-            lambda: self.settings.event_interval / self.settings.speed, self._tick
-        )
-        self._sender: WebhookSender[_Webhook] = WebhookSender(
-            lambda: self.settings,
+        sender: WebhookSender[_Webhook] = self._push(
+            lambda settings: settings.event_interval,
+            self._tick,
             user_agent=USER_AGENT,
-            attempts=lambda webhook: self.settings.send_attempts,
             headers=lambda webhook: webhook.headers,
             describe=lambda webhook, batch: {
                 "webhook": webhook.id,
@@ -84,12 +73,8 @@ class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=Camly
                 "payload": batch[0],
             },
             timestamp=lambda: _utc_iso(self._wallclock()),
-            counters=self._counters,
-            ticker=self._ticker,
-            max_queue=MAX_QUEUE,
-            max_deliveries=MAX_DELIVERIES,
         )
-        self._webhooks = self._sender.targets
+        self._webhooks = sender.targets
         for index in range(self.settings.locations):
             self._add_location(index)
 
@@ -188,8 +173,7 @@ class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=Camly
 
     def set_event_interval(self, seconds: float) -> None:
         """Change the automatic event interval (0 stops it); takes effect at once."""
-        if seconds < 0:
-            raise ValueError("event_interval must not be negative")
+        not_negative(event_interval=seconds)
         self.settings.event_interval = seconds
         self._ticker.poke()
 
@@ -215,8 +199,7 @@ class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=Camly
         Raises:
             ValueError: a bad URL, kind, location, channel or header.
         """
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ValueError("url must be an http or https URL")
+        check_url(url)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
         if location_id is not None:
@@ -227,17 +210,13 @@ class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=Camly
             channel = self._channel(channel_id, error=ValueError)
             if location_id is not None and channel.location_id != location_id:
                 raise ValueError(f"Channel {channel_id} is not in location {location_id}")
-        extra = dict(headers or {})
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
-            raise ValueError("headers must map strings to strings")
+        extra = string_headers(headers)
         webhook = _Webhook(self._sender.next_id(), url, kind, location_id, channel_id, extra)
-        self._sender.add(webhook)
-        return webhook.id
+        return self._add_target(webhook)
 
     def remove_webhook(self, webhook_id: int) -> None:
         """Unregister a webhook; its queued payloads are dropped."""
-        if self._sender.remove(webhook_id) is None:
-            raise ValueError(f"Unknown webhook {webhook_id}")
+        self._remove_target(webhook_id, "webhook")
 
     def webhooks(self) -> list[dict[str, Any]]:
         """Every webhook target with its queue length and delivery counters."""
@@ -450,17 +429,16 @@ class CamlyticsState(Simulated[CamlyticsSettings], SendsWebhooks, settings=Camly
         return object_id, None
 
     def _location(self, location_id: int, error: type[Exception] = CamlyticsApiError) -> _Location:
-        location = self._locations.get(location_id)
-        if location is None:
-            if error is CamlyticsApiError:
-                raise CamlyticsApiError(404, f"Unknown location {location_id}")
-            raise error(f"Unknown location {location_id}")
-        return location
+        return _known(self._locations, location_id, "location", error)
 
     def _channel(self, channel_id: str, error: type[Exception] = CamlyticsApiError) -> _Channel:
-        channel = self._channels.get(channel_id)
-        if channel is None:
-            if error is CamlyticsApiError:
-                raise CamlyticsApiError(404, f"Unknown channel {channel_id}")
-            raise error(f"Unknown channel {channel_id}")
-        return channel
+        return _known(self._channels, channel_id, "channel", error)
+
+
+def _known[K, V](table: Mapping[K, V], key: K, what: str, error: type[Exception]) -> V:
+    """table[key]; else CamlyticsApiError 404 or error, saying "Unknown <what> <key>"."""
+    found = table.get(key)
+    if found is None:
+        message = f"Unknown {what} {key}"
+        raise CamlyticsApiError(404, message) if error is CamlyticsApiError else error(message)
+    return found

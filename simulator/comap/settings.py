@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ..plugin import Option, check_speed
+from ..plugin import Option, check_speed, not_negative
 
 
 @dataclass
@@ -22,11 +22,9 @@ class ComapSettings:
         """Reject settings the simulator cannot honour."""
         if self.token_lifetime <= 0:
             raise ValueError("token_lifetime must be positive")
-        if self.rate_limit < 0:
-            raise ValueError("rate_limit must not be negative")
+        not_negative(rate_limit=self.rate_limit)
         check_speed(self.speed)
-        if self.units < 0:
-            raise ValueError("units must not be negative")
+        not_negative(units=self.units)
 
 
 OPTIONS = (

@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 
-from ..plugin import Option, check_speed
-from ..sender import (
-    check_sending,
-)
+from ..common import check_push_settings
+from ..plugin import Option, not_negative
 from .model import _check_camera_name, _check_person_name
 
 
@@ -38,14 +36,11 @@ class FaceSpaceSettings:
             raise ValueError("camera names must be unique")
         for person in self.people:
             _check_person_name(person)
-        if self.recognition_interval < 0:
-            raise ValueError("recognition_interval must not be negative")
+        not_negative(recognition_interval=self.recognition_interval)
         if not 0 <= self.unknown_ratio <= 1:
             raise ValueError("unknown_ratio must be between 0 and 1")
-        if self.presence < 0:
-            raise ValueError("presence must not be negative")
-        check_sending(self.retry_base, self.send_attempts, self.send_timeout)
-        check_speed(self.speed)
+        not_negative(presence=self.presence)
+        check_push_settings(self)
 
 
 OPTIONS = (

@@ -1,7 +1,6 @@
 """The simulated FaceSpace service: cameras, logs, push targets and the recognition generator."""
 
 from bisect import insort
-from collections import Counter
 from collections.abc import Mapping
 from datetime import datetime
 import hmac
@@ -9,18 +8,15 @@ import itertools
 import random
 from typing import Any
 
-from ..plugin import Simulated
-from ..routing import CountsRequests
+from ..common import PushingSimulator, check_url, string_headers
+from ..plugin import not_negative
+from ..routing import retry_after
 from ..sender import (
-    SendsWebhooks,
-    Ticker,
     WebhookSender,
 )
 from .model import (
     KINDS,
-    MAX_DELIVERIES,
     MAX_LINES,
-    MAX_QUEUE,
     STOP_MESSAGE,
     UNKNOWN,
     USER_AGENT,
@@ -36,9 +32,7 @@ from .model import (
 from .settings import FaceSpaceSettings
 
 
-class FaceSpaceSimulator(
-    Simulated[FaceSpaceSettings], SendsWebhooks, CountsRequests, settings=FaceSpaceSettings
-):
+class FaceSpaceSimulator(PushingSimulator[FaceSpaceSettings], settings=FaceSpaceSettings):
     """State of the simulated FaceSpace service and of its pusher.
 
     Methods that serve API data raise FaceSpaceApiError with the HTTP status
@@ -54,18 +48,10 @@ class FaceSpaceSimulator(
             camera: {} for camera in self.settings.cameras
         }
         self._seq = itertools.count(1)
-        self._failure_status = 0
-        self._failures_left = 0
-        self._by_path: Counter[str] = Counter()
-        self._by_status: Counter[str] = Counter()
-        self._counters: Counter[str] = Counter()
-        self._ticker = Ticker(
-            lambda: self.settings.recognition_interval / self.settings.speed, self._tick
-        )
-        self._sender: WebhookSender[_Target] = WebhookSender(
-            lambda: self.settings,
+        sender: WebhookSender[_Target] = self._push(
+            lambda settings: settings.recognition_interval,
+            self._tick,
             user_agent=USER_AGENT,
-            attempts=lambda target: self.settings.send_attempts,
             headers=self._push_headers,
             describe=lambda target, batch: {
                 "target": target.id,
@@ -75,14 +61,10 @@ class FaceSpaceSimulator(
                 "payload": batch[0],
             },
             timestamp=lambda: _utc_iso(self._wallclock()),
-            counters=self._counters,
             counter_prefix="pushes_",
-            ticker=self._ticker,
             name="The pusher",
-            max_queue=MAX_QUEUE,
-            max_deliveries=MAX_DELIVERIES,
         )
-        self._targets = self._sender.targets
+        self._targets = sender.targets
 
     # API
 
@@ -206,21 +188,9 @@ class FaceSpaceSimulator(
 
     def set_recognition_interval(self, seconds: float) -> None:
         """Change the automatic recognition interval (0 stops it); takes effect at once."""
-        if seconds < 0:
-            raise ValueError("recognition_interval must not be negative")
+        not_negative(recognition_interval=seconds)
         self.settings.recognition_interval = seconds
         self._ticker.poke()
-
-    def fail_next(self, status: int, count: int = 1) -> None:
-        """Answer the next count API calls with status and ``{"error": ...}``.
-
-        429 and 503 answers carry ``Retry-After: 1``.
-        """
-        if isinstance(status, bool) or not 400 <= status <= 599:
-            raise ValueError("status must be an HTTP error status between 400 and 599")
-        if isinstance(count, bool) or count < 0:
-            raise ValueError("count must not be negative")
-        self._failure_status, self._failures_left = status, count
 
     def clear_logs(self) -> None:
         """Forget every log line and everyone in view."""
@@ -250,30 +220,22 @@ class FaceSpaceSimulator(
         """
         counters = self._counters
         return {
-            "total": self._by_path.total(),
-            "by_path": dict(sorted(self._by_path.items())),
-            "by_status": dict(sorted(self._by_status.items())),
+            **self.request_stats(),
             "rejected_keys": counters["rejected_keys"],
             "bad_dates": counters["bad_dates"],
             "injected_failures": counters["injected_failures"],
             "recognitions": counters["recognitions"],
-            "pushes": {
-                "sent": counters["pushes_sent"],
-                "failed_attempts": counters["pushes_failed_attempts"],
-                "dropped": counters["pushes_dropped"],
-            },
+            "pushes": self.sender_stats("pushes_"),
         }
 
     # Request gate
 
     def admit(self, headers: Mapping[str, str]) -> None:
         """Apply an injected failure, then check ``x-api-key``; raise FaceSpaceApiError."""
-        if self._failures_left:
-            self._failures_left -= 1
-            self._counters["injected_failures"] += 1
-            status = self._failure_status
-            retry = {"Retry-After": "1"} if status in (429, 503) else None
-            raise FaceSpaceApiError(status, f"Injected failure {status}", headers=retry)
+        if (status := self.take_injected_failure()) is not None:
+            raise FaceSpaceApiError(
+                status, f"Injected failure {status}", headers=retry_after(status)
+            )
         key = headers.get("x-api-key", "")
         if not hmac.compare_digest(key.encode(), self.settings.api_key.encode()):
             self._counters["rejected_keys"] += 1
@@ -301,21 +263,14 @@ class FaceSpaceSimulator(
         Raises:
             ValueError: a bad URL, kind or header.
         """
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ValueError("url must be an http or https URL")
+        check_url(url)
         if kind not in KINDS:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}")
-        extra = dict(headers or {})
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
-            raise ValueError("headers must map strings to strings")
-        target = _Target(self._sender.next_id(), url, kind, extra)
-        self._sender.add(target)
-        return target.id
+        return self._add_target(_Target(self._sender.next_id(), url, kind, string_headers(headers)))
 
     def remove_push_target(self, target_id: int) -> None:
         """Unregister a push target; its queued payloads are dropped."""
-        if self._sender.remove(target_id) is None:
-            raise ValueError(f"Unknown push target {target_id}")
+        self._remove_target(target_id, "push target")
 
     def push_targets(self) -> list[dict[str, Any]]:
         """Every push target with its queue length and delivery counters."""

@@ -34,9 +34,7 @@ HEALTH_MESSAGES = {
 }
 MAX_LIMIT = 1000
 MAX_EMIT = 1000
-MAX_QUEUE = 10_000
 MAX_HISTORY = 1000
-MAX_DELIVERIES = 1000
 EVENT_ID_BASE = 4355024961160384430
 USER_AGENT = "FindFace-Multi-Simulator/2.1"
 # An 8x8 grey JPEG, served for every thumbnail, full frame and screenshot.

@@ -7,6 +7,7 @@ from datetime import timedelta
 import secrets
 from typing import Any
 
+from ..plugin import not_negative
 from .model import (
     _AREAS,
     _CAMERA_GROUPS,
@@ -52,8 +53,7 @@ class FindFaceSimulator(FindFaceState):
 
     def set_emit_interval(self, seconds: float) -> None:
         """Change the automatic emission interval (0 stops it); takes effect at once."""
-        if seconds < 0:
-            raise ValueError("emit_interval must not be negative")
+        not_negative(emit_interval=seconds)
         self.settings.emit_interval = seconds
         self._ticker.poke()
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ..plugin import Option, check_speed
+from ..plugin import Option, check_speed, not_negative
 
 
 @dataclass
@@ -28,10 +28,8 @@ class FindFaceSettings:
         """Reject settings the simulator cannot honour."""
         if self.token_lifetime <= 0:
             raise ValueError("token_lifetime must be positive")
-        if self.cameras < 0:
-            raise ValueError("cameras must not be negative")
-        if self.emit_interval < 0:
-            raise ValueError("emit_interval must not be negative")
+        not_negative(cameras=self.cameras)
+        not_negative(emit_interval=self.emit_interval)
         if self.retry_base <= 0 or self.retry_cap <= 0:
             raise ValueError("retry_base and retry_cap must be positive")
         if self.send_timeout <= 0:

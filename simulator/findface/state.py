@@ -1,6 +1,7 @@
 """The simulated FindFace world: cameras, hooks and the event generators."""
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 import random
 import re
@@ -31,10 +32,8 @@ from .model import (
     EPISODE_SECTIONS,
     EVENT_ID_BASE,
     EVENT_SECTIONS,
-    MAX_DELIVERIES,
     MAX_EMIT,
     MAX_HISTORY,
-    MAX_QUEUE,
     SECTIONS,
     USER_AGENT,
     _accepts,
@@ -84,8 +83,6 @@ class FindFaceState(
             },
             timestamp=lambda: _iso(self._wallclock()),
             ticker=self._ticker,
-            max_queue=MAX_QUEUE,
-            max_deliveries=MAX_DELIVERIES,
         )
         self._hooks = self._sender.targets
         self._history: dict[str, dict[str, dict[str, Any]]] = {section: {} for section in SECTIONS}
@@ -366,17 +363,27 @@ class FindFaceState(
             raw |= {"last_body_event": None, "best_body_event": None, "matched_body_event": None}
         return raw
 
+    def _covering[T: tuple[Any, ...]](
+        self, table: Sequence[T], camera_id: int | None, what: str
+    ) -> T:
+        """A random counter or area of table that covers camera_id (or any existing camera).
+
+        Raises:
+            ValueError: none does ("No <what> covers that camera", or "No <what>").
+        """
+        covering = [
+            entry
+            for entry in table
+            if any(camera in self._cameras for camera in entry[2])
+            and (camera_id is None or camera_id in entry[2])
+        ]
+        if not covering:
+            raise ValueError(f"No {what} covers that camera" if camera_id else f"No {what}")
+        return self._rng.choice(covering)
+
     def _counter_record(self, camera_id: int | None) -> _Item:
         rng = self._rng
-        counters = [
-            counter
-            for counter in _COUNTERS
-            if any(camera in self._cameras for camera in counter[2])
-            and (camera_id is None or camera_id in counter[2])
-        ]
-        if not counters:
-            raise ValueError("No counter covers that camera" if camera_id else "No counter")
-        counter_id, _, counter_cameras, cars_only = rng.choice(counters)
+        counter_id, _, counter_cameras, cars_only = self._covering(_COUNTERS, camera_id, "counter")
         if camera_id is None:
             camera_id = rng.choice(
                 [camera for camera in counter_cameras if camera in self._cameras]
@@ -415,15 +422,7 @@ class FindFaceState(
     def _area_activation(self, camera_id: int | None) -> _Item:
         """Start an activation of an area, or end its running one."""
         rng = self._rng
-        areas = [
-            area
-            for area in _AREAS
-            if any(camera in self._cameras for camera in area[2])
-            and (camera_id is None or camera_id in area[2])
-        ]
-        if not areas:
-            raise ValueError("No area covers that camera" if camera_id else "No area")
-        area_id, _, area_cameras = rng.choice(areas)
+        area_id, _, area_cameras = self._covering(_AREAS, camera_id, "area")
         now = self._wallclock()
         activation = self._open_activations.pop(area_id, None)
         if activation is None:

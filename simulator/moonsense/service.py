@@ -8,7 +8,7 @@ import json
 import math
 from typing import Any
 
-from ..routing import CountsRequests
+from ..routing import retry_after
 from .model import (
     _REGION_INFO,
     DATA_ROOT,
@@ -27,7 +27,7 @@ from .render import session_json
 from .state import MoonsenseState
 
 
-class MoonsenseSimulator(MoonsenseState, CountsRequests):
+class MoonsenseSimulator(MoonsenseState):
     """State of the simulated Moonsense Cloud and of its webhook sender.
 
     Methods that serve API data raise MoonsenseApiError with the HTTP status
@@ -290,17 +290,6 @@ class MoonsenseSimulator(MoonsenseState, CountsRequests):
         """Send webhook event types as numbers (1-4) instead of names."""
         self.settings.numeric_event_types = bool(numeric)
 
-    def fail_next(self, status: int, count: int = 1) -> None:
-        """Answer the next count API calls with status and ``{"error": ...}``.
-
-        429 and 503 answers carry ``Retry-After: 1``.
-        """
-        if isinstance(status, bool) or not 400 <= status <= 599:
-            raise ValueError("status must be an HTTP error status between 400 and 599")
-        if isinstance(count, bool) or count < 0:
-            raise ValueError("count must not be negative")
-        self._failure_status, self._failures_left = status, count
-
     @property
     def sessions(self) -> list[str]:
         """Every session id, newest first."""
@@ -348,9 +337,7 @@ class MoonsenseSimulator(MoonsenseState, CountsRequests):
         """
         counters = self._counters
         return {
-            "total": self._by_path.total(),
-            "by_path": dict(sorted(self._by_path.items())),
-            "by_status": dict(sorted(self._by_status.items())),
+            **self.request_stats(),
             "rejected_tokens": counters["rejected_tokens"],
             "injected_failures": counters["injected_failures"],
             "sessions": len(self._sessions),
@@ -362,23 +349,17 @@ class MoonsenseSimulator(MoonsenseState, CountsRequests):
                 for key, value in sorted(counters.items())
                 if key.startswith("event:")
             },
-            "webhooks": {
-                "sent": counters["webhooks_sent"],
-                "failed_attempts": counters["webhooks_failed_attempts"],
-                "dropped": counters["webhooks_dropped"],
-            },
+            "webhooks": self.sender_stats(),
         }
 
     # Request gate
 
     def admit(self, headers: Mapping[str, str], *, auth: bool = True) -> None:
         """Apply an injected failure, then check the bearer token; raise MoonsenseApiError."""
-        if self._failures_left:
-            self._failures_left -= 1
-            self._counters["injected_failures"] += 1
-            status = self._failure_status
-            retry = {"Retry-After": "1"} if status in (429, 503) else None
-            raise MoonsenseApiError(status, f"Injected failure {status}", headers=retry)
+        if (status := self.take_injected_failure()) is not None:
+            raise MoonsenseApiError(
+                status, f"Injected failure {status}", headers=retry_after(status)
+            )
         if not auth:
             return
         scheme, _, token = headers.get("Authorization", "").strip().partition(" ")

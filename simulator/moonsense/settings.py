@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 
-from ..plugin import Option, check_speed
-from ..sender import (
-    check_sending,
-)
+from ..common import check_push_settings
+from ..plugin import Option, not_negative
 from .model import MAX_PER_PAGE
 
 
@@ -45,14 +43,11 @@ class MoonsenseSettings:
                 raise ValueError("a region must be a non-empty string without '/'")
         if len(set(self.regions)) != len(self.regions):
             raise ValueError("regions must be unique")
-        if self.sessions < 0:
-            raise ValueError("sessions must not be negative")
+        not_negative(sessions=self.sessions)
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        if self.bundle_interval < 0:
-            raise ValueError("bundle_interval must not be negative")
-        check_sending(self.retry_base, self.send_attempts, self.send_timeout)
-        check_speed(self.speed)
+        not_negative(bundle_interval=self.bundle_interval)
+        check_push_settings(self)
 
 
 OPTIONS = (

@@ -1,15 +1,13 @@
 """The simulated Moonsense world: sessions, chunks, webhooks and the session generator."""
 
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 import random
 from typing import Any
 
-from ..plugin import Simulated
+from ..common import PushingSimulator, check_url, string_headers
 from ..sender import (
-    SendsWebhooks,
-    Ticker,
     WebhookSender,
     any_2xx,
 )
@@ -24,9 +22,7 @@ from .model import (
     BATTERY_STATES,
     BUNDLES_PER_CHUNK,
     EVENT_TYPES,
-    MAX_DELIVERIES,
     MAX_EVENTS,
-    MAX_QUEUE,
     MAX_SESSIONS,
     PLATFORMS,
     USER_AGENT,
@@ -45,7 +41,7 @@ from .model import (
 from .settings import MoonsenseSettings
 
 
-class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=MoonsenseSettings):
+class MoonsenseState(PushingSimulator[MoonsenseSettings], settings=MoonsenseSettings):
     """The simulated cloud's world: sessions, chunks, webhooks and the generator."""
 
     def _setup(self) -> None:
@@ -54,20 +50,12 @@ class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=Moons
         self._sessions: dict[str, _Session] = {}
         self._session_seq = 0
         self._token_created = _utc(self._wallclock()) - timedelta(days=30)
-        self._failure_status = 0
-        self._failures_left = 0
-        self._by_path: Counter[str] = Counter()
-        self._by_status: Counter[str] = Counter()
-        self._counters: Counter[str] = Counter()
         self._events: deque[dict[str, Any]] = deque(maxlen=MAX_EVENTS)
-        self._ticker = Ticker(
-            lambda: self.settings.bundle_interval / self.settings.speed, self.generate_step
-        )
-        self._sender: WebhookSender[_Webhook] = WebhookSender(
-            lambda: self.settings,
+        sender: WebhookSender[_Webhook] = self._push(
+            lambda settings: settings.bundle_interval,
+            self.generate_step,
             user_agent=USER_AGENT,
             accept=any_2xx,
-            attempts=lambda webhook: self.settings.send_attempts,
             headers=lambda webhook: webhook.headers,
             describe=lambda webhook, batch: {
                 "webhook": webhook.id,
@@ -75,12 +63,8 @@ class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=Moons
                 "payload": batch[0],
             },
             timestamp=lambda: rfc3339(self._now()),
-            counters=self._counters,
-            ticker=self._ticker,
-            max_queue=MAX_QUEUE,
-            max_deliveries=MAX_DELIVERIES,
         )
-        self._webhooks = self._sender.targets
+        self._webhooks = sender.targets
         self._seed_history(self.settings.sessions)
 
     # Rendering
@@ -168,19 +152,12 @@ class MoonsenseState(Simulated[MoonsenseSettings], SendsWebhooks, settings=Moons
         Raises:
             ValueError: a bad URL or header.
         """
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise ValueError("url must be an http or https URL")
-        extra = dict(headers or {})
-        if not all(isinstance(k, str) and isinstance(v, str) for k, v in extra.items()):
-            raise ValueError("headers must map strings to strings")
-        webhook = _Webhook(self._sender.next_id(), url, extra)
-        self._sender.add(webhook)
-        return webhook.id
+        check_url(url)
+        return self._add_target(_Webhook(self._sender.next_id(), url, string_headers(headers)))
 
     def remove_webhook(self, webhook_id: int) -> None:
         """Unregister a webhook; its queued payloads are dropped."""
-        if self._sender.remove(webhook_id) is None:
-            raise ValueError(f"Unknown webhook {webhook_id}")
+        self._remove_target(webhook_id, "webhook")
 
     def webhooks(self) -> list[dict[str, Any]]:
         """Every webhook target with its queue length and delivery counters."""

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
@@ -15,6 +15,8 @@ import pytest
 from yarl import URL
 
 from simulator.app import create_app
+from simulator.plugin import SimulatorPlugin
+from simulator.sender import SendsWebhooks
 
 
 @pytest.fixture(autouse=True)
@@ -121,3 +123,91 @@ async def serving(simulator: object) -> AsyncIterator[tuple[TestClient[Any, Any]
         server = TestServer(create_app(simulator), host="127.0.0.1")
         async with TestClient(server) as client:
             yield client, receiver
+
+
+@dataclass
+class SimApi[S: SendsWebhooks]:
+    """A test client of a pushing simulator, its webhook receiver and its hand-moved clocks.
+
+    A provider's test module subclasses it with the API calls it needs; ``provider`` is the
+    key of its admin routes (``/_sim/<provider>/...``).
+    """
+
+    provider: ClassVar[str]
+    client: TestClient[Any, Any]
+    simulator: S
+    receiver: Receiver
+    clock: FakeClock
+    wall: WallClock
+
+    async def admin(self, method: str, path: str, **body: Any) -> Any:
+        """Call ``/_sim/<provider>/<path>`` with body as JSON (none if empty); expect 200."""
+        url = f"/_sim/{self.provider}/{path}"
+        response = await self.client.request(method, url, json=body or None)
+        assert response.status == 200, await response.text()
+        return await response.json()
+
+    async def drain(self) -> None:
+        """Wait (at most 5 s) until the simulator's sender has nothing queued."""
+        async with asyncio.timeout(5):
+            await self.simulator.drain()
+
+    def retried_twice(self) -> list[Call]:
+        """One payload answered 500, 503, then 200, retried after 10 then 20 ms; the calls."""
+        calls = self.receiver.calls
+        assert len(calls) == 3
+        assert calls[1].at - calls[0].at >= 0.009
+        assert calls[2].at - calls[1].at >= 0.018
+        log = [(e["attempt"], e["status"], e["retry_in"], e["dropped"]) for e in self.deliveries]
+        assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
+        return calls
+
+    def outcomes(self) -> list[tuple[int, int | None, bool]]:
+        """Each delivery-log entry's attempt, status and whether the payload was dropped."""
+        return [(e["attempt"], e["status"], e["dropped"]) for e in self.deliveries]
+
+    def assert_unreachable(self) -> None:
+        """The first delivery got no answer: no status, an error, dropped."""
+        entry = self.deliveries[0]
+        assert entry["status"] is None
+        assert entry["error"]
+        assert entry["dropped"] is True
+
+    @property
+    def deliveries(self) -> list[dict[str, Any]]:
+        """The simulator's delivery log."""
+        return self.simulator.deliveries
+
+
+@asynccontextmanager
+async def serve_api[A: SimApi[Any]](
+    api: type[A],
+    plugin: SimulatorPlugin[Any, Any],
+    wall: datetime,
+    settings: dict[str, Any],
+    clock: FakeClock | None = None,
+) -> AsyncIterator[A]:
+    """Serve plugin's simulator built from settings with fake clocks, and a webhook receiver."""
+    clock = clock or FakeClock()
+    wallclock = WallClock(wall)
+    simulator = plugin.create(plugin.settings(**settings), clock=clock, wallclock=wallclock)
+    async with serving(simulator) as (client, receiver):
+        yield api(client, simulator, receiver, clock, wallclock)
+
+
+async def start_late_and_restart(simulator: SendsWebhooks) -> None:
+    """Check a sender with payloads queued before it runs, then deliver them and stop it.
+
+    drain refuses while it is stopped; start is idempotent; stop leaves it stopped.
+    """
+    states = [simulator.running]
+    with pytest.raises(RuntimeError):
+        await simulator.drain()
+    await simulator.start()
+    await simulator.start()  # idempotent
+    states.append(simulator.running)
+    async with asyncio.timeout(5):
+        await simulator.drain()
+    await simulator.stop()
+    states.append(simulator.running)
+    assert states == [False, True, False]

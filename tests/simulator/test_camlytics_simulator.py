@@ -2,8 +2,7 @@
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 import hashlib
 import hmac
@@ -13,7 +12,6 @@ from typing import Any
 from urllib.parse import quote
 
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
@@ -23,13 +21,14 @@ from simulator.camlytics import (
     CAMLYTICS_SIMULATOR,
     MAX_EMIT,
     MAX_EVENTS,
+    PLUGIN,
     CamlyticsSettings,
     CamlyticsSimulator,
     example_payloads,
     sign,
 )
 
-from .conftest import FakeClock, Receiver, WallClock, receiving, serving
+from .conftest import SimApi, receiving, serve_api, start_late_and_restart
 
 WALL = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "camlytics"
@@ -59,23 +58,11 @@ def encode(params: dict[str, Any]) -> str:
     return "&".join(f"{name}={quote(str(value), safe='')}" for name, value in params.items())
 
 
-class Api:
+class Api(SimApi[CamlyticsSimulator]):
     """A signing test client of the simulator plus the webhook receiver."""
 
-    def __init__(
-        self,
-        client: TestClient[Any, Any],
-        simulator: CamlyticsSimulator,
-        receiver: Receiver,
-        clock: FakeClock,
-        wall: WallClock,
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
-        self.clock = clock
-        self.wall = wall
-        self.nonce = 1_700_000_000
+    provider = "camlytics"
+    nonce = 1_700_000_000
 
     async def raw(
         self,
@@ -110,15 +97,6 @@ class Api:
         result: list[dict[str, Any]] = body["result"]
         return result
 
-    async def admin(self, method: str, path: str, **body: Any) -> Any:
-        response = await self.client.request(method, f"/_sim/camlytics/{path}", json=body or None)
-        assert response.status == 200, await response.text()
-        return await response.json()
-
-    async def drain(self) -> None:
-        async with asyncio.timeout(5):
-            await self.simulator.drain()
-
     def channel(self, location_id: int, name: str) -> str:
         for channel in self.simulator.channels(location_id):
             if channel["name"] == name:
@@ -126,15 +104,9 @@ class Api:
         raise AssertionError(name)
 
 
-@asynccontextmanager
-async def serve(**settings: Any) -> AsyncIterator[Api]:
+def serve(**settings: Any) -> AbstractAsyncContextManager[Api]:
     """Serve a simulator (fast retries, fake clocks) and a webhook receiver on 127.0.0.1."""
-    clock, wall = FakeClock(), WallClock(WALL)
-    simulator = CamlyticsSimulator(
-        CamlyticsSettings(**({"retry_base": 0.01} | settings)), clock=clock, wallclock=wall
-    )
-    async with serving(simulator) as (client, receiver):
-        yield Api(client, simulator, receiver, clock, wall)
+    return serve_api(Api, PLUGIN, WALL, {"retry_base": 0.01} | settings)
 
 
 async def assert_error(response: ClientResponse, status: int, code: int, msg: str) -> None:
@@ -605,25 +577,21 @@ async def test_webhook_retries_with_growing_delay_then_drops() -> None:
         api.simulator.add_webhook(api.receiver.url("/events"), "events")
         first = api.simulator.emit_events(1)
         await api.drain()
-        calls = api.receiver.calls
-        assert len(calls) == 3
+        calls = api.retried_twice()
         assert calls[0].body == calls[2].body
         assert calls[0].body[0]["record_id"] == first[0]["record_id"]
-        assert calls[1].at - calls[0].at >= 0.009
-        assert calls[2].at - calls[1].at >= 0.018
-        log = [
-            (e["attempt"], e["status"], e["retry_in"], e["dropped"])
-            for e in api.simulator.deliveries
-        ]
-        assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
 
         api.receiver.statuses.extend([500, 500, 500])
         api.simulator.clear_deliveries()
         api.simulator.emit_events(1)
         api.simulator.emit_events(1)
         await api.drain()
-        log = [(e["attempt"], e["status"], e["dropped"]) for e in api.simulator.deliveries]
-        assert log == [(1, 500, False), (2, 500, False), (3, 500, True), (1, 200, False)]
+        assert api.outcomes() == [
+            (1, 500, False),
+            (2, 500, False),
+            (3, 500, True),
+            (1, 200, False),
+        ]
         webhooks = api.simulator.stats()["webhooks"]
         assert webhooks == {"sent": 2, "failed_attempts": 5, "dropped": 1}
 
@@ -633,10 +601,7 @@ async def test_unreachable_webhook_logs_the_error() -> None:
         api.simulator.add_webhook("http://127.0.0.1:1/hook", "occupancy")
         api.simulator.set_occupancy(32, 1)
         await api.drain()
-        entry = api.simulator.deliveries[0]
-        assert entry["status"] is None
-        assert entry["error"]
-        assert entry["dropped"] is True
+        api.assert_unreachable()
 
 
 @pytest.mark.parametrize(
@@ -717,14 +682,7 @@ async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
     async with receiving() as receiver:
         simulator.add_webhook(receiver.url(), "events")
         events = simulator.emit_events(2)
-        assert not simulator.running
-        with pytest.raises(RuntimeError):
-            await simulator.drain()
-        await simulator.start()
-        await simulator.start()  # idempotent
-        async with asyncio.timeout(5):
-            await simulator.drain()
-        await simulator.stop()
+        await start_late_and_restart(simulator)
         assert [item["record_id"] for item in receiver.calls[0].body] == [
             event["record_id"] for event in events
         ]

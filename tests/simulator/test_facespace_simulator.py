@@ -1,15 +1,13 @@
 """HTTP-level tests for the simulated FaceSpace service: logs, real-time answers and the pusher."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
@@ -17,6 +15,7 @@ from simulator.__main__ import parse_args
 from simulator.facespace import (
     FACESPACE_SIMULATOR,
     LOGS_PATH,
+    PLUGIN,
     RECOGNITION_PATH,
     FaceSpaceSettings,
     FaceSpaceSimulator,
@@ -26,7 +25,7 @@ from simulator.facespace import (
     parse_line,
 )
 
-from .conftest import FakeClock, Receiver, WallClock, receiving, serving
+from .conftest import SimApi, receiving, serve_api, start_late_and_restart
 
 KEY = "demo-facespace"
 WALL = datetime(2023, 10, 24, 12, 0, tzinfo=UTC)
@@ -39,22 +38,10 @@ def utc(
     return datetime(year, month, day, hour, minute, second, us, tzinfo=UTC)
 
 
-class Api:
+class Api(SimApi[FaceSpaceSimulator]):
     """A test client of the simulator plus the push receiver and the clocks."""
 
-    def __init__(
-        self,
-        client: TestClient[Any, Any],
-        simulator: FaceSpaceSimulator,
-        receiver: Receiver,
-        clock: FakeClock,
-        wall: WallClock,
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
-        self.clock = clock
-        self.wall = wall
+    provider = "facespace"
 
     async def get(self, path: str, key: str | None = KEY, **params: str) -> ClientResponse:
         headers = {} if key is None else {"x-api-key": key}
@@ -72,25 +59,10 @@ class Api:
         answer: dict[str, Any] = await response.json()
         return answer
 
-    async def admin(self, method: str, path: str, **body: Any) -> Any:
-        response = await self.client.request(method, f"/_sim/facespace/{path}", json=body or None)
-        assert response.status == 200, await response.text()
-        return await response.json()
 
-    async def drain(self) -> None:
-        async with asyncio.timeout(5):
-            await self.simulator.drain()
-
-
-@asynccontextmanager
-async def serve(**settings: Any) -> AsyncIterator[Api]:
+def serve(**settings: Any) -> AbstractAsyncContextManager[Api]:
     """Serve a simulator (fast retries, fake clocks) and a push receiver on 127.0.0.1."""
-    clock, wall = FakeClock(), WallClock(WALL)
-    simulator = FaceSpaceSimulator(
-        FaceSpaceSettings(**({"retry_base": 0.01} | settings)), clock=clock, wallclock=wall
-    )
-    async with serving(simulator) as (client, receiver):
-        yield Api(client, simulator, receiver, clock, wall)
+    return serve_api(Api, PLUGIN, WALL, {"retry_base": 0.01} | settings)
 
 
 def plant_history(simulator: FaceSpaceSimulator) -> None:
@@ -448,24 +420,20 @@ async def test_push_retries_with_growing_delay_then_drops() -> None:
         api.simulator.add_push_target(api.receiver.url(), kind="logs")
         line = api.simulator.recognize("Entrance", "Alice")
         await api.drain()
-        calls = api.receiver.calls
-        assert len(calls) == 3
+        calls = api.retried_twice()
         assert all(call.body == {"Entrance": [line]} for call in calls)
-        assert calls[1].at - calls[0].at >= 0.009
-        assert calls[2].at - calls[1].at >= 0.018
-        log = [
-            (e["attempt"], e["status"], e["retry_in"], e["dropped"])
-            for e in api.simulator.deliveries
-        ]
-        assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
 
         api.receiver.statuses.extend([500, 500, 500])
         api.simulator.clear_deliveries()
         api.simulator.recognize("Entrance", "Bob")
         api.simulator.recognize("Entrance", "Carol")
         await api.drain()
-        outcomes = [(e["attempt"], e["status"], e["dropped"]) for e in api.simulator.deliveries]
-        assert outcomes == [(1, 500, False), (2, 500, False), (3, 500, True), (1, 200, False)]
+        assert api.outcomes() == [
+            (1, 500, False),
+            (2, 500, False),
+            (3, 500, True),
+            (1, 200, False),
+        ]
         assert api.simulator.stats()["pushes"] == {"sent": 2, "failed_attempts": 5, "dropped": 1}
 
 
@@ -474,10 +442,7 @@ async def test_unreachable_push_target_logs_the_error() -> None:
         api.simulator.add_push_target("http://127.0.0.1:1/hook", kind="realtime")
         api.simulator.recognize("Entrance", "Alice")
         await api.drain()
-        entry = api.simulator.deliveries[0]
-        assert entry["status"] is None
-        assert entry["error"]
-        assert entry["dropped"] is True
+        api.assert_unreachable()
 
 
 @pytest.mark.parametrize(
@@ -586,16 +551,7 @@ async def test_pusher_starts_late_and_keeps_the_queue_across_restarts() -> None:
     async with receiving() as receiver:
         simulator.add_push_target(receiver.url(), kind="logs")
         lines = [simulator.recognize("Lobby", "Alice"), simulator.recognize("Lobby", "Bob")]
-        was_running = simulator.running
-        with pytest.raises(RuntimeError):
-            await simulator.drain()
-        await simulator.start()
-        await simulator.start()  # idempotent
-        assert (was_running, simulator.running) == (False, True)
-        async with asyncio.timeout(5):
-            await simulator.drain()
-        await simulator.stop()
-        assert not simulator.running
+        await start_late_and_restart(simulator)
         assert [call.body for call in receiver.calls] == [{"Lobby": [line]} for line in lines]
 
 

@@ -1,15 +1,13 @@
 """HTTP-level tests for the simulated FindFace Multi REST API and its webhook sender."""
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 import json
 from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 import pytest
 from yarl import URL
 
@@ -19,28 +17,24 @@ from simulator.findface import (
     FINDFACE_SIMULATOR,
     JPEG,
     MAX_EMIT,
+    PLUGIN,
     SECTIONS,
     FindFaceSettings,
     FindFaceSimulator,
     example_payloads,
 )
 
-from .conftest import FakeClock, Receiver, receiving, serving
+from .conftest import FakeClock, SimApi, receiving, serve_api, start_late_and_restart
 
 WALL = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
 TOKEN = {"Authorization": "Token demo-token"}
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "findface"
 
 
-class Api:
+class Api(SimApi[FindFaceSimulator]):
     """A test client of the simulator plus the webhook receiver."""
 
-    def __init__(
-        self, client: TestClient[Any, Any], simulator: FindFaceSimulator, receiver: Receiver
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
+    provider = "findface"
 
     async def get(self, path: str, **params: str) -> ClientResponse:
         return await self.client.get(path, params=params, headers=TOKEN)
@@ -65,28 +59,15 @@ class Api:
         return hook
 
     async def emit(self, section: str, **body: Any) -> list[dict[str, Any]]:
-        response = await self.client.post("/_sim/findface/emit", json={"section": section} | body)
-        assert response.status == 200, await response.text()
-        answer = await response.json()
+        answer = await self.admin("POST", "emit", section=section, **body)
         assert answer["section"] == section
         items: list[dict[str, Any]] = answer["items"]
         return items
 
-    async def drain(self) -> None:
-        async with asyncio.timeout(5):
-            await self.simulator.drain()
 
-
-@asynccontextmanager
-async def serve(clock: FakeClock | None = None, **settings: Any) -> AsyncIterator[Api]:
+def serve(clock: FakeClock | None = None, **settings: Any) -> AbstractAsyncContextManager[Api]:
     """Serve a simulator (fast retries) and a webhook receiver, both on 127.0.0.1."""
-    simulator = FindFaceSimulator(
-        FindFaceSettings(**({"retry_base": 0.01} | settings)),
-        clock=clock or FakeClock(),
-        wallclock=lambda: WALL,
-    )
-    async with serving(simulator) as (client, receiver):
-        yield Api(client, simulator, receiver)
+    return serve_api(Api, PLUGIN, WALL, {"retry_base": 0.01} | settings, clock)
 
 
 async def assert_error(response: ClientResponse, status: int, code: str) -> str:
@@ -475,8 +456,11 @@ async def test_send_attempts_exhausted_drops_the_batch_and_moves_on() -> None:
         items = api.simulator.emit("counters", count=2)
         await api.drain()
         assert [call.body for call in api.receiver.calls] == [items[:1], items[:1], items[1:]]
-        log = [(e["attempt"], e["status"], e["dropped"]) for e in api.simulator.deliveries]
-        assert log == [(1, 500, False), (2, 500, True), (1, 200, False)]
+        assert api.outcomes() == [
+            (1, 500, False),
+            (2, 500, True),
+            (1, 200, False),
+        ]
         stats = api.simulator.hook_states()[0]["stats"]
         assert (stats["dropped_batches"], stats["dropped_items"], stats["sent_items"]) == (1, 1, 1)
 
@@ -486,10 +470,7 @@ async def test_unreachable_hook_logs_the_error() -> None:
         await api.create_hook(url="http://127.0.0.1:1/hook", send_attempts=1)
         api.simulator.emit("face_events")
         await api.drain()
-        entry = api.simulator.deliveries[0]
-        assert entry["status"] is None
-        assert entry["error"]
-        assert entry["dropped"] is True
+        api.assert_unreachable()
 
 
 async def test_inactive_hooks_get_nothing_and_deleted_hooks_drop_their_queue() -> None:
@@ -699,14 +680,7 @@ async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
     async with receiving() as receiver:
         simulator.create_hook({"url": receiver.url()})
         items = simulator.emit("face_events", count=2)
-        assert not simulator.running
-        with pytest.raises(RuntimeError):
-            await simulator.drain()
-        await simulator.start()
-        await simulator.start()  # idempotent
-        async with asyncio.timeout(5):
-            await simulator.drain()
-        await simulator.stop()
+        await start_late_and_restart(simulator)
         assert [call.body[0] for call in receiver.calls] == items
 
 

@@ -1,8 +1,8 @@
 """HTTP-level tests for the simulated Moonsense Cloud: control plane, data planes and webhooks."""
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
 import hashlib
 import json
@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from aiohttp import ClientResponse
-from aiohttp.test_utils import TestClient
 import pytest
 
 from simulator.__main__ import parse_args
@@ -19,6 +18,7 @@ from simulator.moonsense import (
     EXAMPLE_READINGS,
     MAX_PER_PAGE,
     MOONSENSE_SIMULATOR,
+    PLUGIN,
     MoonsenseSettings,
     MoonsenseSimulator,
     camelize,
@@ -29,7 +29,7 @@ from simulator.moonsense import (
     to_camel,
 )
 
-from .conftest import FakeClock, Receiver, WallClock, receiving, serving
+from .conftest import FakeClock, SimApi, WallClock, receiving, serve_api, start_late_and_restart
 
 TOKEN = "demo-moonsense"
 US = "us-central1.gcp"
@@ -75,20 +75,10 @@ def data(region: str) -> str:
     return f"/moonsense/data/{region}/v2"
 
 
-class Api:
-    """A test client of the simulator plus the webhook receiver and the wall clock."""
+class Api(SimApi[MoonsenseSimulator]):
+    """A test client of the simulator plus the webhook receiver and the clocks."""
 
-    def __init__(
-        self,
-        client: TestClient[Any, Any],
-        simulator: MoonsenseSimulator,
-        receiver: Receiver,
-        wall: WallClock,
-    ) -> None:
-        self.client = client
-        self.simulator = simulator
-        self.receiver = receiver
-        self.wall = wall
+    provider = "moonsense"
 
     async def get(
         self, path: str, params: Params = (), token: str | None = TOKEN
@@ -108,27 +98,10 @@ class Api:
         answer = await self.sessions(*params)
         return [session["session_id"] for session in answer["sessions"]]
 
-    async def admin(self, method: str, path: str, **body: Any) -> Any:
-        response = await self.client.request(method, f"/_sim/moonsense/{path}", json=body or None)
-        assert response.status == 200, await response.text()
-        return await response.json()
 
-    async def drain(self) -> None:
-        async with asyncio.timeout(5):
-            await self.simulator.drain()
-
-
-@asynccontextmanager
-async def serve(**settings: Any) -> AsyncIterator[Api]:
+def serve(**settings: Any) -> AbstractAsyncContextManager[Api]:
     """Serve a simulator (no initial sessions unless asked, fast retries) and a receiver."""
-    wall = WallClock(WALL)
-    simulator = MoonsenseSimulator(
-        MoonsenseSettings(**({"sessions": 0, "retry_base": 0.01} | settings)),
-        clock=FakeClock(),
-        wallclock=wall,
-    )
-    async with serving(simulator) as (client, receiver):
-        yield Api(client, simulator, receiver, wall)
+    return serve_api(Api, PLUGIN, WALL, {"sessions": 0, "retry_base": 0.01} | settings)
 
 
 def five_sessions(api: Api) -> list[str]:
@@ -720,24 +693,20 @@ async def test_webhook_retries_with_growing_delay_then_drops() -> None:
         api.simulator.add_webhook(api.receiver.url())
         session_id = api.simulator.create_session()
         await api.drain()
-        calls = api.receiver.calls
-        assert len(calls) == 3
+        calls = api.retried_twice()
         assert all(call.body["session_id"] == session_id for call in calls)
-        assert calls[1].at - calls[0].at >= 0.009
-        assert calls[2].at - calls[1].at >= 0.018
-        log = [
-            (e["attempt"], e["status"], e["retry_in"], e["dropped"])
-            for e in api.simulator.deliveries
-        ]
-        assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
 
         api.receiver.statuses.extend([500, 404, 502])
         api.simulator.clear_deliveries()
         api.simulator.send_bundle(session_id, light=1)
         api.simulator.send_bundle(session_id, light=2)
         await api.drain()
-        outcomes = [(e["attempt"], e["status"], e["dropped"]) for e in api.simulator.deliveries]
-        assert outcomes == [(1, 500, False), (2, 404, False), (3, 502, True), (1, 200, False)]
+        assert api.outcomes() == [
+            (1, 500, False),
+            (2, 404, False),
+            (3, 502, True),
+            (1, 200, False),
+        ]
         assert api.receiver.calls[-1].body["bundle"]["bundle"]["light_data"][0]["value"] == 2
         assert api.simulator.stats()["webhooks"] == {
             "sent": 2,
@@ -762,10 +731,7 @@ async def test_unreachable_webhook_logs_the_error() -> None:
         api.simulator.add_webhook("http://127.0.0.1:1/hook")
         api.simulator.create_session()
         await api.drain()
-        entry = api.simulator.deliveries[0]
-        assert entry["status"] is None
-        assert entry["error"]
-        assert entry["dropped"] is True
+        api.assert_unreachable()
 
 
 async def test_admin_routes_drive_a_session() -> None:
@@ -966,16 +932,7 @@ async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
     async with receiving() as receiver:
         simulator.add_webhook(receiver.url())
         session_id = simulator.create_session()
-        with pytest.raises(RuntimeError):
-            await simulator.drain()
-        await simulator.start()
-        await simulator.start()  # idempotent
-        states = [simulator.running]
-        async with asyncio.timeout(5):
-            await simulator.drain()
-        await simulator.stop()
-        states.append(simulator.running)
-        assert states == [True, False]
+        await start_late_and_restart(simulator)
         assert [call.body["session_id"] for call in receiver.calls] == [session_id]
 
 
