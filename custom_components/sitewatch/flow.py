@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Mapping
 from dataclasses import dataclass
 from itertools import chain, count
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -28,6 +28,9 @@ from yarl import URL
 
 from .const import CONF_PROVIDER, CONF_SCAN_INTERVAL, LOGGER, PollingInterval
 from .schema import vol
+
+if TYPE_CHECKING:
+    from .models import SitewatchConfigEntry
 
 PASSWORD_SELECTOR = TextSelector(TextSelectorConfig(type=TextSelectorType.PASSWORD))
 """A secret field of a form (hidden as typed)."""
@@ -131,7 +134,7 @@ class AccountFlow:
         return None
 
     async def async_check(
-        self, data: Mapping[str, Any], entry: ConfigEntry | None
+        self, data: Mapping[str, Any], entry: SitewatchConfigEntry | None
     ) -> tuple[dict[str, str], str | None]:
         """Try ``data`` against the provider (for ``entry`` in reauth and reconfigure).
 
@@ -152,19 +155,19 @@ class AccountFlow:
         """The data stored in a new entry."""
         return {CONF_PROVIDER: self.key, **data}
 
-    def merged(self, entry: ConfigEntry, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    def merged(self, entry: SitewatchConfigEntry, cleaned: Mapping[str, Any]) -> dict[str, Any]:
         """The entry's data after reauth or reconfigure with ``cleaned``."""
         return {**entry.data, **cleaned}
 
-    def reauth_placeholders(self, entry: ConfigEntry) -> dict[str, str] | None:
+    def reauth_placeholders(self, entry: SitewatchConfigEntry) -> dict[str, str] | None:
         """Texts shown in the reauth form."""
         return None
 
-    def reauth_suggested(self, entry: ConfigEntry) -> Mapping[str, Any] | None:
+    def reauth_suggested(self, entry: SitewatchConfigEntry) -> Mapping[str, Any] | None:
         """Values filled in the reauth form."""
         return None
 
-    def reconfigure_suggested(self, entry: ConfigEntry) -> Mapping[str, Any]:
+    def reconfigure_suggested(self, entry: SitewatchConfigEntry) -> Mapping[str, Any]:
         """Values filled in the reconfigure form (the entry's data by default)."""
         return entry.data
 
@@ -231,7 +234,7 @@ class AccountFlow:
 
     async def _async_update(
         self,
-        entry: ConfigEntry,
+        entry: SitewatchConfigEntry,
         user_input: dict[str, Any] | None,
         *,
         step: str,

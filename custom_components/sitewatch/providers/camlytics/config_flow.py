@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
@@ -25,6 +24,7 @@ from ...flow import (
     url_errors,
 )
 from ...identity import account_digest
+from ...models import SitewatchConfigEntry
 from ...schema import vol
 from ...webhook import sender_url
 from .api import (
@@ -83,7 +83,7 @@ class CamlyticsAccountFlow(AccountFlow):
         return account_digest(data[CONF_PUBLIC_KEY])
 
     async def async_check(
-        self, data: Mapping[str, Any], entry: ConfigEntry | None
+        self, data: Mapping[str, Any], entry: SitewatchConfigEntry | None
     ) -> tuple[dict[str, str], None]:
         """Check the API address (``base_url: invalid_url``), then list the locations."""
         if errors := url_errors(CONF_BASE_URL, data.get(CONF_BASE_URL) or DEFAULT_BASE_URL):
@@ -104,7 +104,7 @@ class CamlyticsAccountFlow(AccountFlow):
         """The keys, and a new webhook id."""
         return {**super().entry_data(data), CONF_WEBHOOK_ID: webhook.async_generate_id()}
 
-    def reauth_suggested(self, entry: ConfigEntry) -> Mapping[str, Any]:
+    def reauth_suggested(self, entry: SitewatchConfigEntry) -> Mapping[str, Any]:
         """The entry's public key."""
         return {CONF_PUBLIC_KEY: entry.data[CONF_PUBLIC_KEY]}
 

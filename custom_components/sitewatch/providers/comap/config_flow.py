@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 
@@ -21,6 +21,7 @@ from ...flow import (
     url_errors,
 )
 from ...identity import account_digest
+from ...models import SitewatchConfigEntry
 from ...schema import vol
 from .api import (
     DEFAULT_BASE_URL,
@@ -92,7 +93,7 @@ class ComapAccountFlow(AccountFlow):
         return account_digest(data[CONF_LOGIN_ID])
 
     async def async_check(
-        self, data: Mapping[str, Any], entry: ConfigEntry | None
+        self, data: Mapping[str, Any], entry: SitewatchConfigEntry | None
     ) -> tuple[dict[str, str], None]:
         """Check the API address (``advanced: invalid_url``), then list the units."""
         base_url = data.get(CONF_ADVANCED, {}).get(CONF_BASE_URL, DEFAULT_BASE_URL)
@@ -105,7 +106,7 @@ class ComapAccountFlow(AccountFlow):
         """``ComAp WebSupervisor``, numbered when taken: a title without the login id."""
         return self.numbered_title(DEFAULT_TITLE)
 
-    def reauth_placeholders(self, entry: ConfigEntry) -> dict[str, str]:
+    def reauth_placeholders(self, entry: SitewatchConfigEntry) -> dict[str, str]:
         """The login id whose credentials are asked for."""
         return {"login_id": entry.data[CONF_LOGIN_ID]}
 

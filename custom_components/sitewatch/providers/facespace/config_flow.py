@@ -7,7 +7,6 @@ import secrets
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 
 from ...const import CONF_SCAN_INTERVAL
@@ -22,6 +21,7 @@ from ...flow import (
     url_errors,
 )
 from ...identity import account_digest
+from ...models import SitewatchConfigEntry
 from ...schema import vol
 from ...webhook import sender_url
 from .api import (
@@ -82,7 +82,7 @@ class FaceSpaceAccountFlow(AccountFlow):
         return cleaned
 
     async def async_check(
-        self, data: Mapping[str, Any], entry: ConfigEntry | None
+        self, data: Mapping[str, Any], entry: SitewatchConfigEntry | None
     ) -> tuple[dict[str, str], str | None]:
         """Ask who the cameras see now (``validate_key``); the account a key names, if known."""
         digest = account_digest(data[CONF_API_KEY])

@@ -7,7 +7,7 @@ from typing import Any
 import uuid
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry, ConfigFlowResult
+from homeassistant.config_entries import ConfigFlowResult
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -27,6 +27,7 @@ from ...flow import (
     url_errors,
 )
 from ...identity import account_digest
+from ...models import SitewatchConfigEntry
 from ...schema import vol
 from ...webhook import async_create_cloudhook, webhook_urls
 from .api import (
@@ -181,7 +182,7 @@ class FindFaceAccountFlow(AccountFlow):
         return _clean(user_input)
 
     async def async_check(
-        self, data: Mapping[str, Any], entry: ConfigEntry | None
+        self, data: Mapping[str, Any], entry: SitewatchConfigEntry | None
     ) -> tuple[dict[str, str], str | None]:
         """List the cameras (``validate_server``); the server names the entry (a digest)."""
         errors = await validate_server(self.hass, data)
@@ -191,11 +192,11 @@ class FindFaceAccountFlow(AccountFlow):
         """``FindFace <host>``."""
         return f"FindFace {URL(data[CONF_URL]).host}"
 
-    def merged(self, entry: ConfigEntry, cleaned: Mapping[str, Any]) -> dict[str, Any]:
+    def merged(self, entry: SitewatchConfigEntry, cleaned: Mapping[str, Any]) -> dict[str, Any]:
         """The entry's data with the new fields; the old credentials dropped."""
         return _with_new_credentials(entry.data, cleaned)
 
-    def reauth_placeholders(self, entry: ConfigEntry) -> dict[str, str]:
+    def reauth_placeholders(self, entry: SitewatchConfigEntry) -> dict[str, str]:
         """The server whose credentials are asked for."""
         return {"url": entry.data[CONF_URL]}
 

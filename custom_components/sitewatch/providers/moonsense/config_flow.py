@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     SelectSelector,
@@ -23,6 +22,7 @@ from ...flow import (
     strip_texts,
 )
 from ...identity import account_digest
+from ...models import SitewatchConfigEntry
 from ...schema import vol
 from ...webhook import sender_url
 from .api import (
@@ -94,7 +94,7 @@ class MoonsenseAccountFlow(AccountFlow):
         }
 
     async def async_check(
-        self, data: Mapping[str, Any], entry: ConfigEntry | None
+        self, data: Mapping[str, Any], entry: SitewatchConfigEntry | None
     ) -> tuple[dict[str, str], str | None]:
         """Ask who the token is (``validate_token``)."""
         return await validate_token(self.hass, data)
@@ -111,7 +111,7 @@ class MoonsenseAccountFlow(AccountFlow):
         """The token, root domain and region, and a new webhook id."""
         return {**super().entry_data(data), CONF_WEBHOOK_ID: webhook.async_generate_id()}
 
-    def reconfigure_suggested(self, entry: ConfigEntry) -> Mapping[str, Any]:
+    def reconfigure_suggested(self, entry: SitewatchConfigEntry) -> Mapping[str, Any]:
         """The root domain and region (not the token)."""
         return {CONF_ROOT: entry.data.get(CONF_ROOT), CONF_REGION: entry.data.get(CONF_REGION)}
 
