@@ -133,8 +133,11 @@ class SimClock:
 
 
 @dataclass
-class ComapServer:
-    """The running simulator: its address, ComAp and FindFace state, and clock."""
+class SimulatorStack:
+    """The five running simulators on one loopback address, and the clock ComAp's runs on.
+
+    ``simulator`` is ComAp's; the others are named by their provider.
+    """
 
     url: str
     simulator: ComapSimulator
@@ -166,26 +169,26 @@ def sim_clock() -> SimClock:
 
 
 @pytest.fixture
-async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterator[ComapServer]:
-    """The simulator (two gensets, no rate limit; three FindFace cameras) on a loopback port."""
+async def simulators(sim_clock: SimClock, socket_enabled: None) -> AsyncIterator[SimulatorStack]:
+    """All five simulators on one loopback port (ComAp: two gensets; FindFace: three cameras)."""
     clocks = {"clock": sim_clock, "wallclock": sim_clock.wallclock}
-    simulators = {
+    by_key = {
         plugin.key: plugin.create(
             plugin.settings(**TEST_SETTINGS.get(plugin.key, {})),
             **(clocks if plugin.key in ON_TEST_CLOCK else {}),
         )
         for plugin in PLUGINS
     }
-    runner = web.AppRunner(create_app(**simulators))
+    runner = web.AppRunner(create_app(**by_key))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    yield ComapServer(
+    yield SimulatorStack(
         url=f"http://127.0.0.1:{port}",
-        simulator=simulators.pop("comap"),
+        simulator=by_key.pop("comap"),
         clock=sim_clock,
-        **simulators,
+        **by_key,
     )
     await runner.cleanup()
 

@@ -18,7 +18,7 @@ import pytest
 from custom_components.sitewatch.coordinator import RETRY_INTERVAL
 from simulator.faults import FaultHarness
 
-from ..conftest import ComapServer
+from ..conftest import SimulatorStack
 from .conftest import (
     CASES,
     LOGGER_PREFIX,
@@ -46,7 +46,7 @@ OUTAGES: dict[str, dict[str, Any]] = {
 async def test_outage_makes_polled_entities_unavailable_and_recovers(
     hass: HomeAssistant,
     caplog: pytest.LogCaptureFixture,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     faults: FaultHarness,
     ha_client: Any,
     key: str,
@@ -54,7 +54,7 @@ async def test_outage_makes_polled_entities_unavailable_and_recovers(
     """Each outage in turn on one entry (setting an entry up costs more than an outage)."""
     case = CASES[key]
     caplog.set_level(logging.INFO, logger=LOGGER_PREFIX)
-    entry = await setup_provider(hass, comap_server, key)
+    entry = await setup_provider(hass, simulators, key)
     polling = poll_interval(entry)
     assert hass.states.get(case.polled).state != STATE_UNAVAILABLE
 
@@ -88,13 +88,13 @@ async def test_outage_makes_polled_entities_unavailable_and_recovers(
 @pytest.mark.parametrize("key", list(CASES))
 async def test_refused_credentials_start_reauth(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     faults: FaultHarness,
     ha_client: Any,
     key: str,
     status: int,
 ) -> None:
-    entry = await setup_provider(hass, comap_server, key)
+    entry = await setup_provider(hass, simulators, key)
     assert not list(entry.async_get_active_flows(hass, {"reauth"}))
 
     faults.inject(key, "status", status=status)

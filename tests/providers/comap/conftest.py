@@ -24,7 +24,7 @@ from custom_components.sitewatch.identity import account_digest, device_identifi
 from custom_components.sitewatch.providers.comap.api import ComapClient, UnitInfo, Value
 from custom_components.sitewatch.providers.comap.api.models import Unit, ValueHistory, decode_list
 
-from ...conftest import ComapServer, comap_data, device_by_identifier
+from ...conftest import SimulatorStack, comap_data, device_by_identifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MOCK_URL = "https://wsv.test"
@@ -112,10 +112,10 @@ def mock_entry(hass: HomeAssistant) -> MockConfigEntry:
 
 
 @pytest.fixture
-def comap_entry(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEntry:
+def comap_entry(hass: HomeAssistant, simulators: SimulatorStack) -> MockConfigEntry:
     """A ComAp config entry for the simulator, added to Home Assistant but not set up."""
     entry = _entry(
-        comap_data(comap_server.url),
+        comap_data(simulators.url),
         "demo",
         title="ComAp WebSupervisor demo",
         entry_id="01JSITEWATCHCOMAPENTRY0001",
@@ -133,14 +133,14 @@ async def loaded_comap_entry(hass: HomeAssistant, comap_entry: MockConfigEntry) 
 
 
 @pytest.fixture
-def private_entry_unloaded(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEntry:
+def private_entry_unloaded(hass: HomeAssistant, simulators: SimulatorStack) -> MockConfigEntry:
     """A ComAp entry (not set up) with a distinctive login id, key, client id and secret."""
-    settings = comap_server.simulator.settings
+    settings = simulators.simulator.settings
     settings.key, settings.client_id, settings.secret = KEY, CLIENT_ID, SECRET
     settings.login_id = LOGIN
     entry = _entry(
         comap_data(
-            comap_server.url, comap_key=KEY, client_id=CLIENT_ID, secret=SECRET, login_id=LOGIN
+            simulators.url, comap_key=KEY, client_id=CLIENT_ID, secret=SECRET, login_id=LOGIN
         ),
         LOGIN,
         title="ComAp WebSupervisor",

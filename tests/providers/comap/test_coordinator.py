@@ -17,7 +17,7 @@ from custom_components.sitewatch.providers.comap.api import (
     ComapRateLimitError,
 )
 
-from ...conftest import ComapServer, async_tick
+from ...conftest import SimulatorStack, async_tick
 
 pytestmark = pytest.mark.integration
 
@@ -28,15 +28,15 @@ async def test_rate_limit_skips_polls_until_retry_after(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     with patch.object(ComapClient, "values", side_effect=ComapRateLimitError(90)):
         await async_tick(hass, freezer, 60)
     assert hass.states.get(RPM).state == STATE_UNAVAILABLE
 
-    comap_server.simulator.reset_stats()
+    simulators.simulator.reset_stats()
     await async_tick(hass, freezer, 60)  # still inside Retry-After: no request at all
-    assert comap_server.simulator.stats()["total"] == 0
+    assert simulators.simulator.stats()["total"] == 0
     assert hass.states.get(RPM).state == STATE_UNAVAILABLE
 
     await async_tick(hass, freezer, 60)
@@ -47,7 +47,7 @@ async def test_info_failure_is_retried_with_the_units_list(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     with patch.object(ComapClient, "info", side_effect=ComapApiError("boom", 500)):
         assert await hass.config_entries.async_setup(comap_entry.entry_id)

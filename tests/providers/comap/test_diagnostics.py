@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
-from ...conftest import ComapServer, comap_data
+from ...conftest import SimulatorStack, comap_data
 
 pytestmark = pytest.mark.integration
 
@@ -22,23 +22,23 @@ pytestmark = pytest.mark.integration
 async def test_diagnostics_redact_secrets(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     entry = MockConfigEntry(
         domain="sitewatch",
         unique_id="operator-login",
         data=comap_data(
-            comap_server.url,
+            simulators.url,
             comap_key="key-123456",
             client_id="client-abcdef",
             secret="secret-987654",
             login_id="operator-login",
         ),
     )
-    comap_server.simulator.settings.key = "key-123456"
-    comap_server.simulator.settings.client_id = "client-abcdef"
-    comap_server.simulator.settings.secret = "secret-987654"
-    comap_server.simulator.settings.login_id = "operator-login"
+    simulators.simulator.settings.key = "key-123456"
+    simulators.simulator.settings.client_id = "client-abcdef"
+    simulators.simulator.settings.secret = "secret-987654"
+    simulators.simulator.settings.login_id = "operator-login"
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -53,8 +53,8 @@ async def test_diagnostics_redact_secrets(
     assert client._token not in text
     assert diagnostics["entry"]["data"]["secret"] == "**REDACTED**"
     gensets = diagnostics["provider"]["gensets"]
-    assert set(gensets) == {comap_server.alpha, comap_server.beta}
-    alpha = gensets[comap_server.alpha]
+    assert set(gensets) == {simulators.alpha, simulators.beta}
+    alpha = gensets[simulators.alpha]
     assert alpha["online"] is True
     assert alpha["info"]["position"]["latitude"] == "**REDACTED**"
     assert len(alpha["values"]) > 30

@@ -39,7 +39,7 @@ from custom_components.sitewatch.providers.comap.const import ValueGuid
 from custom_components.sitewatch.providers.comap.coordinator import Genset
 from custom_components.sitewatch.providers.comap.sensor import SENSORS, _number, _text
 
-from ...conftest import ComapServer, async_tick
+from ...conftest import SimulatorStack, async_tick
 
 HOSTILE_TEXTS = [
     "",
@@ -248,7 +248,7 @@ async def test_one_hostile_value_leaves_its_sensor_unknown_and_keeps_the_rest(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     client: ComapClient = loaded_comap_entry.runtime_data.coordinator.client
     real_wsv = ComapClient._wsv
@@ -267,7 +267,7 @@ async def test_one_hostile_value_leaves_its_sensor_unknown_and_keeps_the_rest(
 
     async def wsv(self: ComapClient, method: str, path: str, **kwargs: Any) -> Any:
         answer = await real_wsv(self, method, path, **kwargs)
-        if path.endswith("/values") and comap_server.alpha in path:
+        if path.endswith("/values") and simulators.alpha in path:
             for item in answer["values"]:
                 item.update(hostile.get(item["valueGuid"].lower(), {}))
             answer["values"].append({"valueGuid": "../../escape", "value": "1"})

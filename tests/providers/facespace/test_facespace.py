@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient, FaceSpaceUsageError
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack
 from .conftest import (
     ACCOUNT,
     HOOK,
@@ -41,9 +41,9 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
-    comap_server.facespace.recognize("Entrance", "Zed", dt_util.utcnow() - timedelta(hours=1))
-    return await async_setup_simulator(hass, comap_server.url)
+async def entry(hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any) -> MockConfigEntry:
+    simulators.facespace.recognize("Entrance", "Zed", dt_util.utcnow() - timedelta(hours=1))
+    return await async_setup_simulator(hass, simulators.url)
 
 
 async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
@@ -56,14 +56,14 @@ async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
     )
 
 
-async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
-    result = await _flow(hass, comap_server.url)
+async def test_flow(hass: HomeAssistant, simulators: SimulatorStack) -> None:
+    result = await _flow(hass, simulators.url)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == ACCOUNT
     assert KEY not in result["result"].unique_id
     assert result["options"] == {"scan_interval": 5, "accept_push": False}
     await hass.async_block_till_done()
-    result = await _flow(hass, comap_server.url)
+    result = await _flow(hass, simulators.url)
     assert result["reason"] == "already_configured"
 
 
@@ -77,25 +77,25 @@ async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
     ],
 )
 async def test_flow_errors(
-    hass: HomeAssistant, comap_server: ComapServer, fields: dict[str, Any], error: dict[str, str]
+    hass: HomeAssistant, simulators: SimulatorStack, fields: dict[str, Any], error: dict[str, str]
 ) -> None:
     with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
-        result = await _flow(hass, comap_server.url, **fields)
+        result = await _flow(hass, simulators.url, **fields)
     assert result["errors"] == error
 
 
-async def test_flow_unknown(hass: HomeAssistant, comap_server: ComapServer) -> None:
+async def test_flow_unknown(hass: HomeAssistant, simulators: SimulatorStack) -> None:
     with patch.object(FaceSpaceClient, "realtime", side_effect=FaceSpaceUsageError("odd")):
-        result = await _flow(hass, comap_server.url)
+        result = await _flow(hass, simulators.url)
     assert result["errors"] == {"base": "unknown"}
 
 
 async def test_lines_become_events_in_order_and_once(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     fired = Fired(hass)
     now = dt_util.utcnow().replace(microsecond=0)
-    sim = comap_server.facespace
+    sim = simulators.facespace
     sim.recognize("Lobby", "Bob", now + timedelta(seconds=2))
     sim.recognize("Lobby", "Alice", now + timedelta(seconds=1))
     sim.recognize("Entrance", "Unknown", now + timedelta(seconds=3))
@@ -122,10 +122,10 @@ async def test_lines_become_events_in_order_and_once(
 
 
 async def test_restart_does_not_repeat_lines(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     now = dt_util.utcnow().replace(microsecond=0)
-    comap_server.facespace.recognize("Lobby", "Carol", now)
+    simulators.facespace.recognize("Lobby", "Carol", now)
     await async_refresh(hass, entry)
     fired_at = hass.states.get("event.lobby_recognition").state
     # Unloading writes the cursor and the keys seen; the reloaded entry resumes from them.
@@ -140,20 +140,20 @@ async def test_restart_does_not_repeat_lines(
 async def test_malformed_line_does_not_lose_the_others(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    comap_server.facespace.add_raw_line("Lobby", "garbage")
-    comap_server.facespace.recognize("Lobby", "Dave")
+    simulators.facespace.add_raw_line("Lobby", "garbage")
+    simulators.facespace.recognize("Lobby", "Dave")
     await async_refresh(hass, entry)
     assert hass.states.get("event.lobby_recognition").attributes["name"] == "Dave"
     assert "garbage" in caplog.text
 
 
 async def test_no_camera_running_is_not_an_error(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.facespace.set_active(False)
+    simulators.facespace.set_active(False)
     await async_refresh(hass, entry)
     state = hass.states.get("sensor.lobby_people_in_view")
     assert state.attributes["cameras_active"] is False
@@ -161,15 +161,15 @@ async def test_no_camera_running_is_not_an_error(
 
 
 async def test_failure_and_refused_key(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
-        comap_server.facespace.fail_next(503, count=3)
+        simulators.facespace.fail_next(503, count=3)
         await async_refresh(hass, entry)
     assert hass.states.get("sensor.lobby_people_in_view").state == "unavailable"
     await async_refresh(hass, entry)
     assert hass.states.get("sensor.lobby_people_in_view").state != "unavailable"
-    comap_server.facespace.settings.api_key = "rotated"
+    simulators.facespace.settings.api_key = "rotated"
     await async_refresh(hass, entry)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
@@ -182,14 +182,12 @@ async def test_failure_and_refused_key(
 
 
 async def test_push_with_secret_or_key_and_dedup_with_polling(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(
-        hass, comap_server.url, accept_push=True, push_secret=SECRET
-    )
+    entry = await async_setup_simulator(hass, simulators.url, accept_push=True, push_secret=SECRET)
     fired = Fired(hass)
     url = str(ha_client.make_url(HOOK))
-    sim = comap_server.facespace
+    sim = simulators.facespace
     sim.add_push_target(url, {"X-Sitewatch-Secret": SECRET, "x-api-key": "not-it"}, kind="logs")
     sim.add_push_target(url, kind="realtime")  # the client's own x-api-key is accepted
     line = sim.recognize("Parking", "Erin")
@@ -212,10 +210,10 @@ async def test_push_with_secret_or_key_and_dedup_with_polling(
 
 
 async def test_service_returns_logs_grouped_by_camera(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     day = dt_util.utcnow().date()
-    comap_server.facespace.recognize("Lobby", "Bob")
+    simulators.facespace.recognize("Lobby", "Bob")
     response = await hass.services.async_call(
         DOMAIN,
         "get_recognition_logs",
@@ -249,7 +247,7 @@ async def test_service_returns_logs_grouped_by_camera(
             blocking=True,
             return_response=True,
         )
-    comap_server.facespace.fail_next(401)
+    simulators.facespace.fail_next(401)
     with pytest.raises(HomeAssistantError) as failed:
         await hass.services.async_call(
             DOMAIN, "get_recognition_logs", {}, blocking=True, return_response=True
@@ -259,7 +257,7 @@ async def test_service_returns_logs_grouped_by_camera(
 
 
 async def test_options_and_reconfigure(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["step_id"] == "facespace_options"
@@ -277,11 +275,11 @@ async def test_options_and_reconfigure(
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "facespace_reconfigure"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "bad", "base_url": f"{comap_server.url}/facespace"}
+        result["flow_id"], {"api_key": "bad", "base_url": f"{simulators.url}/facespace"}
     )
     assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": KEY, "base_url": f"{comap_server.url}/facespace"}
+        result["flow_id"], {"api_key": KEY, "base_url": f"{simulators.url}/facespace"}
     )
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()

@@ -60,7 +60,7 @@ from custom_components.sitewatch.providers.findface.api.payloads import (
 from custom_components.sitewatch.providers.findface.push import target_unique_ids
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack
 from .common import WEBHOOK_ID, config_entry, entry_data, post
 
 # --- generated values --------------------------------------------------------------------------
@@ -669,11 +669,11 @@ async def test_pushes_fire_while_the_rest_api_fails(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     findface_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     fired: Fired,
 ) -> None:
     coordinator = findface_entry.runtime_data.coordinator
-    comap_server.findface.fail_next(503, count=10**6)
+    simulators.findface.fail_next(503, count=10**6)
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     assert not coordinator.last_update_success
@@ -702,7 +702,7 @@ async def test_pushes_fire_while_the_rest_api_fails(
     assert await post(hass_client, [ghost], "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
     assert fired.counts[(entrance, default["id"])] == 0
 
-    comap_server.findface.fail_next(503, count=0)
+    simulators.findface.fail_next(503, count=0)
     assert await post(hass_client, [default], "face_events") == HTTPStatus.OK
     assert await post(hass_client, [ghost], "face_events") == HTTPStatus.OK
     await hass.async_block_till_done()
@@ -757,14 +757,14 @@ async def test_a_disabled_entity_drops_its_items(
 async def test_diagnostics_redact_the_user_name_and_the_cloudhook(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_url: str,
 ) -> None:
     cloudhook = "https://hooks.nabu.casa/very-secret-hook"
     entry = config_entry(
-        comap_server.url,
+        simulators.url,
         data=entry_data(
-            comap_server.url, username="operator-jane", password="pw", cloudhook_url=cloudhook
+            simulators.url, username="operator-jane", password="pw", cloudhook_url=cloudhook
         ),
     )
     entry.add_to_hass(hass)
