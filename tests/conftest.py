@@ -14,7 +14,9 @@ import logging
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
+import aiohttp
 from aiohttp import web
+from aioresponses import aioresponses
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -166,6 +168,20 @@ ON_TEST_CLOCK = frozenset({"comap"})
 @pytest.fixture
 def sim_clock() -> SimClock:
     return SimClock()
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """An aiohttp session for a client under test; pair it with ``mock`` to answer its requests."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def mock() -> Iterator[aioresponses]:
+    """Canned answers for every request made through aiohttp (nothing leaves the process)."""
+    with aioresponses() as mocked:
+        yield mocked
 
 
 @pytest.fixture

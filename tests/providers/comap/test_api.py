@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import date
 import re
 from unittest.mock import patch
@@ -32,22 +31,10 @@ TOKEN = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "ac
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 def client(session: aiohttp.ClientSession) -> ComapClient:
     return ComapClient(
         session, comap_key="key", client_id="cid", secret="s3cret", login_id="login", base_url=BASE
     )
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 def _requests(mock: aioresponses, method: str, url: str) -> list[object]:

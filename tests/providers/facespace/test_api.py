@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 import re
 from typing import Any
@@ -39,18 +38,6 @@ RECOGNITION_URL = f"{BASE}/recognition"
 LOGS = re.compile(rf"^{re.escape(LOGS_URL)}(\?.*)?$")
 RECOGNITION = re.compile(rf"^{re.escape(RECOGNITION_URL)}(\?.*)?$")
 KEY = "k3y"
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 import uuid
@@ -34,18 +33,6 @@ BASE = "https://ff.test:8443"
 LOGIN_URL = f"{BASE}/auth/login/"
 CAMERAS_URL = f"{BASE}/cameras/?limit=100"
 HOOKS_URL = f"{BASE}/hooks/"
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 from http import HTTPStatus
 import itertools
 import json
@@ -415,12 +414,6 @@ def test_an_id_nested_100000_levels_is_no_id() -> None:
 # --- REST answers --------------------------------------------------------------------------------
 
 BASE = "https://ff.test"
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 async def test_a_deeply_nested_rest_answer_is_an_api_error(mock: aioresponses) -> None:
