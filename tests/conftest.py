@@ -18,7 +18,9 @@ import aiohttp
 from aiohttp import web
 from aioresponses import aioresponses
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from hypothesis import HealthCheck, settings
@@ -27,7 +29,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sitewatch.const import CONF_PROVIDER
+from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
 from custom_components.sitewatch.providers.comap.const import (
     CONF_ADVANCED,
     CONF_BASE_URL,
@@ -222,6 +224,31 @@ def comap_data(url: str, **overrides: str) -> dict[str, object]:
     }
 
 
+def nested_json(levels: int) -> Any:
+    """``"leaf"`` inside ``levels`` containers, objects and lists in turn (past any depth limit)."""
+    value: Any = "leaf"
+    for level in range(levels):
+        value = [value] if level % 2 else {"n": value}
+    return value
+
+
+MENU = ["comap", "findface", "camlytics", "facespace", "moonsense"]
+"""The add-integration menu: one step a provider, in this order."""
+
+
+async def provider_form(hass: HomeAssistant, provider: str) -> str:
+    """Open the add-integration flow and pick ``provider`` in the menu: the flow id of its form."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == MENU
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": provider}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == provider
+    return result["flow_id"]
+
+
 async def async_tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:
     """Move time on, fire the timers that are due and wait for the refreshes they start.
 
@@ -303,7 +330,8 @@ def every_entity(hass: HomeAssistant, config_entry_id: str) -> dict[str, dict[st
     entity_registry = er.async_get(hass)
     device_registry = dr.async_get(hass)
     config_entry = hass.config_entries.async_get_entry(config_entry_id)
-    assert config_entry is not None and config_entry.unique_id
+    assert config_entry is not None
+    assert config_entry.unique_id
 
     def accountless(identifier: str) -> str:
         """The account digest (it depends on the simulator's port) as ``<account>``."""

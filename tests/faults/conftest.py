@@ -102,6 +102,20 @@ def faults(simulators: SimulatorStack) -> Iterator[FaultHarness]:
     harness.reset()
 
 
+OUTAGES: dict[str, dict[str, Any]] = {
+    "500": {"kind": "status", "status": 500},
+    "502": {"kind": "status", "status": 502},
+    "503": {"kind": "status", "status": 503},
+    "429": {"kind": "status", "status": 429, "retry_after": 0},
+    "hang": {"kind": "hang"},
+    "html": {"kind": "html"},
+    "empty": {"kind": "empty"},
+    "garbage": {"kind": "garbage"},
+    "disconnect": {"kind": "disconnect"},
+}
+"""Every kind of fault, by name: the arguments of ``FaultHarness.inject`` but the provider."""
+
+
 # What each provider's tests need to know.
 
 type PushSender = Callable[[HomeAssistant, SimulatorStack, Any], Awaitable[int]]

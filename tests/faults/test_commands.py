@@ -12,7 +12,7 @@ import pytest
 from simulator.faults import FaultHarness
 
 from ..conftest import SimulatorStack
-from .conftest import fire_after, setup_provider
+from .conftest import OUTAGES, fire_after, setup_provider
 
 _NO_DELAY = timedelta(0)
 START = "button.genset_alpha_start"
@@ -22,14 +22,7 @@ SERVICES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "start": ("button", "press", {"entity_id": START}),
     "mode": ("select", "select_option", {"entity_id": MODE, "option": "man"}),
 }
-FAULTS: dict[str, dict[str, Any]] = {
-    "500": {"kind": "status", "status": 500},
-    "502": {"kind": "status", "status": 502},
-    "503": {"kind": "status", "status": 503},
-    "429": {"kind": "status", "status": 429, "retry_after": 0},
-    "hang": {"kind": "hang"},
-    "disconnect": {"kind": "disconnect"},
-}
+FAULTS = {name: OUTAGES[name] for name in ("500", "502", "503", "429", "hang", "disconnect")}
 """Faults a command already fails on (each in turn on one entry)."""
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -31,7 +31,7 @@ from custom_components.sitewatch.providers.camlytics.api import (
 )
 from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
-from ...conftest import SimulatorStack
+from ...conftest import SimulatorStack, provider_form
 from .conftest import WEBHOOK_ID, entry_data, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
@@ -44,13 +44,8 @@ def _channel_event_entity(hass: HomeAssistant, name: str = "entrance") -> str:
 
 
 async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "camlytics"}
-    )
-    assert result["step_id"] == "camlytics"
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"],
+        await provider_form(hass, "camlytics"),
         {
             "public_key": "demo-public",
             "secret_key": "demo-secret",

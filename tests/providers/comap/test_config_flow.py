@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
+from custom_components.sitewatch.const import CONF_PROVIDER
 from custom_components.sitewatch.identity import account_digest
 
-from ...conftest import SimulatorStack
+from ...conftest import SimulatorStack, provider_form
 
 pytestmark = pytest.mark.integration
 
@@ -32,20 +31,8 @@ def user_input(url: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
-async def _comap_form(hass: HomeAssistant) -> str:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["comap", "findface", "camlytics", "facespace", "moonsense"]
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "comap"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "comap"
-    return result["flow_id"]
-
-
 async def test_user_flow_creates_entry(hass: HomeAssistant, simulators: SimulatorStack) -> None:
-    flow_id = await _comap_form(hass)
+    flow_id = await provider_form(hass, "comap")
     result = await hass.config_entries.flow.async_configure(
         flow_id, user_input(simulators.url + "/", login_id=" demo ")
     )
@@ -77,7 +64,7 @@ async def test_user_flow_errors_then_recovers(
     change: dict[str, Any],
     error: dict[str, str],
 ) -> None:
-    flow_id = await _comap_form(hass)
+    flow_id = await provider_form(hass, "comap")
     result = await hass.config_entries.flow.async_configure(
         flow_id, {**user_input(simulators.url), **change}
     )
@@ -89,28 +76,23 @@ async def test_user_flow_errors_then_recovers(
     await hass.async_block_till_done()
 
 
-async def test_user_flow_rate_limited_is_cannot_connect(
-    hass: HomeAssistant, simulators: SimulatorStack
+@pytest.mark.parametrize(
+    ("status", "error"), [(429, {"base": "cannot_connect"}), (500, {"base": "unknown"})]
+)
+async def test_user_flow_error_answer(
+    hass: HomeAssistant, simulators: SimulatorStack, status: int, error: dict[str, str]
 ) -> None:
-    simulators.simulator.fail_next(429)
-    flow_id = await _comap_form(hass)
+    """Rate limited is ``cannot_connect`` (try again later); an unexpected answer ``unknown``."""
+    simulators.simulator.fail_next(status)
+    flow_id = await provider_form(hass, "comap")
     result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
-    assert result["errors"] == {"base": "cannot_connect"}
-
-
-async def test_user_flow_unexpected_answer_is_unknown(
-    hass: HomeAssistant, simulators: SimulatorStack
-) -> None:
-    simulators.simulator.fail_next(500)
-    flow_id = await _comap_form(hass)
-    result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
-    assert result["errors"] == {"base": "unknown"}
+    assert result["errors"] == error
 
 
 async def test_same_account_twice_aborts(
     hass: HomeAssistant, comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    flow_id = await _comap_form(hass)
+    flow_id = await provider_form(hass, "comap")
     result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"

@@ -134,19 +134,35 @@ async def test_start_and_stop_buttons(
     assert hass.states.get(f"sensor.{ALPHA}_power").state == "0.0"
 
 
-async def test_button_failure_raises(
-    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
+@pytest.mark.parametrize(
+    ("status", "domain", "service", "data"),
+    [
+        (500, BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ALPHA}_fault_reset"}),
+        (
+            503,
+            SELECT_DOMAIN,
+            SERVICE_SELECT_OPTION,
+            {ATTR_ENTITY_ID: f"select.{ALPHA}_operating_mode", ATTR_OPTION: "test"},
+        ),
+    ],
+    ids=["button", "select"],
+)
+async def test_command_failure_raises(
+    hass: HomeAssistant,
+    loaded_comap_entry: MockConfigEntry,
+    simulators: SimulatorStack,
+    status: int,
+    domain: str,
+    service: str,
+    data: dict[str, str],
 ) -> None:
-    simulators.simulator.fail_next(500)
+    """A command the unit does not confirm raises a translated error naming no account."""
+    simulators.simulator.fail_next(status)
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            BUTTON_DOMAIN,
-            SERVICE_PRESS,
-            {ATTR_ENTITY_ID: f"button.{ALPHA}_fault_reset"},
-            blocking=True,
-        )
+        await hass.services.async_call(domain, service, data, blocking=True)
     assert err.value.translation_key == "command_not_confirmed"
     assert "demo" not in str(err.value)
+    assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "man"
 
 
 async def test_refused_command_starts_reauth(
@@ -177,18 +193,3 @@ async def test_mode_select(hass: HomeAssistant, loaded_comap_entry: MockConfigEn
     await hass.async_block_till_done()
     assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "aut"
     assert hass.states.get(f"sensor.{ALPHA}_mode").state == "aut"
-
-
-async def test_mode_select_failure_raises(
-    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
-) -> None:
-    simulators.simulator.fail_next(503)
-    with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            SELECT_DOMAIN,
-            SERVICE_SELECT_OPTION,
-            {ATTR_ENTITY_ID: f"select.{ALPHA}_operating_mode", ATTR_OPTION: "test"},
-            blocking=True,
-        )
-    assert err.value.translation_key == "command_not_confirmed"
-    assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "man"

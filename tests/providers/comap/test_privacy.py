@@ -25,7 +25,7 @@ from custom_components.sitewatch.providers.comap.api import ComapClient, ComapCo
 from custom_components.sitewatch.providers.comap.const import ValueGuid
 from simulator.comap import ALPHA_GUID
 
-from ...conftest import SimulatorStack, async_tick, comap_data
+from ...conftest import SimulatorStack, async_tick, comap_data, provider_form
 from .conftest import LOGIN, assert_nothing_private, our_log
 
 
@@ -119,14 +119,11 @@ async def test_new_entries_get_a_neutral_title(
         MockConfigEntry(
             domain=DOMAIN, title=title, unique_id=unique_id, source=SOURCE_IGNORE
         ).add_to_hass(hass)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "comap"}
-    )
+    flow_id = await provider_form(hass, "comap")
     data = comap_data(simulators.url)
     data.pop(CONF_PROVIDER)
     with patch("custom_components.sitewatch.async_setup_entry", return_value=True) as setup_entry:
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+        result = await hass.config_entries.flow.async_configure(flow_id, data)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "ComAp WebSupervisor 3"
     assert result["result"].unique_id == account_digest("demo")  # never the login id

@@ -84,13 +84,15 @@ async def test_change_mode(hass: HomeAssistant, alpha: str, mode: str, expected:
     assert hass.states.get(f"{ALPHA}_mode").state == expected
 
 
+@pytest.mark.parametrize("mode", ["turbo", "x" * 300])
 async def test_change_mode_rejects_unknown_mode(
-    hass: HomeAssistant, alpha: str, simulators: SimulatorStack
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack, mode: str
 ) -> None:
+    """A mode the API does not document is refused before anything is sent."""
     simulators.simulator.reset_stats()
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
-            DOMAIN, "change_mode", {"device_id": alpha, "mode": "turbo"}, blocking=True
+            DOMAIN, "change_mode", {"device_id": alpha, "mode": mode}, blocking=True
         )
     assert err.value.translation_key == "invalid_mode"
     assert simulators.simulator.stats()["by_call"]["command"] == 0

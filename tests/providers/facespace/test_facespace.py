@@ -9,7 +9,7 @@ import json
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -25,7 +25,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient, FaceSpaceUsageError
 
-from ...conftest import SimulatorStack
+from ...conftest import SimulatorStack, provider_form
 from .conftest import (
     ACCOUNT,
     HOOK,
@@ -47,12 +47,9 @@ async def entry(hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any)
 
 
 async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "facespace"}
-    )
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": KEY, "base_url": f"{url}/facespace/", **fields}
+        await provider_form(hass, "facespace"),
+        {"api_key": KEY, "base_url": f"{url}/facespace/", **fields},
     )
 
 

@@ -24,6 +24,8 @@ from custom_components.sitewatch.providers.findface.api import (
     HealthStatus,
     Hook,
     NamedObject,
+)
+from custom_components.sitewatch.providers.findface.api.models import (
     optional_float,
     optional_int,
     parse_datetime,
@@ -80,15 +82,9 @@ def test_new_client_makes_no_request_and_drops_empty_credentials(
 
 
 def test_sections_are_the_webhook_filter_keys() -> None:
-    assert SECTIONS == (
-        "face_events",
-        "body_events",
-        "car_events",
-        "human_episodes",
-        "car_episodes",
-        "counters",
-        "areas",
-    )
+    """The sections a hook filters and a webhook batch names (docs/providers/findface.md)."""
+    documented = "face_events body_events car_events human_episodes car_episodes counters areas"
+    assert tuple(documented.split()) == SECTIONS
 
 
 def test_every_error_is_a_findface_error() -> None:

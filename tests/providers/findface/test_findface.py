@@ -8,7 +8,7 @@ import json
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -28,7 +28,7 @@ from custom_components.sitewatch.providers.findface.api import (
 )
 from custom_components.sitewatch.providers.findface.config_flow import server_account
 
-from ...conftest import SimulatorStack
+from ...conftest import SimulatorStack, provider_form
 from .common import WEBHOOK_ID, config_entry, entry_data, fixture, post
 
 pytestmark = pytest.mark.integration
@@ -37,13 +37,8 @@ ENTRANCE = "event.entrance"
 
 
 async def _flow_to_webhook_step(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "findface"}
-    )
-    assert result["step_id"] == "findface"
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"url": url, "verify_ssl": False, **fields}
+        await provider_form(hass, "findface"), {"url": url, "verify_ssl": False, **fields}
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.moonsense.api import MoonsenseApiError, MoonsenseClient
 
-from ...conftest import SimulatorStack
+from ...conftest import SimulatorStack, provider_form
 from .conftest import SIM_ACCOUNT, SIM_BUNDLE, SIM_TOKEN, add_entry, async_setup_entry
 
 pytestmark = pytest.mark.integration
@@ -52,12 +52,8 @@ async def _drain(hass: HomeAssistant, server: SimulatorStack) -> None:
 
 
 async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "moonsense"}
-    )
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"],
+        await provider_form(hass, "moonsense"),
         {
             "token": SIM_TOKEN,
             "root_domain": f"{url}/moonsense/",
