@@ -6,12 +6,13 @@ harness lets sockets reach), with a clock the tests move by hand.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
 import logging
-from typing import Any
+import re
+from typing import Any, Protocol
 from unittest.mock import PropertyMock, patch
 
 import aiohttp
@@ -222,6 +223,52 @@ def comap_data(url: str, **overrides: str) -> dict[str, object]:
         CONF_ADVANCED: {CONF_BASE_URL: url},
         **overrides,
     }
+
+
+class Client(Protocol):
+    """What the client tests count: every HTTP request a client sends."""
+
+    @property
+    def request_count(self) -> int: ...
+
+
+type ClientCalls[C: Client] = Mapping[
+    str, tuple[str, str | re.Pattern[str], Callable[[C], Awaitable[Any]]]
+]
+"""A client's calls by name: the HTTP method and URL of the request each sends, and the call."""
+
+
+@dataclass(frozen=True)
+class Failing:
+    """A client call, the mocked answer to its request, and the error it must raise."""
+
+    call: str
+    answer: dict[str, Any]
+    error: type[Exception]
+    match: str | None = None
+
+    def name(self) -> str:
+        """The test id: the call and the answer."""
+        return f"{self.call}-{self.answer}"
+
+
+def failing(
+    call: str, answers: Iterable[dict[str, Any]], error: type[Exception], match: str | None = None
+) -> list[Failing]:
+    """One case an answer, all raising ``error`` (its message matching ``match``)."""
+    return [Failing(call, answer, error, match) for answer in answers]
+
+
+async def assert_fails_at_once[C: Client](
+    client: C, mock: aioresponses, calls: ClientCalls[C], case: Failing
+) -> None:
+    """Answer the call's request with ``case.answer``: exactly ``case.error``, after one request."""
+    method, url, request = calls[case.call]
+    mock.add(url, method, **case.answer)
+    with pytest.raises(case.error, match=case.match) as err:
+        await request(client)
+    assert type(err.value) is case.error
+    assert client.request_count == 1
 
 
 def nested_json(levels: int) -> Any:

@@ -46,6 +46,7 @@ from custom_components.sitewatch.providers.camlytics.coordinator import (
     key_digest,
     nonce_store_key,
 )
+from simulator.camlytics import CamlyticsSimulator
 
 from ...conftest import SimulatorStack
 from .conftest import WEBHOOK_ID, add_entry, post
@@ -88,7 +89,13 @@ class Fired:
         return Counter(self.record_ids)
 
 
-def _place(sim: Any) -> tuple[int, str]:
+@pytest.fixture
+def sim(simulators: SimulatorStack) -> CamlyticsSimulator:
+    """The Camlytics simulator."""
+    return simulators.camlytics
+
+
+def _place(sim: CamlyticsSimulator) -> tuple[int, str]:
     location = sim.locations()[0]["id"]
     return location, sim.channels(location)[0]["id"]
 
@@ -257,9 +264,8 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
 
 
 async def test_pushes_fire_while_the_rest_poll_fails(
-    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, simulators: SimulatorStack
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, sim: CamlyticsSimulator
 ) -> None:
-    sim = simulators.camlytics
     location, channel = _place(sim)
     coordinator = entry.runtime_data.coordinator
     sim.fail_next(500, count=1000)
@@ -295,9 +301,8 @@ async def test_pushes_fire_while_the_rest_poll_fails(
 
 
 async def test_the_same_event_by_poll_and_push_fires_once(
-    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, simulators: SimulatorStack
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, sim: CamlyticsSimulator
 ) -> None:
-    sim = simulators.camlytics
     location, channel = _place(sim)
     coordinator = entry.runtime_data.coordinator
     fired = Fired(hass)
@@ -332,10 +337,9 @@ async def test_events_of_a_downtime_fire_once_after_a_restart(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     ha_client: Any,
-    simulators: SimulatorStack,
+    sim: CamlyticsSimulator,
     hass_storage: dict[str, Any],
 ) -> None:
-    sim = simulators.camlytics
     location, channel = _place(sim)
     fired = Fired(hass)
     base = str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
@@ -372,9 +376,8 @@ async def test_events_of_a_downtime_fire_once_after_a_restart(
 
 
 async def test_a_backlog_longer_than_a_page_is_read_in_pages(
-    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
+    hass: HomeAssistant, entry: MockConfigEntry, sim: CamlyticsSimulator
 ) -> None:
-    sim = simulators.camlytics
     location, channel = _place(sim)
     fired = Fired(hass)
     emitted = sim.emit_events(1000, location_id=location, channel_id=channel)

@@ -742,8 +742,7 @@ async def test_a_disabled_entity_drops_its_items(
     await hass.async_block_till_done()
     item = template("car_events", next(IDS))
     assert await post(hass_client, [item], "car_events") == HTTPStatus.OK
-    stats = findface_entry.runtime_data.push.stats
-    assert stats.items_dropped == {"entity disabled": 1}
+    assert findface_entry.runtime_data.push.stats.items_dropped == {"entity disabled": 1}
 
 
 @pytest.mark.integration

@@ -35,6 +35,8 @@ from custom_components.sitewatch.providers.moonsense.api import (
     snake_keys,
 )
 
+from ...conftest import ClientCalls, Failing, assert_fails_at_once, failing
+
 TOKEN = "s3cret-token"
 CONTROL = "https://api.moonsense.cloud"
 DATA = "https://us-central1.gcp.data-api.moonsense.cloud"
@@ -363,71 +365,80 @@ async def test_sessions_on_a_full_url_root(sim: MoonsenseClient, mock: aiorespon
 # --- Session.from_api, describe session ------------------------------------------------------
 
 
-def test_session_from_snake_case_with_label_objects() -> None:
-    session = Session.from_api(
-        {
-            "session_id": "s1",
-            "app_id": "app",
-            "region_id": "us-central1.gcp",
-            "journey_id": "j1",
-            "client_session_group_id": "g",
-            "labels": [
-                {"label_id": "l1", "name": "gate", "created_at": "2024-05-01T10:00:00Z"},
-                {"label_id": "l2", "name": "night"},
-            ],
-            "created_at": "2024-05-01T10:00:00Z",
-            "newest_event": "2024-05-01T10:05:00.123+02:00",
-            "metadata": {"platform": "ios", "model": "iPhone"},
-            "counters": {"battery": "12"},
-        }
-    )
-    assert session == Session(
-        session_id="s1",
-        app_id="app",
-        region_id="us-central1.gcp",
-        journey_id="j1",
-        labels=["gate", "night"],
-        created_at=datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
-        newest_event=datetime(2024, 5, 1, 10, 5, 0, 123000, tzinfo=timezone(timedelta(hours=2))),
-        platform="ios",
-    )
-
-
-def test_session_from_camel_case_with_label_strings() -> None:
-    session = Session.from_api(
-        {
-            "sessionId": "s2",
-            "appId": "app",
-            "regionId": "eu.gcp",
-            "journeyId": "",
-            "labels": ["gate", "", None, "yard"],
-            "createdAt": str(T0),
-            "newestEvent": T0 + 1000,
-            "metadata": {"platform": "android", "systemVersion": "14"},
-        }
-    )
-    assert session.session_id == "s2"
-    assert session.app_id == "app"
-    assert session.region_id == "eu.gcp"
-    assert session.journey_id is None
-    assert session.labels == ["gate", "yard"]
-    assert session.created_at == _ms(T0)
-    assert session.newest_event == _ms(T0 + 1000)
-    assert session.platform == "android"
-
-
-def test_session_minimal() -> None:
-    session = Session.from_api({"session_id": 123, "metadata": "not an object", "labels": None})
-    assert session == Session(
-        session_id="123",
-        app_id=None,
-        region_id=None,
-        journey_id=None,
-        labels=[],
-        created_at=None,
-        newest_event=None,
-        platform=None,
-    )
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(
+            {
+                "session_id": "s1",
+                "app_id": "app",
+                "region_id": "us-central1.gcp",
+                "journey_id": "j1",
+                "client_session_group_id": "g",
+                "labels": [
+                    {"label_id": "l1", "name": "gate", "created_at": "2024-05-01T10:00:00Z"},
+                    {"label_id": "l2", "name": "night"},
+                ],
+                "created_at": "2024-05-01T10:00:00Z",
+                "newest_event": "2024-05-01T10:05:00.123+02:00",
+                "metadata": {"platform": "ios", "model": "iPhone"},
+                "counters": {"battery": "12"},
+            },
+            Session(
+                session_id="s1",
+                app_id="app",
+                region_id="us-central1.gcp",
+                journey_id="j1",
+                labels=["gate", "night"],
+                created_at=datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
+                newest_event=datetime(
+                    2024, 5, 1, 10, 5, 0, 123000, tzinfo=timezone(timedelta(hours=2))
+                ),
+                platform="ios",
+            ),
+            id="snake_case_with_label_objects",
+        ),
+        pytest.param(
+            {
+                "sessionId": "s2",
+                "appId": "app",
+                "regionId": "eu.gcp",
+                "journeyId": "",
+                "labels": ["gate", "", None, "yard"],
+                "createdAt": str(T0),
+                "newestEvent": T0 + 1000,
+                "metadata": {"platform": "android", "systemVersion": "14"},
+            },
+            Session(
+                session_id="s2",
+                app_id="app",
+                region_id="eu.gcp",
+                journey_id=None,
+                labels=["gate", "yard"],
+                created_at=_ms(T0),
+                newest_event=_ms(T0 + 1000),
+                platform="android",
+            ),
+            id="camel_case_with_label_strings",
+        ),
+        pytest.param(
+            {"session_id": 123, "metadata": "not an object", "labels": None},
+            Session(
+                session_id="123",
+                app_id=None,
+                region_id=None,
+                journey_id=None,
+                labels=[],
+                created_at=None,
+                newest_event=None,
+                platform=None,
+            ),
+            id="minimal",
+        ),
+    ],
+)
+def test_session_from_api(raw: dict[str, Any], expected: Session) -> None:
+    assert Session.from_api(raw) == expected
 
 
 @pytest.mark.parametrize("raw", [{}, {"session_id": None}, {"sessionId": ""}, [], "s1", None])
@@ -1108,39 +1119,34 @@ def test_webhook_with_out_of_range_time() -> None:
 
 WHOAMI = f"{CONTROL}/v2/tokens/self"
 CHUNK = f"{DATA}/v2/sessions/s1/chunks/c1"
-CALLS: dict[str, tuple[str | re.Pattern[str], Callable[[MoonsenseClient], Awaitable[Any]]]] = {
-    "whoami": (WHOAMI, lambda client: client.whoami()),
-    "sessions": (SESSIONS_URL, lambda client: client.sessions()),
+CALLS: ClientCalls[MoonsenseClient] = {
+    "whoami": ("GET", WHOAMI, lambda client: client.whoami()),
+    "sessions": ("GET", SESSIONS_URL, lambda client: client.sessions()),
     "session": (
+        "GET",
         re.compile(rf"^{re.escape(CONTROL)}/v2/sessions/s1\?.*$"),
         lambda client: client.session("s1"),
     ),
     "chunks": (
+        "GET",
         re.compile(rf"^{re.escape(DATA)}/.*$"),
         lambda client: client.chunks(_session("s1")),
     ),
-    "read_chunk": (CHUNK, lambda client: client.read_chunk(_session("s1"), "c1")),
+    "read_chunk": ("GET", CHUNK, lambda client: client.read_chunk(_session("s1"), "c1")),
 }
 """Each client call by name: the URL its (first) request goes to, and the call."""
 
 
-def _failing(
-    call: str, answers: list[dict[str, Any]], error: type[MoonsenseError], match: str | None = None
-) -> list[Any]:
-    """One case a mocked answer: the call gets it and raises ``error`` (matching ``match``)."""
-    return [pytest.param(call, answer, error, match, id=f"{call}-{answer}") for answer in answers]
-
-
 @pytest.mark.parametrize(
-    ("call", "answer", "error", "match"),
+    "case",
     [
-        *_failing(
+        *failing(
             "whoami",
             [{"payload": payload} for payload in ([{"app_id": "a"}], "text", 42)],
             MoonsenseApiError,
             "tokens/self",
         ),
-        *_failing(
+        *failing(
             "sessions",
             [
                 {"payload": payload}
@@ -1155,59 +1161,58 @@ def _failing(
             MoonsenseApiError,
             "list of sessions",
         ),
-        *_failing(
+        *failing(
             "session",
             [{"payload": payload} for payload in ([], {"app_id": "a"}, "s1")],
             MoonsenseApiError,
         ),
-        *_failing(
+        *failing(
             "chunks",
             [{"payload": payload} for payload in ([], {"session_id": "s1"}, {"chunks": "c1"})],
             MoonsenseApiError,
             "list of chunks",
         ),
         # Refused token: 401 and 403 on every endpoint.
-        *_failing(
+        *failing(
             "whoami",
             [{"status": 401, "payload": {"message": "no"}}],
             MoonsenseAuthenticationError,
             "401",
         ),
-        *_failing(
+        *failing(
             "whoami",
             [{"status": 403, "payload": {"message": "no"}}],
             MoonsenseAuthenticationError,
             "403",
         ),
-        *_failing("chunks", [{"status": 403}], MoonsenseAuthenticationError),
-        *_failing("read_chunk", [{"status": 401, "body": "nope"}], MoonsenseAuthenticationError),
+        *failing("chunks", [{"status": 403}], MoonsenseAuthenticationError),
+        *failing("read_chunk", [{"status": 401, "body": "nope"}], MoonsenseAuthenticationError),
         # Any other error status is an API error (never an authentication error).
-        *[
-            pytest.param(
+        *(
+            Failing(
                 "sessions",
                 {"status": status, "payload": {"message": "no"}},
                 MoonsenseApiError,
                 str(status),
-                id=f"sessions-{status}",
             )
             for status in (400, 404, 429, 500, 503)
-        ],
-        *_failing("chunks", [{"status": 500}], MoonsenseApiError),
-        *_failing("read_chunk", [{"status": 404, "body": "nope"}], MoonsenseApiError),
-        *_failing(
+        ),
+        *failing("chunks", [{"status": 500}], MoonsenseApiError),
+        *failing("read_chunk", [{"status": 404, "body": "nope"}], MoonsenseApiError),
+        *failing(
             "whoami",
             [{"body": body} for body in ("", "<html>not json</html>", "{", '{"a": 1} trailing')],
             MoonsenseApiError,
             "Malformed JSON",
         ),
         # Timeouts, and a server that cannot be reached.
-        *_failing(
+        *failing(
             "whoami",
             [{"exception": TimeoutError()}, {"exception": aiohttp.ServerTimeoutError("slow")}],
             MoonsenseConnectionError,
             "Timeout",
         ),
-        *_failing(
+        *failing(
             "sessions",
             [
                 {"exception": aiohttp.ClientConnectionError("refused")},
@@ -1216,26 +1221,17 @@ def _failing(
             MoonsenseConnectionError,
             "Cannot reach Moonsense",
         ),
-        *_failing(
+        *failing(
             "read_chunk", [{"exception": aiohttp.ClientOSError("reset")}], MoonsenseConnectionError
         ),
     ],
+    ids=Failing.name,
 )
-async def test_an_unusable_answer_raises_at_once(
-    client: MoonsenseClient,
-    mock: aioresponses,
-    call: str,
-    answer: dict[str, Any],
-    error: type[MoonsenseError],
-    match: str | None,
+async def test_a_failing_answer_raises_its_error(
+    client: MoonsenseClient, mock: aioresponses, case: Failing
 ) -> None:
-    """An unusable answer raises the error of its kind (exactly), after one request, no retry."""
-    url, request = CALLS[call]
-    mock.get(url, **answer)
-    with pytest.raises(error, match=match) as err:
-        await request(client)
-    assert type(err.value) is error
-    assert client.request_count == 1
+    """An unusable answer raises the error of its kind, after one request (no retry)."""
+    await assert_fails_at_once(client, mock, CALLS, case)
 
 
 async def test_json_with_another_content_type_is_read(
