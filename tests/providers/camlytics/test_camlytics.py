@@ -7,7 +7,6 @@ from http import HTTPStatus
 import json
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
@@ -25,10 +24,6 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import async_migrate_camlytics_identity_1_3
-from custom_components.sitewatch.providers.camlytics.api import (
-    CamlyticsApiError,
-    CamlyticsClient,
-)
 from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
 from ...conftest import SimulatorStack, provider_form
@@ -62,33 +57,6 @@ async def test_flow_creates_entry(hass: HomeAssistant, simulators: SimulatorStac
     assert result["data"]["base_url"] == f"{simulators.url}/service/api/v1"
     assert result["options"] == {"scan_interval": 60, "locations": []}
     await hass.async_block_till_done()
-    result = await _flow(hass, simulators.url)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
-@pytest.mark.parametrize(
-    ("fields", "error"),
-    [
-        ({"secret_key": "wrong"}, {"base": "invalid_auth"}),
-        ({"public_key": "nobody"}, {"base": "invalid_auth"}),
-        ({"base_url": "http://127.0.0.1:9/service/api/v1"}, {"base": "cannot_connect"}),
-        ({"base_url": "nonsense"}, {"base_url": "invalid_url"}),
-        ({"base_url": "http://["}, {"base_url": "invalid_url"}),
-    ],
-)
-async def test_flow_errors(
-    hass: HomeAssistant, simulators: SimulatorStack, fields: dict[str, Any], error: dict[str, str]
-) -> None:
-    result = await _flow(hass, simulators.url, **fields)
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == error
-
-
-async def test_flow_unknown_error(hass: HomeAssistant, simulators: SimulatorStack) -> None:
-    with patch.object(CamlyticsClient, "locations", side_effect=CamlyticsApiError("odd", 5)):
-        result = await _flow(hass, simulators.url)
-    assert result["errors"] == {"base": "unknown"}
 
 
 async def test_devices_and_entities(

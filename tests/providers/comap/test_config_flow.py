@@ -76,26 +76,14 @@ async def test_user_flow_errors_then_recovers(
     await hass.async_block_till_done()
 
 
-@pytest.mark.parametrize(
-    ("status", "error"), [(429, {"base": "cannot_connect"}), (500, {"base": "unknown"})]
-)
-async def test_user_flow_error_answer(
-    hass: HomeAssistant, simulators: SimulatorStack, status: int, error: dict[str, str]
+async def test_user_flow_rate_limited_is_cannot_connect(
+    hass: HomeAssistant, simulators: SimulatorStack
 ) -> None:
-    """Rate limited is ``cannot_connect`` (try again later); an unexpected answer ``unknown``."""
-    simulators.simulator.fail_next(status)
+    """Rate limited is ``cannot_connect`` (try again later); other answers: test_account_flow."""
+    simulators.simulator.fail_next(429)
     flow_id = await provider_form(hass, "comap")
     result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
-    assert result["errors"] == error
-
-
-async def test_same_account_twice_aborts(
-    hass: HomeAssistant, comap_entry: MockConfigEntry, simulators: SimulatorStack
-) -> None:
-    flow_id = await provider_form(hass, "comap")
-    result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
+    assert result["errors"] == {"base": "cannot_connect"}
 
 
 async def test_reauth(

@@ -86,6 +86,7 @@ VALUE_KEYS = [
     "decimalPlaces",
     "timeStamp",
 ]
+"""The keys of a value item (docs/providers/comap.md)."""
 VALUE_ITEM = (
     st.dictionaries(
         st.sampled_from(VALUE_KEYS),

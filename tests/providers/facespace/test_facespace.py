@@ -23,7 +23,6 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient, FaceSpaceUsageError
 
 from ...conftest import SimulatorStack, provider_form
 from .conftest import (
@@ -60,31 +59,6 @@ async def test_flow(hass: HomeAssistant, simulators: SimulatorStack) -> None:
     assert KEY not in result["result"].unique_id
     assert result["options"] == {"scan_interval": 5, "accept_push": False}
     await hass.async_block_till_done()
-    result = await _flow(hass, simulators.url)
-    assert result["reason"] == "already_configured"
-
-
-@pytest.mark.parametrize(
-    ("fields", "error"),
-    [
-        ({"api_key": "wrong"}, {"base": "invalid_auth"}),
-        ({"base_url": "http://127.0.0.1:9/facespace"}, {"base": "cannot_connect"}),
-        ({"base_url": "ftp://x"}, {"base_url": "invalid_url"}),
-        ({"base_url": "http://["}, {"base_url": "invalid_url"}),
-    ],
-)
-async def test_flow_errors(
-    hass: HomeAssistant, simulators: SimulatorStack, fields: dict[str, Any], error: dict[str, str]
-) -> None:
-    with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
-        result = await _flow(hass, simulators.url, **fields)
-    assert result["errors"] == error
-
-
-async def test_flow_unknown(hass: HomeAssistant, simulators: SimulatorStack) -> None:
-    with patch.object(FaceSpaceClient, "realtime", side_effect=FaceSpaceUsageError("odd")):
-        result = await _flow(hass, simulators.url)
-    assert result["errors"] == {"base": "unknown"}
 
 
 async def test_lines_become_events_in_order_and_once(

@@ -300,17 +300,6 @@ async def test_concurrent_first_calls_share_one_login(
     assert len(_requests(mock, "POST", LOGIN_URL)) == 1
 
 
-async def test_401_with_only_a_token_is_an_authentication_error(
-    client: FindFaceClient, mock: aioresponses
-) -> None:
-    mock.get(CAMERAS_URL, status=401)
-
-    with pytest.raises(FindFaceAuthenticationError, match="HTTP 401"):
-        await client.cameras()
-    assert not _requests(mock, "POST", LOGIN_URL)
-    assert client.request_count == 1
-
-
 # --- transport and decoding errors ----------------------------------------------------------
 
 
@@ -332,6 +321,8 @@ CALLS: ClientCalls[FindFaceClient] = {
 @pytest.mark.parametrize(
     "case",
     [
+        # With a token only, a refused token is not followed by a login (one request).
+        *failing("cameras", [{"status": 401}], FindFaceAuthenticationError, "HTTP 401"),
         *failing("cameras", [{"status": 403}], FindFaceAuthenticationError, "HTTP 403"),
         *(
             Failing(

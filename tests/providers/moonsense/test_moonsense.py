@@ -21,7 +21,6 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.moonsense.api import MoonsenseApiError, MoonsenseClient
 
 from ...conftest import SimulatorStack, provider_form
 from .conftest import SIM_ACCOUNT, SIM_BUNDLE, SIM_TOKEN, add_entry, async_setup_entry
@@ -69,28 +68,6 @@ async def test_flow(hass: HomeAssistant, simulators: SimulatorStack) -> None:
     assert result["result"].unique_id == SIM_ACCOUNT
     assert result["title"] == "Moonsense"
     await hass.async_block_till_done()
-    result = await _flow(hass, simulators.url)
-    assert result["reason"] == "already_configured"
-
-
-@pytest.mark.parametrize(
-    ("fields", "error"),
-    [
-        ({"token": "wrong"}, {"base": "invalid_auth"}),
-        ({"root_domain": "http://127.0.0.1:9/moonsense"}, {"base": "cannot_connect"}),
-    ],
-)
-async def test_flow_errors(
-    hass: HomeAssistant, simulators: SimulatorStack, fields: dict[str, Any], error: dict[str, str]
-) -> None:
-    result = await _flow(hass, simulators.url, **fields)
-    assert result["errors"] == error
-
-
-async def test_flow_unknown(hass: HomeAssistant, simulators: SimulatorStack) -> None:
-    with patch.object(MoonsenseClient, "whoami", side_effect=MoonsenseApiError("odd")):
-        result = await _flow(hass, simulators.url)
-    assert result["errors"] == {"base": "unknown"}
 
 
 async def test_session_lifecycle_into_events_and_sensors(
