@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+import json
 import logging
 import re
 from typing import Any, Protocol
@@ -27,6 +28,9 @@ from homeassistant.setup import async_setup_component
 from hypothesis import HealthCheck, settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
@@ -269,6 +273,20 @@ async def assert_fails_at_once[C: Client](
         await request(client)
     assert type(err.value) is case.error
     assert client.request_count == 1
+
+
+async def diagnostics_without(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    entry: MockConfigEntry,
+    *secrets: str,
+) -> dict[str, Any]:
+    """The entry's diagnostics, once none of ``secrets`` is found anywhere in them."""
+    diagnostics: dict[str, Any] = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(diagnostics)
+    for secret in secrets:
+        assert secret not in text
+    return diagnostics
 
 
 def nested_json(levels: int) -> Any:

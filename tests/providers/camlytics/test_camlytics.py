@@ -16,9 +16,6 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
@@ -26,7 +23,7 @@ from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import async_migrate_camlytics_identity_1_3
 from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
-from ...conftest import SimulatorStack, provider_form
+from ...conftest import SimulatorStack, diagnostics_without, provider_form
 from .conftest import WEBHOOK_ID, entry_data, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
@@ -293,10 +290,7 @@ async def test_nonces_survive_a_reload(
 async def test_diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-    assert "demo-secret" not in text
-    assert WEBHOOK_ID not in text
+    diagnostics = await diagnostics_without(hass, hass_client, entry, "demo-secret", WEBHOOK_ID)
     assert len(diagnostics["provider"]["channels"]) == 6
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from http import HTTPStatus
-import json
 from typing import Any
 from unittest.mock import patch
 
@@ -17,14 +16,11 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
 
-from ...conftest import SimulatorStack, provider_form
+from ...conftest import SimulatorStack, diagnostics_without, provider_form
 from .conftest import (
     ACCOUNT,
     HOOK,
@@ -259,9 +255,6 @@ async def test_options_and_reconfigure(
 async def test_diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-    assert KEY not in text
-    assert WEBHOOK_ID not in text
+    diagnostics = await diagnostics_without(hass, hass_client, entry, KEY, WEBHOOK_ID)
     assert diagnostics["provider"]["accept_push"] is False
     assert STATE_UNKNOWN not in diagnostics["provider"]["cameras"]

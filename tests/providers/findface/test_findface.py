@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from http import HTTPStatus
-import json
 from typing import Any
 from unittest.mock import patch
 
@@ -15,9 +14,6 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
@@ -28,7 +24,7 @@ from custom_components.sitewatch.providers.findface.api import (
 )
 from custom_components.sitewatch.providers.findface.config_flow import server_account
 
-from ...conftest import SimulatorStack, provider_form
+from ...conftest import SimulatorStack, diagnostics_without, provider_form
 from .common import WEBHOOK_ID, config_entry, entry_data, fixture, post
 
 pytestmark = pytest.mark.integration
@@ -438,10 +434,9 @@ async def test_diagnostics_redact_the_webhook_id(
     hass_client: ClientSessionGenerator,
     findface_entry: MockConfigEntry,
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, findface_entry)
-    text = json.dumps(diagnostics)
-    assert WEBHOOK_ID not in text
-    assert "demo-token" not in text
+    diagnostics = await diagnostics_without(
+        hass, hass_client, findface_entry, WEBHOOK_ID, "demo-token"
+    )
     assert diagnostics["provider"]["webhook_urls"]["local"].endswith("/api/webhook/**REDACTED**")
     assert len(diagnostics["provider"]["cameras"]) == 3
 

@@ -28,9 +28,6 @@ from hypothesis import given, settings, strategies as st
 import orjson
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.bounds import (
@@ -59,7 +56,7 @@ from custom_components.sitewatch.providers.findface.api.payloads import (
 from custom_components.sitewatch.providers.findface.push import target_unique_ids
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
-from ...conftest import SimulatorStack
+from ...conftest import SimulatorStack, diagnostics_without
 from .common import WEBHOOK_ID, config_entry, entry_data, post
 
 # --- generated values --------------------------------------------------------------------------
@@ -762,9 +759,7 @@ async def test_diagnostics_redact_the_user_name_and_the_cloudhook(
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-    for secret in ("operator-jane", "very-secret-hook", "hooks.nabu.casa", WEBHOOK_ID):
-        assert secret not in text
+    secrets = ("operator-jane", "very-secret-hook", "hooks.nabu.casa", WEBHOOK_ID)
+    diagnostics = await diagnostics_without(hass, hass_client, entry, *secrets)
     assert diagnostics["provider"]["webhook_urls"]["cloud"] == "**REDACTED**"
     assert diagnostics["entry"]["data"]["username"] == "**REDACTED**"

@@ -15,14 +15,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
 
-from ...conftest import SimulatorStack, provider_form
+from ...conftest import SimulatorStack, diagnostics_without, provider_form
 from .conftest import SIM_ACCOUNT, SIM_BUNDLE, SIM_TOKEN, add_entry, async_setup_entry
 
 pytestmark = pytest.mark.integration
@@ -281,8 +278,5 @@ async def test_options_reload_once_and_only_when_changed(
 async def test_diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-    assert SIM_TOKEN not in text
-    assert WEBHOOK_ID not in text
+    diagnostics = await diagnostics_without(hass, hass_client, entry, SIM_TOKEN, WEBHOOK_ID)
     assert diagnostics["provider"]["control_url"].endswith("/moonsense")
