@@ -1,8 +1,8 @@
 """The account form of the providers' add flows: each failure shows its error; one entry an account.
 
 The same rules for every provider (the shared account flow), checked against the simulator.
-FindFace's form and ComAp's other errors are in their own packages (FindFace needs Home
-Assistant's URL; ComAp's errors are checked with the recovery that follows).
+ComAp's other errors are in its package (checked with the recovery that follows); FindFace's
+server form is followed by its webhook step (its own tests create its entries).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ ACCOUNTS: dict[str, Callable[[str], dict[str, Any]]] = {
         "login_id": "demo",
         "advanced": {"base_url": url},
     },
+    "findface": lambda url: {"url": url, "verify_ssl": False, "token": "demo-token"},
     "camlytics": lambda url: {
         "public_key": "demo-public",
         "secret_key": "demo-secret",
@@ -44,19 +45,32 @@ ACCOUNTS: dict[str, Callable[[str], dict[str, Any]]] = {
 """The simulator's demo account on each provider's form, by the simulator's URL."""
 
 
-async def _submit(hass: HomeAssistant, provider: str, url: str, **fields: Any) -> dict[str, Any]:
-    """The form of ``provider`` submitted with its demo account, ``fields`` changed."""
+async def _submit(
+    hass: HomeAssistant, provider: str, server: str, /, **fields: Any
+) -> dict[str, Any]:
+    """``provider``'s form submitted with its demo account on ``server``, ``fields`` changed."""
     flow_id = await provider_form(hass, provider)
     # FaceSpace retries an unreachable server after a pause: no pause here.
     with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
         return await hass.config_entries.flow.async_configure(
-            flow_id, {**ACCOUNTS[provider](url), **fields}
+            flow_id, {**ACCOUNTS[provider](server), **fields}
         )
 
 
 @pytest.mark.parametrize(
     ("provider", "fields", "error"),
     [
+        # An empty field is no field: FindFace without a token has no credentials.
+        ("findface", {"token": ""}, {"base": "missing_credentials"}),
+        ("findface", {"token": "wrong"}, {"base": "invalid_auth"}),
+        (
+            "findface",
+            {"token": "", "username": "demo", "password": "wrong"},
+            {"base": "invalid_auth"},
+        ),
+        ("findface", {"url": "http://127.0.0.1:9"}, {"base": "cannot_connect"}),
+        ("findface", {"url": "ftp://x"}, {"url": "invalid_url"}),
+        ("findface", {"url": "http://["}, {"url": "invalid_url"}),
         ("camlytics", {"secret_key": "wrong"}, {"base": "invalid_auth"}),
         ("camlytics", {"public_key": "nobody"}, {"base": "invalid_auth"}),
         (
@@ -88,7 +102,7 @@ async def test_a_refused_or_unreachable_account_shows_its_error(
 
 @pytest.mark.parametrize(
     ("provider", "status"),
-    [("comap", 500), ("camlytics", 500), ("facespace", 404), ("moonsense", 500)],
+    [("comap", 500), ("findface", 500), ("camlytics", 500), ("facespace", 404), ("moonsense", 500)],
 )
 async def test_an_unexpected_answer_is_unknown(
     hass: HomeAssistant, simulators: SimulatorStack, provider: str, status: int
@@ -102,7 +116,7 @@ async def test_an_unexpected_answer_is_unknown(
     assert result["errors"] == {"base": "unknown"}
 
 
-@pytest.mark.parametrize("provider", ACCOUNTS)
+@pytest.mark.parametrize("provider", ["comap", "camlytics", "facespace", "moonsense"])
 async def test_the_same_account_twice_aborts(
     hass: HomeAssistant, simulators: SimulatorStack, provider: str
 ) -> None:

@@ -109,37 +109,6 @@ async def test_flow_without_registering(
     assert await hass.config_entries.async_remove(result["result"].entry_id)
 
 
-@pytest.mark.parametrize(
-    ("fields", "error"),
-    [
-        ({}, {"base": "missing_credentials"}),
-        ({"token": "wrong"}, {"base": "invalid_auth"}),
-        ({"username": "demo", "password": "wrong"}, {"base": "invalid_auth"}),
-        ({"token": "demo-token", "url": "http://127.0.0.1:9"}, {"base": "cannot_connect"}),
-        ({"token": "demo-token", "url": "ftp://x"}, {"url": "invalid_url"}),
-        ({"token": "demo-token", "url": "http://["}, {"url": "invalid_url"}),
-    ],
-)
-async def test_flow_errors(
-    hass: HomeAssistant,
-    simulators: SimulatorStack,
-    ha_url: str,
-    fields: dict[str, Any],
-    error: dict[str, str],
-) -> None:
-    result = await _flow_to_webhook_step(hass, fields.pop("url", simulators.url), **fields)
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == error
-
-
-async def test_flow_unknown_error(
-    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
-) -> None:
-    with patch.object(FindFaceClient, "cameras", side_effect=FindFaceApiError("odd")):
-        result = await _flow_to_webhook_step(hass, simulators.url, token="demo-token")
-    assert result["errors"] == {"base": "unknown"}
-
-
 async def test_flow_hook_registration_errors(
     hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
