@@ -8,12 +8,13 @@ credentials are distinctive, to prove none of them leaks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 import json
 from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 import pytest
@@ -24,7 +25,7 @@ from custom_components.sitewatch.identity import account_digest, device_identifi
 from custom_components.sitewatch.providers.comap.api import ComapClient, UnitInfo, Value
 from custom_components.sitewatch.providers.comap.api.models import Unit, ValueHistory, decode_list
 
-from ...conftest import SimulatorStack, comap_data, device_by_identifier
+from ...conftest import SimulatorStack, async_tick, comap_data, device_by_identifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MOCK_URL = "https://wsv.test"
@@ -77,6 +78,20 @@ def _entry(data: dict[str, object], login_id: str, **kwargs: Any) -> MockConfigE
         options={"scan_interval": 60},
         **kwargs,
     )
+
+
+type Tick = Callable[[float], Awaitable[None]]
+"""Moves the frozen clock on by some seconds and runs what falls due (``async_tick``)."""
+
+
+@pytest.fixture
+def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Tick:
+    """Move the frozen clock on by some seconds and run what falls due."""
+
+    async def tick(seconds: float) -> None:
+        await async_tick(hass, freezer, seconds)
+
+    return tick
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -12,8 +11,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
 
-from ...conftest import SimulatorStack, async_tick
-from .conftest import genset_device_id
+from ...conftest import SimulatorStack
+from .conftest import Tick, genset_device_id
 
 pytestmark = pytest.mark.integration
 
@@ -62,29 +61,23 @@ async def test_unreachable_api_retries_setup(
 
 
 async def test_failure_marks_unavailable_and_recovers(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
+    hass: HomeAssistant, tick: Tick, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     simulators.simulator.fail_next(500, count=2)
-    await async_tick(hass, freezer, 60)
+    await tick(60)
     assert hass.states.get(RPM).state == STATE_UNAVAILABLE
     assert hass.states.get("button.genset_alpha_start").state == STATE_UNAVAILABLE
 
-    await async_tick(hass, freezer, 60)
+    await tick(60)
     assert hass.states.get(RPM).state == "0"
     assert hass.states.get("button.genset_alpha_start").state != STATE_UNAVAILABLE
 
 
 async def test_one_genset_failing_leaves_the_other(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
+    hass: HomeAssistant, tick: Tick, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     simulators.simulator.fail_next(500, count=1)
-    await async_tick(hass, freezer, 60)
+    await tick(60)
     states = {
         hass.states.get(RPM).state,
         hass.states.get("sensor.genset_beta_engine_speed").state,
@@ -93,22 +86,19 @@ async def test_one_genset_failing_leaves_the_other(
 
 
 async def test_rate_limit_backs_off(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
+    hass: HomeAssistant, tick: Tick, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     simulators.simulator.settings.rate_limit = 1
-    await async_tick(hass, freezer, 60)
+    await tick(60)
     assert hass.states.get(RPM).state == STATE_UNAVAILABLE
     simulators.simulator.settings.rate_limit = 0
-    await async_tick(hass, freezer, 60)
+    await tick(60)
     assert hass.states.get(RPM).state == "0"
 
 
 async def test_new_genset_appears_and_removed_one_leaves(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
+    tick: Tick,
     loaded_comap_entry: MockConfigEntry,
     simulators: SimulatorStack,
     device_registry: dr.DeviceRegistry,
@@ -116,7 +106,7 @@ async def test_new_genset_appears_and_removed_one_leaves(
 ) -> None:
     gamma = simulators.simulator.add_unit("Genset Gamma")
     simulators.simulator.remove_unit(simulators.beta)
-    await async_tick(hass, freezer, 15 * 60)
+    await tick(15 * 60)
 
     devices = dr.async_entries_for_config_entry(device_registry, loaded_comap_entry.entry_id)
     assert sorted(device.name for device in devices) == ["Genset Alpha", "Genset Gamma"]

@@ -19,6 +19,7 @@ from homeassistant.util import dt as dt_util
 from hypothesis import given, strategies as st
 import orjson
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.bounds import cursor_limit
 from custom_components.sitewatch.const import DOMAIN
@@ -52,11 +53,18 @@ def _devices(hass: HomeAssistant) -> set[str]:
     }
 
 
+async def _push_entry(
+    hass: HomeAssistant, simulators: SimulatorStack
+) -> tuple[MockConfigEntry, Fired]:
+    """The test entry accepting pushes, set up, and the events it fires from now on."""
+    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
+    return entry, Fired(hass)
+
+
 async def test_a_line_dated_68_does_not_stop_later_lines(
     hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     sim = simulators.facespace
     sim.add_raw_line("Lobby", "Mallory @ 00:00:00 01/01/68")  # read as 2068
     await async_refresh(hass, entry)
@@ -80,8 +88,7 @@ async def test_a_line_dated_68_does_not_stop_later_lines(
 async def test_a_line_from_the_future_fires_once_and_the_cursor_stays_near_now(
     hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     ahead = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=10)
     simulators.facespace.recognize("Lobby", "Early", ahead)
     await async_refresh(hass, entry)
@@ -120,8 +127,7 @@ async def test_a_cursor_stored_in_the_future_is_repaired(
 async def test_restart_fires_every_line_exactly_once(
     hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     sim = simulators.facespace
     start = dt_util.utcnow().replace(microsecond=0)
     sim.recognize("Lobby", "Before", start)
@@ -182,8 +188,7 @@ async def test_real_time_keys_create_no_camera_and_stale_ones_go(
 async def test_pushed_lines_create_cameras_only_within_the_cap(
     hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     now = dt_util.utcnow()
     with patch("custom_components.sitewatch.providers.facespace.coordinator.MAX_CAMERAS", 4):
         response = await ha_client.post(
@@ -214,8 +219,7 @@ async def test_long_names_are_cut_to_what_a_state_takes(
 async def test_pushes_fire_while_the_poll_fails(
     hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     simulators.facespace.fail_next(503, count=1000)
     backoff = patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0)
     backoff.start()
@@ -348,8 +352,7 @@ def _encodable(body: Any) -> bool:
 async def test_nothing_fires_while_home_assistant_stops(
     hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     cursor = coordinator_of(entry).cursor
     later = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=2)
     simulators.facespace.recognize("Lobby", "Late", later)
