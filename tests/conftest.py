@@ -6,27 +6,36 @@ harness lets sockets reach), with a clock the tests move by hand.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+import json
 import logging
-from typing import Any
+import re
+from typing import Any, Protocol
 from unittest.mock import PropertyMock, patch
 
+import aiohttp
 from aiohttp import web
+from aioresponses import aioresponses
 from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import SOURCE_USER
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from hypothesis import HealthCheck, settings
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.sitewatch.const import CONF_PROVIDER
+from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
 from custom_components.sitewatch.providers.comap.const import (
     CONF_ADVANCED,
     CONF_BASE_URL,
@@ -134,8 +143,11 @@ class SimClock:
 
 
 @dataclass
-class ComapServer:
-    """The running simulator: its address, ComAp and FindFace state, and clock."""
+class SimulatorStack:
+    """The five running simulators on one loopback address, and the clock ComAp's runs on.
+
+    ``simulator`` is ComAp's; the others are named by their provider.
+    """
 
     url: str
     simulator: ComapSimulator
@@ -167,26 +179,40 @@ def sim_clock() -> SimClock:
 
 
 @pytest.fixture
-async def comap_server(sim_clock: SimClock, socket_enabled: None) -> AsyncIterator[ComapServer]:
-    """The simulator (two gensets, no rate limit; three FindFace cameras) on a loopback port."""
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    """An aiohttp session for a client under test; pair it with ``mock`` to answer its requests."""
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+@pytest.fixture
+def mock() -> Iterator[aioresponses]:
+    """Canned answers for every request made through aiohttp (nothing leaves the process)."""
+    with aioresponses() as mocked:
+        yield mocked
+
+
+@pytest.fixture
+async def simulators(sim_clock: SimClock, socket_enabled: None) -> AsyncIterator[SimulatorStack]:
+    """All five simulators on one loopback port (ComAp: two gensets; FindFace: three cameras)."""
     clocks = {"clock": sim_clock, "wallclock": sim_clock.wallclock}
-    simulators = {
+    by_key = {
         plugin.key: plugin.create(
             plugin.settings(**TEST_SETTINGS.get(plugin.key, {})),
             **(clocks if plugin.key in ON_TEST_CLOCK else {}),
         )
         for plugin in PLUGINS
     }
-    runner = web.AppRunner(create_app(**simulators))
+    runner = web.AppRunner(create_app(**by_key))
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     port = runner.addresses[0][1]
-    yield ComapServer(
+    yield SimulatorStack(
         url=f"http://127.0.0.1:{port}",
-        simulator=simulators.pop("comap"),
+        simulator=by_key.pop("comap"),
         clock=sim_clock,
-        **simulators,
+        **by_key,
     )
     await runner.cleanup()
 
@@ -202,6 +228,91 @@ def comap_data(url: str, **overrides: str) -> dict[str, object]:
         CONF_ADVANCED: {CONF_BASE_URL: url},
         **overrides,
     }
+
+
+class Client(Protocol):
+    """What the client tests count: every HTTP request a client sends."""
+
+    @property
+    def request_count(self) -> int: ...
+
+
+type ClientCalls[C: Client] = Mapping[
+    str, tuple[str, str | re.Pattern[str], Callable[[C], Awaitable[Any]]]
+]
+"""A client's calls by name: the HTTP method and URL of the request each sends, and the call."""
+
+
+@dataclass(frozen=True)
+class Failing:
+    """A client call, the mocked answer to its request, and the error it must raise."""
+
+    call: str
+    answer: dict[str, Any]
+    error: type[Exception]
+    match: str | None = None
+
+    def name(self) -> str:
+        """The test id: the call and the answer."""
+        return f"{self.call}-{self.answer}"
+
+
+def failing(
+    call: str, answers: Iterable[dict[str, Any]], error: type[Exception], match: str | None = None
+) -> list[Failing]:
+    """One case an answer, all raising ``error`` (its message matching ``match``)."""
+    return [Failing(call, answer, error, match) for answer in answers]
+
+
+async def assert_fails_at_once[C: Client](
+    client: C, mock: aioresponses, calls: ClientCalls[C], case: Failing
+) -> None:
+    """Answer the call's request with ``case.answer``: exactly ``case.error``, after one request."""
+    method, url, request = calls[case.call]
+    mock.add(url, method, **case.answer)
+    with pytest.raises(case.error, match=case.match) as err:
+        await request(client)
+    assert type(err.value) is case.error
+    assert client.request_count == 1
+
+
+async def diagnostics_without(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    entry: MockConfigEntry,
+    *secrets: str,
+) -> dict[str, Any]:
+    """The entry's diagnostics, once none of ``secrets`` is found anywhere in them."""
+    diagnostics: dict[str, Any] = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(diagnostics)
+    for secret in secrets:
+        assert secret not in text
+    return diagnostics
+
+
+def nested_json(levels: int) -> Any:
+    """``"leaf"`` inside ``levels`` containers, objects and lists in turn (past any depth limit)."""
+    value: Any = "leaf"
+    for level in range(levels):
+        value = [value] if level % 2 else {"n": value}
+    return value
+
+
+MENU = ["comap", "findface", "camlytics", "facespace", "moonsense"]
+"""The add-integration menu: one step a provider, in this order."""
+
+
+async def provider_form(hass: HomeAssistant, provider: str) -> str:
+    """Open the add-integration flow and pick ``provider`` in the menu: the flow id of its form."""
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.MENU
+    assert result["menu_options"] == MENU
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"next_step_id": provider}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == provider
+    return result["flow_id"]
 
 
 async def async_tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, seconds: float) -> None:

@@ -38,7 +38,7 @@ from custom_components.sitewatch.providers.findface.api import FindFaceClient
 from custom_components.sitewatch.providers.moonsense.api import MoonsenseClient
 from simulator.faults import FaultHarness, harness_for
 
-from ..conftest import ComapServer, comap_data
+from ..conftest import SimulatorStack, comap_data
 
 CLIENT_TIMEOUTS = timedelta(seconds=21)
 """Longer than every provider client's timeout (15 s; Moonsense 20 s): firing the timers due
@@ -95,16 +95,30 @@ def fast_limiter(hass: HomeAssistant) -> None:
 
 
 @pytest.fixture
-def faults(comap_server: ComapServer) -> Iterator[FaultHarness]:
+def faults(simulators: SimulatorStack) -> Iterator[FaultHarness]:
     """The fault harness in front of the simulator's provider routes; cleared after the test."""
-    harness = harness_for(comap_server.simulator)
+    harness = harness_for(simulators.simulator)
     yield harness
     harness.reset()
 
 
+OUTAGES: dict[str, dict[str, Any]] = {
+    "500": {"kind": "status", "status": 500},
+    "502": {"kind": "status", "status": 502},
+    "503": {"kind": "status", "status": 503},
+    "429": {"kind": "status", "status": 429, "retry_after": 0},
+    "hang": {"kind": "hang"},
+    "html": {"kind": "html"},
+    "empty": {"kind": "empty"},
+    "garbage": {"kind": "garbage"},
+    "disconnect": {"kind": "disconnect"},
+}
+"""Every kind of fault, by name: the arguments of ``FaultHarness.inject`` but the provider."""
+
+
 # What each provider's tests need to know.
 
-type PushSender = Callable[[HomeAssistant, ComapServer, Any], Awaitable[int]]
+type PushSender = Callable[[HomeAssistant, SimulatorStack, Any], Awaitable[int]]
 """Sends one push body for the provider (through the simulator's sender or directly); returns
 the HTTP status Home Assistant answered."""
 
@@ -134,7 +148,7 @@ class ProviderCase:
     unique_id: str | None = None
 
 
-async def _push_findface(hass: HomeAssistant, server: ComapServer, client: Any) -> int:
+async def _push_findface(hass: HomeAssistant, server: SimulatorStack, client: Any) -> int:
     event = json.loads((FIXTURES / "findface" / "face_events_verbose.json").read_text())[0]
     body = [{**event, "id": "990001", "camera": 1}]
     response = await client.post("/api/webhook/findface-faults?section=face_events", json=body)
@@ -151,7 +165,7 @@ async def _sender_status(deliveries: Callable[[], list[dict[str, Any]]]) -> int:
             await asyncio.sleep(0.01)
 
 
-async def _push_camlytics(hass: HomeAssistant, server: ComapServer, client: Any) -> int:
+async def _push_camlytics(hass: HomeAssistant, server: SimulatorStack, client: Any) -> int:
     sim = server.camlytics
     location = sim.locations()[0]["id"]
     channel = sim.channels(location)[0]["id"]
@@ -162,7 +176,7 @@ async def _push_camlytics(hass: HomeAssistant, server: ComapServer, client: Any)
     return await _sender_status(lambda: sim.deliveries)
 
 
-async def _push_facespace(hass: HomeAssistant, server: ComapServer, client: Any) -> int:
+async def _push_facespace(hass: HomeAssistant, server: SimulatorStack, client: Any) -> int:
     sim = server.facespace
     sim.add_push_target(
         str(client.make_url("/api/webhook/facespace-faults")),
@@ -173,7 +187,7 @@ async def _push_facespace(hass: HomeAssistant, server: ComapServer, client: Any)
     return await _sender_status(lambda: sim.deliveries)
 
 
-async def _push_moonsense(hass: HomeAssistant, server: ComapServer, client: Any) -> int:
+async def _push_moonsense(hass: HomeAssistant, server: SimulatorStack, client: Any) -> int:
     sim = server.moonsense
     sim.add_webhook(str(client.make_url("/api/webhook/moonsense-faults")))
     sim.create_session(labels=("fault-test",))
@@ -260,7 +274,7 @@ CASES: dict[str, ProviderCase] = {
 PUSH_CASES = [key for key, case in CASES.items() if case.push is not None]
 
 
-async def setup_provider(hass: HomeAssistant, server: ComapServer, key: str) -> MockConfigEntry:
+async def setup_provider(hass: HomeAssistant, server: SimulatorStack, key: str) -> MockConfigEntry:
     """Add and set up ``key``'s entry against the simulator; it must load."""
     case = CASES[key]
     entry = MockConfigEntry(

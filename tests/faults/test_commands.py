@@ -11,8 +11,8 @@ import pytest
 
 from simulator.faults import FaultHarness
 
-from ..conftest import ComapServer
-from .conftest import fire_after, setup_provider
+from ..conftest import SimulatorStack
+from .conftest import OUTAGES, fire_after, setup_provider
 
 _NO_DELAY = timedelta(0)
 START = "button.genset_alpha_start"
@@ -22,14 +22,7 @@ SERVICES: dict[str, tuple[str, str, dict[str, Any]]] = {
     "start": ("button", "press", {"entity_id": START}),
     "mode": ("select", "select_option", {"entity_id": MODE, "option": "man"}),
 }
-FAULTS: dict[str, dict[str, Any]] = {
-    "500": {"kind": "status", "status": 500},
-    "502": {"kind": "status", "status": 502},
-    "503": {"kind": "status", "status": 503},
-    "429": {"kind": "status", "status": 429, "retry_after": 0},
-    "hang": {"kind": "hang"},
-    "disconnect": {"kind": "disconnect"},
-}
+FAULTS = {name: OUTAGES[name] for name in ("500", "502", "503", "429", "hang", "disconnect")}
 """Faults a command already fails on (each in turn on one entry)."""
 
 
@@ -49,30 +42,30 @@ async def _press_during(
 
 async def _assert_fails(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     faults: FaultHarness,
     fault: dict[str, Any],
     service: str,
 ) -> None:
     """Only the command is faulted (the values are still read); it fails, translated."""
-    faults.inject("comap", path=f"/v1.1/demo/units/{comap_server.alpha}/command", **fault)
+    faults.inject("comap", path=f"/v1.1/demo/units/{simulators.alpha}/command", **fault)
     error = await _press_during(hass, faults, SERVICES[service])
     faults.clear("comap")
     assert error.translation_domain == "sitewatch", (fault, service)
     assert error.translation_key == "command_not_confirmed", (fault, service)
     assert "Genset Alpha" in str(error), (fault, service)  # translated, with the genset's name
     # The fault answered in front of the simulator: nothing reached the genset.
-    assert comap_server.simulator.stats()["by_call"].get("command", 0) == 0
+    assert simulators.simulator.stats()["by_call"].get("command", 0) == 0
 
 
 async def test_command_fails_with_a_translated_error(
-    hass: HomeAssistant, comap_server: ComapServer, faults: FaultHarness
+    hass: HomeAssistant, simulators: SimulatorStack, faults: FaultHarness
 ) -> None:
-    await setup_provider(hass, comap_server, "comap")
-    comap_server.simulator.reset_stats()
+    await setup_provider(hass, simulators, "comap")
+    simulators.simulator.reset_stats()
     for service in SERVICES:
         for fault in FAULTS.values():
-            await _assert_fails(hass, comap_server, faults, fault, service)
+            await _assert_fails(hass, simulators, faults, fault, service)
     assert faults.injected["comap"] >= len(SERVICES) * len(FAULTS)
 
 
@@ -80,8 +73,8 @@ async def test_command_fails_with_a_translated_error(
     "fault", [{"kind": kind} for kind in ("html", "empty", "garbage")], ids=str
 )
 async def test_command_answered_200_without_the_success_answer_fails(
-    hass: HomeAssistant, comap_server: ComapServer, faults: FaultHarness, fault: dict[str, Any]
+    hass: HomeAssistant, simulators: SimulatorStack, faults: FaultHarness, fault: dict[str, Any]
 ) -> None:
-    await setup_provider(hass, comap_server, "comap")
-    comap_server.simulator.reset_stats()
-    await _assert_fails(hass, comap_server, faults, fault, "start")
+    await setup_provider(hass, simulators, "comap")
+    simulators.simulator.reset_stats()
+    await _assert_fails(hass, simulators, faults, fault, "start")

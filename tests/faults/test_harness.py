@@ -11,15 +11,15 @@ import pytest
 
 from simulator.faults import Fault, FaultHarness, FaultKind, harness_for
 
-from ..conftest import ComapServer
+from ..conftest import SimulatorStack
 
 UNITS = "/v1.1/demo/units"  # ComAp: 401 without a token when not faulted
 CAMERAS = "/cameras/"  # FindFace
 
 
 @pytest.fixture
-async def http(comap_server: ComapServer) -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession(comap_server.url) as session:
+async def http(simulators: SimulatorStack) -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession(simulators.url) as session:
         yield session
 
 
@@ -161,8 +161,8 @@ async def test_admin_api_needs_json(http: aiohttp.ClientSession) -> None:
         assert response.status == 400
 
 
-def test_python_api_checks(comap_server: ComapServer) -> None:
-    assert harness_for(comap_server.findface) is harness_for(comap_server.moonsense)
+def test_python_api_checks(simulators: SimulatorStack) -> None:
+    assert harness_for(simulators.findface) is harness_for(simulators.moonsense)
     with pytest.raises(LookupError):
         harness_for(object())
     with pytest.raises(ValueError):

@@ -18,10 +18,12 @@ import pytest
 from custom_components.sitewatch.coordinator import RETRY_INTERVAL
 from simulator.faults import FaultHarness
 
-from ..conftest import ComapServer
+from ..conftest import SimulatorStack
 from .conftest import (
     CASES,
     LOGGER_PREFIX,
+    OUTAGES,
+    ProviderCase,
     fire_after,
     next_refresh,
     poll_interval,
@@ -29,49 +31,36 @@ from .conftest import (
     sitewatch_records,
 )
 
-OUTAGES: dict[str, dict[str, Any]] = {
-    "500": {"kind": "status", "status": 500},
-    "502": {"kind": "status", "status": 502},
-    "503": {"kind": "status", "status": 503},
-    "429": {"kind": "status", "status": 429, "retry_after": 0},
-    "hang": {"kind": "hang"},
-    "html": {"kind": "html"},
-    "empty": {"kind": "empty"},
-    "garbage": {"kind": "garbage"},
-    "disconnect": {"kind": "disconnect"},
-}
 
-
-@pytest.mark.parametrize("key", list(CASES))
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES)
 async def test_outage_makes_polled_entities_unavailable_and_recovers(
     hass: HomeAssistant,
     caplog: pytest.LogCaptureFixture,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     faults: FaultHarness,
     ha_client: Any,
-    key: str,
+    case: ProviderCase,
 ) -> None:
     """Each outage in turn on one entry (setting an entry up costs more than an outage)."""
-    case = CASES[key]
     caplog.set_level(logging.INFO, logger=LOGGER_PREFIX)
-    entry = await setup_provider(hass, comap_server, key)
+    entry = await setup_provider(hass, simulators, case.key)
     polling = poll_interval(entry)
     assert hass.states.get(case.polled).state != STATE_UNAVAILABLE
 
     for outage, fault in OUTAGES.items():
         caplog.clear()
-        faults.inject(key, **fault)
+        faults.inject(case.key, **fault)
         await next_refresh(hass, entry, faults)
         assert hass.states.get(case.polled).state == STATE_UNAVAILABLE, outage
         assert poll_interval(entry) == min(polling, RETRY_INTERVAL), outage
-        hit = faults.injected[key]
+        hit = faults.injected[case.key]
         assert hit >= 1, outage
 
         await next_refresh(hass, entry, faults)  # retried while the fault lasts
-        assert faults.injected[key] > hit, outage
+        assert faults.injected[case.key] > hit, outage
         assert hass.states.get(case.polled).state == STATE_UNAVAILABLE, outage
 
-        faults.clear(key)
+        faults.clear(case.key)
         await next_refresh(hass, entry, faults)
         assert hass.states.get(case.polled).state != STATE_UNAVAILABLE, outage
         assert poll_interval(entry) == polling, outage
@@ -85,22 +74,22 @@ async def test_outage_makes_polled_entities_unavailable_and_recovers(
 
 
 @pytest.mark.parametrize("status", [401, 403])
-@pytest.mark.parametrize("key", list(CASES))
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES)
 async def test_refused_credentials_start_reauth(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     faults: FaultHarness,
     ha_client: Any,
-    key: str,
+    case: ProviderCase,
     status: int,
 ) -> None:
-    entry = await setup_provider(hass, comap_server, key)
+    entry = await setup_provider(hass, simulators, case.key)
     assert not list(entry.async_get_active_flows(hass, {"reauth"}))
 
-    faults.inject(key, "status", status=status)
+    faults.inject(case.key, "status", status=status)
     await next_refresh(hass, entry, faults)
     await hass.async_block_till_done()
-    assert hass.states.get(CASES[key].polled).state == STATE_UNAVAILABLE
+    assert hass.states.get(case.polled).state == STATE_UNAVAILABLE
     flows = list(entry.async_get_active_flows(hass, {"reauth"}))
     assert len(flows) == 1
 

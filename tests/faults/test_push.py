@@ -15,29 +15,35 @@ import pytest
 
 from simulator.faults import FaultHarness
 
-from ..conftest import ComapServer
-from .conftest import CASES, PUSH_CASES, event_entity_firings, next_refresh, setup_provider
+from ..conftest import SimulatorStack
+from .conftest import (
+    CASES,
+    PUSH_CASES,
+    ProviderCase,
+    event_entity_firings,
+    next_refresh,
+    setup_provider,
+)
 
 
-@pytest.mark.parametrize("key", PUSH_CASES)
+@pytest.mark.parametrize("case", [CASES[key] for key in PUSH_CASES], ids=PUSH_CASES)
 async def test_push_during_an_outage_fires_its_event(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     faults: FaultHarness,
     ha_client: Any,
-    key: str,
+    case: ProviderCase,
 ) -> None:
-    case = CASES[key]
     assert case.pushed is not None
     assert case.push is not None
-    entry = await setup_provider(hass, comap_server, key)
-    faults.inject(key, "status", status=503)
+    entry = await setup_provider(hass, simulators, case.key)
+    faults.inject(case.key, "status", status=503)
     await next_refresh(hass, entry, faults)
     assert hass.states.get(case.polled).state == STATE_UNAVAILABLE
     assert hass.states.get(case.pushed).state != STATE_UNAVAILABLE
 
     fired = event_entity_firings(hass, case.pushed)
-    assert await case.push(hass, comap_server, ha_client) == HTTPStatus.OK
+    assert await case.push(hass, simulators, ha_client) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert len(fired) == 1
     assert hass.states.get(case.pushed).state != STATE_UNAVAILABLE

@@ -27,7 +27,7 @@ from custom_components.sitewatch.providers.camlytics.api import (
 )
 from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack
 
 WEBHOOK_ID = "camlytics-test-webhook"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -123,8 +123,8 @@ def add_entry(hass: HomeAssistant, url: str, **overrides: Any) -> MockConfigEntr
 
 
 @pytest.fixture
-async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
-    entry = add_entry(hass, comap_server.url)
+async def entry(hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any) -> MockConfigEntry:
+    entry = add_entry(hass, simulators.url)
     assert await hass.config_entries.async_setup(entry.entry_id)
     # The events catch-up poll that starts with the webhook runs in the background.
     await hass.async_block_till_done(wait_background_tasks=True)

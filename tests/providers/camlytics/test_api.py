@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 import itertools
 import re
@@ -40,18 +39,6 @@ SEED_URI = (
 
 def ok(result: list[Any]) -> dict[str, Any]:
     return {"msg": "success", "result": result, "code": 0}
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 class FakeSleep:

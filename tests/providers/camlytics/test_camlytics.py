@@ -7,31 +7,23 @@ from http import HTTPStatus
 import json
 from pathlib import Path
 from typing import Any
-from unittest.mock import patch
 
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.camlytics import async_migrate_camlytics_identity_1_3
-from custom_components.sitewatch.providers.camlytics.api import (
-    CamlyticsApiError,
-    CamlyticsClient,
-)
 from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack, diagnostics_without, provider_form
 from .conftest import WEBHOOK_ID, entry_data, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
@@ -44,13 +36,8 @@ def _channel_event_entity(hass: HomeAssistant, name: str = "entrance") -> str:
 
 
 async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "camlytics"}
-    )
-    assert result["step_id"] == "camlytics"
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"],
+        await provider_form(hass, "camlytics"),
         {
             "public_key": "demo-public",
             "secret_key": "demo-secret",
@@ -60,46 +47,19 @@ async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
     )
 
 
-async def test_flow_creates_entry(hass: HomeAssistant, comap_server: ComapServer) -> None:
-    result = await _flow(hass, comap_server.url)
+async def test_flow_creates_entry(hass: HomeAssistant, simulators: SimulatorStack) -> None:
+    result = await _flow(hass, simulators.url)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == account_digest("demo-public")
-    assert result["data"]["base_url"] == f"{comap_server.url}/service/api/v1"
+    assert result["data"]["base_url"] == f"{simulators.url}/service/api/v1"
     assert result["options"] == {"scan_interval": 60, "locations": []}
     await hass.async_block_till_done()
-    result = await _flow(hass, comap_server.url)
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
-@pytest.mark.parametrize(
-    ("fields", "error"),
-    [
-        ({"secret_key": "wrong"}, {"base": "invalid_auth"}),
-        ({"public_key": "nobody"}, {"base": "invalid_auth"}),
-        ({"base_url": "http://127.0.0.1:9/service/api/v1"}, {"base": "cannot_connect"}),
-        ({"base_url": "nonsense"}, {"base_url": "invalid_url"}),
-        ({"base_url": "http://["}, {"base_url": "invalid_url"}),
-    ],
-)
-async def test_flow_errors(
-    hass: HomeAssistant, comap_server: ComapServer, fields: dict[str, Any], error: dict[str, str]
-) -> None:
-    result = await _flow(hass, comap_server.url, **fields)
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == error
-
-
-async def test_flow_unknown_error(hass: HomeAssistant, comap_server: ComapServer) -> None:
-    with patch.object(CamlyticsClient, "locations", side_effect=CamlyticsApiError("odd", 5)):
-        result = await _flow(hass, comap_server.url)
-    assert result["errors"] == {"base": "unknown"}
 
 
 async def test_devices_and_entities(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
 ) -> None:
@@ -115,7 +75,7 @@ async def test_devices_and_entities(
     for entity in entities:
         by_domain[entity.domain] = by_domain.get(entity.domain, 0) + 1
     # an occupancy per location, a queue per channel, a count per trigger; an event per channel
-    triggers = len(comap_server.camlytics.triggers())
+    triggers = len(simulators.camlytics.triggers())
     assert by_domain == {"sensor": 2 + 6 + triggers, "event": 6}
     assert hass.states.get("sensor.main_street_store_occupancy") is not None
     assert hass.states.get("sensor.entrance_enter_today").state == "0"
@@ -125,18 +85,18 @@ async def test_polled_events_counts_and_occupancy(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
-    location = comap_server.camlytics.locations()[0]["id"]
-    channel = comap_server.camlytics.channels(location)[0]["id"]
-    comap_server.camlytics.emit_events(
+    location = simulators.camlytics.locations()[0]["id"]
+    channel = simulators.camlytics.channels(location)[0]["id"]
+    simulators.camlytics.emit_events(
         3,
         location_id=location,
         channel_id=channel,
         trigger_name="Enter",
         event_type="TripwireCrossed",
     )
-    comap_server.camlytics.emit_events(
+    simulators.camlytics.emit_events(
         1,
         location_id=location,
         channel_id=channel,
@@ -159,10 +119,10 @@ async def test_polled_events_counts_and_occupancy(
 async def test_webhooks_events_occupancy_queue_and_dedup(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_client: Any,
 ) -> None:
-    sim = comap_server.camlytics
+    sim = simulators.camlytics
     location = sim.locations()[0]["id"]
     channel = sim.channels(location)[0]["id"]
     base = str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
@@ -250,7 +210,7 @@ async def test_options_limit_locations_and_show_the_url(
 
 
 async def test_reauth_and_reconfigure(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     result = await entry.start_reauth_flow(hass)
     assert result["step_id"] == "camlytics_reauth"
@@ -286,13 +246,13 @@ async def test_reauth_and_reconfigure(
 
 
 async def test_refused_keys_start_reauth(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=account_digest("demo-public"),
         minor_version=2,
-        data=entry_data(comap_server.url, secret_key="old"),
+        data=entry_data(simulators.url, secret_key="old"),
     )
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
@@ -304,9 +264,9 @@ async def test_refused_keys_start_reauth(
 
 
 async def test_update_failure_and_recovery(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.camlytics.fail_next(500, count=1)
+    simulators.camlytics.fail_next(500, count=1)
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get("sensor.entrance_enter_today").state == "unavailable"
@@ -316,7 +276,7 @@ async def test_update_failure_and_recovery(
 
 
 async def test_nonces_survive_a_reload(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     # Many requests in the same second push the nonce past the clock; a reload must not
     # start again from the clock (the simulator rejects a nonce that does not grow).
@@ -324,35 +284,32 @@ async def test_nonces_survive_a_reload(
         assert await hass.config_entries.async_reload(entry.entry_id)
         await hass.async_block_till_done()
         assert entry.state is ConfigEntryState.LOADED
-    assert comap_server.camlytics.stats()["rejected_nonces"] == 0
+    assert simulators.camlytics.stats()["rejected_nonces"] == 0
 
 
 async def test_diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-    assert "demo-secret" not in text
-    assert WEBHOOK_ID not in text
+    diagnostics = await diagnostics_without(hass, hass_client, entry, "demo-secret", WEBHOOK_ID)
     assert len(diagnostics["provider"]["channels"]) == 6
 
 
 async def test_one_limiter_keeps_the_budget(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_client: Any,
 ) -> None:
     """With the real 1 request/s limit on both sides, concurrent refreshes never get a 429."""
     hass.data[LIMITERS] = {}
-    comap_server.camlytics.set_rate_limit(1.0)
+    simulators.camlytics.set_rate_limit(1.0)
     entry = MockConfigEntry(
         domain=DOMAIN,
         unique_id=account_digest("demo-public"),
         minor_version=2,
-        data=entry_data(comap_server.url),
+        data=entry_data(simulators.url),
         options={
             "scan_interval": 60,
-            "locations": [str(comap_server.camlytics.locations()[0]["id"])],
+            "locations": [str(simulators.camlytics.locations()[0]["id"])],
         },
     )
     entry.add_to_hass(hass)
@@ -364,7 +321,7 @@ async def test_one_limiter_keeps_the_budget(
         coordinator.client.events(),
         coordinator.client.trigger_totals(),
     )
-    stats = comap_server.camlytics.stats()
+    stats = simulators.camlytics.stats()
     assert stats["rate_limited_429"] + stats["rate_limited_503"] == 0, stats
     assert stats["total"] >= 7
 
@@ -374,7 +331,7 @@ CHANNEL = "1caf1bf9-f74a8-f32eb-0bbab_4A104796"
 
 async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_client: Any,
     entity_registry: er.EntityRegistry,
 ) -> None:
@@ -383,7 +340,7 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
         domain=DOMAIN,
         title="Camlytics",
         unique_id="demo-public",
-        data=entry_data(comap_server.url),
+        data=entry_data(simulators.url),
         options={"scan_interval": 60, "locations": []},
     )
     entry.add_to_hass(hass)
@@ -412,7 +369,7 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
 
 async def test_an_entry_1_2_arrives_at_the_one_id_scheme_with_the_same_entity_ids(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_client: Any,
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
@@ -424,7 +381,7 @@ async def test_an_entry_1_2_arrives_at_the_one_id_scheme_with_the_same_entity_id
         title="Camlytics",
         unique_id=digest,
         minor_version=2,
-        data=entry_data(comap_server.url),
+        data=entry_data(simulators.url),
         options={"scan_interval": 60, "locations": []},
     )
     entry.add_to_hass(hass)

@@ -42,6 +42,8 @@ from custom_components.sitewatch.providers.camlytics.api import (
     parse_webhook,
 )
 
+from ...conftest import nested_json
+
 WEBHOOK_REASONS = {
     "item is not an object",
     "event is not an object",
@@ -77,21 +79,13 @@ SCALARS = (
     | TIMES
 )
 
-
-def _deep(depth: int) -> Any:
-    value: Any = "leaf"
-    for level in range(depth):
-        value = [value] if level % 2 else {"n": value}
-    return value
-
-
 ANY_JSON = st.recursive(
     SCALARS,
     lambda children: (
         st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
     ),
     max_leaves=10,
-) | st.integers(min_value=33, max_value=300).map(_deep)
+) | st.integers(min_value=33, max_value=300).map(nested_json)
 EVENT_FIELDS = (
     "record_id",
     "id",
@@ -219,7 +213,7 @@ def test_any_webhook_body_gives_bounded_items_or_fixed_reasons(body: object) -> 
         None,
         [1],
         {"v": 1},
-        _deep(300),
+        nested_json(300),
     ],
 )
 def test_a_bad_occupancy_or_queue_value_drops_only_its_item(bad: object) -> None:

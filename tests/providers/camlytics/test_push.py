@@ -46,8 +46,9 @@ from custom_components.sitewatch.providers.camlytics.coordinator import (
     key_digest,
     nonce_store_key,
 )
+from simulator.camlytics import CamlyticsSimulator
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack
 from .conftest import WEBHOOK_ID, add_entry, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
@@ -88,7 +89,13 @@ class Fired:
         return Counter(self.record_ids)
 
 
-def _place(sim: Any) -> tuple[int, str]:
+@pytest.fixture
+def sim(simulators: SimulatorStack) -> CamlyticsSimulator:
+    """The Camlytics simulator."""
+    return simulators.camlytics
+
+
+def _place(sim: CamlyticsSimulator) -> tuple[int, str]:
     location = sim.locations()[0]["id"]
     return location, sim.channels(location)[0]["id"]
 
@@ -173,11 +180,11 @@ async def test_hostile_bodies_answer_200_or_400_and_deliver_the_good_items_once(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     ha_client: Any,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     entity_registry: er.EntityRegistry,
     items: list[tuple[str, Any]],
 ) -> None:
-    _location, channel = _place(comap_server.camlytics)
+    _location, channel = _place(simulators.camlytics)
     entity_ids = [
         e.entity_id for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
     ]
@@ -223,9 +230,9 @@ async def test_hostile_bodies_answer_200_or_400_and_deliver_the_good_items_once(
 
 
 async def test_a_valid_occupancy_body_works_after_hostile_ones(
-    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, simulators: SimulatorStack
 ) -> None:
-    location, channel = _place(comap_server.camlytics)
+    location, channel = _place(simulators.camlytics)
     hostile = [
         b'{"metric": "occupancy", "location_id": %d, "occupancy": NaN}' % location,
         b'{"metric": "occupancy", "location_id": %d, "occupancy": Infinity}' % location,
@@ -248,7 +255,7 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
     dropped = entry.runtime_data.push.stats.items_dropped
     assert dropped == {"occupancy is not a number in range": 1}
     # Another location's valid reading still works: nothing is stuck answering 503.
-    other = comap_server.camlytics.locations()[1]["id"]
+    other = simulators.camlytics.locations()[1]["id"]
     assert await post(ha_client, {"occupancy": 4, "location_id": other}) == HTTPStatus.OK
     assert await post(ha_client, {"occupancy": 5, "location_id": location}) == HTTPStatus.OK
     await hass.async_block_till_done()
@@ -257,9 +264,8 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
 
 
 async def test_pushes_fire_while_the_rest_poll_fails(
-    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, sim: CamlyticsSimulator
 ) -> None:
-    sim = comap_server.camlytics
     location, channel = _place(sim)
     coordinator = entry.runtime_data.coordinator
     sim.fail_next(500, count=1000)
@@ -295,9 +301,8 @@ async def test_pushes_fire_while_the_rest_poll_fails(
 
 
 async def test_the_same_event_by_poll_and_push_fires_once(
-    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, sim: CamlyticsSimulator
 ) -> None:
-    sim = comap_server.camlytics
     location, channel = _place(sim)
     coordinator = entry.runtime_data.coordinator
     fired = Fired(hass)
@@ -332,10 +337,9 @@ async def test_events_of_a_downtime_fire_once_after_a_restart(
     hass: HomeAssistant,
     entry: MockConfigEntry,
     ha_client: Any,
-    comap_server: ComapServer,
+    sim: CamlyticsSimulator,
     hass_storage: dict[str, Any],
 ) -> None:
-    sim = comap_server.camlytics
     location, channel = _place(sim)
     fired = Fired(hass)
     base = str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}"))
@@ -372,9 +376,8 @@ async def test_events_of_a_downtime_fire_once_after_a_restart(
 
 
 async def test_a_backlog_longer_than_a_page_is_read_in_pages(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, sim: CamlyticsSimulator
 ) -> None:
-    sim = comap_server.camlytics
     location, channel = _place(sim)
     fired = Fired(hass)
     emitted = sim.emit_events(1000, location_id=location, channel_id=channel)
@@ -394,14 +397,14 @@ async def test_a_backlog_longer_than_a_page_is_read_in_pages(
 )
 async def test_the_stored_cursor_is_bounded(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_client: Any,
     hass_storage: dict[str, Any],
     stored: timedelta,
     expected: timedelta,
 ) -> None:
-    entry = add_entry(hass, comap_server.url)
-    location = comap_server.camlytics.locations()[0]["id"]
+    entry = add_entry(hass, simulators.url)
+    location = simulators.camlytics.locations()[0]["id"]
     now = dt_util.utcnow()
     hass_storage[cursor_store_key(entry.entry_id)] = {
         "version": 1,
@@ -427,7 +430,7 @@ async def test_the_stored_cursor_is_bounded(
 
 async def test_nonce_file_named_by_a_digest_and_moved(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_client: Any,
     hass_storage: dict[str, Any],
     hass_client: ClientSessionGenerator,
@@ -441,7 +444,7 @@ async def test_nonce_file_named_by_a_digest_and_moved(
         "data": {"last": 5_000_000_000},
     }
     caplog.set_level(logging.DEBUG, logger="custom_components.sitewatch")
-    entry = add_entry(hass, comap_server.url)
+    entry = add_entry(hass, simulators.url)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done(wait_background_tasks=True)
 
@@ -451,11 +454,11 @@ async def test_nonce_file_named_by_a_digest_and_moved(
     assert len(key_digest("demo-public")) == 16
     assert hass_storage[new_key]["data"]["last"] == 5_000_000_000
     assert entry.runtime_data.coordinator.client.nonces.last > 5_000_000_000
-    assert comap_server.camlytics.stats()["rejected_nonces"] == 0
+    assert simulators.camlytics.stats()["rejected_nonces"] == 0
     assert not [key for key in hass_storage if "demo-public" in key]
 
     # Neither key in any log line of the integration, nor in diagnostics.
-    comap_server.camlytics.fail_next(500)
+    simulators.camlytics.fail_next(500)
     await entry.runtime_data.coordinator.async_refresh()
     assert await post(ha_client, {"junk": 1}) == HTTPStatus.BAD_REQUEST
     diagnostics = json.dumps(await get_diagnostics_for_config_entry(hass, hass_client, entry))
@@ -478,9 +481,9 @@ async def test_an_unsafe_old_key_is_not_looked_for(
 
 
 async def test_an_event_of_a_channel_without_entity_is_dropped_and_counted(
-    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, simulators: SimulatorStack
 ) -> None:
-    _location, channel = _place(comap_server.camlytics)
+    _location, channel = _place(simulators.camlytics)
     fired = Fired(hass)
     body = [
         {"record_id": 8_000_001, "event_type": "RegionJoin", "channel_id": "no-such-channel"},

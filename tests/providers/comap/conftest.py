@@ -8,12 +8,13 @@ credentials are distinctive, to prove none of them leaks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 import json
 from pathlib import Path
 from typing import Any
 from unittest.mock import AsyncMock, patch
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 import pytest
@@ -24,7 +25,7 @@ from custom_components.sitewatch.identity import account_digest, device_identifi
 from custom_components.sitewatch.providers.comap.api import ComapClient, UnitInfo, Value
 from custom_components.sitewatch.providers.comap.api.models import Unit, ValueHistory, decode_list
 
-from ...conftest import ComapServer, comap_data, device_by_identifier
+from ...conftest import SimulatorStack, async_tick, comap_data, device_by_identifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MOCK_URL = "https://wsv.test"
@@ -79,6 +80,20 @@ def _entry(data: dict[str, object], login_id: str, **kwargs: Any) -> MockConfigE
     )
 
 
+type Tick = Callable[[float], Awaitable[None]]
+"""Moves the frozen clock on by some seconds and runs what falls due (``async_tick``)."""
+
+
+@pytest.fixture
+def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Tick:
+    """Move the frozen clock on by some seconds and run what falls due."""
+
+    async def tick(seconds: float) -> None:
+        await async_tick(hass, freezer, seconds)
+
+    return tick
+
+
 @pytest.fixture
 def mock_client() -> Iterator[AsyncMock]:
     """Every ComAp client made (setup, flows) is this mock, answering the fixtures."""
@@ -112,10 +127,10 @@ def mock_entry(hass: HomeAssistant) -> MockConfigEntry:
 
 
 @pytest.fixture
-def comap_entry(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEntry:
+def comap_entry(hass: HomeAssistant, simulators: SimulatorStack) -> MockConfigEntry:
     """A ComAp config entry for the simulator, added to Home Assistant but not set up."""
     entry = _entry(
-        comap_data(comap_server.url),
+        comap_data(simulators.url),
         "demo",
         title="ComAp WebSupervisor demo",
         entry_id="01JSITEWATCHCOMAPENTRY0001",
@@ -133,14 +148,14 @@ async def loaded_comap_entry(hass: HomeAssistant, comap_entry: MockConfigEntry) 
 
 
 @pytest.fixture
-def private_entry_unloaded(hass: HomeAssistant, comap_server: ComapServer) -> MockConfigEntry:
+def private_entry_unloaded(hass: HomeAssistant, simulators: SimulatorStack) -> MockConfigEntry:
     """A ComAp entry (not set up) with a distinctive login id, key, client id and secret."""
-    settings = comap_server.simulator.settings
+    settings = simulators.simulator.settings
     settings.key, settings.client_id, settings.secret = KEY, CLIENT_ID, SECRET
     settings.login_id = LOGIN
     entry = _entry(
         comap_data(
-            comap_server.url, comap_key=KEY, client_id=CLIENT_ID, secret=SECRET, login_id=LOGIN
+            simulators.url, comap_key=KEY, client_id=CLIENT_ID, secret=SECRET, login_id=LOGIN
         ),
         LOGIN,
         title="ComAp WebSupervisor",

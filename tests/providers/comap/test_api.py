@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import date
 import re
+from typing import Any
 from unittest.mock import patch
 
 import aiohttp
@@ -32,22 +32,10 @@ TOKEN = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "ac
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 def client(session: aiohttp.ClientSession) -> ComapClient:
     return ComapClient(
         session, comap_key="key", client_id="cid", secret="s3cret", login_id="login", base_url=BASE
     )
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 def _requests(mock: aioresponses, method: str, url: str) -> list[object]:
@@ -114,22 +102,6 @@ async def test_401_twice_is_an_authentication_error(
     assert len(_requests(mock, "GET", UNITS_URL)) == 2
 
 
-@pytest.mark.parametrize("status", [401, 403])
-async def test_refused_credentials(client: ComapClient, mock: aioresponses, status: int) -> None:
-    mock.post(AUTH_URL, status=status, payload={"message": "no"})
-    with pytest.raises(ComapAuthenticationError):
-        await client.units()
-
-
-async def test_403_on_wsv_is_an_authentication_error(
-    client: ComapClient, mock: aioresponses
-) -> None:
-    mock.post(AUTH_URL, payload=TOKEN)
-    mock.get(UNITS_URL, status=403)
-    with pytest.raises(ComapAuthenticationError):
-        await client.units()
-
-
 @pytest.mark.parametrize(
     ("header", "expected"),
     [
@@ -152,40 +124,48 @@ async def test_429_carries_retry_after(
     assert err.value.retry_after == expected
 
 
-async def test_timeout_is_a_connection_error(client: ComapClient, mock: aioresponses) -> None:
-    mock.post(AUTH_URL, exception=TimeoutError())
-    with pytest.raises(ComapConnectionError):
+@pytest.mark.parametrize(
+    ("auth", "units", "error", "match"),
+    [
+        ({"status": 401, "payload": {"message": "no"}}, None, ComapAuthenticationError, None),
+        ({"status": 403, "payload": {"message": "no"}}, None, ComapAuthenticationError, None),
+        ({"exception": TimeoutError()}, None, ComapConnectionError, None),
+        (
+            {"payload": TOKEN},
+            {"exception": aiohttp.ClientConnectionError("refused")},
+            ComapConnectionError,
+            None,
+        ),
+        ({"payload": TOKEN}, {"status": 403}, ComapAuthenticationError, None),
+        ({"payload": TOKEN}, {"status": 500}, ComapApiError, None),
+        ({"payload": TOKEN}, {"body": "<html>not json</html>"}, ComapApiError, "malformed JSON"),
+        *(
+            ({"payload": TOKEN}, {"payload": payload}, ComapApiError, None)
+            for payload in ({"units": "nope"}, {"other": []}, "text", 5, None)
+        ),
+    ],
+)
+async def test_a_failing_answer_raises_its_error(
+    client: ComapClient,
+    mock: aioresponses,
+    auth: dict[str, Any],
+    units: dict[str, Any] | None,
+    error: type[Exception],
+    match: str | None,
+) -> None:
+    """The authentication answer, then (if it succeeds) the units answer, decide the error.
+
+    An API error carries the units answer's HTTP status (None when only its body was wrong).
+    """
+    mock.post(AUTH_URL, **auth)
+    if units is not None:
+        mock.get(UNITS_URL, **units)
+    with pytest.raises(error, match=match) as err:
         await client.units()
-
-
-async def test_client_error_is_a_connection_error(client: ComapClient, mock: aioresponses) -> None:
-    mock.post(AUTH_URL, payload=TOKEN)
-    mock.get(UNITS_URL, exception=aiohttp.ClientConnectionError("refused"))
-    with pytest.raises(ComapConnectionError):
-        await client.units()
-
-
-async def test_server_error_is_an_api_error(client: ComapClient, mock: aioresponses) -> None:
-    mock.post(AUTH_URL, payload=TOKEN)
-    mock.get(UNITS_URL, status=500)
-    with pytest.raises(ComapApiError) as err:
-        await client.units()
-    assert err.value.status == 500
-
-
-async def test_malformed_json(client: ComapClient, mock: aioresponses) -> None:
-    mock.post(AUTH_URL, payload=TOKEN)
-    mock.get(UNITS_URL, body="<html>not json</html>")
-    with pytest.raises(ComapApiError, match="malformed JSON"):
-        await client.units()
-
-
-@pytest.mark.parametrize("payload", [{"units": "nope"}, {"other": []}, "text", 5, None])
-async def test_unexpected_shapes(client: ComapClient, mock: aioresponses, payload: object) -> None:
-    mock.post(AUTH_URL, payload=TOKEN)
-    mock.get(UNITS_URL, payload=payload)
-    with pytest.raises(ComapApiError):
-        await client.units()
+    assert type(err.value) is error
+    if isinstance(err.value, ComapApiError):
+        assert units is not None
+        assert err.value.status == units.get("status")
 
 
 async def test_bad_items_are_dropped_and_the_rest_kept(

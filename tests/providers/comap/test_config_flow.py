@@ -5,16 +5,15 @@ from __future__ import annotations
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
+from custom_components.sitewatch.const import CONF_PROVIDER
 from custom_components.sitewatch.identity import account_digest
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack, provider_form
 
 pytestmark = pytest.mark.integration
 
@@ -32,28 +31,16 @@ def user_input(url: str, **overrides: Any) -> dict[str, Any]:
     }
 
 
-async def _comap_form(hass: HomeAssistant) -> str:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    assert result["type"] is FlowResultType.MENU
-    assert result["menu_options"] == ["comap", "findface", "camlytics", "facespace", "moonsense"]
+async def test_user_flow_creates_entry(hass: HomeAssistant, simulators: SimulatorStack) -> None:
+    flow_id = await provider_form(hass, "comap")
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "comap"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["step_id"] == "comap"
-    return result["flow_id"]
-
-
-async def test_user_flow_creates_entry(hass: HomeAssistant, comap_server: ComapServer) -> None:
-    flow_id = await _comap_form(hass)
-    result = await hass.config_entries.flow.async_configure(
-        flow_id, user_input(comap_server.url + "/", login_id=" demo ")
+        flow_id, user_input(simulators.url + "/", login_id=" demo ")
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "ComAp WebSupervisor"
     assert result["data"] == {
         CONF_PROVIDER: "comap",
-        **user_input(comap_server.url),
+        **user_input(simulators.url),
     }
     assert result["options"] == {"scan_interval": 60}
     assert result["result"].unique_id == account_digest("demo")
@@ -73,53 +60,36 @@ async def test_user_flow_creates_entry(hass: HomeAssistant, comap_server: ComapS
 )
 async def test_user_flow_errors_then_recovers(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     change: dict[str, Any],
     error: dict[str, str],
 ) -> None:
-    flow_id = await _comap_form(hass)
+    flow_id = await provider_form(hass, "comap")
     result = await hass.config_entries.flow.async_configure(
-        flow_id, {**user_input(comap_server.url), **change}
+        flow_id, {**user_input(simulators.url), **change}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == error
 
-    result = await hass.config_entries.flow.async_configure(flow_id, user_input(comap_server.url))
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
 
 
 async def test_user_flow_rate_limited_is_cannot_connect(
-    hass: HomeAssistant, comap_server: ComapServer
+    hass: HomeAssistant, simulators: SimulatorStack
 ) -> None:
-    comap_server.simulator.fail_next(429)
-    flow_id = await _comap_form(hass)
-    result = await hass.config_entries.flow.async_configure(flow_id, user_input(comap_server.url))
+    """Rate limited is ``cannot_connect`` (try again later); other answers: test_account_flow."""
+    simulators.simulator.fail_next(429)
+    flow_id = await provider_form(hass, "comap")
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
     assert result["errors"] == {"base": "cannot_connect"}
 
 
-async def test_user_flow_unexpected_answer_is_unknown(
-    hass: HomeAssistant, comap_server: ComapServer
-) -> None:
-    comap_server.simulator.fail_next(500)
-    flow_id = await _comap_form(hass)
-    result = await hass.config_entries.flow.async_configure(flow_id, user_input(comap_server.url))
-    assert result["errors"] == {"base": "unknown"}
-
-
-async def test_same_account_twice_aborts(
-    hass: HomeAssistant, comap_entry: MockConfigEntry, comap_server: ComapServer
-) -> None:
-    flow_id = await _comap_form(hass)
-    result = await hass.config_entries.flow.async_configure(flow_id, user_input(comap_server.url))
-    assert result["type"] is FlowResultType.ABORT
-    assert result["reason"] == "already_configured"
-
-
 async def test_reauth(
-    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.simulator.settings.secret = "rotated"
+    simulators.simulator.settings.secret = "rotated"
     result = await loaded_comap_entry.start_reauth_flow(hass)
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "comap_reauth"
@@ -141,7 +111,7 @@ async def test_reauth(
 
 
 async def test_reconfigure(
-    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     result = await loaded_comap_entry.start_reconfigure_flow(hass)
     assert result["type"] is FlowResultType.FORM
@@ -152,9 +122,9 @@ async def test_reconfigure(
     )
     assert result["errors"] == {"base": "cannot_connect"}
 
-    comap_server.simulator.settings.client_id = "new-client"
+    simulators.simulator.settings.client_id = "new-client"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], user_input(comap_server.url, client_id="new-client")
+        result["flow_id"], user_input(simulators.url, client_id="new-client")
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "reconfigure_successful"
@@ -163,11 +133,11 @@ async def test_reconfigure(
 
 
 async def test_reconfigure_to_another_account_aborts(
-    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     result = await loaded_comap_entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], user_input(comap_server.url, login_id="other")
+        result["flow_id"], user_input(simulators.url, login_id="other")
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_account"

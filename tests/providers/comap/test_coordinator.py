@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -17,7 +16,8 @@ from custom_components.sitewatch.providers.comap.api import (
     ComapRateLimitError,
 )
 
-from ...conftest import ComapServer, async_tick
+from ...conftest import SimulatorStack
+from .conftest import Tick
 
 pytestmark = pytest.mark.integration
 
@@ -25,29 +25,23 @@ RPM = "sensor.genset_alpha_engine_speed"
 
 
 async def test_rate_limit_skips_polls_until_retry_after(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    hass: HomeAssistant, tick: Tick, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     with patch.object(ComapClient, "values", side_effect=ComapRateLimitError(90)):
-        await async_tick(hass, freezer, 60)
+        await tick(60)
     assert hass.states.get(RPM).state == STATE_UNAVAILABLE
 
-    comap_server.simulator.reset_stats()
-    await async_tick(hass, freezer, 60)  # still inside Retry-After: no request at all
-    assert comap_server.simulator.stats()["total"] == 0
+    simulators.simulator.reset_stats()
+    await tick(60)  # still inside Retry-After: no request at all
+    assert simulators.simulator.stats()["total"] == 0
     assert hass.states.get(RPM).state == STATE_UNAVAILABLE
 
-    await async_tick(hass, freezer, 60)
+    await tick(60)
     assert hass.states.get(RPM).state == "0"
 
 
 async def test_info_failure_is_retried_with_the_units_list(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    hass: HomeAssistant, tick: Tick, comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     with patch.object(ComapClient, "info", side_effect=ComapApiError("boom", 500)):
         assert await hass.config_entries.async_setup(comap_entry.entry_id)
@@ -57,7 +51,7 @@ async def test_info_failure_is_retried_with_the_units_list(
     assert all(genset.info is None for genset in coordinator.data.values())
     assert hass.states.get(RPM).state == "0"
 
-    await async_tick(hass, freezer, 15 * 60)
+    await tick(15 * 60)
     assert all(genset.info is not None for genset in coordinator.data.values())
     assert all(genset.online for genset in coordinator.data.values())
     assert hass.states.get(RPM).state == "0"

@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
-from ...conftest import ComapServer, comap_data
+from ...conftest import SimulatorStack, comap_data, diagnostics_without
 
 pytestmark = pytest.mark.integration
 
@@ -22,39 +17,35 @@ pytestmark = pytest.mark.integration
 async def test_diagnostics_redact_secrets(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     entry = MockConfigEntry(
         domain="sitewatch",
         unique_id="operator-login",
         data=comap_data(
-            comap_server.url,
+            simulators.url,
             comap_key="key-123456",
             client_id="client-abcdef",
             secret="secret-987654",
             login_id="operator-login",
         ),
     )
-    comap_server.simulator.settings.key = "key-123456"
-    comap_server.simulator.settings.client_id = "client-abcdef"
-    comap_server.simulator.settings.secret = "secret-987654"
-    comap_server.simulator.settings.login_id = "operator-login"
+    simulators.simulator.settings.key = "key-123456"
+    simulators.simulator.settings.client_id = "client-abcdef"
+    simulators.simulator.settings.secret = "secret-987654"
+    simulators.simulator.settings.login_id = "operator-login"
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-
-    for secret in ("key-123456", "client-abcdef", "secret-987654", "operator-login"):
-        assert secret not in text
     client: ComapClient = entry.runtime_data.coordinator.client
     assert client._token is not None
-    assert client._token not in text
+    secrets = ("key-123456", "client-abcdef", "secret-987654", "operator-login", client._token)
+    diagnostics = await diagnostics_without(hass, hass_client, entry, *secrets)
     assert diagnostics["entry"]["data"]["secret"] == "**REDACTED**"
     gensets = diagnostics["provider"]["gensets"]
-    assert set(gensets) == {comap_server.alpha, comap_server.beta}
-    alpha = gensets[comap_server.alpha]
+    assert set(gensets) == {simulators.alpha, simulators.beta}
+    alpha = gensets[simulators.alpha]
     assert alpha["online"] is True
     assert alpha["info"]["position"]["latitude"] == "**REDACTED**"
     assert len(alpha["values"]) > 30

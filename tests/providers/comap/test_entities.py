@@ -24,7 +24,7 @@ from custom_components.sitewatch.providers import PROVIDERS
 from custom_components.sitewatch.providers.comap.api import Value
 from custom_components.sitewatch.providers.comap.sensor import SENSORS
 
-from ...conftest import ComapServer, async_tick, snapshot_entities
+from ...conftest import SimulatorStack, async_tick, snapshot_entities
 
 pytestmark = pytest.mark.integration
 
@@ -87,17 +87,17 @@ async def test_generic_sensors_when_enabled(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     oil = hass.states.get(f"sensor.{ALPHA}_oil_pressure")
     assert oil.attributes["unit_of_measurement"] == "bar"
     assert oil.attributes["state_class"] == "measurement"
     assert hass.states.get(f"sensor.{ALPHA}_service_info").state != STATE_UNKNOWN
 
-    comap_server.simulator.reset_stats()
+    simulators.simulator.reset_stats()
     await async_tick(hass, freezer, 60)
     # Enabled generic sensors keep being read, with one request per genset.
-    assert comap_server.simulator.stats()["by_call"]["values"] == 2
+    assert simulators.simulator.stats()["by_call"]["values"] == 2
     assert hass.states.get(f"sensor.{ALPHA}_oil_pressure").state not in (
         STATE_UNKNOWN,
         STATE_UNAVAILABLE,
@@ -108,7 +108,7 @@ async def test_start_and_stop_buttons(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     starts = int(hass.states.get(f"sensor.{ALPHA}_number_of_starts").state)
     await hass.services.async_call(
@@ -118,7 +118,7 @@ async def test_start_and_stop_buttons(
     assert hass.states.get(f"sensor.{ALPHA}_engine_state").state == "starting"
     assert int(hass.states.get(f"sensor.{ALPHA}_number_of_starts").state) == starts + 1
 
-    comap_server.clock.advance(30)
+    simulators.clock.advance(30)
     await async_tick(hass, freezer, 60)
     assert hass.states.get(f"sensor.{ALPHA}_engine_speed").state == "1500"
     assert hass.states.get(f"sensor.{ALPHA}_generator_frequency").state == "50.0"
@@ -128,32 +128,48 @@ async def test_start_and_stop_buttons(
     await hass.services.async_call(
         BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ALPHA}_stop"}, blocking=True
     )
-    comap_server.clock.advance(30)
+    simulators.clock.advance(30)
     await async_tick(hass, freezer, 60)
     assert hass.states.get(f"sensor.{ALPHA}_engine_speed").state == "0"
     assert hass.states.get(f"sensor.{ALPHA}_power").state == "0.0"
 
 
-async def test_button_failure_raises(
-    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
+@pytest.mark.parametrize(
+    ("status", "domain", "service", "data"),
+    [
+        (500, BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ALPHA}_fault_reset"}),
+        (
+            503,
+            SELECT_DOMAIN,
+            SERVICE_SELECT_OPTION,
+            {ATTR_ENTITY_ID: f"select.{ALPHA}_operating_mode", ATTR_OPTION: "test"},
+        ),
+    ],
+    ids=["button", "select"],
+)
+async def test_command_failure_raises(
+    hass: HomeAssistant,
+    loaded_comap_entry: MockConfigEntry,
+    simulators: SimulatorStack,
+    status: int,
+    domain: str,
+    service: str,
+    data: dict[str, str],
 ) -> None:
-    comap_server.simulator.fail_next(500)
+    """A command the unit does not confirm raises a translated error naming no account."""
+    simulators.simulator.fail_next(status)
     with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            BUTTON_DOMAIN,
-            SERVICE_PRESS,
-            {ATTR_ENTITY_ID: f"button.{ALPHA}_fault_reset"},
-            blocking=True,
-        )
+        await hass.services.async_call(domain, service, data, blocking=True)
     assert err.value.translation_key == "command_not_confirmed"
     assert "demo" not in str(err.value)
+    assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "man"
 
 
 async def test_refused_command_starts_reauth(
-    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.simulator.settings.secret = "rotated"
-    comap_server.simulator.expire_tokens()
+    simulators.simulator.settings.secret = "rotated"
+    simulators.simulator.expire_tokens()
     with pytest.raises(HomeAssistantError):
         await hass.services.async_call(
             BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ALPHA}_start"}, blocking=True
@@ -177,18 +193,3 @@ async def test_mode_select(hass: HomeAssistant, loaded_comap_entry: MockConfigEn
     await hass.async_block_till_done()
     assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "aut"
     assert hass.states.get(f"sensor.{ALPHA}_mode").state == "aut"
-
-
-async def test_mode_select_failure_raises(
-    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, comap_server: ComapServer
-) -> None:
-    comap_server.simulator.fail_next(503)
-    with pytest.raises(HomeAssistantError) as err:
-        await hass.services.async_call(
-            SELECT_DOMAIN,
-            SERVICE_SELECT_OPTION,
-            {ATTR_ENTITY_ID: f"select.{ALPHA}_operating_mode", ATTR_OPTION: "test"},
-            blocking=True,
-        )
-    assert err.value.translation_key == "command_not_confirmed"
-    assert hass.states.get(f"select.{ALPHA}_operating_mode").state == "man"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -12,8 +11,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
 
-from ...conftest import ComapServer, async_tick
-from .conftest import genset_device_id
+from ...conftest import SimulatorStack
+from .conftest import Tick, genset_device_id
 
 pytestmark = pytest.mark.integration
 
@@ -41,9 +40,9 @@ async def test_reload(hass: HomeAssistant, loaded_comap_entry: MockConfigEntry) 
 
 
 async def test_refused_credentials_start_reauth(
-    hass: HomeAssistant, comap_entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.simulator.settings.secret = "rotated"
+    simulators.simulator.settings.secret = "rotated"
     await hass.config_entries.async_setup(comap_entry.entry_id)
     await hass.async_block_till_done()
 
@@ -53,38 +52,32 @@ async def test_refused_credentials_start_reauth(
 
 
 async def test_unreachable_api_retries_setup(
-    hass: HomeAssistant, comap_entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.simulator.fail_next(503, count=10)
+    simulators.simulator.fail_next(503, count=10)
     await hass.config_entries.async_setup(comap_entry.entry_id)
     await hass.async_block_till_done()
     assert comap_entry.state is ConfigEntryState.SETUP_RETRY
 
 
 async def test_failure_marks_unavailable_and_recovers(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    hass: HomeAssistant, tick: Tick, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.simulator.fail_next(500, count=2)
-    await async_tick(hass, freezer, 60)
+    simulators.simulator.fail_next(500, count=2)
+    await tick(60)
     assert hass.states.get(RPM).state == STATE_UNAVAILABLE
     assert hass.states.get("button.genset_alpha_start").state == STATE_UNAVAILABLE
 
-    await async_tick(hass, freezer, 60)
+    await tick(60)
     assert hass.states.get(RPM).state == "0"
     assert hass.states.get("button.genset_alpha_start").state != STATE_UNAVAILABLE
 
 
 async def test_one_genset_failing_leaves_the_other(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    hass: HomeAssistant, tick: Tick, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.simulator.fail_next(500, count=1)
-    await async_tick(hass, freezer, 60)
+    simulators.simulator.fail_next(500, count=1)
+    await tick(60)
     states = {
         hass.states.get(RPM).state,
         hass.states.get("sensor.genset_beta_engine_speed").state,
@@ -93,30 +86,27 @@ async def test_one_genset_failing_leaves_the_other(
 
 
 async def test_rate_limit_backs_off(
-    hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
-    loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    hass: HomeAssistant, tick: Tick, loaded_comap_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.simulator.settings.rate_limit = 1
-    await async_tick(hass, freezer, 60)
+    simulators.simulator.settings.rate_limit = 1
+    await tick(60)
     assert hass.states.get(RPM).state == STATE_UNAVAILABLE
-    comap_server.simulator.settings.rate_limit = 0
-    await async_tick(hass, freezer, 60)
+    simulators.simulator.settings.rate_limit = 0
+    await tick(60)
     assert hass.states.get(RPM).state == "0"
 
 
 async def test_new_genset_appears_and_removed_one_leaves(
     hass: HomeAssistant,
-    freezer: FrozenDateTimeFactory,
+    tick: Tick,
     loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     device_registry: dr.DeviceRegistry,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    gamma = comap_server.simulator.add_unit("Genset Gamma")
-    comap_server.simulator.remove_unit(comap_server.beta)
-    await async_tick(hass, freezer, 15 * 60)
+    gamma = simulators.simulator.add_unit("Genset Gamma")
+    simulators.simulator.remove_unit(simulators.beta)
+    await tick(15 * 60)
 
     devices = dr.async_entries_for_config_entry(device_registry, loaded_comap_entry.entry_id)
     assert sorted(device.name for device in devices) == ["Genset Alpha", "Genset Gamma"]

@@ -12,7 +12,7 @@ from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.comap import async_migrate_comap_identity_1_3
 from custom_components.sitewatch.providers.comap.const import ValueGuid
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack
 
 pytestmark = pytest.mark.integration
 
@@ -27,7 +27,7 @@ DIGEST = account_digest("demo")
 async def test_old_ids_arrive_at_the_new_ones_with_the_same_entity_ids(
     hass: HomeAssistant,
     comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
     minor_version: int,
@@ -41,15 +41,15 @@ async def test_old_ids_arrive_at_the_new_ones_with_the_same_entity_ids(
         unit: device_registry.async_get_or_create(
             config_entry_id=comap_entry.entry_id, identifiers={(DOMAIN, unit)}, name=name
         )
-        for unit, name in ((comap_server.alpha, "Genset Alpha"), (comap_server.beta, "Genset Beta"))
+        for unit, name in ((simulators.alpha, "Genset Alpha"), (simulators.beta, "Genset Beta"))
     }
     old_entities = {
         key: entity_registry.async_get_or_create(
             platform,
             DOMAIN,
-            f"comap_{account}_{comap_server.alpha}_{key}",
+            f"comap_{account}_{simulators.alpha}_{key}",
             config_entry=comap_entry,
-            device_id=old_devices[comap_server.alpha].id,
+            device_id=old_devices[simulators.alpha].id,
             suggested_object_id=f"my_{platform}",
         )
         for platform, key in (("sensor", ValueGuid.ACTUAL_POWER), ("button", "start"))
@@ -68,7 +68,7 @@ async def test_old_ids_arrive_at_the_new_ones_with_the_same_entity_ids(
     for key, old in old_entities.items():
         entity = entity_registry.async_get(old.entity_id)
         assert entity is not None
-        assert entity.unique_id == f"comap_{DIGEST}_{comap_server.alpha}_{key}"
+        assert entity.unique_id == f"comap_{DIGEST}_{simulators.alpha}_{key}"
         assert entity.device_id == old.device_id
         assert hass.states.get(old.entity_id) is not None  # same entity id, now fed again
     assert hass.states.get("sensor.my_sensor").state == "0.0"

@@ -25,7 +25,7 @@ from custom_components.sitewatch.providers.comap.api import ComapClient, ComapCo
 from custom_components.sitewatch.providers.comap.const import ValueGuid
 from simulator.comap import ALPHA_GUID
 
-from ...conftest import ComapServer, async_tick, comap_data
+from ...conftest import SimulatorStack, async_tick, comap_data, provider_form
 from .conftest import LOGIN, assert_nothing_private, our_log
 
 
@@ -33,7 +33,7 @@ from .conftest import LOGIN, assert_nothing_private, our_log
 async def test_no_log_line_holds_the_login_id(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     private_entry_unloaded: MockConfigEntry,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -46,7 +46,7 @@ async def test_no_log_line_holds_the_login_id(
     assert LOGIN not in coordinator.name
     assert entry.entry_id in coordinator.name
 
-    simulator = comap_server.simulator
+    simulator = simulators.simulator
     for status, body in ((500, None), (200, "<html>maintenance</html>"), (404, None)):
         simulator.fail_next(status, count=2, body=body)
         await async_tick(hass, freezer, 60)
@@ -113,20 +113,17 @@ async def test_an_old_entry_is_migrated_to_digests_keeping_its_entity_ids(
 
 @pytest.mark.integration
 async def test_new_entries_get_a_neutral_title(
-    hass: HomeAssistant, comap_server: ComapServer
+    hass: HomeAssistant, simulators: SimulatorStack
 ) -> None:
     for title, unique_id in (("ComAp WebSupervisor", "a"), ("ComAp WebSupervisor 2", "b")):
         MockConfigEntry(
             domain=DOMAIN, title=title, unique_id=unique_id, source=SOURCE_IGNORE
         ).add_to_hass(hass)
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": "user"})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "comap"}
-    )
-    data = comap_data(comap_server.url)
+    flow_id = await provider_form(hass, "comap")
+    data = comap_data(simulators.url)
     data.pop(CONF_PROVIDER)
     with patch("custom_components.sitewatch.async_setup_entry", return_value=True) as setup_entry:
-        result = await hass.config_entries.flow.async_configure(result["flow_id"], data)
+        result = await hass.config_entries.flow.async_configure(flow_id, data)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["title"] == "ComAp WebSupervisor 3"
     assert result["result"].unique_id == account_digest("demo")  # never the login id

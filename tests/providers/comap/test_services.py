@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
-from ...conftest import ComapServer, async_tick
+from ...conftest import SimulatorStack, async_tick
 from .conftest import async_get_history, genset_device_id
 
 pytestmark = pytest.mark.integration
@@ -25,19 +25,19 @@ ALPHA = "sensor.genset_alpha"
 @pytest.fixture
 def alpha(
     loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     device_registry: dr.DeviceRegistry,
 ) -> str:
-    return genset_device_id(device_registry, loaded_comap_entry, comap_server.alpha)
+    return genset_device_id(device_registry, loaded_comap_entry, simulators.alpha)
 
 
 @pytest.fixture
 def beta(
     loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     device_registry: dr.DeviceRegistry,
 ) -> str:
-    return genset_device_id(device_registry, loaded_comap_entry, comap_server.beta)
+    return genset_device_id(device_registry, loaded_comap_entry, simulators.beta)
 
 
 async def test_start_stop_and_fault_reset(
@@ -45,16 +45,16 @@ async def test_start_stop_and_fault_reset(
     freezer: FrozenDateTimeFactory,
     alpha: str,
     beta: str,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     await hass.services.async_call(DOMAIN, "start", {"device_id": [alpha, beta]}, blocking=True)
-    comap_server.clock.advance(30)
+    simulators.clock.advance(30)
     await async_tick(hass, freezer, 60)
     assert hass.states.get(f"{ALPHA}_engine_speed").state == "1500"
     assert hass.states.get("sensor.genset_beta_engine_speed").state == "1500"
 
     await hass.services.async_call(DOMAIN, "stop", {"device_id": alpha}, blocking=True)
-    comap_server.clock.advance(30)
+    simulators.clock.advance(30)
     await async_tick(hass, freezer, 60)
     assert hass.states.get(f"{ALPHA}_engine_speed").state == "0"
 
@@ -65,7 +65,7 @@ async def test_start_stop_and_fault_reset(
 
 
 async def test_command_refused_by_the_controller(
-    hass: HomeAssistant, alpha: str, comap_server: ComapServer
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack
 ) -> None:
     await hass.services.async_call(
         DOMAIN, "change_mode", {"device_id": alpha, "mode": "off"}, blocking=True
@@ -84,16 +84,18 @@ async def test_change_mode(hass: HomeAssistant, alpha: str, mode: str, expected:
     assert hass.states.get(f"{ALPHA}_mode").state == expected
 
 
+@pytest.mark.parametrize("mode", ["turbo", "x" * 300])
 async def test_change_mode_rejects_unknown_mode(
-    hass: HomeAssistant, alpha: str, comap_server: ComapServer
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack, mode: str
 ) -> None:
-    comap_server.simulator.reset_stats()
+    """A mode the API does not document is refused before anything is sent."""
+    simulators.simulator.reset_stats()
     with pytest.raises(ServiceValidationError) as err:
         await hass.services.async_call(
-            DOMAIN, "change_mode", {"device_id": alpha, "mode": "turbo"}, blocking=True
+            DOMAIN, "change_mode", {"device_id": alpha, "mode": mode}, blocking=True
         )
     assert err.value.translation_key == "invalid_mode"
-    assert comap_server.simulator.stats()["by_call"]["command"] == 0
+    assert simulators.simulator.stats()["by_call"]["command"] == 0
 
 
 async def test_get_history(hass: HomeAssistant, alpha: str) -> None:
@@ -110,13 +112,13 @@ async def test_get_history(hass: HomeAssistant, alpha: str) -> None:
 
 
 async def test_get_history_errors(
-    hass: HomeAssistant, alpha: str, comap_server: ComapServer
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack
 ) -> None:
     with pytest.raises(ServiceValidationError) as err:
         await async_get_history(hass, alpha, "rpm", "2026-11-21", "2026-11-20")
     assert err.value.translation_key == "invalid_date_range"
 
-    comap_server.simulator.fail_next(500)
+    simulators.simulator.fail_next(500)
     with pytest.raises(HomeAssistantError) as err:
         await async_get_history(hass, alpha, "rpm", "2026-11-20", "2026-11-21")
     assert err.value.translation_key == "history_failed"
@@ -169,7 +171,7 @@ async def test_entry_not_loaded(
 
 
 async def test_get_history_bounds_what_the_api_sends(
-    hass: HomeAssistant, alpha: str, comap_server: ComapServer
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack
 ) -> None:
     hostile = {
         "values": [

@@ -39,7 +39,7 @@ from custom_components.sitewatch.providers.comap.const import ValueGuid
 from custom_components.sitewatch.providers.comap.coordinator import Genset
 from custom_components.sitewatch.providers.comap.sensor import SENSORS, _number, _text
 
-from ...conftest import ComapServer, async_tick
+from ...conftest import SimulatorStack, async_tick, nested_json
 
 HOSTILE_TEXTS = [
     "",
@@ -86,6 +86,7 @@ VALUE_KEYS = [
     "decimalPlaces",
     "timeStamp",
 ]
+"""The keys of a value item (docs/providers/comap.md)."""
 VALUE_ITEM = (
     st.dictionaries(
         st.sampled_from(VALUE_KEYS),
@@ -93,13 +94,6 @@ VALUE_ITEM = (
     )
     | JSON
 )
-
-
-def _deep(levels: int) -> Any:
-    nested: Any = "leaf"
-    for level in range(levels):
-        nested = [nested] if level % 2 else {"a": nested}
-    return nested
 
 
 def _assert_state(state: Any) -> None:
@@ -202,7 +196,7 @@ def test_any_unit_info_is_bounded(item: dict[str, Any]) -> None:
 
 
 def test_deep_nesting_never_recurses() -> None:
-    deep = _deep(300)
+    deep = nested_json(300)
     items = [
         deep,
         {"valueGuid": "G1", "value": deep, "name": deep, "unit": deep, "timeStamp": deep},
@@ -248,7 +242,7 @@ async def test_one_hostile_value_leaves_its_sensor_unknown_and_keeps_the_rest(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,
     loaded_comap_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     client: ComapClient = loaded_comap_entry.runtime_data.coordinator.client
     real_wsv = ComapClient._wsv
@@ -262,12 +256,12 @@ async def test_one_hostile_value_leaves_its_sensor_unknown_and_keeps_the_rest(
             "value": "|".join(f"Alarm {i} " + "y" * (2000 if i == 0 else 200) for i in range(40))
         },
         ValueGuid.LAST_UPDATE: {"value": "2068-01-01T00:00:00Z", "timeStamp": "1968-01-01"},
-        ValueGuid.U_L1: {"value": _deep(300), "unit": {"k": 1}, "name": ["x"]},
+        ValueGuid.U_L1: {"value": nested_json(300), "unit": {"k": 1}, "name": ["x"]},
     }
 
     async def wsv(self: ComapClient, method: str, path: str, **kwargs: Any) -> Any:
         answer = await real_wsv(self, method, path, **kwargs)
-        if path.endswith("/values") and comap_server.alpha in path:
+        if path.endswith("/values") and simulators.alpha in path:
             for item in answer["values"]:
                 item.update(hostile.get(item["valueGuid"].lower(), {}))
             answer["values"].append({"valueGuid": "../../escape", "value": "1"})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 import re
 from typing import Any
@@ -31,6 +30,7 @@ from custom_components.sitewatch.providers.facespace.api import (
     parse_push,
 )
 
+from ...conftest import ClientCalls, Failing, assert_fails_at_once, failing
 from .conftest import load_fixture
 
 BASE = "https://facespace.test/facespace"
@@ -39,18 +39,6 @@ RECOGNITION_URL = f"{BASE}/recognition"
 LOGS = re.compile(rf"^{re.escape(LOGS_URL)}(\?.*)?$")
 RECOGNITION = re.compile(rf"^{re.escape(RECOGNITION_URL)}(\?.*)?$")
 KEY = "k3y"
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture
@@ -456,48 +444,54 @@ async def test_realtime_stop_means_no_camera(client: FaceSpaceClient, mock: aior
     assert await client.realtime() is None
 
 
-@pytest.mark.parametrize("payload", [["Alice"], "Alice", 3])
-async def test_realtime_not_an_object(
-    client: FaceSpaceClient, mock: aioresponses, payload: Any
-) -> None:
-    mock.get(RECOGNITION, payload=payload)
-    with pytest.raises(FaceSpaceUsageError, match="object of cameras"):
-        await client.realtime()
-
-
 # --- errors and retries ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [401, 403])
-async def test_refused_key(
-    client: FaceSpaceClient, mock: aioresponses, delays: list[float], status: int
+CALLS: ClientCalls[FaceSpaceClient] = {
+    "realtime": ("GET", RECOGNITION, lambda client: client.realtime()),
+    "logs": ("GET", LOGS, lambda client: client.get_logs_range(start=date(2023, 10, 23))),
+}
+"""Each client call by name: the HTTP method and URL it requests, and the call."""
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        *failing(
+            "realtime",
+            [{"payload": payload} for payload in (["Alice"], "Alice", 3)],
+            FaceSpaceUsageError,
+            "object of cameras",
+        ),
+        *failing(
+            "realtime",
+            [{"status": status, "payload": {"error": "Invalid API key"}} for status in (401, 403)],
+            FaceSpaceApiKeyError,
+            "Invalid API key",
+        ),
+        *failing(
+            "logs",
+            [{"status": 400, "payload": {"error": "Invalid date format"}}],
+            FaceSpaceDateError,
+            "Invalid date format",
+        ),
+        *(
+            Failing(
+                "logs",
+                {"status": status, "body": "Not Found"},
+                FaceSpaceUsageError,
+                f"HTTP {status}: None",
+            )
+            for status in (404, 405, 422)
+        ),
+    ],
+    ids=Failing.name,
+)
+async def test_a_failing_answer_raises_its_error(
+    client: FaceSpaceClient, mock: aioresponses, delays: list[float], case: Failing
 ) -> None:
-    mock.get(RECOGNITION, status=status, payload={"error": "Invalid API key"})
-    with pytest.raises(FaceSpaceApiKeyError, match="Invalid API key"):
-        await client.realtime()
-    assert client.request_count == 1
-    assert delays == []
-
-
-async def test_400_is_a_date_error(
-    client: FaceSpaceClient, mock: aioresponses, delays: list[float]
-) -> None:
-    mock.get(LOGS, status=400, payload={"error": "Invalid date format"})
-    with pytest.raises(FaceSpaceDateError, match="Invalid date format") as info:
-        await client.get_logs_range(start=date(2023, 10, 23))
-    assert not isinstance(info.value, LogParseError)
-    assert client.request_count == 1
-    assert delays == []
-
-
-@pytest.mark.parametrize("status", [404, 405, 422])
-async def test_other_4xx_is_a_usage_error(
-    client: FaceSpaceClient, mock: aioresponses, delays: list[float], status: int
-) -> None:
-    mock.get(LOGS, status=status, body="Not Found")
-    with pytest.raises(FaceSpaceUsageError, match=f"HTTP {status}: None"):
-        await client.get_logs_range()
-    assert client.request_count == 1
+    """A body of the wrong shape, a refused key, a bad date or another 4xx: one request, no wait."""
+    await assert_fails_at_once(client, mock, CALLS, case)
     assert delays == []
 
 

@@ -19,11 +19,12 @@ from homeassistant.util import dt as dt_util
 from hypothesis import given, strategies as st
 import orjson
 import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.bounds import cursor_limit
 from custom_components.sitewatch.const import DOMAIN
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack
 from .conftest import (
     ENTRY_ID,
     HOOK,
@@ -52,12 +53,19 @@ def _devices(hass: HomeAssistant) -> set[str]:
     }
 
 
+async def _push_entry(
+    hass: HomeAssistant, simulators: SimulatorStack
+) -> tuple[MockConfigEntry, Fired]:
+    """The test entry accepting pushes, set up, and the events it fires from now on."""
+    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
+    return entry, Fired(hass)
+
+
 async def test_a_line_dated_68_does_not_stop_later_lines(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
-    fired = Fired(hass)
-    sim = comap_server.facespace
+    entry, fired = await _push_entry(hass, simulators)
+    sim = simulators.facespace
     sim.add_raw_line("Lobby", "Mallory @ 00:00:00 01/01/68")  # read as 2068
     await async_refresh(hass, entry)
     assert coordinator_of(entry).cursor <= cursor_limit()
@@ -78,12 +86,11 @@ async def test_a_line_dated_68_does_not_stop_later_lines(
 
 
 async def test_a_line_from_the_future_fires_once_and_the_cursor_stays_near_now(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     ahead = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=10)
-    comap_server.facespace.recognize("Lobby", "Early", ahead)
+    simulators.facespace.recognize("Lobby", "Early", ahead)
     await async_refresh(hass, entry)
     await async_refresh(hass, entry)
     response = await ha_client.post(
@@ -94,35 +101,34 @@ async def test_a_line_from_the_future_fires_once_and_the_cursor_stays_near_now(
     assert fired.names() == ["Early"]
     assert coordinator_of(entry).cursor <= cursor_limit()
     assert entry.runtime_data.push.stats.duplicates_dropped == 1
-    comap_server.facespace.recognize("Lobby", "Now")
+    simulators.facespace.recognize("Lobby", "Now")
     await async_refresh(hass, entry)
     assert fired.names() == ["Early", "Now"]
 
 
 async def test_a_cursor_stored_in_the_future_is_repaired(
-    hass: HomeAssistant, comap_server: ComapServer, hass_storage: dict[str, Any]
+    hass: HomeAssistant, simulators: SimulatorStack, hass_storage: dict[str, Any]
 ) -> None:
     hass_storage[STORE_KEY] = {
         "version": 1,
         "key": STORE_KEY,
         "data": {"cursor": "2068-01-01T00:00:00+00:00", "seen": [], "cameras": ["Lobby"]},
     }
-    entry = simulator_entry(hass, comap_server.url)
+    entry = simulator_entry(hass, simulators.url)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert coordinator_of(entry).cursor <= dt_util.utcnow()
     fired = Fired(hass)
-    comap_server.facespace.recognize("Lobby", "Alive")
+    simulators.facespace.recognize("Lobby", "Alive")
     await async_refresh(hass, entry)
     assert fired.names() == ["Alive"]
 
 
 async def test_restart_fires_every_line_exactly_once(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
-    fired = Fired(hass)
-    sim = comap_server.facespace
+    entry, fired = await _push_entry(hass, simulators)
+    sim = simulators.facespace
     start = dt_util.utcnow().replace(microsecond=0)
     sim.recognize("Lobby", "Before", start)
     await async_refresh(hass, entry)
@@ -152,7 +158,7 @@ async def test_restart_fires_every_line_exactly_once(
 
 
 async def test_real_time_keys_create_no_camera_and_stale_ones_go(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any, hass_storage: dict[str, Any]
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any, hass_storage: dict[str, Any]
 ) -> None:
     # What the old version left: junk cameras from real-time bodies, stored and registered.
     hass_storage[STORE_KEY] = {
@@ -160,7 +166,7 @@ async def test_real_time_keys_create_no_camera_and_stale_ones_go(
         "key": STORE_KEY,
         "data": {"cursor": None, "seen": [], "cameras": ["Lobby", "junk-a", "junk-b"]},
     }
-    entry = simulator_entry(hass, comap_server.url, accept_push=True)
+    entry = simulator_entry(hass, simulators.url, accept_push=True)
     registry = dr.async_get(hass)
     for junk in ("junk-a", "junk-b"):
         registry.async_get_or_create(
@@ -180,10 +186,9 @@ async def test_real_time_keys_create_no_camera_and_stale_ones_go(
 
 
 async def test_pushed_lines_create_cameras_only_within_the_cap(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     now = dt_util.utcnow()
     with patch("custom_components.sitewatch.providers.facespace.coordinator.MAX_CAMERAS", 4):
         response = await ha_client.post(
@@ -201,10 +206,10 @@ async def test_pushed_lines_create_cameras_only_within_the_cap(
 
 
 async def test_long_names_are_cut_to_what_a_state_takes(
-    hass: HomeAssistant, comap_server: ComapServer
+    hass: HomeAssistant, simulators: SimulatorStack
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url)
-    comap_server.facespace.add_raw_line("Lobby", _line("N" * 300, dt_util.utcnow()))
+    entry = await async_setup_simulator(hass, simulators.url)
+    simulators.facespace.add_raw_line("Lobby", _line("N" * 300, dt_util.utcnow()))
     await async_refresh(hass, entry)
     state = hass.states.get("sensor.lobby_last_person_seen")
     assert len(state.state) == 255
@@ -212,11 +217,10 @@ async def test_long_names_are_cut_to_what_a_state_takes(
 
 
 async def test_pushes_fire_while_the_poll_fails(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
-    fired = Fired(hass)
-    comap_server.facespace.fail_next(503, count=1000)
+    entry, fired = await _push_entry(hass, simulators)
+    simulators.facespace.fail_next(503, count=1000)
     backoff = patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0)
     backoff.start()
     await async_refresh(hass, entry)
@@ -238,16 +242,16 @@ async def test_pushes_fire_while_the_poll_fails(
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
     assert fired.names() == ["Outage", "Still"]
-    comap_server.facespace.fail_next(503, count=0)
+    simulators.facespace.fail_next(503, count=0)
     backoff.stop()
     await async_refresh(hass, entry)
     assert fired.names() == ["Outage", "Still"]  # the poll reads both again: not fired twice
 
 
 async def test_a_disabled_event_entity_does_not_hold_the_cursor(
-    hass: HomeAssistant, comap_server: ComapServer
+    hass: HomeAssistant, simulators: SimulatorStack
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url)
+    entry = await async_setup_simulator(hass, simulators.url)
     er.async_get(hass).async_update_entity(
         "event.lobby_recognition", disabled_by=er.RegistryEntryDisabler.USER
     )
@@ -255,8 +259,8 @@ async def test_a_disabled_event_entity_does_not_hold_the_cursor(
     await hass.async_block_till_done()
     fired = Fired(hass)
     later = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=2)
-    comap_server.facespace.recognize("Lobby", "Hidden", later)
-    comap_server.facespace.recognize("Entrance", "Shown", later)
+    simulators.facespace.recognize("Lobby", "Hidden", later)
+    simulators.facespace.recognize("Entrance", "Shown", later)
     await async_refresh(hass, entry)
     await async_refresh(hass, entry)
     assert fired.names() == ["Shown"]
@@ -304,10 +308,10 @@ JSON_VALUES = st.recursive(
     )
 )
 async def test_any_body_is_answered_200_or_400_and_bounded(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any, body: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any, body: Any
 ) -> None:
     if (entry := hass.config_entries.async_get_entry(ENTRY_ID)) is None:
-        entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
+        entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
     now = dt_util.utcnow()
     if isinstance(body, dict):  # (name, seconds from now) pairs become log lines
         body = {
@@ -346,13 +350,12 @@ def _encodable(body: Any) -> bool:
 
 
 async def test_nothing_fires_while_home_assistant_stops(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
-    fired = Fired(hass)
+    entry, fired = await _push_entry(hass, simulators)
     cursor = coordinator_of(entry).cursor
     later = dt_util.utcnow().replace(microsecond=0) + timedelta(minutes=2)
-    comap_server.facespace.recognize("Lobby", "Late", later)
+    simulators.facespace.recognize("Lobby", "Late", later)
     hass.set_state(CoreState.stopping)
     await async_refresh(hass, entry)
     response = await ha_client.post(
@@ -368,9 +371,9 @@ async def test_nothing_fires_while_home_assistant_stops(
 
 
 async def test_a_camera_not_listed_and_silent_for_long_is_removed(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(hass, comap_server.url, accept_push=True)
+    entry = await async_setup_simulator(hass, simulators.url, accept_push=True)
     response = await ha_client.post(
         HOOK, json={"Gate": [_line("Gus", dt_util.utcnow())]}, headers={"x-api-key": KEY}
     )

@@ -15,7 +15,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from ...conftest import ComapServer, every_entity
+from ...conftest import SimulatorStack, every_entity
 from .conftest import async_refresh, async_setup_simulator
 
 pytestmark = pytest.mark.integration
@@ -25,7 +25,7 @@ NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 async def test_every_entity(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_client: Any,
     freezer: FrozenDateTimeFactory,
     entity_registry: er.EntityRegistry,
@@ -33,8 +33,8 @@ async def test_every_entity(
     snapshot: SnapshotAssertion,
 ) -> None:
     freezer.move_to(NOW)
-    entry = await async_setup_simulator(hass, comap_server.url)
-    sim = comap_server.facespace
+    entry = await async_setup_simulator(hass, simulators.url)
+    sim = simulators.facespace
     sim.recognize("Lobby", "Alice", NOW + timedelta(seconds=1))
     sim.recognize("Lobby", "Bob", NOW + timedelta(seconds=2))
     sim.recognize("Entrance", "Unknown", NOW + timedelta(seconds=3))

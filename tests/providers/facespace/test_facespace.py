@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 from http import HTTPStatus
-import json
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -17,15 +16,11 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.facespace.api import FaceSpaceClient, FaceSpaceUsageError
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack, diagnostics_without, provider_form
 from .conftest import (
     ACCOUNT,
     HOOK,
@@ -41,61 +36,33 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
-    comap_server.facespace.recognize("Entrance", "Zed", dt_util.utcnow() - timedelta(hours=1))
-    return await async_setup_simulator(hass, comap_server.url)
+async def entry(hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any) -> MockConfigEntry:
+    simulators.facespace.recognize("Entrance", "Zed", dt_util.utcnow() - timedelta(hours=1))
+    return await async_setup_simulator(hass, simulators.url)
 
 
 async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "facespace"}
-    )
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": KEY, "base_url": f"{url}/facespace/", **fields}
+        await provider_form(hass, "facespace"),
+        {"api_key": KEY, "base_url": f"{url}/facespace/", **fields},
     )
 
 
-async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
-    result = await _flow(hass, comap_server.url)
+async def test_flow(hass: HomeAssistant, simulators: SimulatorStack) -> None:
+    result = await _flow(hass, simulators.url)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == ACCOUNT
     assert KEY not in result["result"].unique_id
     assert result["options"] == {"scan_interval": 5, "accept_push": False}
     await hass.async_block_till_done()
-    result = await _flow(hass, comap_server.url)
-    assert result["reason"] == "already_configured"
-
-
-@pytest.mark.parametrize(
-    ("fields", "error"),
-    [
-        ({"api_key": "wrong"}, {"base": "invalid_auth"}),
-        ({"base_url": "http://127.0.0.1:9/facespace"}, {"base": "cannot_connect"}),
-        ({"base_url": "ftp://x"}, {"base_url": "invalid_url"}),
-        ({"base_url": "http://["}, {"base_url": "invalid_url"}),
-    ],
-)
-async def test_flow_errors(
-    hass: HomeAssistant, comap_server: ComapServer, fields: dict[str, Any], error: dict[str, str]
-) -> None:
-    with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
-        result = await _flow(hass, comap_server.url, **fields)
-    assert result["errors"] == error
-
-
-async def test_flow_unknown(hass: HomeAssistant, comap_server: ComapServer) -> None:
-    with patch.object(FaceSpaceClient, "realtime", side_effect=FaceSpaceUsageError("odd")):
-        result = await _flow(hass, comap_server.url)
-    assert result["errors"] == {"base": "unknown"}
 
 
 async def test_lines_become_events_in_order_and_once(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     fired = Fired(hass)
     now = dt_util.utcnow().replace(microsecond=0)
-    sim = comap_server.facespace
+    sim = simulators.facespace
     sim.recognize("Lobby", "Bob", now + timedelta(seconds=2))
     sim.recognize("Lobby", "Alice", now + timedelta(seconds=1))
     sim.recognize("Entrance", "Unknown", now + timedelta(seconds=3))
@@ -122,10 +89,10 @@ async def test_lines_become_events_in_order_and_once(
 
 
 async def test_restart_does_not_repeat_lines(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     now = dt_util.utcnow().replace(microsecond=0)
-    comap_server.facespace.recognize("Lobby", "Carol", now)
+    simulators.facespace.recognize("Lobby", "Carol", now)
     await async_refresh(hass, entry)
     fired_at = hass.states.get("event.lobby_recognition").state
     # Unloading writes the cursor and the keys seen; the reloaded entry resumes from them.
@@ -140,20 +107,20 @@ async def test_restart_does_not_repeat_lines(
 async def test_malformed_line_does_not_lose_the_others(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    comap_server.facespace.add_raw_line("Lobby", "garbage")
-    comap_server.facespace.recognize("Lobby", "Dave")
+    simulators.facespace.add_raw_line("Lobby", "garbage")
+    simulators.facespace.recognize("Lobby", "Dave")
     await async_refresh(hass, entry)
     assert hass.states.get("event.lobby_recognition").attributes["name"] == "Dave"
     assert "garbage" in caplog.text
 
 
 async def test_no_camera_running_is_not_an_error(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.facespace.set_active(False)
+    simulators.facespace.set_active(False)
     await async_refresh(hass, entry)
     state = hass.states.get("sensor.lobby_people_in_view")
     assert state.attributes["cameras_active"] is False
@@ -161,15 +128,15 @@ async def test_no_camera_running_is_not_an_error(
 
 
 async def test_failure_and_refused_key(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
-        comap_server.facespace.fail_next(503, count=3)
+        simulators.facespace.fail_next(503, count=3)
         await async_refresh(hass, entry)
     assert hass.states.get("sensor.lobby_people_in_view").state == "unavailable"
     await async_refresh(hass, entry)
     assert hass.states.get("sensor.lobby_people_in_view").state != "unavailable"
-    comap_server.facespace.settings.api_key = "rotated"
+    simulators.facespace.settings.api_key = "rotated"
     await async_refresh(hass, entry)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
     assert [flow["context"]["source"] for flow in flows] == ["reauth"]
@@ -182,14 +149,12 @@ async def test_failure_and_refused_key(
 
 
 async def test_push_with_secret_or_key_and_dedup_with_polling(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await async_setup_simulator(
-        hass, comap_server.url, accept_push=True, push_secret=SECRET
-    )
+    entry = await async_setup_simulator(hass, simulators.url, accept_push=True, push_secret=SECRET)
     fired = Fired(hass)
     url = str(ha_client.make_url(HOOK))
-    sim = comap_server.facespace
+    sim = simulators.facespace
     sim.add_push_target(url, {"X-Sitewatch-Secret": SECRET, "x-api-key": "not-it"}, kind="logs")
     sim.add_push_target(url, kind="realtime")  # the client's own x-api-key is accepted
     line = sim.recognize("Parking", "Erin")
@@ -212,10 +177,10 @@ async def test_push_with_secret_or_key_and_dedup_with_polling(
 
 
 async def test_service_returns_logs_grouped_by_camera(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     day = dt_util.utcnow().date()
-    comap_server.facespace.recognize("Lobby", "Bob")
+    simulators.facespace.recognize("Lobby", "Bob")
     response = await hass.services.async_call(
         DOMAIN,
         "get_recognition_logs",
@@ -249,7 +214,7 @@ async def test_service_returns_logs_grouped_by_camera(
             blocking=True,
             return_response=True,
         )
-    comap_server.facespace.fail_next(401)
+    simulators.facespace.fail_next(401)
     with pytest.raises(HomeAssistantError) as failed:
         await hass.services.async_call(
             DOMAIN, "get_recognition_logs", {}, blocking=True, return_response=True
@@ -259,7 +224,7 @@ async def test_service_returns_logs_grouped_by_camera(
 
 
 async def test_options_and_reconfigure(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     result = await hass.config_entries.options.async_init(entry.entry_id)
     assert result["step_id"] == "facespace_options"
@@ -277,11 +242,11 @@ async def test_options_and_reconfigure(
     result = await entry.start_reconfigure_flow(hass)
     assert result["step_id"] == "facespace_reconfigure"
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": "bad", "base_url": f"{comap_server.url}/facespace"}
+        result["flow_id"], {"api_key": "bad", "base_url": f"{simulators.url}/facespace"}
     )
     assert result["errors"] == {"base": "invalid_auth"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"api_key": KEY, "base_url": f"{comap_server.url}/facespace"}
+        result["flow_id"], {"api_key": KEY, "base_url": f"{simulators.url}/facespace"}
     )
     assert result["reason"] == "reconfigure_successful"
     await hass.async_block_till_done()
@@ -290,9 +255,6 @@ async def test_options_and_reconfigure(
 async def test_diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-    assert KEY not in text
-    assert WEBHOOK_ID not in text
+    diagnostics = await diagnostics_without(hass, hass_client, entry, KEY, WEBHOOK_ID)
     assert diagnostics["provider"]["accept_push"] is False
     assert STATE_UNKNOWN not in diagnostics["provider"]["cameras"]

@@ -23,7 +23,7 @@ from custom_components.sitewatch.providers.findface.api import (
     NamedObject,
 )
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack
 from .common import SERVER_URL, config_entry, load_fixture
 
 
@@ -81,10 +81,10 @@ async def ha_url(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> st
 
 @pytest.fixture
 async def findface_entry(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> MockConfigEntry:
     """A FindFace entry against the simulator, set up."""
-    entry = config_entry(comap_server.url, title="FindFace 127.0.0.1")
+    entry = config_entry(simulators.url, title="FindFace 127.0.0.1")
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 import uuid
@@ -25,27 +24,15 @@ from custom_components.sitewatch.providers.findface.api import (
     HealthStatus,
     Hook,
     NamedObject,
-    optional_float,
-    optional_int,
-    parse_datetime,
+    models,
 )
+
+from ...conftest import ClientCalls, Failing, assert_fails_at_once, failing
 
 BASE = "https://ff.test:8443"
 LOGIN_URL = f"{BASE}/auth/login/"
 CAMERAS_URL = f"{BASE}/cameras/?limit=100"
 HOOKS_URL = f"{BASE}/hooks/"
-
-
-@pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 @pytest.fixture
@@ -93,15 +80,9 @@ def test_new_client_makes_no_request_and_drops_empty_credentials(
 
 
 def test_sections_are_the_webhook_filter_keys() -> None:
-    assert SECTIONS == (
-        "face_events",
-        "body_events",
-        "car_events",
-        "human_episodes",
-        "car_episodes",
-        "counters",
-        "areas",
-    )
+    """The sections a hook filters and a webhook batch names (docs/providers/findface.md)."""
+    documented = "face_events body_events car_events human_episodes car_episodes counters areas"
+    assert tuple(documented.split()) == SECTIONS
 
 
 def test_every_error_is_a_findface_error() -> None:
@@ -319,45 +300,109 @@ async def test_concurrent_first_calls_share_one_login(
     assert len(_requests(mock, "POST", LOGIN_URL)) == 1
 
 
-async def test_401_with_only_a_token_is_an_authentication_error(
-    client: FindFaceClient, mock: aioresponses
-) -> None:
-    mock.get(CAMERAS_URL, status=401)
-
-    with pytest.raises(FindFaceAuthenticationError, match="HTTP 401"):
-        await client.cameras()
-    assert not _requests(mock, "POST", LOGIN_URL)
-    assert client.request_count == 1
-
-
-async def test_403_is_an_authentication_error(client: FindFaceClient, mock: aioresponses) -> None:
-    mock.get(CAMERAS_URL, status=403)
-
-    with pytest.raises(FindFaceAuthenticationError, match="HTTP 403"):
-        await client.cameras()
-
-
 # --- transport and decoding errors ----------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [400, 404, 500, 502, 503])
-async def test_error_status_is_an_api_error(
-    client: FindFaceClient, mock: aioresponses, status: int
+CALLS: ClientCalls[FindFaceClient] = {
+    "cameras": ("GET", CAMERAS_URL, lambda client: client.cameras()),
+    "card": ("GET", f"{BASE}/cards/cars/12/", lambda client: client.card("cars", 12)),
+    "create_hook": (
+        "POST",
+        HOOKS_URL,
+        lambda client: client.create_hook("h", "https://ha.test/hook"),
+    ),
+    "delete_hook": ("DELETE", f"{BASE}/hooks/17/", lambda client: client.delete_hook(17)),
+    # An id containing 404 is not an answer 404 (which would mean "already gone").
+    "delete_hook_1404": ("DELETE", f"{BASE}/hooks/1404/", lambda client: client.delete_hook(1404)),
+}
+"""Each client call by name (with a token): its method, the URL it requests, and the call."""
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        # With a token only, a refused token is not followed by a login (one request).
+        *failing("cameras", [{"status": 401}], FindFaceAuthenticationError, "HTTP 401"),
+        *failing("cameras", [{"status": 403}], FindFaceAuthenticationError, "HTTP 403"),
+        *(
+            Failing(
+                "cameras", {"status": status}, FindFaceApiError, f"HTTP {status} to GET /cameras/"
+            )
+            for status in (400, 404, 500, 502, 503)
+        ),
+        *failing(
+            "cameras",
+            [
+                {"body": body, "content_type": "application/json"}
+                for body in ("not json", "{", "<html>502</html>")
+            ],
+            FindFaceApiError,
+            "Malformed JSON from /cameras/",
+        ),
+        *failing("cameras", [{"exception": TimeoutError()}], FindFaceConnectionError, "Timeout"),
+        *failing(
+            "cameras",
+            [{"exception": aiohttp.ClientConnectionError("refused")}],
+            FindFaceConnectionError,
+            "refused",
+        ),
+        *failing(
+            "cameras",
+            [
+                {"payload": answer}
+                for answer in (
+                    {"results": None},
+                    {"results": {"id": 1}},
+                    {"next_page": None},
+                    "cameras",
+                    3,
+                    None,
+                )
+            ],
+            FindFaceApiError,
+            "Unexpected list answer from cameras/",
+        ),
+        *failing(
+            "card",
+            [{"payload": answer} for answer in ([{"id": 12}], "card", None)] + [{"status": 204}],
+            FindFaceApiError,
+            "card object",
+        ),
+        *failing("card", [{"status": 404}], FindFaceApiError, "HTTP 404 to GET /cards/cars/12/"),
+        *failing(
+            "create_hook",
+            [{"status": 201, "payload": answer} for answer in ([{"id": 3}], "created", None)],
+            FindFaceApiError,
+            "hook object",
+        ),
+        *failing(
+            "create_hook", [{"status": 201, "payload": {"name": "h"}}], FindFaceApiError, "'id'"
+        ),
+        *failing(
+            "create_hook",
+            [{"status": 400, "payload": {"url": ["Enter a valid URL."]}}],
+            FindFaceApiError,
+            "HTTP 400 to POST /hooks/",
+        ),
+        *(
+            Failing("delete_hook", {"status": status}, FindFaceApiError, f"HTTP {status}")
+            for status in (400, 500, 503)
+        ),
+        *failing("delete_hook", [{"status": 403}], FindFaceAuthenticationError),
+        *failing(
+            "delete_hook",
+            [{"exception": aiohttp.ClientConnectionError("down")}],
+            FindFaceConnectionError,
+        ),
+        *failing("delete_hook_1404", [{"status": 500}], FindFaceApiError, "HTTP 500"),
+    ],
+    ids=Failing.name,
+)
+async def test_a_failing_answer_raises_its_error(
+    client: FindFaceClient, mock: aioresponses, case: Failing
 ) -> None:
-    mock.get(CAMERAS_URL, status=status)
-
-    with pytest.raises(FindFaceApiError, match=f"HTTP {status} to GET /cameras/"):
-        await client.cameras()
-
-
-@pytest.mark.parametrize("body", ["not json", "{", "<html>502</html>"])
-async def test_malformed_json_is_an_api_error(
-    client: FindFaceClient, mock: aioresponses, body: str
-) -> None:
-    mock.get(CAMERAS_URL, body=body, content_type="application/json")
-
-    with pytest.raises(FindFaceApiError, match="Malformed JSON from /cameras/"):
-        await client.cameras()
+    """The error of each kind of failing answer (exactly that class), after one request."""
+    await assert_fails_at_once(client, mock, CALLS, case)
 
 
 async def test_json_is_read_whatever_the_content_type(
@@ -366,22 +411,6 @@ async def test_json_is_read_whatever_the_content_type(
     mock.get(CAMERAS_URL, body='{"results": [{"id": 4}]}', content_type="text/html")
 
     assert [camera.id for camera in await client.cameras()] == [4]
-
-
-async def test_timeout_is_a_connection_error(client: FindFaceClient, mock: aioresponses) -> None:
-    mock.get(CAMERAS_URL, exception=TimeoutError())
-
-    with pytest.raises(FindFaceConnectionError, match="Timeout"):
-        await client.cameras()
-
-
-async def test_client_error_is_a_connection_error(
-    client: FindFaceClient, mock: aioresponses
-) -> None:
-    mock.get(CAMERAS_URL, exception=aiohttp.ClientConnectionError("refused"))
-
-    with pytest.raises(FindFaceConnectionError, match="refused"):
-        await client.cameras()
 
 
 async def test_login_timeout_is_a_connection_error(
@@ -476,19 +505,6 @@ async def test_items_that_are_not_objects_are_skipped(
     mock.get(CAMERAS_URL, payload=_page([{"id": 1}, 7, "x", None, [], {"id": 2}]))
 
     assert [camera.id for camera in await client.cameras()] == [1, 2]
-
-
-@pytest.mark.parametrize(
-    "answer",
-    [{"results": None}, {"results": {"id": 1}}, {"next_page": None}, "cameras", 3, None],
-)
-async def test_a_non_list_answer_is_an_api_error(
-    client: FindFaceClient, mock: aioresponses, answer: Any
-) -> None:
-    mock.get(CAMERAS_URL, payload=answer)
-
-    with pytest.raises(FindFaceApiError, match="Unexpected list answer from cameras/"):
-        await client.cameras()
 
 
 async def test_a_bad_second_page_is_an_api_error(
@@ -679,30 +695,6 @@ async def test_card(client: FindFaceClient, mock: aioresponses) -> None:
     assert _auth_header(call) == "Token tok1"
 
 
-@pytest.mark.parametrize("answer", [[{"id": 12}], "card", None])
-async def test_card_answer_not_an_object_is_an_api_error(
-    client: FindFaceClient, mock: aioresponses, answer: Any
-) -> None:
-    mock.get(f"{BASE}/cards/cars/12/", payload=answer)
-
-    with pytest.raises(FindFaceApiError, match="card object"):
-        await client.card("cars", 12)
-
-
-async def test_card_answer_204_is_an_api_error(client: FindFaceClient, mock: aioresponses) -> None:
-    mock.get(f"{BASE}/cards/cars/12/", status=204)
-
-    with pytest.raises(FindFaceApiError, match="card object"):
-        await client.card("cars", 12)
-
-
-async def test_missing_card_is_an_api_error(client: FindFaceClient, mock: aioresponses) -> None:
-    mock.get(f"{BASE}/cards/humans/99/", status=404)
-
-    with pytest.raises(FindFaceApiError, match="HTTP 404 to GET /cards/humans/99/"):
-        await client.card("humans", 99)
-
-
 # --- hooks -----------------------------------------------------------------------------------
 
 
@@ -760,34 +752,6 @@ async def test_create_hook_defaults(client: FindFaceClient, mock: aioresponses) 
     }
 
 
-@pytest.mark.parametrize("answer", [[{"id": 3}], "created", None])
-async def test_create_hook_answer_not_an_object_is_an_api_error(
-    client: FindFaceClient, mock: aioresponses, answer: Any
-) -> None:
-    mock.post(HOOKS_URL, status=201, payload=answer)
-
-    with pytest.raises(FindFaceApiError, match="hook object"):
-        await client.create_hook("h", "https://ha.test/hook")
-
-
-async def test_create_hook_answer_without_id_is_an_api_error(
-    client: FindFaceClient, mock: aioresponses
-) -> None:
-    mock.post(HOOKS_URL, status=201, payload={"name": "h"})
-
-    with pytest.raises(FindFaceApiError, match="'id'"):
-        await client.create_hook("h", "https://ha.test/hook")
-
-
-async def test_create_hook_bad_request_is_an_api_error(
-    client: FindFaceClient, mock: aioresponses
-) -> None:
-    mock.post(HOOKS_URL, status=400, payload={"url": ["Enter a valid URL."]})
-
-    with pytest.raises(FindFaceApiError, match="HTTP 400 to POST /hooks/"):
-        await client.create_hook("h", "not a url")
-
-
 async def test_delete_hook_204(client: FindFaceClient, mock: aioresponses) -> None:
     mock.delete(f"{BASE}/hooks/17/", status=204)
 
@@ -810,43 +774,6 @@ async def test_delete_hook_already_gone_is_fine(client: FindFaceClient, mock: ai
 
     await client.delete_hook(17)
     assert len(_requests(mock, "DELETE", f"{BASE}/hooks/17/")) == 1
-
-
-@pytest.mark.parametrize("status", [400, 500, 503])
-async def test_delete_hook_other_errors_are_raised(
-    client: FindFaceClient, mock: aioresponses, status: int
-) -> None:
-    mock.delete(f"{BASE}/hooks/17/", status=status)
-
-    with pytest.raises(FindFaceApiError, match=f"HTTP {status}"):
-        await client.delete_hook(17)
-
-
-async def test_delete_hook_refused_is_an_authentication_error(
-    client: FindFaceClient, mock: aioresponses
-) -> None:
-    mock.delete(f"{BASE}/hooks/17/", status=403)
-
-    with pytest.raises(FindFaceAuthenticationError):
-        await client.delete_hook(17)
-
-
-async def test_delete_hook_connection_error_is_raised(
-    client: FindFaceClient, mock: aioresponses
-) -> None:
-    mock.delete(f"{BASE}/hooks/17/", exception=aiohttp.ClientConnectionError("down"))
-
-    with pytest.raises(FindFaceConnectionError):
-        await client.delete_hook(17)
-
-
-async def test_delete_hook_error_on_an_id_containing_404_is_raised(
-    client: FindFaceClient, mock: aioresponses
-) -> None:
-    mock.delete(f"{BASE}/hooks/1404/", status=500)
-
-    with pytest.raises(FindFaceApiError, match="HTTP 500"):
-        await client.delete_hook(1404)
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -886,14 +813,14 @@ async def test_delete_hook_error_on_an_id_containing_404_is_raised(
     ],
 )
 def test_optional_int(value: Any, expected: int | None) -> None:
-    result = optional_int(value)
+    result = models.optional_int(value)
     assert result == expected
     assert result is None or type(result) is int
 
 
 @pytest.mark.parametrize("value", ["--5", "²"])
 def test_optional_int_text_that_int_rejects_is_none(value: str) -> None:
-    assert optional_int(value) is None
+    assert models.optional_int(value) is None
 
 
 @pytest.mark.parametrize(
@@ -915,7 +842,7 @@ def test_optional_int_text_that_int_rejects_is_none(value: str) -> None:
     ],
 )
 def test_optional_float(value: Any, expected: float | None) -> None:
-    result = optional_float(value)
+    result = models.optional_float(value)
     assert result == expected
     assert result is None or type(result) is float
 
@@ -943,11 +870,11 @@ def test_optional_float(value: Any, expected: float | None) -> None:
     ],
 )
 def test_parse_datetime(value: Any, expected: datetime | None) -> None:
-    assert parse_datetime(value) == expected
+    assert models.parse_datetime(value) == expected
 
 
 def test_parse_datetime_is_aware_in_utc() -> None:
-    parsed = parse_datetime("2026-11-23T15:30:00+03:00")
+    parsed = models.parse_datetime("2026-11-23T15:30:00+03:00")
     assert parsed is not None
     assert parsed.utcoffset() == timedelta(0)
     assert parsed == datetime(2026, 11, 23, 12, 30, tzinfo=UTC)

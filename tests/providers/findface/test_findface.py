@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import asyncio
 from http import HTTPStatus
-import json
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
@@ -28,7 +24,7 @@ from custom_components.sitewatch.providers.findface.api import (
 )
 from custom_components.sitewatch.providers.findface.config_flow import server_account
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack, diagnostics_without, provider_form
 from .common import WEBHOOK_ID, config_entry, entry_data, fixture, post
 
 pytestmark = pytest.mark.integration
@@ -37,20 +33,15 @@ ENTRANCE = "event.entrance"
 
 
 async def _flow_to_webhook_step(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "findface"}
-    )
-    assert result["step_id"] == "findface"
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"url": url, "verify_ssl": False, **fields}
+        await provider_form(hass, "findface"), {"url": url, "verify_ssl": False, **fields}
     )
 
 
 async def test_flow_registers_hooks_and_events_flow_in(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
-    result = await _flow_to_webhook_step(hass, comap_server.url + "/", token="demo-token")
+    result = await _flow_to_webhook_step(hass, simulators.url + "/", token="demo-token")
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "findface_webhook"
     webhook_url = result["description_placeholders"]["webhook_url"]
@@ -62,8 +53,8 @@ async def test_flow_registers_hooks_and_events_flow_in(
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     entry = result["result"]
-    assert entry.unique_id == server_account(comap_server.url)
-    hooks = comap_server.findface.hook_states()
+    assert entry.unique_id == server_account(simulators.url)
+    hooks = simulators.findface.hook_states()
     assert len(hooks) == 7
     assert {hook["url"] for hook in hooks} == {
         f"{webhook_url}?section={section}" for section in SECTIONS
@@ -72,9 +63,9 @@ async def test_flow_registers_hooks_and_events_flow_in(
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
 
-    items = comap_server.findface.emit("face_events", count=3, matched=True, camera=1)
+    items = simulators.findface.emit("face_events", count=3, matched=True, camera=1)
     async with asyncio.timeout(10):
-        await comap_server.findface.drain()
+        await simulators.findface.drain()
     await hass.async_block_till_done()
     state = hass.states.get(f"{ENTRANCE}_face")
     assert state.attributes["event_type"] == "matched"
@@ -85,74 +76,43 @@ async def test_flow_registers_hooks_and_events_flow_in(
     # Removing the entry deletes its hooks from the server.
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
-    assert comap_server.findface.hook_states() == []
+    assert simulators.findface.hook_states() == []
 
 
 async def test_flow_with_user_name_and_matched_only_hook(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
-    result = await _flow_to_webhook_step(hass, comap_server.url, username="demo", password="demo")
+    result = await _flow_to_webhook_step(hass, simulators.url, username="demo", password="demo")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"register_hooks": True, "matched_only": True, "batch_size": 1, "send_attempts": 10},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert "token" not in result["data"]
-    (hook,) = comap_server.findface.hook_states()
+    (hook,) = simulators.findface.hook_states()
     assert hook["filters"] == {"face_events": {"matched": True}}
     await hass.async_block_till_done()
 
 
 async def test_flow_without_registering(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
-    result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    result = await _flow_to_webhook_step(hass, simulators.url, token="demo-token")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"register_hooks": False, "matched_only": False, "batch_size": 1, "send_attempts": 10},
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["data"]["hook_ids"] == []
-    assert comap_server.findface.hook_states() == []
+    assert simulators.findface.hook_states() == []
     await hass.async_block_till_done()
     assert await hass.config_entries.async_remove(result["result"].entry_id)
 
 
-@pytest.mark.parametrize(
-    ("fields", "error"),
-    [
-        ({}, {"base": "missing_credentials"}),
-        ({"token": "wrong"}, {"base": "invalid_auth"}),
-        ({"username": "demo", "password": "wrong"}, {"base": "invalid_auth"}),
-        ({"token": "demo-token", "url": "http://127.0.0.1:9"}, {"base": "cannot_connect"}),
-        ({"token": "demo-token", "url": "ftp://x"}, {"url": "invalid_url"}),
-        ({"token": "demo-token", "url": "http://["}, {"url": "invalid_url"}),
-    ],
-)
-async def test_flow_errors(
-    hass: HomeAssistant,
-    comap_server: ComapServer,
-    ha_url: str,
-    fields: dict[str, Any],
-    error: dict[str, str],
-) -> None:
-    result = await _flow_to_webhook_step(hass, fields.pop("url", comap_server.url), **fields)
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == error
-
-
-async def test_flow_unknown_error(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
-) -> None:
-    with patch.object(FindFaceClient, "cameras", side_effect=FindFaceApiError("odd")):
-        result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
-    assert result["errors"] == {"base": "unknown"}
-
-
 async def test_flow_hook_registration_errors(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
-    result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    result = await _flow_to_webhook_step(hass, simulators.url, token="demo-token")
     choice = {"register_hooks": True, "matched_only": False, "batch_size": 1, "send_attempts": 1}
     original = FindFaceClient.create_hook
     calls = 0
@@ -167,7 +127,7 @@ async def test_flow_hook_registration_errors(
     with patch.object(FindFaceClient, "create_hook", fail_third):
         result = await hass.config_entries.flow.async_configure(result["flow_id"], choice)
     assert result["errors"] == {"base": "cannot_register"}
-    assert comap_server.findface.hook_states() == []  # the two created were deleted again
+    assert simulators.findface.hook_states() == []  # the two created were deleted again
 
     with patch(
         "custom_components.sitewatch.providers.findface.config_flow.webhook_urls",
@@ -178,15 +138,15 @@ async def test_flow_hook_registration_errors(
 
 
 async def test_same_server_twice_aborts(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
-    result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    result = await _flow_to_webhook_step(hass, simulators.url, token="demo-token")
     await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {"register_hooks": False, "matched_only": False, "batch_size": 1, "send_attempts": 1},
     )
     await hass.async_block_till_done()
-    result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+    result = await _flow_to_webhook_step(hass, simulators.url, token="demo-token")
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
 
@@ -214,7 +174,7 @@ async def test_default_payloads_are_named_through_the_api(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     findface_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     body = [
         {**item, "camera": 1, "matched": True}
@@ -318,10 +278,10 @@ async def test_event_for_a_new_camera_refreshes_cameras(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     findface_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    camera_id = comap_server.findface.add_camera("Warehouse")
+    camera_id = simulators.findface.add_camera("Warehouse")
     body = [{**fixture("face_events_verbose")[0], "camera": camera_id}]
     # The camera's entities are created first; the sender is asked to retry meanwhile.
     assert await post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
@@ -356,10 +316,10 @@ async def test_webhook_answers_503_while_unloaded_and_is_unregistered_when_remov
 async def test_camera_health_and_unavailability(
     hass: HomeAssistant,
     findface_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
 ) -> None:
     coordinator = findface_entry.runtime_data.coordinator
-    comap_server.findface.set_camera_health(1, "RED", "no signal")
+    simulators.findface.set_camera_health(1, "RED", "no signal")
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     state = hass.states.get("binary_sensor.entrance_connectivity")
@@ -370,7 +330,7 @@ async def test_camera_health_and_unavailability(
         "message": "no signal",
     }
 
-    comap_server.findface.fail_next(500, count=5)
+    simulators.findface.fail_next(500, count=5)
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get("binary_sensor.entrance_connectivity").state == STATE_UNAVAILABLE
@@ -378,8 +338,8 @@ async def test_camera_health_and_unavailability(
     assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNKNOWN
     assert hass.states.get("sensor.entrance_faces_counted").state == STATE_UNKNOWN
 
-    comap_server.findface.fail_next(500, count=0)
-    comap_server.findface.remove_camera(1)
+    simulators.findface.fail_next(500, count=0)
+    simulators.findface.remove_camera(1)
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     # A camera the server no longer lists: its entities are unavailable (then removed).
@@ -390,10 +350,10 @@ async def test_camera_health_and_unavailability(
 
 async def test_refused_token_starts_reauth_and_reauth_works(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_url: str,
 ) -> None:
-    entry = config_entry(comap_server.url, data=entry_data(comap_server.url, token="expired"))
+    entry = config_entry(simulators.url, data=entry_data(simulators.url, token="expired"))
     entry.add_to_hass(hass)
     await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -413,7 +373,7 @@ async def test_refused_token_starts_reauth_and_reauth_works(
 
 
 async def test_reconfigure_and_options(
-    hass: HomeAssistant, findface_entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, findface_entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
     hass.config_entries.async_update_entry(
         findface_entry, unique_id=server_account("http://192.0.2.1:8000")
@@ -426,7 +386,7 @@ async def test_reconfigure_and_options(
     assert result["errors"] == {"base": "cannot_connect"}
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {"url": comap_server.url, "verify_ssl": True, "token": "demo-token"},
+        {"url": simulators.url, "verify_ssl": True, "token": "demo-token"},
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "wrong_server"  # the entry was made for another server
@@ -443,24 +403,23 @@ async def test_diagnostics_redact_the_webhook_id(
     hass_client: ClientSessionGenerator,
     findface_entry: MockConfigEntry,
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, findface_entry)
-    text = json.dumps(diagnostics)
-    assert WEBHOOK_ID not in text
-    assert "demo-token" not in text
+    diagnostics = await diagnostics_without(
+        hass, hass_client, findface_entry, WEBHOOK_ID, "demo-token"
+    )
     assert diagnostics["provider"]["webhook_urls"]["local"].endswith("/api/webhook/**REDACTED**")
     assert len(diagnostics["provider"]["cameras"]) == 3
 
 
 async def test_reconfigure_the_same_server(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
-    entry = config_entry(comap_server.url)
+    entry = config_entry(simulators.url)
     entry.add_to_hass(hass)
     result = await entry.start_reconfigure_flow(hass)
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
         {
-            "url": comap_server.url + "/",
+            "url": simulators.url + "/",
             "verify_ssl": False,
             "username": "demo",
             "password": "demo",
@@ -485,13 +444,13 @@ async def test_a_bad_item_does_not_lose_the_batch(
 
 async def test_removal_keeps_going_when_the_server_fails(
     hass: HomeAssistant,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_url: str,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    entry = config_entry(comap_server.url, data=entry_data(comap_server.url, hook_ids=[41, 42]))
+    entry = config_entry(simulators.url, data=entry_data(simulators.url, hook_ids=[41, 42]))
     entry.add_to_hass(hass)
-    comap_server.findface.fail_next(500, count=5)
+    simulators.findface.fail_next(500, count=5)
     assert await hass.config_entries.async_remove(entry.entry_id)
     await hass.async_block_till_done()
     assert caplog.text.count("Could not delete webhook") == 2
@@ -500,10 +459,10 @@ async def test_removal_keeps_going_when_the_server_fails(
 async def test_removed_camera_leaves_the_device_registry(
     hass: HomeAssistant,
     findface_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     device_registry: dr.DeviceRegistry,
 ) -> None:
-    comap_server.findface.remove_camera(3)
+    simulators.findface.remove_camera(3)
     await findface_entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     names = {
@@ -514,7 +473,7 @@ async def test_removed_camera_leaves_the_device_registry(
 
 
 async def test_cloudhook_when_cloud_is_signed_in(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
     hass.config.components.add("cloud")
     cloudhook = "https://hooks.nabu.casa/abc"
@@ -525,7 +484,7 @@ async def test_cloudhook_when_cloud_is_signed_in(
         ) as create,
         patch("homeassistant.components.cloud.async_delete_cloudhook") as delete,
     ):
-        result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+        result = await _flow_to_webhook_step(hass, simulators.url, token="demo-token")
         assert result["description_placeholders"]["cloudhook_url"] == cloudhook
         result = await hass.config_entries.flow.async_configure(
             result["flow_id"],
@@ -545,7 +504,7 @@ async def test_cloudhook_when_cloud_is_signed_in(
 
 
 async def test_no_cloudhook_when_cloud_is_not_available(
-    hass: HomeAssistant, comap_server: ComapServer, ha_url: str
+    hass: HomeAssistant, simulators: SimulatorStack, ha_url: str
 ) -> None:
     from homeassistant.components.cloud import CloudNotAvailable
 
@@ -557,5 +516,5 @@ async def test_no_cloudhook_when_cloud_is_not_available(
             side_effect=CloudNotAvailable,
         ),
     ):
-        result = await _flow_to_webhook_step(hass, comap_server.url, token="demo-token")
+        result = await _flow_to_webhook_step(hass, simulators.url, token="demo-token")
     assert result["description_placeholders"]["cloudhook_url"] == "-"

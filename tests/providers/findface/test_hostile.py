@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Iterator
 from http import HTTPStatus
 import itertools
 import json
@@ -29,9 +28,6 @@ from hypothesis import given, settings, strategies as st
 import orjson
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.bounds import (
@@ -60,7 +56,7 @@ from custom_components.sitewatch.providers.findface.api.payloads import (
 from custom_components.sitewatch.providers.findface.push import target_unique_ids
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack, diagnostics_without
 from .common import WEBHOOK_ID, config_entry, entry_data, post
 
 # --- generated values --------------------------------------------------------------------------
@@ -417,12 +413,6 @@ def test_an_id_nested_100000_levels_is_no_id() -> None:
 BASE = "https://ff.test"
 
 
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
-
-
 async def test_a_deeply_nested_rest_answer_is_an_api_error(mock: aioresponses) -> None:
     mock.get(f"{BASE}/cameras/?limit=100", body="[" * 100_000 + "]" * 100_000)
     async with aiohttp.ClientSession() as session:
@@ -669,11 +659,11 @@ async def test_pushes_fire_while_the_rest_api_fails(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
     findface_entry: MockConfigEntry,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     fired: Fired,
 ) -> None:
     coordinator = findface_entry.runtime_data.coordinator
-    comap_server.findface.fail_next(503, count=10**6)
+    simulators.findface.fail_next(503, count=10**6)
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     assert not coordinator.last_update_success
@@ -702,7 +692,7 @@ async def test_pushes_fire_while_the_rest_api_fails(
     assert await post(hass_client, [ghost], "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
     assert fired.counts[(entrance, default["id"])] == 0
 
-    comap_server.findface.fail_next(503, count=0)
+    simulators.findface.fail_next(503, count=0)
     assert await post(hass_client, [default], "face_events") == HTTPStatus.OK
     assert await post(hass_client, [ghost], "face_events") == HTTPStatus.OK
     await hass.async_block_till_done()
@@ -749,30 +739,27 @@ async def test_a_disabled_entity_drops_its_items(
     await hass.async_block_till_done()
     item = template("car_events", next(IDS))
     assert await post(hass_client, [item], "car_events") == HTTPStatus.OK
-    stats = findface_entry.runtime_data.push.stats
-    assert stats.items_dropped == {"entity disabled": 1}
+    assert findface_entry.runtime_data.push.stats.items_dropped == {"entity disabled": 1}
 
 
 @pytest.mark.integration
 async def test_diagnostics_redact_the_user_name_and_the_cloudhook(
     hass: HomeAssistant,
     hass_client: ClientSessionGenerator,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_url: str,
 ) -> None:
     cloudhook = "https://hooks.nabu.casa/very-secret-hook"
     entry = config_entry(
-        comap_server.url,
+        simulators.url,
         data=entry_data(
-            comap_server.url, username="operator-jane", password="pw", cloudhook_url=cloudhook
+            simulators.url, username="operator-jane", password="pw", cloudhook_url=cloudhook
         ),
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-    for secret in ("operator-jane", "very-secret-hook", "hooks.nabu.casa", WEBHOOK_ID):
-        assert secret not in text
+    secrets = ("operator-jane", "very-secret-hook", "hooks.nabu.casa", WEBHOOK_ID)
+    diagnostics = await diagnostics_without(hass, hass_client, entry, *secrets)
     assert diagnostics["provider"]["webhook_urls"]["cloud"] == "**REDACTED**"
     assert diagnostics["entry"]["data"]["username"] == "**REDACTED**"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Awaitable, Callable
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta, timezone
 import json
@@ -35,6 +35,8 @@ from custom_components.sitewatch.providers.moonsense.api import (
     snake_keys,
 )
 
+from ...conftest import ClientCalls, Failing, assert_fails_at_once, failing
+
 TOKEN = "s3cret-token"
 CONTROL = "https://api.moonsense.cloud"
 DATA = "https://us-central1.gcp.data-api.moonsense.cloud"
@@ -50,12 +52,6 @@ def _ms(millis: int) -> datetime:
 
 
 @pytest.fixture
-async def session() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-@pytest.fixture
 def client(session: aiohttp.ClientSession) -> MoonsenseClient:
     return MoonsenseClient(session, TOKEN)
 
@@ -63,12 +59,6 @@ def client(session: aiohttp.ClientSession) -> MoonsenseClient:
 @pytest.fixture
 def sim(session: aiohttp.ClientSession) -> MoonsenseClient:
     return MoonsenseClient(session, TOKEN, root=f" {BASE}/ ")
-
-
-@pytest.fixture
-def mock() -> Iterator[aioresponses]:
-    with aioresponses() as mocked:
-        yield mocked
 
 
 def _calls(mock: aioresponses) -> list[tuple[str, URL, dict[str, Any]]]:
@@ -242,15 +232,6 @@ async def test_request_timeout_is_configurable(
     assert kwargs["headers"]["Authorization"] == "Bearer other"
 
 
-@pytest.mark.parametrize("payload", [[{"app_id": "a"}], "text", 42])
-async def test_whoami_non_object_is_an_api_error(
-    client: MoonsenseClient, mock: aioresponses, payload: Any
-) -> None:
-    mock.get(f"{CONTROL}/v2/tokens/self", payload=payload)
-    with pytest.raises(MoonsenseApiError, match="tokens/self"):
-        await client.whoami()
-
-
 # --- sessions ---------------------------------------------------------------------------------
 
 
@@ -353,30 +334,6 @@ async def test_sessions_follow_many_pages_in_order(
     assert client.request_count == 4
 
 
-async def test_sessions_empty_page_stops(client: MoonsenseClient, mock: aioresponses) -> None:
-    mock.get(SESSIONS_URL, payload=_page([{"session_id": "a"}], 2))
-    mock.get(SESSIONS_URL, payload=_page([], 3))
-    mock.get(SESSIONS_URL, payload=_page([{"session_id": "never"}], 0))
-
-    sessions = await client.sessions()
-
-    assert [s.session_id for s in sessions] == ["a"]
-    assert [url.query["page"] for _, url, _ in _calls(mock)] == ["1", "2"]
-
-
-@pytest.mark.parametrize("next_page", [0, "0", None, 1, "1", -4, "soon"])
-async def test_sessions_stop_when_next_page_does_not_advance(
-    client: MoonsenseClient, mock: aioresponses, next_page: Any
-) -> None:
-    mock.get(SESSIONS_URL, payload=_page([{"session_id": "a"}], next_page))
-    mock.get(SESSIONS_URL, payload=_page([{"session_id": "never"}], 0))
-
-    sessions = await client.sessions()
-
-    assert [s.session_id for s in sessions] == ["a"]
-    assert len(_calls(mock)) == 1
-
-
 async def test_sessions_stop_when_next_page_goes_back(
     client: MoonsenseClient, mock: aioresponses
 ) -> None:
@@ -386,59 +343,6 @@ async def test_sessions_stop_when_next_page_goes_back(
 
     assert [s.session_id for s in await client.sessions()] == ["a", "b"]
     assert [url.query["page"] for _, url, _ in _calls(mock)] == ["1", "2"]
-
-
-@pytest.mark.parametrize("pagination", [None, [], "2", {}])
-async def test_sessions_without_usable_pagination_stop(
-    client: MoonsenseClient, mock: aioresponses, pagination: Any
-) -> None:
-    mock.get(SESSIONS_URL, payload={"sessions": [{"session_id": "a"}], "pagination": pagination})
-    mock.get(SESSIONS_URL, payload=_page([{"session_id": "never"}], 0))
-    assert [s.session_id for s in await client.sessions()] == ["a"]
-    assert len(_calls(mock)) == 1
-
-
-async def test_sessions_without_pagination_key_stop(
-    client: MoonsenseClient, mock: aioresponses
-) -> None:
-    mock.get(SESSIONS_URL, payload={"sessions": [{"session_id": "a"}]})
-    assert [s.session_id for s in await client.sessions()] == ["a"]
-    assert len(_calls(mock)) == 1
-
-
-async def test_sessions_page_limit(
-    client: MoonsenseClient, mock: aioresponses, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(api.client, "MAX_PAGES", 4)
-
-    def endless(url: URL, **kwargs: Any) -> CallbackResult:
-        page = int(url.query["page"])
-        return CallbackResult(payload=_page([{"session_id": f"s{page}"}], page + 1))
-
-    mock.get(SESSIONS_URL, callback=endless, repeat=True)
-
-    sessions = await client.sessions()
-
-    assert [s.session_id for s in sessions] == ["s1", "s2", "s3", "s4"]
-    assert client.request_count == 4
-
-
-@pytest.mark.parametrize(
-    "payload",
-    [
-        [],
-        "nope",
-        {"pagination": {"next_page": 0}},
-        {"sessions": {"session_id": "a"}},
-        {"sessions": None},
-    ],
-)
-async def test_sessions_unexpected_shapes(
-    client: MoonsenseClient, mock: aioresponses, payload: Any
-) -> None:
-    mock.get(SESSIONS_URL, payload=payload)
-    with pytest.raises(MoonsenseApiError, match="list of sessions"):
-        await client.sessions()
 
 
 @pytest.mark.parametrize(
@@ -461,71 +365,80 @@ async def test_sessions_on_a_full_url_root(sim: MoonsenseClient, mock: aiorespon
 # --- Session.from_api, describe session ------------------------------------------------------
 
 
-def test_session_from_snake_case_with_label_objects() -> None:
-    session = Session.from_api(
-        {
-            "session_id": "s1",
-            "app_id": "app",
-            "region_id": "us-central1.gcp",
-            "journey_id": "j1",
-            "client_session_group_id": "g",
-            "labels": [
-                {"label_id": "l1", "name": "gate", "created_at": "2024-05-01T10:00:00Z"},
-                {"label_id": "l2", "name": "night"},
-            ],
-            "created_at": "2024-05-01T10:00:00Z",
-            "newest_event": "2024-05-01T10:05:00.123+02:00",
-            "metadata": {"platform": "ios", "model": "iPhone"},
-            "counters": {"battery": "12"},
-        }
-    )
-    assert session == Session(
-        session_id="s1",
-        app_id="app",
-        region_id="us-central1.gcp",
-        journey_id="j1",
-        labels=["gate", "night"],
-        created_at=datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
-        newest_event=datetime(2024, 5, 1, 10, 5, 0, 123000, tzinfo=timezone(timedelta(hours=2))),
-        platform="ios",
-    )
-
-
-def test_session_from_camel_case_with_label_strings() -> None:
-    session = Session.from_api(
-        {
-            "sessionId": "s2",
-            "appId": "app",
-            "regionId": "eu.gcp",
-            "journeyId": "",
-            "labels": ["gate", "", None, "yard"],
-            "createdAt": str(T0),
-            "newestEvent": T0 + 1000,
-            "metadata": {"platform": "android", "systemVersion": "14"},
-        }
-    )
-    assert session.session_id == "s2"
-    assert session.app_id == "app"
-    assert session.region_id == "eu.gcp"
-    assert session.journey_id is None
-    assert session.labels == ["gate", "yard"]
-    assert session.created_at == _ms(T0)
-    assert session.newest_event == _ms(T0 + 1000)
-    assert session.platform == "android"
-
-
-def test_session_minimal() -> None:
-    session = Session.from_api({"session_id": 123, "metadata": "not an object", "labels": None})
-    assert session == Session(
-        session_id="123",
-        app_id=None,
-        region_id=None,
-        journey_id=None,
-        labels=[],
-        created_at=None,
-        newest_event=None,
-        platform=None,
-    )
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param(
+            {
+                "session_id": "s1",
+                "app_id": "app",
+                "region_id": "us-central1.gcp",
+                "journey_id": "j1",
+                "client_session_group_id": "g",
+                "labels": [
+                    {"label_id": "l1", "name": "gate", "created_at": "2024-05-01T10:00:00Z"},
+                    {"label_id": "l2", "name": "night"},
+                ],
+                "created_at": "2024-05-01T10:00:00Z",
+                "newest_event": "2024-05-01T10:05:00.123+02:00",
+                "metadata": {"platform": "ios", "model": "iPhone"},
+                "counters": {"battery": "12"},
+            },
+            Session(
+                session_id="s1",
+                app_id="app",
+                region_id="us-central1.gcp",
+                journey_id="j1",
+                labels=["gate", "night"],
+                created_at=datetime(2024, 5, 1, 10, 0, tzinfo=UTC),
+                newest_event=datetime(
+                    2024, 5, 1, 10, 5, 0, 123000, tzinfo=timezone(timedelta(hours=2))
+                ),
+                platform="ios",
+            ),
+            id="snake_case_with_label_objects",
+        ),
+        pytest.param(
+            {
+                "sessionId": "s2",
+                "appId": "app",
+                "regionId": "eu.gcp",
+                "journeyId": "",
+                "labels": ["gate", "", None, "yard"],
+                "createdAt": str(T0),
+                "newestEvent": T0 + 1000,
+                "metadata": {"platform": "android", "systemVersion": "14"},
+            },
+            Session(
+                session_id="s2",
+                app_id="app",
+                region_id="eu.gcp",
+                journey_id=None,
+                labels=["gate", "yard"],
+                created_at=_ms(T0),
+                newest_event=_ms(T0 + 1000),
+                platform="android",
+            ),
+            id="camel_case_with_label_strings",
+        ),
+        pytest.param(
+            {"session_id": 123, "metadata": "not an object", "labels": None},
+            Session(
+                session_id="123",
+                app_id=None,
+                region_id=None,
+                journey_id=None,
+                labels=[],
+                created_at=None,
+                newest_event=None,
+                platform=None,
+            ),
+            id="minimal",
+        ),
+    ],
+)
+def test_session_from_api(raw: dict[str, Any], expected: Session) -> None:
+    assert Session.from_api(raw) == expected
 
 
 @pytest.mark.parametrize("raw", [{}, {"session_id": None}, {"sessionId": ""}, [], "s1", None])
@@ -551,15 +464,6 @@ async def test_describe_session(client: MoonsenseClient, mock: aioresponses) -> 
     ]
     assert {str(url.with_query(None)) for _, url, _ in calls} == {f"{CONTROL}/v2/sessions/s1"}
     assert all(kwargs["headers"]["Authorization"] == f"Bearer {TOKEN}" for _, _, kwargs in calls)
-
-
-@pytest.mark.parametrize("payload", [[], {"app_id": "a"}, "s1"])
-async def test_describe_session_unexpected_shape(
-    client: MoonsenseClient, mock: aioresponses, payload: Any
-) -> None:
-    mock.get(re.compile(rf"^{re.escape(CONTROL)}/v2/sessions/s1\?.*$"), payload=payload)
-    with pytest.raises(MoonsenseApiError):
-        await client.session("s1")
 
 
 # --- chunks -----------------------------------------------------------------------------------
@@ -626,54 +530,96 @@ async def test_chunks_follow_pages(client: MoonsenseClient, mock: aioresponses) 
     assert [url.query["page"] for _, url, _ in _calls(mock)] == ["1", "2", "4"]
 
 
-async def test_chunks_empty_page_stops(client: MoonsenseClient, mock: aioresponses) -> None:
-    url = re.compile(rf"^{re.escape(DATA)}/v2/sessions/s1/chunks\?.*$")
-    mock.get(url, payload=_page([{"chunk_id": "c1"}], 2, key="chunks"))
-    mock.get(url, payload=_page([], 3, key="chunks"))
-    mock.get(url, payload=_page([{"chunk_id": "never"}], 0, key="chunks"))
+# --- paging, the same for sessions and chunks ---------------------------------------------------
 
-    assert [chunk.chunk_id for chunk in await client.chunks(_session("s1"))] == ["c1"]
-    assert len(_calls(mock)) == 2
+CHUNKS_URL = re.compile(rf"^{re.escape(DATA)}/v2/sessions/s1/chunks\?.*$")
+LISTINGS: dict[
+    str, tuple[re.Pattern[str], str, Callable[[MoonsenseClient], Awaitable[list[str]]]]
+] = {
+    "sessions": (
+        SESSIONS_URL,
+        "session_id",
+        lambda client: _ids(client.sessions(), "session_id"),
+    ),
+    "chunks": (
+        CHUNKS_URL,
+        "chunk_id",
+        lambda client: _ids(client.chunks(_session("s1")), "chunk_id"),
+    ),
+}
+"""Each paged listing (its key in the answer): the URL it pages, its item id, the ids it lists."""
+
+NO_PAGINATION = object()
+"""An answer without a ``pagination`` key."""
 
 
-@pytest.mark.parametrize(
-    "pagination", [{"next_page": 1}, {"next_page": "0"}, {"next_page": None}, [], None]
-)
-async def test_chunks_stop_when_next_page_does_not_advance(
-    client: MoonsenseClient, mock: aioresponses, pagination: Any
+async def _ids(listing: Awaitable[list[Any]], id_key: str) -> list[str]:
+    return [getattr(item, id_key) for item in await listing]
+
+
+def _listed(kind: str, ids: list[str], pagination: Any) -> dict[str, Any]:
+    """One page of ``kind`` listing ``ids``, with ``pagination`` (or none)."""
+    _, id_key, _ = LISTINGS[kind]
+    page: dict[str, Any] = {kind: [{id_key: item} for item in ids]}
+    if pagination is not NO_PAGINATION:
+        page["pagination"] = pagination
+    return page
+
+
+@pytest.mark.parametrize("kind", LISTINGS)
+async def test_paging_stops_at_an_empty_page(
+    client: MoonsenseClient, mock: aioresponses, kind: str
 ) -> None:
-    url = re.compile(rf"^{re.escape(DATA)}/v2/sessions/s1/chunks\?.*$")
-    mock.get(url, payload={"chunks": [{"chunk_id": "c1"}], "pagination": pagination})
-    mock.get(url, payload=_page([{"chunk_id": "never"}], 0, key="chunks"))
+    url, _, listing = LISTINGS[kind]
+    mock.get(url, payload=_listed(kind, ["a"], {"current_page": 1, "next_page": 2}))
+    mock.get(url, payload=_listed(kind, [], {"current_page": 2, "next_page": 3}))
+    mock.get(url, payload=_listed(kind, ["never"], {"next_page": 0}))
 
-    assert [chunk.chunk_id for chunk in await client.chunks(_session("s1"))] == ["c1"]
+    assert await listing(client) == ["a"]
+    assert [url.query["page"] for _, url, _ in _calls(mock)] == ["1", "2"]
+
+
+@pytest.mark.parametrize("kind", LISTINGS)
+@pytest.mark.parametrize(
+    "pagination",
+    [
+        *({"current_page": 1, "next_page": page} for page in (0, "0", None, 1, "1", -4, "soon")),
+        {"next_page": 1},
+        {"next_page": "0"},
+        {"next_page": None},
+        None,
+        [],
+        "2",
+        {},
+        NO_PAGINATION,
+    ],
+)
+async def test_paging_stops_when_the_next_page_does_not_advance(
+    client: MoonsenseClient, mock: aioresponses, kind: str, pagination: Any
+) -> None:
+    url, _, listing = LISTINGS[kind]
+    mock.get(url, payload=_listed(kind, ["a"], pagination))
+    mock.get(url, payload=_listed(kind, ["never"], {"next_page": 0}))
+
+    assert await listing(client) == ["a"]
     assert len(_calls(mock)) == 1
 
 
-async def test_chunks_page_limit(
-    client: MoonsenseClient, mock: aioresponses, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("kind", LISTINGS)
+async def test_paging_stops_at_the_page_limit(
+    client: MoonsenseClient, mock: aioresponses, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     monkeypatch.setattr(api.client, "MAX_PAGES", 3)
+    url, _, listing = LISTINGS[kind]
 
     def endless(url: URL, **kwargs: Any) -> CallbackResult:
         page = int(url.query["page"])
-        return CallbackResult(payload=_page([{"chunk_id": f"c{page}"}], page + 1, key="chunks"))
+        return CallbackResult(payload=_listed(kind, [f"x{page}"], {"next_page": page + 1}))
 
-    mock.get(re.compile(rf"^{re.escape(DATA)}/.*$"), callback=endless, repeat=True)
+    mock.get(url, callback=endless, repeat=True)
 
-    chunks = await client.chunks(_session("s1"))
-
-    assert [chunk.chunk_id for chunk in chunks] == ["c1", "c2", "c3"]
+    assert await listing(client) == ["x1", "x2", "x3"]
     assert client.request_count == 3
-
-
-@pytest.mark.parametrize("payload", [[], {"session_id": "s1"}, {"chunks": "c1"}])
-async def test_chunks_unexpected_shapes(
-    client: MoonsenseClient, mock: aioresponses, payload: Any
-) -> None:
-    mock.get(re.compile(rf"^{re.escape(DATA)}/.*$"), payload=payload)
-    with pytest.raises(MoonsenseApiError, match="list of chunks"):
-        await client.chunks(_session("s1"))
 
 
 # --- read_chunk -------------------------------------------------------------------------------
@@ -1171,51 +1117,121 @@ def test_webhook_with_out_of_range_time() -> None:
 # --- errors -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("status", [401, 403])
-async def test_refused_token(client: MoonsenseClient, mock: aioresponses, status: int) -> None:
-    mock.get(f"{CONTROL}/v2/tokens/self", status=status, payload={"message": "no"})
-    with pytest.raises(MoonsenseAuthenticationError, match=str(status)):
-        await client.whoami()
-    assert client.request_count == 1
-
-
-@pytest.mark.parametrize("status", [400, 404, 429, 500, 503])
-async def test_error_status_is_an_api_error(
-    client: MoonsenseClient, mock: aioresponses, status: int
-) -> None:
-    mock.get(SESSIONS_URL, status=status, payload={"message": "no"})
-    with pytest.raises(MoonsenseApiError, match=str(status)) as err:
-        await client.sessions()
-    assert not isinstance(err.value, MoonsenseAuthenticationError)
+WHOAMI = f"{CONTROL}/v2/tokens/self"
+CHUNK = f"{DATA}/v2/sessions/s1/chunks/c1"
+CALLS: ClientCalls[MoonsenseClient] = {
+    "whoami": ("GET", WHOAMI, lambda client: client.whoami()),
+    "sessions": ("GET", SESSIONS_URL, lambda client: client.sessions()),
+    "session": (
+        "GET",
+        re.compile(rf"^{re.escape(CONTROL)}/v2/sessions/s1\?.*$"),
+        lambda client: client.session("s1"),
+    ),
+    "chunks": (
+        "GET",
+        re.compile(rf"^{re.escape(DATA)}/.*$"),
+        lambda client: client.chunks(_session("s1")),
+    ),
+    "read_chunk": ("GET", CHUNK, lambda client: client.read_chunk(_session("s1"), "c1")),
+}
+"""Each client call by name: the URL its (first) request goes to, and the call."""
 
 
 @pytest.mark.parametrize(
-    ("status", "error"), [(401, MoonsenseAuthenticationError), (404, MoonsenseApiError)]
+    "case",
+    [
+        *failing(
+            "whoami",
+            [{"payload": payload} for payload in ([{"app_id": "a"}], "text", 42)],
+            MoonsenseApiError,
+            "tokens/self",
+        ),
+        *failing(
+            "sessions",
+            [
+                {"payload": payload}
+                for payload in (
+                    [],
+                    "nope",
+                    {"pagination": {"next_page": 0}},
+                    {"sessions": {"session_id": "a"}},
+                    {"sessions": None},
+                )
+            ],
+            MoonsenseApiError,
+            "list of sessions",
+        ),
+        *failing(
+            "session",
+            [{"payload": payload} for payload in ([], {"app_id": "a"}, "s1")],
+            MoonsenseApiError,
+        ),
+        *failing(
+            "chunks",
+            [{"payload": payload} for payload in ([], {"session_id": "s1"}, {"chunks": "c1"})],
+            MoonsenseApiError,
+            "list of chunks",
+        ),
+        # Refused token: 401 and 403 on every endpoint.
+        *failing(
+            "whoami",
+            [{"status": 401, "payload": {"message": "no"}}],
+            MoonsenseAuthenticationError,
+            "401",
+        ),
+        *failing(
+            "whoami",
+            [{"status": 403, "payload": {"message": "no"}}],
+            MoonsenseAuthenticationError,
+            "403",
+        ),
+        *failing("chunks", [{"status": 403}], MoonsenseAuthenticationError),
+        *failing("read_chunk", [{"status": 401, "body": "nope"}], MoonsenseAuthenticationError),
+        # Any other error status is an API error (never an authentication error).
+        *(
+            Failing(
+                "sessions",
+                {"status": status, "payload": {"message": "no"}},
+                MoonsenseApiError,
+                str(status),
+            )
+            for status in (400, 404, 429, 500, 503)
+        ),
+        *failing("chunks", [{"status": 500}], MoonsenseApiError),
+        *failing("read_chunk", [{"status": 404, "body": "nope"}], MoonsenseApiError),
+        *failing(
+            "whoami",
+            [{"body": body} for body in ("", "<html>not json</html>", "{", '{"a": 1} trailing')],
+            MoonsenseApiError,
+            "Malformed JSON",
+        ),
+        # Timeouts, and a server that cannot be reached.
+        *failing(
+            "whoami",
+            [{"exception": TimeoutError()}, {"exception": aiohttp.ServerTimeoutError("slow")}],
+            MoonsenseConnectionError,
+            "Timeout",
+        ),
+        *failing(
+            "sessions",
+            [
+                {"exception": aiohttp.ClientConnectionError("refused")},
+                {"exception": aiohttp.ClientPayloadError("cut")},
+            ],
+            MoonsenseConnectionError,
+            "Cannot reach Moonsense",
+        ),
+        *failing(
+            "read_chunk", [{"exception": aiohttp.ClientOSError("reset")}], MoonsenseConnectionError
+        ),
+    ],
+    ids=Failing.name,
 )
-async def test_read_chunk_error_status(
-    client: MoonsenseClient, mock: aioresponses, status: int, error: type[Exception]
+async def test_a_failing_answer_raises_its_error(
+    client: MoonsenseClient, mock: aioresponses, case: Failing
 ) -> None:
-    mock.get(f"{DATA}/v2/sessions/s1/chunks/c1", status=status, body="nope")
-    with pytest.raises(error):
-        await client.read_chunk(_session("s1"), "c1")
-
-
-@pytest.mark.parametrize("status", [403, 500])
-async def test_chunks_error_status(
-    client: MoonsenseClient, mock: aioresponses, status: int
-) -> None:
-    mock.get(re.compile(rf"^{re.escape(DATA)}/.*$"), status=status)
-    with pytest.raises(MoonsenseError):
-        await client.chunks(_session("s1"))
-
-
-@pytest.mark.parametrize("body", ["", "<html>not json</html>", "{", '{"a": 1} trailing'])
-async def test_malformed_json_is_an_api_error(
-    client: MoonsenseClient, mock: aioresponses, body: str
-) -> None:
-    mock.get(f"{CONTROL}/v2/tokens/self", body=body)
-    with pytest.raises(MoonsenseApiError, match="Malformed JSON"):
-        await client.whoami()
+    """An unusable answer raises the error of its kind, after one request (no retry)."""
+    await assert_fails_at_once(client, mock, CALLS, case)
 
 
 async def test_json_with_another_content_type_is_read(
@@ -1223,37 +1239,6 @@ async def test_json_with_another_content_type_is_read(
 ) -> None:
     mock.get(f"{CONTROL}/v2/tokens/self", body='{"appId": "a"}', content_type="text/plain")
     assert await client.whoami() == {"app_id": "a"}
-
-
-@pytest.mark.parametrize(
-    "exception",
-    [TimeoutError(), aiohttp.ServerTimeoutError("slow")],
-)
-async def test_timeout_is_a_connection_error(
-    client: MoonsenseClient, mock: aioresponses, exception: Exception
-) -> None:
-    mock.get(f"{CONTROL}/v2/tokens/self", exception=exception)
-    with pytest.raises(MoonsenseConnectionError, match="Timeout"):
-        await client.whoami()
-    assert client.request_count == 1
-
-
-@pytest.mark.parametrize(
-    "exception",
-    [aiohttp.ClientConnectionError("refused"), aiohttp.ClientPayloadError("cut")],
-)
-async def test_client_error_is_a_connection_error(
-    client: MoonsenseClient, mock: aioresponses, exception: Exception
-) -> None:
-    mock.get(SESSIONS_URL, exception=exception)
-    with pytest.raises(MoonsenseConnectionError, match="Cannot reach Moonsense"):
-        await client.sessions()
-
-
-async def test_read_chunk_connection_error(client: MoonsenseClient, mock: aioresponses) -> None:
-    mock.get(f"{DATA}/v2/sessions/s1/chunks/c1", exception=aiohttp.ClientOSError("reset"))
-    with pytest.raises(MoonsenseConnectionError):
-        await client.read_chunk(_session("s1"), "c1")
 
 
 def test_error_hierarchy() -> None:

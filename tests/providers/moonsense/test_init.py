@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from unittest.mock import MagicMock
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -18,7 +18,7 @@ from custom_components.sitewatch.providers.moonsense import (
     async_migrate_moonsense_identity_1_3,
 )
 
-from ...conftest import device_by_identifier
+from ...conftest import device_by_identifier, provider_form
 from .conftest import ACCOUNT, WEBHOOK_ID, add_entry, async_setup_entry
 
 OLD = "proj-one/app-one"
@@ -34,12 +34,9 @@ OLD_ENTITIES = {
 
 
 async def _add_flow(hass: HomeAssistant) -> dict[str, object]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "moonsense"}
-    )
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"token": "t", "root_domain": "moonsense.cloud", "region": "r1.gcp"}
+        await provider_form(hass, "moonsense"),
+        {"token": "t", "root_domain": "moonsense.cloud", "region": "r1.gcp"},
     )
 
 

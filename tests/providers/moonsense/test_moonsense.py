@@ -9,21 +9,17 @@ from pathlib import Path
 from typing import Any
 from unittest.mock import patch
 
-from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.components.diagnostics import (
-    get_diagnostics_for_config_entry,
-)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.moonsense.api import MoonsenseApiError, MoonsenseClient
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack, diagnostics_without, provider_form
 from .conftest import SIM_ACCOUNT, SIM_BUNDLE, SIM_TOKEN, add_entry, async_setup_entry
 
 pytestmark = pytest.mark.integration
@@ -39,25 +35,21 @@ async def _setup(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEnt
 
 
 @pytest.fixture
-async def entry(hass: HomeAssistant, comap_server: ComapServer, ha_client: Any) -> MockConfigEntry:
-    entry = await _setup(hass, comap_server.url)
-    comap_server.moonsense.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
+async def entry(hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any) -> MockConfigEntry:
+    entry = await _setup(hass, simulators.url)
+    simulators.moonsense.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
     return entry
 
 
-async def _drain(hass: HomeAssistant, server: ComapServer) -> None:
+async def _drain(hass: HomeAssistant, server: SimulatorStack) -> None:
     async with asyncio.timeout(10):
         await server.moonsense.drain()
     await hass.async_block_till_done()
 
 
 async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"next_step_id": "moonsense"}
-    )
     return await hass.config_entries.flow.async_configure(
-        result["flow_id"],
+        await provider_form(hass, "moonsense"),
         {
             "token": SIM_TOKEN,
             "root_domain": f"{url}/moonsense/",
@@ -67,43 +59,21 @@ async def _flow(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
     )
 
 
-async def test_flow(hass: HomeAssistant, comap_server: ComapServer) -> None:
-    result = await _flow(hass, comap_server.url)
+async def test_flow(hass: HomeAssistant, simulators: SimulatorStack) -> None:
+    result = await _flow(hass, simulators.url)
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert result["result"].unique_id == SIM_ACCOUNT
     assert result["title"] == "Moonsense"
     await hass.async_block_till_done()
-    result = await _flow(hass, comap_server.url)
-    assert result["reason"] == "already_configured"
-
-
-@pytest.mark.parametrize(
-    ("fields", "error"),
-    [
-        ({"token": "wrong"}, {"base": "invalid_auth"}),
-        ({"root_domain": "http://127.0.0.1:9/moonsense"}, {"base": "cannot_connect"}),
-    ],
-)
-async def test_flow_errors(
-    hass: HomeAssistant, comap_server: ComapServer, fields: dict[str, Any], error: dict[str, str]
-) -> None:
-    result = await _flow(hass, comap_server.url, **fields)
-    assert result["errors"] == error
-
-
-async def test_flow_unknown(hass: HomeAssistant, comap_server: ComapServer) -> None:
-    with patch.object(MoonsenseClient, "whoami", side_effect=MoonsenseApiError("odd")):
-        result = await _flow(hass, comap_server.url)
-    assert result["errors"] == {"base": "unknown"}
 
 
 async def test_session_lifecycle_into_events_and_sensors(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    sim = comap_server.moonsense
+    sim = simulators.moonsense
     before = int(hass.states.get(f"sensor.{APP}_sessions_today").state)
     session_id = sim.create_session(labels=("commute",), journey_id="journey-1")
-    await _drain(hass, comap_server)
+    await _drain(hass, simulators)
     event = hass.states.get(f"event.{APP}_session")
     assert event.attributes["event_type"] == "session_created"
     assert event.attributes["session_id"] == session_id
@@ -114,7 +84,7 @@ async def test_session_lifecycle_into_events_and_sensors(
     assert hass.states.get(f"sensor.{APP}_newest_session").state != STATE_UNKNOWN
 
     sim.send_bundle(session_id, **SIM_BUNDLE)
-    await _drain(hass, comap_server)
+    await _drain(hass, simulators)
     assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "bundle_received"
     assert hass.states.get(f"sensor.{APP}_battery").state == "81"
     assert hass.states.get(f"sensor.{APP}_battery_state").state == "charging"
@@ -130,17 +100,17 @@ async def test_session_lifecycle_into_events_and_sensors(
 
     # A bundle without ambient readings makes those sensors unknown.
     sim.send_bundle(session_id, battery=(80, "DISCHARGING"))
-    await _drain(hass, comap_server)
+    await _drain(hass, simulators)
     assert hass.states.get(f"sensor.{APP}_battery").state == "80"
     assert hass.states.get(f"sensor.{APP}_temperature").state == STATE_UNKNOWN
     assert hass.states.get(f"sensor.{APP}_activity").state == STATE_UNKNOWN
 
     sim.persist_chunk(session_id)
-    await _drain(hass, comap_server)
+    await _drain(hass, simulators)
     assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "chunk_persisted"
     active = int(hass.states.get(f"sensor.{APP}_active_sessions").state)
     sim.end_session(session_id)
-    await _drain(hass, comap_server)
+    await _drain(hass, simulators)
     assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "session_inactive"
     assert int(hass.states.get(f"sensor.{APP}_active_sessions").state) == active - 1
 
@@ -149,10 +119,10 @@ async def test_session_lifecycle_into_events_and_sensors(
     ("raw", "expected"), [(0, "unknown"), ("MYSTERY", "unknown"), (3, "chunk_persisted")]
 )
 async def test_unknown_and_numeric_event_types_are_kept(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer, raw: Any, expected: str
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack, raw: Any, expected: str
 ) -> None:
-    comap_server.moonsense.send_raw_event(raw)
-    await _drain(hass, comap_server)
+    simulators.moonsense.send_raw_event(raw)
+    await _drain(hass, simulators)
     state = hass.states.get(f"event.{APP}_session")
     assert state.attributes["event_type"] == expected
     assert state.attributes["moonsense_event_type"] == str(raw)
@@ -217,27 +187,27 @@ async def test_a_bad_body_in_a_list_is_dropped_and_the_rest_delivered(
 
 
 async def test_labels_filter(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    entry = await _setup(hass, comap_server.url, labels=["keep"])
-    comap_server.moonsense.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
-    comap_server.moonsense.create_session(labels=("other",))
-    await _drain(hass, comap_server)
+    entry = await _setup(hass, simulators.url, labels=["keep"])
+    simulators.moonsense.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
+    simulators.moonsense.create_session(labels=("other",))
+    await _drain(hass, simulators)
     assert hass.states.get(f"event.{APP}_session").state == STATE_UNKNOWN
-    comap_server.moonsense.create_session(labels=("keep",))
-    await _drain(hass, comap_server)
+    simulators.moonsense.create_session(labels=("keep",))
+    await _drain(hass, simulators)
     assert hass.states.get(f"event.{APP}_session").attributes["labels"] == ["keep"]
     assert entry.runtime_data.coordinator.labels == ["keep"]
 
 
 async def test_polling_counts_todays_sessions(
-    hass: HomeAssistant, comap_server: ComapServer, ha_client: Any
+    hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any
 ) -> None:
-    comap_server.moonsense.create_session()
-    comap_server.moonsense.create_session()
-    entry = await _setup(hass, comap_server.url)
+    simulators.moonsense.create_session()
+    simulators.moonsense.create_session()
+    entry = await _setup(hass, simulators.url)
     assert int(hass.states.get(f"sensor.{APP}_sessions_today").state) >= 2
-    comap_server.moonsense.fail_next(500, count=1)
+    simulators.moonsense.fail_next(500, count=1)
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get(f"sensor.{APP}_sessions_today").state == "unavailable"
@@ -247,9 +217,9 @@ async def test_polling_counts_todays_sessions(
 
 
 async def test_reauth_reconfigure_options(
-    hass: HomeAssistant, entry: MockConfigEntry, comap_server: ComapServer
+    hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
-    comap_server.moonsense.settings.token = "rotated"
+    simulators.moonsense.settings.token = "rotated"
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
     (flow,) = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -308,8 +278,5 @@ async def test_options_reload_once_and_only_when_changed(
 async def test_diagnostics(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry
 ) -> None:
-    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-    text = json.dumps(diagnostics)
-    assert SIM_TOKEN not in text
-    assert WEBHOOK_ID not in text
+    diagnostics = await diagnostics_without(hass, hass_client, entry, SIM_TOKEN, WEBHOOK_ID)
     assert diagnostics["provider"]["control_url"].endswith("/moonsense")

@@ -22,10 +22,8 @@ from custom_components.sitewatch.providers.moonsense.api import (
     Readings,
     Session,
     WebhookEvent,
-    as_float,
-    as_int,
-    as_time,
 )
+from custom_components.sitewatch.providers.moonsense.api.parsing import as_float, as_int, as_time
 from custom_components.sitewatch.providers.moonsense.push import MoonsenseReceiver
 from custom_components.sitewatch.webhook import PushRejected
 

@@ -11,7 +11,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from ...conftest import SIM_START, ComapServer, every_entity
+from ...conftest import SIM_START, SimulatorStack, every_entity
 from .conftest import SIM_BUNDLE, add_entry, async_setup_entry
 
 pytestmark = pytest.mark.integration
@@ -28,7 +28,7 @@ def frozen(freezer: FrozenDateTimeFactory) -> None:
 async def test_every_entity(
     hass: HomeAssistant,
     frozen: None,
-    comap_server: ComapServer,
+    simulators: SimulatorStack,
     ha_client: Any,
     entity_registry: er.EntityRegistry,
     device_registry: dr.DeviceRegistry,
@@ -36,9 +36,9 @@ async def test_every_entity(
 ) -> None:
     """Entity ids, unique ids, states, attributes and device identifiers after a session."""
     entry = await async_setup_entry(
-        hass, add_entry(hass, root=f"{comap_server.url}/moonsense", webhook_id=WEBHOOK_ID)
+        hass, add_entry(hass, root=f"{simulators.url}/moonsense", webhook_id=WEBHOOK_ID)
     )
-    sim = comap_server.moonsense
+    sim = simulators.moonsense
     sim.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
     session_id = sim.create_session(labels=("commute",), journey_id="journey-1")
     sim.send_bundle(session_id, **SIM_BUNDLE)

@@ -28,7 +28,7 @@ from custom_components.sitewatch.providers.moonsense.api import MoonsenseApiErro
 from custom_components.sitewatch.providers.moonsense.event import MoonsenseSessionEvent
 from custom_components.sitewatch.webhook import json_depth_exceeds
 
-from ...conftest import ComapServer
+from ...conftest import SimulatorStack
 from .conftest import add_entry, async_setup_entry
 from .strategies import EVENT, JSON, PLAUSIBLE_EVENT, deep
 
@@ -68,11 +68,11 @@ def fired() -> Iterator[Fired]:
 
 @pytest.fixture
 async def client(
-    hass: HomeAssistant, hass_client: ClientSessionGenerator, comap_server: ComapServer
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, simulators: SimulatorStack
 ) -> Any:
     """A client of Home Assistant's HTTP server with a set-up Moonsense entry."""
     assert await async_setup_component(hass, "webhook", {})
-    entry = add_entry(hass, root=f"{comap_server.url}/moonsense", webhook_id=WEBHOOK_ID)
+    entry = add_entry(hass, root=f"{simulators.url}/moonsense", webhook_id=WEBHOOK_ID)
     await async_setup_entry(hass, entry)
     return await hass_client()
 
@@ -300,11 +300,11 @@ async def test_unknown_activity_and_nan_reading_do_not_block_later_bodies(
 
 
 async def test_push_during_a_rest_outage_fires(
-    hass: HomeAssistant, client: Any, fired: Fired, comap_server: ComapServer
+    hass: HomeAssistant, client: Any, fired: Fired, simulators: SimulatorStack
 ) -> None:
     """The poll failing makes the session counts unavailable, never the pushed entities."""
     coordinator = _entry(hass).runtime_data.coordinator  # type: ignore[attr-defined]
-    comap_server.moonsense.fail_next(503, count=1000)
+    simulators.moonsense.fail_next(503, count=1000)
     await coordinator.async_refresh()
     await hass.async_block_till_done()
     assert not coordinator.last_update_success
@@ -339,7 +339,7 @@ async def test_push_during_a_rest_outage_fires(
     assert tracker.attributes["latitude"] == 50.1
     # Polled session counts stay unavailable until the poll recovers.
     assert hass.states.get(f"sensor.{APP}_sessions_today").state == STATE_UNAVAILABLE
-    comap_server.moonsense.fail_next(503, count=0)
+    simulators.moonsense.fail_next(503, count=0)
 
 
 async def test_ended_sessions_remembered_are_bounded(
