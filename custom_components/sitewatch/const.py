@@ -17,6 +17,8 @@ CONF_PROVIDER: Final = "provider"
 MINOR_VERSION: Final = 3
 """Minor version of the config entries this Sitewatch writes (``async_migrate_entry``)."""
 
+CONF_BASE_URL: Final = "base_url"
+"""Data key of a cloud provider's API address (its default is the provider's own)."""
 CONF_SCAN_INTERVAL: Final = "scan_interval"
 """Option key of a provider's polling interval, in seconds."""
 

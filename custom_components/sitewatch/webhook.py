@@ -34,6 +34,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from homeassistant.components import cloud, webhook
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import CONF_WEBHOOK_ID as CONF_WEBHOOK_ID
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.network import NoURLAvailableError
@@ -46,8 +47,8 @@ from .const import DOMAIN, LOGGER
 from .logs import WarnOnce
 from .storage import SteadySave
 
-CONF_WEBHOOK_ID: Final = "webhook_id"
-"""Key of a push entry's webhook id in its config entry data (the same for every provider)."""
+# A push entry's webhook id is stored under Home Assistant's CONF_WEBHOOK_ID (every provider).
+
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 """Key of a push entry's Home Assistant Cloud URL in its config entry data, when it has one."""
 MAX_BODY_BYTES: Final = 1024 * 1024

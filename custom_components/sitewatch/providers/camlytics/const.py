@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-from ...const import PollingInterval
+from homeassistant.const import CONF_WEBHOOK_ID as CONF_WEBHOOK_ID
+
+from ...const import CONF_BASE_URL as CONF_BASE_URL, PollingInterval
 
 PROVIDER_CAMLYTICS: Final = "camlytics"
 
 CONF_PUBLIC_KEY: Final = "public_key"
 CONF_SECRET_KEY: Final = "secret_key"
-CONF_BASE_URL: Final = "base_url"
-CONF_WEBHOOK_ID: Final = "webhook_id"
 POLLING: Final = PollingInterval(default=60, minimum=30, maximum=3600)
 """The polling interval option, in seconds."""
 CONF_LOCATIONS: Final = "locations"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
-from ...const import PollingInterval
+from ...const import CONF_BASE_URL as CONF_BASE_URL, PollingInterval
 
 PROVIDER_COMAP: Final = "comap"
 
@@ -17,7 +17,6 @@ CONF_COMAP_KEY: Final = "comap_key"
 CONF_CLIENT_ID: Final = "client_id"
 CONF_SECRET: Final = "secret"
 CONF_LOGIN_ID: Final = "login_id"
-CONF_BASE_URL: Final = "base_url"
 CONF_ADVANCED: Final = "advanced"
 POLLING: Final = PollingInterval(default=60, minimum=30, maximum=3600)
 """The polling interval option, in seconds."""

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Final
 
-from ...const import PollingInterval
+from homeassistant.const import CONF_API_KEY as CONF_API_KEY, CONF_WEBHOOK_ID as CONF_WEBHOOK_ID
+
+from ...const import CONF_BASE_URL as CONF_BASE_URL, PollingInterval
 
 PROVIDER_FACESPACE: Final = "facespace"
 
-CONF_API_KEY: Final = "api_key"
-CONF_BASE_URL: Final = "base_url"
-CONF_WEBHOOK_ID: Final = "webhook_id"
 POLLING: Final = PollingInterval(default=5, minimum=2, maximum=300)
 """The polling interval option, in seconds."""
 CONF_ACCEPT_PUSH: Final = "accept_push"

@@ -5,14 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from homeassistant.const import (
+    CONF_PASSWORD as CONF_PASSWORD,
+    CONF_TOKEN as CONF_TOKEN,
+    CONF_URL as CONF_URL,
+    CONF_USERNAME as CONF_USERNAME,
+    CONF_VERIFY_SSL as CONF_VERIFY_SSL,
+    CONF_WEBHOOK_ID as CONF_WEBHOOK_ID,
+)
+
 PROVIDER_FINDFACE: Final = "findface"
 
-CONF_URL: Final = "url"
-CONF_VERIFY_SSL: Final = "verify_ssl"
-CONF_TOKEN: Final = "token"
-CONF_USERNAME: Final = "username"
-CONF_PASSWORD: Final = "password"
-CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_HOOK_IDS: Final = "hook_ids"
 CONF_CLIENT_UUID: Final = "client_uuid"
 CONF_CLOUDHOOK_URL: Final = "cloudhook_url"

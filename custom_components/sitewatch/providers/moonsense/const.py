@@ -5,14 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Final
 
+from homeassistant.const import CONF_TOKEN as CONF_TOKEN, CONF_WEBHOOK_ID as CONF_WEBHOOK_ID
+
 from ...const import PollingInterval
 
 PROVIDER_MOONSENSE: Final = "moonsense"
 
-CONF_TOKEN: Final = "token"
 CONF_ROOT: Final = "root_domain"
 CONF_REGION: Final = "region"
-CONF_WEBHOOK_ID: Final = "webhook_id"
 POLLING: Final = PollingInterval(default=120, minimum=30, maximum=3600)
 """The polling interval option, in seconds."""
 CONF_LABELS: Final = "labels"
