@@ -12,17 +12,8 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
 )
 
+from ... import flow
 from ...const import CONF_SCAN_INTERVAL
-from ...flow import (
-    PASSWORD_SELECTOR,
-    URL_SELECTOR,
-    AccountFlow,
-    ClientErrors,
-    SitewatchOptionsFlow,
-    async_check_account,
-    strip_texts,
-    url_errors,
-)
 from ...identity import account_digest
 from ...models import SitewatchConfigEntry
 from ...schema import vol
@@ -49,14 +40,14 @@ from .runtime import CamlyticsRuntime
 KEYS_SCHEMA = vol.Schema(
     {
         vol.Required(CONF_PUBLIC_KEY): str,
-        vol.Required(CONF_SECRET_KEY): PASSWORD_SELECTOR,
-        vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): URL_SELECTOR,
+        vol.Required(CONF_SECRET_KEY): flow.PASSWORD_SELECTOR,
+        vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): flow.URL_SELECTOR,
     }
 )
 REAUTH_SCHEMA = vol.Schema(
-    {vol.Required(CONF_PUBLIC_KEY): str, vol.Required(CONF_SECRET_KEY): PASSWORD_SELECTOR}
+    {vol.Required(CONF_PUBLIC_KEY): str, vol.Required(CONF_SECRET_KEY): flow.PASSWORD_SELECTOR}
 )
-CLIENT_ERRORS = ClientErrors(
+CLIENT_ERRORS = flow.ClientErrors(
     "Camlytics",
     CamlyticsAuthenticationError,  # keys or signature refused
     (CamlyticsConnectionError, CamlyticsRateLimitError),  # still rate limited after retries
@@ -64,7 +55,7 @@ CLIENT_ERRORS = ClientErrors(
 )
 
 
-class CamlyticsAccountFlow(AccountFlow):
+class CamlyticsAccountFlow(flow.AccountFlow):
     """The Camlytics account: its public and secret API keys (the public key names it)."""
 
     key = PROVIDER_CAMLYTICS
@@ -73,7 +64,7 @@ class CamlyticsAccountFlow(AccountFlow):
 
     def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
         """Strip the texts, and the trailing ``/`` of the API address."""
-        cleaned = strip_texts(user_input)
+        cleaned = flow.strip_texts(user_input)
         if CONF_BASE_URL in cleaned:
             cleaned[CONF_BASE_URL] = cleaned[CONF_BASE_URL].rstrip("/")
         return cleaned
@@ -86,11 +77,11 @@ class CamlyticsAccountFlow(AccountFlow):
         self, data: Mapping[str, Any], entry: SitewatchConfigEntry | None
     ) -> tuple[dict[str, str], None]:
         """Check the API address (``base_url: invalid_url``), then list the locations."""
-        if errors := url_errors(CONF_BASE_URL, data.get(CONF_BASE_URL) or DEFAULT_BASE_URL):
+        if errors := flow.url_errors(CONF_BASE_URL, data.get(CONF_BASE_URL) or DEFAULT_BASE_URL):
             return errors, None
         nonces = await async_nonce_source(self.hass, data[CONF_PUBLIC_KEY])
         client = client_from_data(self.hass, dict(data), nonces)
-        return (await async_check_account(client.locations(), CLIENT_ERRORS))[0], None
+        return (await flow.async_check_account(client.locations(), CLIENT_ERRORS))[0], None
 
     def title(self, data: Mapping[str, Any]) -> str:
         """``Camlytics``."""
@@ -109,7 +100,7 @@ class CamlyticsAccountFlow(AccountFlow):
         return {CONF_PUBLIC_KEY: entry.data[CONF_PUBLIC_KEY]}
 
 
-class CamlyticsOptionsFlow(SitewatchOptionsFlow):
+class CamlyticsOptionsFlow(flow.SitewatchOptionsFlow):
     """Options of a Camlytics entry: polling interval, locations, and the webhook URL."""
 
     step = "camlytics_options"

@@ -9,17 +9,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import section
 
+from ... import flow
 from ...const import CONF_SCAN_INTERVAL
-from ...flow import (
-    PASSWORD_SELECTOR,
-    URL_SELECTOR,
-    AccountFlow,
-    ClientErrors,
-    SitewatchOptionsFlow,
-    async_check_account,
-    strip_texts,
-    url_errors,
-)
 from ...identity import account_digest
 from ...models import SitewatchConfigEntry
 from ...schema import vol
@@ -48,20 +39,23 @@ DEFAULT_TITLE = "ComAp WebSupervisor"
 
 ACCOUNT_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_COMAP_KEY): PASSWORD_SELECTOR,
+        vol.Required(CONF_COMAP_KEY): flow.PASSWORD_SELECTOR,
         vol.Required(CONF_CLIENT_ID): str,
-        vol.Required(CONF_SECRET): PASSWORD_SELECTOR,
+        vol.Required(CONF_SECRET): flow.PASSWORD_SELECTOR,
         vol.Required(CONF_LOGIN_ID): str,
         vol.Required(CONF_ADVANCED): section(
-            vol.Schema({vol.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): URL_SELECTOR}),
+            vol.Schema({vol.Required(CONF_BASE_URL, default=DEFAULT_BASE_URL): flow.URL_SELECTOR}),
             {"collapsed": True},
         ),
     }
 )
 REAUTH_SCHEMA = vol.Schema(
-    {vol.Required(CONF_COMAP_KEY): PASSWORD_SELECTOR, vol.Required(CONF_SECRET): PASSWORD_SELECTOR}
+    {
+        vol.Required(CONF_COMAP_KEY): flow.PASSWORD_SELECTOR,
+        vol.Required(CONF_SECRET): flow.PASSWORD_SELECTOR,
+    }
 )
-CLIENT_ERRORS = ClientErrors(
+CLIENT_ERRORS = flow.ClientErrors(
     "the ComAp API",
     ComapAuthenticationError,
     (ComapConnectionError, ComapRateLimitError),  # rate limited: cannot connect now
@@ -69,7 +63,7 @@ CLIENT_ERRORS = ClientErrors(
 )
 
 
-class ComapAccountFlow(AccountFlow):
+class ComapAccountFlow(flow.AccountFlow):
     """The ComAp account: Comap-Key, client id and secret, and the login id it acts as."""
 
     key = PROVIDER_COMAP
@@ -82,7 +76,7 @@ class ComapAccountFlow(AccountFlow):
 
     def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
         """Strip the texts, and the trailing ``/`` of the API address."""
-        cleaned = strip_texts(user_input)
+        cleaned = flow.strip_texts(user_input)
         if CONF_ADVANCED in cleaned:
             base_url: str = cleaned[CONF_ADVANCED].get(CONF_BASE_URL, DEFAULT_BASE_URL)
             cleaned[CONF_ADVANCED] = {CONF_BASE_URL: base_url.strip().rstrip("/")}
@@ -97,10 +91,10 @@ class ComapAccountFlow(AccountFlow):
     ) -> tuple[dict[str, str], None]:
         """Check the API address (``advanced: invalid_url``), then list the units."""
         base_url = data.get(CONF_ADVANCED, {}).get(CONF_BASE_URL, DEFAULT_BASE_URL)
-        if errors := url_errors(CONF_ADVANCED, base_url):
+        if errors := flow.url_errors(CONF_ADVANCED, base_url):
             return errors, None
         client = client_from_data(self.hass, dict(data))
-        return (await async_check_account(client.units(), CLIENT_ERRORS))[0], None
+        return (await flow.async_check_account(client.units(), CLIENT_ERRORS))[0], None
 
     def title(self, data: Mapping[str, Any]) -> str:
         """``ComAp WebSupervisor``, numbered when taken: a title without the login id."""
@@ -111,7 +105,7 @@ class ComapAccountFlow(AccountFlow):
         return {"login_id": entry.data[CONF_LOGIN_ID]}
 
 
-class ComapOptionsFlow(SitewatchOptionsFlow):
+class ComapOptionsFlow(flow.SitewatchOptionsFlow):
     """Options of a ComAp entry: the polling interval, applied without a reload."""
 
     reload = False

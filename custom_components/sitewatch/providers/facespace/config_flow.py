@@ -9,17 +9,8 @@ from typing import Any
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant
 
+from ... import flow
 from ...const import CONF_SCAN_INTERVAL
-from ...flow import (
-    PASSWORD_SELECTOR,
-    URL_SELECTOR,
-    AccountFlow,
-    ClientErrors,
-    SitewatchOptionsFlow,
-    async_check_account,
-    strip_texts,
-    url_errors,
-)
 from ...identity import account_digest
 from ...models import SitewatchConfigEntry
 from ...schema import vol
@@ -44,25 +35,25 @@ from .coordinator import client_from_data
 
 KEY_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_API_KEY): PASSWORD_SELECTOR,
-        vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): URL_SELECTOR,
+        vol.Required(CONF_API_KEY): flow.PASSWORD_SELECTOR,
+        vol.Optional(CONF_BASE_URL, default=DEFAULT_BASE_URL): flow.URL_SELECTOR,
     }
 )
-REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): PASSWORD_SELECTOR})
-CLIENT_ERRORS = ClientErrors(
+REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_API_KEY): flow.PASSWORD_SELECTOR})
+CLIENT_ERRORS = flow.ClientErrors(
     "FaceSpace", FaceSpaceApiKeyError, FaceSpaceConnectionError, FaceSpaceError
 )
 
 
 async def validate_key(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
     """Check the API address (``base_url: invalid_url``), then ask who the cameras see now."""
-    if errors := url_errors(CONF_BASE_URL, data.get(CONF_BASE_URL) or DEFAULT_BASE_URL):
+    if errors := flow.url_errors(CONF_BASE_URL, data.get(CONF_BASE_URL) or DEFAULT_BASE_URL):
         return errors
     client = client_from_data(hass, data)
-    return (await async_check_account(client.realtime(), CLIENT_ERRORS))[0]
+    return (await flow.async_check_account(client.realtime(), CLIENT_ERRORS))[0]
 
 
-class FaceSpaceAccountFlow(AccountFlow):
+class FaceSpaceAccountFlow(flow.AccountFlow):
     """The FaceSpace account: its API key (FaceSpace has no account call to name it).
 
     The entry's unique id is a digest of the key it was added with and stays so: a new key in
@@ -76,7 +67,7 @@ class FaceSpaceAccountFlow(AccountFlow):
 
     def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
         """Strip the texts, and the trailing ``/`` of the API address."""
-        cleaned = strip_texts(user_input)
+        cleaned = flow.strip_texts(user_input)
         if CONF_BASE_URL in cleaned:
             cleaned[CONF_BASE_URL] = cleaned[CONF_BASE_URL].rstrip("/")
         return cleaned
@@ -108,7 +99,7 @@ class FaceSpaceAccountFlow(AccountFlow):
         return {**super().entry_data(data), CONF_WEBHOOK_ID: webhook.async_generate_id()}
 
 
-class FaceSpaceOptionsFlow(SitewatchOptionsFlow):
+class FaceSpaceOptionsFlow(flow.SitewatchOptionsFlow):
     """Options: polling interval, and pushed logs on the webhook with a shared secret."""
 
     step = "facespace_options"

@@ -16,16 +16,8 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
+from ... import flow
 from ...const import LOGGER
-from ...flow import (
-    PASSWORD_SELECTOR,
-    URL_SELECTOR,
-    AccountFlow,
-    ClientErrors,
-    SitewatchOptionsFlow,
-    async_check_account,
-    url_errors,
-)
 from ...identity import account_digest
 from ...models import SitewatchConfigEntry
 from ...schema import vol
@@ -56,12 +48,12 @@ from .const import (
 from .coordinator import client_from_data
 
 CREDENTIALS: dict[vol.Marker, Any] = {
-    vol.Optional(CONF_TOKEN): PASSWORD_SELECTOR,
+    vol.Optional(CONF_TOKEN): flow.PASSWORD_SELECTOR,
     vol.Optional(CONF_USERNAME): str,
-    vol.Optional(CONF_PASSWORD): PASSWORD_SELECTOR,
+    vol.Optional(CONF_PASSWORD): flow.PASSWORD_SELECTOR,
 }
 SERVER_FIELDS: dict[vol.Marker, Any] = {
-    vol.Required(CONF_URL): URL_SELECTOR,
+    vol.Required(CONF_URL): flow.URL_SELECTOR,
     vol.Required(CONF_VERIFY_SSL, default=True): bool,
 }
 SERVER_SCHEMA = vol.Schema({**SERVER_FIELDS, **CREDENTIALS})
@@ -115,7 +107,7 @@ def _with_new_credentials(
     return {**kept, **updates}
 
 
-CLIENT_ERRORS = ClientErrors(
+CLIENT_ERRORS = flow.ClientErrors(
     "the FindFace server",
     FindFaceAuthenticationError,
     FindFaceConnectionError,  # unreachable, TLS failure, timeout
@@ -129,12 +121,12 @@ async def validate_server(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[
     Errors: ``url: invalid_url``; ``base: missing_credentials`` (neither a token nor a user name
     and password); and those of ``flow.async_check_account``.
     """
-    if errors := url_errors(CONF_URL, data[CONF_URL]):
+    if errors := flow.url_errors(CONF_URL, data[CONF_URL]):
         return errors
     if not data.get(CONF_TOKEN) and not (data.get(CONF_USERNAME) and data.get(CONF_PASSWORD)):
         return {"base": "missing_credentials"}
     client = client_from_data(hass, dict(data))
-    return (await async_check_account(client.cameras(), CLIENT_ERRORS))[0]
+    return (await flow.async_check_account(client.cameras(), CLIENT_ERRORS))[0]
 
 
 async def register_hooks(
@@ -169,7 +161,7 @@ async def register_hooks(
     return hook_ids
 
 
-class FindFaceAccountFlow(AccountFlow):
+class FindFaceAccountFlow(flow.AccountFlow):
     """The FindFace server and its credentials, then its webhooks (step ``findface_webhook``)."""
 
     key = PROVIDER_FINDFACE
@@ -249,7 +241,7 @@ class FindFaceAccountFlow(AccountFlow):
         )
 
 
-class FindFaceOptionsFlow(SitewatchOptionsFlow):
+class FindFaceOptionsFlow(flow.SitewatchOptionsFlow):
     """Options of a FindFace entry: shows the webhook URL to copy into a hand-made webhook."""
 
     step = "webhook"

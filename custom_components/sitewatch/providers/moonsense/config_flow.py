@@ -12,15 +12,8 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
 )
 
+from ... import flow
 from ...const import CONF_SCAN_INTERVAL
-from ...flow import (
-    PASSWORD_SELECTOR,
-    AccountFlow,
-    ClientErrors,
-    SitewatchOptionsFlow,
-    async_check_account,
-    strip_texts,
-)
 from ...identity import account_digest
 from ...models import SitewatchConfigEntry
 from ...schema import vol
@@ -46,12 +39,12 @@ from .coordinator import client_from_data
 
 TOKEN_SCHEMA = vol.Schema(
     {
-        vol.Required(CONF_TOKEN): PASSWORD_SELECTOR,
+        vol.Required(CONF_TOKEN): flow.PASSWORD_SELECTOR,
         vol.Optional(CONF_ROOT, default=DEFAULT_ROOT): str,
         vol.Optional(CONF_REGION, default=DEFAULT_REGION): str,
     }
 )
-REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_TOKEN): PASSWORD_SELECTOR})
+REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_TOKEN): flow.PASSWORD_SELECTOR})
 
 
 def app_account(me: Mapping[str, str]) -> str:
@@ -62,7 +55,7 @@ def app_account(me: Mapping[str, str]) -> str:
     return f"{me.get('project_id') or '-'}/{me.get('app_id') or '-'}"
 
 
-CLIENT_ERRORS = ClientErrors(
+CLIENT_ERRORS = flow.ClientErrors(
     "Moonsense", MoonsenseAuthenticationError, MoonsenseConnectionError, MoonsenseError
 )
 
@@ -75,11 +68,13 @@ async def validate_token(
     Errors: those of ``flow.async_check_account``. The unique id is the ``account_digest`` of
     ``<project_id>/<app_id>`` (``app_account``).
     """
-    errors, me = await async_check_account(client_from_data(hass, data).whoami(), CLIENT_ERRORS)
+    errors, me = await flow.async_check_account(
+        client_from_data(hass, data).whoami(), CLIENT_ERRORS
+    )
     return errors, None if me is None else account_digest(app_account(me))
 
 
-class MoonsenseAccountFlow(AccountFlow):
+class MoonsenseAccountFlow(flow.AccountFlow):
     """The Moonsense app a secret token belongs to (who-am-I names it)."""
 
     key = PROVIDER_MOONSENSE
@@ -90,7 +85,7 @@ class MoonsenseAccountFlow(AccountFlow):
         """Strip the texts and any trailing ``/``."""
         return {
             key: value.rstrip("/") if isinstance(value, str) else value
-            for key, value in strip_texts(user_input).items()
+            for key, value in flow.strip_texts(user_input).items()
         }
 
     async def async_check(
@@ -116,7 +111,7 @@ class MoonsenseAccountFlow(AccountFlow):
         return {CONF_ROOT: entry.data.get(CONF_ROOT), CONF_REGION: entry.data.get(CONF_REGION)}
 
 
-class MoonsenseOptionsFlow(SitewatchOptionsFlow):
+class MoonsenseOptionsFlow(flow.SitewatchOptionsFlow):
     """Options: polling interval and the labels sessions must carry; shows the webhook URL."""
 
     step = "moonsense_options"
