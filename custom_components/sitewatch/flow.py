@@ -26,7 +26,7 @@ from homeassistant.helpers.selector import (
 )
 from yarl import URL
 
-from .const import CONF_PROVIDER, CONF_SCAN_INTERVAL, LOGGER, PollingInterval
+from .const import CONF_BASE_URL, CONF_PROVIDER, CONF_SCAN_INTERVAL, LOGGER, PollingInterval
 from .schema import vol
 
 if TYPE_CHECKING:
@@ -126,8 +126,11 @@ class AccountFlow:
     # What a provider states.
 
     def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """The typed input as stored (texts stripped by default)."""
-        return strip_texts(user_input)
+        """The typed input as stored: texts stripped, the API address without a trailing ``/``."""
+        cleaned = strip_texts(user_input)
+        if isinstance(base_url := cleaned.get(CONF_BASE_URL), str):
+            cleaned[CONF_BASE_URL] = base_url.rstrip("/")
+        return cleaned
 
     def account_of(self, data: Mapping[str, Any]) -> str | None:
         """The entry's unique id when the data alone tells it (a digest); None: ask the check."""

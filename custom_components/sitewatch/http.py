@@ -51,12 +51,21 @@ class HttpClient:
     """The URLs hold an account identifier: a transport failure is named by its type only (the
     text of some aiohttp errors holds the URL) and not chained."""
 
-    def __init__(self, session: aiohttp.ClientSession, *, request_timeout: float) -> None:
-        """Send on ``session``; a request (body read included) may take ``request_timeout`` s."""
+    def __init__(
+        self, session: aiohttp.ClientSession, *, base_url: str, request_timeout: float
+    ) -> None:
+        """Send on ``session`` to ``base_url``, each request within ``request_timeout`` s."""
         self._session = session
+        self._base_url = URL(base_url.rstrip("/") + "/")
+        """The API root, with one trailing ``/`` so that relative paths join under it."""
         self._timeout = aiohttp.ClientTimeout(total=request_timeout)
         self.request_count = 0
         """Requests sent so far; for diagnostics and benchmarks."""
+
+    @property
+    def base_url(self) -> str:
+        """The API root this client talks to (without a trailing ``/``)."""
+        return str(self._base_url).rstrip("/")
 
     @asynccontextmanager
     async def _response(

@@ -62,13 +62,6 @@ class CamlyticsAccountFlow(flow.AccountFlow):
     schema = KEYS_SCHEMA
     reauth_schema = REAUTH_SCHEMA
 
-    def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """Strip the texts, and the trailing ``/`` of the API address."""
-        cleaned = flow.strip_texts(user_input)
-        if CONF_BASE_URL in cleaned:
-            cleaned[CONF_BASE_URL] = cleaned[CONF_BASE_URL].rstrip("/")
-        return cleaned
-
     def account_of(self, data: Mapping[str, Any]) -> str:
         """A digest of the public key."""
         return account_digest(data[CONF_PUBLIC_KEY])

@@ -348,9 +348,8 @@ class FaceSpaceClient(HttpClient):
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the key; no request is made until the first call."""
-        super().__init__(session, request_timeout=request_timeout)
+        super().__init__(session, base_url=base_url, request_timeout=request_timeout)
         self._api_key = api_key
-        self.base_url = base_url.rstrip("/")
         self._sleep = sleep
 
     async def get_logs_range(

@@ -65,13 +65,6 @@ class FaceSpaceAccountFlow(flow.AccountFlow):
     schema = KEY_SCHEMA
     reauth_schema = REAUTH_SCHEMA
 
-    def clean(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """Strip the texts, and the trailing ``/`` of the API address."""
-        cleaned = flow.strip_texts(user_input)
-        if CONF_BASE_URL in cleaned:
-            cleaned[CONF_BASE_URL] = cleaned[CONF_BASE_URL].rstrip("/")
-        return cleaned
-
     async def async_check(
         self, data: Mapping[str, Any], entry: SitewatchConfigEntry | None
     ) -> tuple[dict[str, str], str | None]:

@@ -70,13 +70,11 @@ class CamlyticsClient(HttpClient):
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the keys; no request is made until the first call."""
-        super().__init__(session, request_timeout=request_timeout)
+        super().__init__(session, base_url=base_url, request_timeout=request_timeout)
         self._public_key = public_key
         self._secret_key = secret_key
-        base = URL(base_url.rstrip("/"))
-        self._origin = str(base.origin())
-        self._base_path = base.path.rstrip("/")
-        self.base_url = base_url.rstrip("/")
+        self._origin = str(self._base_url.origin())
+        self._base_path = self._base_url.path.rstrip("/")
         self.nonces = nonces or NonceSource()
         self.limiter = limiter or RateLimiter()
         self._sleep = sleep

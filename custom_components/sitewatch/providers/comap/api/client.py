@@ -86,20 +86,14 @@ class ComapClient(HttpClient):
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the credentials; no request is made until the first call."""
-        super().__init__(session, request_timeout=request_timeout)
+        super().__init__(session, base_url=base_url, request_timeout=request_timeout)
         self._comap_key = comap_key
         self._client_id = client_id
         self._secret = secret
         self.login_id = login_id
-        self._base_url = URL(base_url.rstrip("/") + "/")
         self._token: str | None = None
         self._token_valid_until = 0.0
         self._token_lock = asyncio.Lock()
-
-    @property
-    def base_url(self) -> str:
-        """The API root this client talks to."""
-        return str(self._base_url).rstrip("/")
 
     # -- identity -----------------------------------------------------------------------------
 

@@ -80,18 +80,12 @@ class FindFaceClient(HttpClient):
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the address and credentials; no request is made until the first call."""
-        super().__init__(session, request_timeout=request_timeout)
-        self._base_url = URL(base_url.rstrip("/") + "/")
+        super().__init__(session, base_url=base_url, request_timeout=request_timeout)
         self.token = token or None
         self._username = username or None
         self._password = password or None
         self._client_uuid = client_uuid or str(uuid.uuid4())
         self._login_lock = asyncio.Lock()
-
-    @property
-    def base_url(self) -> str:
-        """The server root."""
-        return str(self._base_url).rstrip("/")
 
     async def login(self) -> str:
         """Obtain a token with the user name and password (``POST /auth/login/``).

@@ -66,7 +66,7 @@ class MoonsenseClient(HttpClient):
         request_timeout: float = DEFAULT_TIMEOUT,
     ) -> None:
         """Keep the token; no request is made until the first call."""
-        super().__init__(session, request_timeout=request_timeout)
+        super().__init__(session, base_url=root, request_timeout=request_timeout)
         self._token = token
         self.root = root.strip().rstrip("/")
         self.default_region = default_region
