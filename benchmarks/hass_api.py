@@ -1,6 +1,7 @@
-"""What the benchmarks ask a running Home Assistant: websocket calls, recorder, log, memory.
+"""What the benchmarks ask a running Home Assistant: websocket calls, recorder, log, memory, CPU.
 
-Shared by ``webhook_fuzz`` and ``exactly_once``; both run against a ``DemoStack``.
+Shared by every benchmark against a real ``hass``: ``running_stack`` starts a ``DemoStack``
+(simulator and Home Assistant, onboarded, with a long-lived token) and stops it again.
 """
 
 from __future__ import annotations
@@ -8,13 +9,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import itertools
 import json
+import os
 from pathlib import Path
 import re
 import sys
+import tempfile
 import time
 from types import TracebackType
 from typing import Any, NoReturn, Self
@@ -22,6 +27,18 @@ from typing import Any, NoReturn, Self
 import aiohttp
 
 from simulator.demo import DemoError, DemoStack
+
+QUIET_SIMULATOR = [
+    "--findface-emit-interval",
+    "0",
+    "--camlytics-event-interval",
+    "0",
+    "--facespace-interval",
+    "0",
+    "--moonsense-interval",
+    "0",
+]
+"""Simulator options: no provider generates anything by itself (the benchmark sends)."""
 
 
 class HassWebsocket:
@@ -197,6 +214,29 @@ async def sitewatch_entities(
     )
 
 
+async def get_json(session: aiohttp.ClientSession, stack: DemoStack, path: str) -> Any:
+    """GET a Home Assistant REST API path with the stack's token; DemoError unless 200."""
+    headers = {"Authorization": f"Bearer {stack.token}"}
+    async with session.get(f"{stack.hass_url}{path}", headers=headers) as response:
+        if response.status != 200:
+            raise DemoError(f"GET {path} answered {response.status}")
+        return await response.json()
+
+
+async def simulator_stats(session: aiohttp.ClientSession, stack: DemoStack) -> dict[str, Any]:
+    """The simulator's request counters by provider (``/_sim/stats``)."""
+    async with session.get(f"{stack.simulator_url}/_sim/stats") as response:
+        stats: dict[str, Any] = await response.json()
+    return stats
+
+
+async def camlytics_channels(session: aiohttp.ClientSession, stack: DemoStack) -> list[str]:
+    """The simulator's Camlytics channel ids (from its admin state)."""
+    async with session.get(f"{stack.simulator_url}/_sim/camlytics/state") as response:
+        state = await response.json()
+    return sorted(state.get("queues", {}))
+
+
 def memory(pid: int) -> dict[str, int]:
     """VmRSS and VmHWM (peak) of a process, in KiB, from ``/proc/<pid>/status``."""
     values: dict[str, int] = {}
@@ -205,6 +245,36 @@ def memory(pid: int) -> dict[str, int]:
         if name in ("VmRSS", "VmHWM"):
             values[name] = int(rest.split()[0])
     return values
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU seconds a process has used (``/proc/<pid>/stat`` utime + stime)."""
+    return _stat_cpu(Path(f"/proc/{pid}/stat").read_text())
+
+
+def thread_cpu(pid: int) -> dict[str, float]:
+    """CPU seconds of each thread of a process, by ``<tid> <name>`` (``/proc/<pid>/task``).
+
+    Threads that ended meanwhile are left out.
+    """
+    threads: dict[str, float] = {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        try:
+            stat = (task / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        threads[f"{task.name} {name}"] = _stat_cpu(stat)
+    return threads
+
+
+def _stat_cpu(stat: str) -> float:
+    # After the name in parentheses: state is field 3, utime and stime fields 14 and 15.
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
 LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ (?P<level>[A-Z]+) ")
@@ -294,6 +364,86 @@ def add_state_dir_argument(parser: argparse.ArgumentParser) -> None:
         type=Path,
         help="keep Home Assistant's configuration and logs here (default: a temporary folder)",
     )
+
+
+@dataclass
+class StackRun:
+    """A running demo stack, onboarded, with a long-lived token (see ``running_stack``).
+
+    Attributes:
+        stack: the simulator and Home Assistant processes.
+        session: a client session open while the stack runs.
+        state_dir: the configuration and logs folder (``hass.log``, ``simulator.log``).
+        started: ``time.monotonic()`` just before the processes were started.
+        log: ``log_problems`` of ``hass.log``, filled once the stack has stopped.
+        total_s: seconds from the start until the stack had stopped, filled then too.
+    """
+
+    stack: DemoStack
+    session: aiohttp.ClientSession
+    state_dir: Path
+    started: float
+    log: dict[str, Any] = field(default_factory=dict)
+    total_s: float = 0.0
+
+    def since_start(self) -> float:
+        """Seconds since the processes were started, to a tenth."""
+        return round(time.monotonic() - self.started, 1)
+
+
+@asynccontextmanager
+async def running_stack(
+    state_dir: Path | None = None,
+    *,
+    simulator_args: Sequence[str] = (),
+    extra_configuration: str = "",
+    extra_components: Mapping[str, Path] | None = None,
+) -> AsyncIterator[StackRun]:
+    """Start a ``DemoStack``, onboard it, get a long-lived token; stop it on the way out.
+
+    Args:
+        state_dir: keep the configuration and logs there (recreated); None: a temporary
+            folder, removed afterwards.
+        simulator_args: command-line options of ``python -m simulator``.
+        extra_configuration: YAML appended to Home Assistant's ``configuration.yaml``.
+        extra_components: further custom integrations to link in, by domain.
+
+    Yields:
+        The running stack; its ``log`` and ``total_s`` are filled once both processes stopped.
+
+    Raises:
+        DemoError: a process exited or did not answer in time, or onboarding failed.
+    """
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = _state_folder(state_dir or Path(temporary))
+        stack = DemoStack(
+            state_dir=folder,
+            simulator_args=list(simulator_args),
+            extra_configuration=extra_configuration,
+            extra_components=dict(extra_components or {}),
+        )
+        started = time.monotonic()
+        stack.start()
+        run: StackRun | None = None
+        try:
+            async with aiohttp.ClientSession() as session:
+                await stack.wait_until_up(session)
+                await stack.onboard(session)
+                stack.token = await long_lived_token(session, stack)
+                run = StackRun(stack, session, folder, started)
+                yield run
+        finally:
+            stack.stop()
+            if run is not None:
+                log = folder / "hass.log"
+                run.log = log_problems(log.read_text(errors="replace") if log.exists() else "")
+                run.total_s = run.since_start()
+
+
+def _state_folder(path: Path) -> Path:
+    """``path`` made absolute and created."""
+    path.mkdir(parents=True, exist_ok=True)
+    return path.resolve()
 
 
 def run_and_report(
