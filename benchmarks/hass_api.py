@@ -258,6 +258,7 @@ def cpu_seconds(pid: int) -> float:
 def thread_cpu(pid: int) -> dict[str, float]:
     """CPU seconds of each thread of a process, by ``<tid> <name>`` (``/proc/<pid>/task``).
 
+    The name is the kernel's (``comm``); the main thread (Home Assistant's event loop) is marked.
     Threads that ended meanwhile are left out.
     """
     threads: dict[str, float] = {}
@@ -267,6 +268,8 @@ def thread_cpu(pid: int) -> dict[str, float]:
         except OSError:
             continue
         name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        if task.name == str(pid):
+            name += " (main thread)"
         threads[f"{task.name} {name}"] = _stat_cpu(stat)
     return threads
 
