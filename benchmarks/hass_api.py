@@ -91,8 +91,12 @@ class HassWebsocket:
         """Subscribe to a bus event type; read the events with ``events``."""
         await self.call("subscribe_events", event_type=event_type)
 
-    async def events(self) -> AsyncIterator[dict[str, Any]]:
-        """The events of the subscriptions, until the connection closes."""
+    async def events(self) -> AsyncIterator[Any]:
+        """The ``event`` of each subscription message, until the connection closes.
+
+        A bus event (``subscribe_events``) is a dict; other subscriptions send their own shapes
+        (``config_entries/subscribe``: a list of changes).
+        """
         assert self._socket is not None
         async for message in self._socket:
             if message.type is not aiohttp.WSMsgType.TEXT:
