@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 from dataclasses import dataclass
-import sys
 import time
 from typing import Any
 
@@ -51,13 +50,15 @@ from simulator.demo import DemoStack
 from .hass_api import (
     QUIET_SIMULATOR,
     HassWebsocket,
-    add_state_dir_argument,
+    benchmark_parser,
     cpu_seconds,
     get_json,
     memory,
+    progress,
     run_and_report,
     running_stack,
     simulator_stats,
+    with_checks,
 )
 
 INTERVAL = 30  # the shortest ComAp polling interval, s
@@ -179,11 +180,7 @@ async def scale(args: argparse.Namespace, gensets: int) -> dict[str, Any]:
     ) as run:
         stack, session = run.stack, run.session
         pid = stack.hass_pid
-        print(
-            f"comap_scale: {gensets} gensets: stack up in {run.since_start()} s",
-            file=sys.stderr,
-            flush=True,
-        )
+        progress(f"comap_scale: {gensets} gensets: stack up in {run.since_start()} s")
         cpu_idle = cpu_seconds(pid)
         await asyncio.sleep(args.baseline)
         idle_rate = (cpu_seconds(pid) - cpu_idle) / args.baseline
@@ -263,22 +260,16 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             f"{gensets}_cpu_per_cycle": cycles.get("net_cpu_percent_of_core", 100)
             < args.cpu_target,
         }
-        print(
+        progress(
             f"  {gensets} gensets: loaded {result['loaded']} ({result['all_gensets_s']} s), "
-            f"cycles {cycles}",
-            file=sys.stderr,
-            flush=True,
+            f"cycles {cycles}"
         )
-    report["checks"] = checks
-    report["passed"] = all(checks.values())
-    return report, report["passed"]
+    return with_checks(report, checks)
 
 
 def main() -> None:
     """Command line: run, print the report, exit 1 when a target is missed."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = benchmark_parser(__doc__)
     parser.add_argument(
         "--gensets",
         type=int,
@@ -296,7 +287,6 @@ def main() -> None:
     parser.add_argument(
         "--cpu-target", type=float, default=5.0, help="target: %% of a core per cycle (5)"
     )
-    add_state_dir_argument(parser)
     run_and_report("comap_scale", run, parser.parse_args())
 
 

@@ -54,7 +54,6 @@ import argparse
 import asyncio
 from dataclasses import dataclass, field
 import random
-import sys
 import time
 from typing import Any
 
@@ -64,16 +63,19 @@ from .exactly_once import FINDFACE_FIRST_ID, Outcome, Sender, findface_event, se
 from .hass_api import (
     QUIET_SIMULATOR,
     HassWebsocket,
-    add_state_dir_argument,
+    benchmark_parser,
     cpu_seconds,
+    findface_webhook,
     history,
     memory,
+    progress,
     recorder_info,
     run_and_report,
     running_stack,
     sitewatch_entities,
     thread_cpu,
     wait_for_recorder,
+    with_checks,
 )
 
 EXCLUDE_EVENTS = """\
@@ -170,12 +172,7 @@ async def burst(args: argparse.Namespace, events: int, mode: str) -> dict[str, A
         state_dir, simulator_args=QUIET_SIMULATOR, extra_configuration=MODES[mode]
     ) as run:
         stack = run.stack
-        entry_id = await stack.add_findface_entry(run.session, register_hooks=False)
-        await stack.wait_for_entry(run.session, entry_id)
-        url = (
-            f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(entry_id)}"
-            "?section=face_events"
-        )
+        entry_id, url = await findface_webhook(stack, run.session)
         sender = Sender("findface", url, lambda event_id: findface_event(event_id, rng), 60)
         bodies = [sender.build(body) for body in split(FINDFACE_FIRST_ID, events, args.batch)]
         report["bodies"] = len(bodies)
@@ -188,11 +185,7 @@ async def burst(args: argparse.Namespace, events: int, mode: str) -> dict[str, A
         idle_rate = (cpu_seconds(pid) - cpu_idle) / args.baseline
         report["idle_cpu_percent"] = round(100 * idle_rate, 1)
         rss_before = memory(pid)["VmRSS"]
-        print(
-            f"event_burst: {mode}, {events} events: stack up in {run.since_start()} s",
-            file=sys.stderr,
-            flush=True,
-        )
+        progress(f"event_burst: {mode}, {events} events: stack up in {run.since_start()} s")
         connector = aiohttp.TCPConnector(limit=args.connections)
         timeout = aiohttp.ClientTimeout(total=300)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
@@ -290,23 +283,17 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             f"{events}_every_event_recorded": recorded.get("recorded_states", 0)
             >= recorded["acknowledged"],
         }
-        print(
+        progress(
             f"  {events} events: accepted in {recorded['accept_s']} s, idle after "
             f"{idle_after} s, CPU {recorded['cpu_ms_per_event']} ms/event "
-            f"(floor {floor['cpu_ms_per_event']}, x{ratio:.1f})",
-            file=sys.stderr,
-            flush=True,
+            f"(floor {floor['cpu_ms_per_event']}, x{ratio:.1f})"
         )
-    report["checks"] = checks
-    report["passed"] = all(checks.values())
-    return report, report["passed"]
+    return with_checks(report, checks)
 
 
 def main() -> None:
     """Command line: run, print the report, exit 1 when a target is missed."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = benchmark_parser(__doc__)
     parser.add_argument(
         "--events",
         type=int,
@@ -344,7 +331,6 @@ def main() -> None:
         "--ratio-target", type=float, default=2.0, help="target: CPU x the floor (2)"
     )
     parser.add_argument("--seed", type=int, default=11, help="seed of the generator (11)")
-    add_state_dir_argument(parser)
     run_and_report("event_burst", run, parser.parse_args())
 
 

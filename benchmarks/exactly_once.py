@@ -64,7 +64,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import json
 import random
-import sys
 import time
 from typing import Any
 
@@ -78,6 +77,7 @@ from .hass_api import (
     add_state_dir_argument,
     camlytics_channels,
     history,
+    progress,
     run_and_report,
     running_stack,
     sitewatch_entities,
@@ -673,11 +673,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                 setup, stack, facespace_entry, len(FACESPACE_CAMERAS)
             )
         timings["start_to_entries_loaded_s"] = run.since_start()
-        print(
-            f"exactly_once: stack up in {timings['start_to_entries_loaded_s']} s",
-            file=sys.stderr,
-            flush=True,
-        )
+        progress(f"exactly_once: stack up in {timings['start_to_entries_loaded_s']} s")
         senders = {
             "findface": Sender(
                 "findface",
@@ -784,11 +780,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                         )
                     )
                 timings[f"{scenario}_s"] = round(time.monotonic() - scenario_started, 1)
-                print(
-                    f"  {scenario} done ({timings[f'{scenario}_s']} s)",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                progress(f"  {scenario} done ({timings[f'{scenario}_s']} s)")
             facespace_runs: dict[str, tuple[LineProducer, FiredWatcher]] = {}
             if facespace_entry is not None:
                 for scenario in FACESPACE_SCENARIOS:
@@ -798,11 +790,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                     )
                     facespace_runs[scenario] = (producer, facespace_watcher)
                     timings[f"{scenario}_s"] = round(time.monotonic() - scenario_started, 1)
-                    print(
-                        f"  {scenario} done ({timings[f'{scenario}_s']} s)",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    progress(f"  {scenario} done ({timings[f'{scenario}_s']} s)")
                 # The main watcher's connection ended with the restarts.
                 await watcher.stop()
                 await watcher.start(session)

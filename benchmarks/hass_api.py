@@ -364,6 +364,42 @@ def _find_key(node: Any, key: str) -> dict[str, Any] | None:
     return None
 
 
+async def findface_webhook(stack: DemoStack, session: aiohttp.ClientSession) -> tuple[str, str]:
+    """Add a FindFace entry (no hooks on the simulator), wait until it is loaded.
+
+    Returns:
+        Its entry id, and its webhook's URL for face events (``?section=face_events``).
+    """
+    entry_id = await stack.add_findface_entry(session, register_hooks=False)
+    await stack.wait_for_entry(session, entry_id)
+    url = (
+        f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(entry_id)}"
+        "?section=face_events"
+    )
+    return entry_id, url
+
+
+def progress(text: str) -> None:
+    """A progress line on standard error (the report goes to standard output)."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def benchmark_parser(doc: str) -> argparse.ArgumentParser:
+    """A command line whose ``--help`` shows the module docstring; ``--state-dir`` included."""
+    parser = argparse.ArgumentParser(
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    add_state_dir_argument(parser)
+    return parser
+
+
+def with_checks(report: dict[str, Any], checks: dict[str, bool]) -> tuple[dict[str, Any], bool]:
+    """The report with its ``checks`` and ``passed`` (every check true), and that verdict."""
+    report["checks"] = checks
+    report["passed"] = all(checks.values())
+    return report, report["passed"]
+
+
 def add_state_dir_argument(parser: argparse.ArgumentParser) -> None:
     """The ``--state-dir`` option every benchmark against a real hass has."""
     parser.add_argument(

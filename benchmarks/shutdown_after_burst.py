@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import random
 import re
-import sys
 import time
 from typing import Any
 
@@ -53,6 +52,8 @@ from .hass_api import (
     QUIET_SIMULATOR,
     HassWebsocket,
     add_state_dir_argument,
+    findface_webhook,
+    progress,
     recorder_info,
     run_and_report,
     running_stack,
@@ -117,18 +118,9 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     timings: dict[str, float] = {}
     async with running_stack(args.state_dir, simulator_args=QUIET_SIMULATOR) as run:
         stack = run.stack
-        entry_id = await stack.add_findface_entry(run.session, register_hooks=False)
-        await stack.wait_for_entry(run.session, entry_id)
-        url = (
-            f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(entry_id)}"
-            "?section=face_events"
-        )
+        entry_id, url = await findface_webhook(stack, run.session)
         timings["start_to_entry_loaded_s"] = run.since_start()
-        print(
-            f"shutdown_after_burst: stack up in {timings['start_to_entry_loaded_s']} s",
-            file=sys.stderr,
-            flush=True,
-        )
+        progress(f"shutdown_after_burst: stack up in {timings['start_to_entry_loaded_s']} s")
         sender = Sender(
             "findface", url, lambda event_id: findface_event(event_id, rng), args.attempts
         )
@@ -157,11 +149,9 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                 log.seek(log_before)
                 stopped["log"] = stop_log_lines(log.read())
             report["stop"] = stopped
-            print(
+            progress(
                 f"  posted in {timings['post_s']} s, stopped in {stopped['stop_s']} s "
-                f"(exit code {stopped['exit_code']})",
-                file=sys.stderr,
-                flush=True,
+                f"(exit code {stopped['exit_code']})"
             )
             starting = time.monotonic()
             stack.start_hass()

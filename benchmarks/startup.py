@@ -33,7 +33,6 @@ import argparse
 import asyncio
 import contextlib
 import statistics
-import sys
 import time
 from typing import Any
 
@@ -44,10 +43,12 @@ from simulator.demo import DemoError, DemoStack
 from .hass_api import (
     QUIET_SIMULATOR,
     HassWebsocket,
-    add_state_dir_argument,
+    benchmark_parser,
     get_json,
+    progress,
     run_and_report,
     running_stack,
+    with_checks,
 )
 
 
@@ -180,9 +181,9 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     report: dict[str, Any] = {"restarts": args.restarts, "reloads": args.reloads}
     async with running_stack(args.state_dir, simulator_args=QUIET_SIMULATOR) as run:
         stack, session = run.stack, run.session
-        print(f"startup: stack up in {run.since_start()} s", file=sys.stderr, flush=True)
+        progress(f"startup: stack up in {run.since_start()} s")
         without = await starts(session, stack, [], args.restarts)
-        print(f"  without entries: {without['median_running_s']} s", file=sys.stderr, flush=True)
+        progress(f"  without entries: {without['median_running_s']} s")
         entries, providers = await add_entries(session, stack)
         for provider, entry_id in entries.items():
             times = await reload_times(session, stack, entry_id, args.reloads)
@@ -190,11 +191,9 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                 "reload_s": times,
                 "median_reload_s": round(statistics.median(times), 2),
             }
-        print(f"  setups and reloads: {providers}", file=sys.stderr, flush=True)
+        progress(f"  setups and reloads: {providers}")
         with_five = await starts(session, stack, list(entries.values()), args.restarts)
-        print(
-            f"  with five entries: {with_five['median_running_s']} s", file=sys.stderr, flush=True
-        )
+        progress(f"  with five entries: {with_five['median_running_s']} s")
     report["log"] = run.log
     report["stack_total_s"] = run.total_s
     difference = with_five["median_running_s"] - without["median_running_s"]
@@ -215,16 +214,12 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             for provider, figures in providers.items()
         },
     }
-    report["checks"] = checks
-    report["passed"] = all(checks.values())
-    return report, report["passed"]
+    return with_checks(report, checks)
 
 
 def main() -> None:
     """Command line: run, print the report, exit 1 when a target is missed."""
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = benchmark_parser(__doc__)
     parser.add_argument("--restarts", type=int, default=3, help="restarts measured per case (3)")
     parser.add_argument("--reloads", type=int, default=3, help="reloads per entry (3)")
     parser.add_argument(
@@ -236,7 +231,6 @@ def main() -> None:
         default=1.0,
         help="target: start with five entries minus without, s (1)",
     )
-    add_state_dir_argument(parser)
     run_and_report("startup", run, parser.parse_args())
 
 

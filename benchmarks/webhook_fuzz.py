@@ -40,7 +40,6 @@ import json
 from pathlib import Path
 import random
 import string
-import sys
 import time
 from typing import Any
 import zlib
@@ -55,6 +54,7 @@ from .hass_api import (
     add_state_dir_argument,
     camlytics_channels,
     memory,
+    progress,
     recorder_alive,
     run_and_report,
     running_stack,
@@ -726,11 +726,7 @@ async def fuzz(
                 answer = await send(session, targets[body.provider], body)
                 tally.add(body, answer, time.monotonic() - sent)
                 if (index + 1) % progress_every == 0:
-                    print(
-                        f"  {index + 1} bodies sent ({time.monotonic() - started:.0f} s)",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    progress(f"  {index + 1} bodies sent ({time.monotonic() - started:.0f} s)")
 
         await asyncio.gather(*(worker() for _ in range(connections)))
     return tally, time.monotonic() - started
@@ -793,17 +789,15 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             await wait_for_recorder(socket)
         pid = stack.hass_pid
         report["rss_kib_before"] = memory(pid)
-        print(
+        progress(
             f"webhook_fuzz: stack up in {report['start_to_entries_loaded_s']} s; "
-            f"sending {args.bodies} bodies over {args.connections} connections",
-            file=sys.stderr,
-            flush=True,
+            f"sending {args.bodies} bodies over {args.connections} connections"
         )
         tally, elapsed = await fuzz(targets, generator, args.bodies, args.connections, args.timeout)
         report["fuzz_s"] = round(elapsed, 1)
         report["bodies_per_s"] = round(args.bodies / elapsed, 1)
         report.update(summarize(tally))
-        print(json.dumps(summarize(tally)), file=sys.stderr, flush=True)
+        progress(json.dumps(summarize(tally)))
         stack.check_running()
         async with HassWebsocket(session, stack) as socket:
             report["recorder_after_fuzz"] = await wait_for_recorder(socket)
