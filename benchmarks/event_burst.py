@@ -105,7 +105,8 @@ class IdleWatch:
 
     Attributes:
         idle_at: ``time.monotonic()`` when the quiet run began (None: not idle in time).
-        cpu_at_idle: the process's CPU seconds then (or at the deadline).
+        gave_up_at: ``time.monotonic()`` at the deadline, when it was not idle in time.
+        cpu_at_idle: the process's CPU seconds at ``idle_at`` (or at the deadline).
         rss_later_kib: VmRSS ``later`` seconds after the last answer.
         max_backlog: the largest backlog seen.
     """
@@ -114,6 +115,7 @@ class IdleWatch:
     quiet_s: float
     quiet_cpu: float
     idle_at: float | None = None
+    gave_up_at: float = 0.0
     cpu_at_idle: float = 0.0
     rss_later_kib: int | None = None
     max_backlog: int = 0
@@ -146,7 +148,7 @@ class IdleWatch:
                 return
             await asyncio.sleep(1)
         if self.idle_at is None:
-            self.cpu_at_idle = cpu_seconds(self.pid)
+            self.gave_up_at, self.cpu_at_idle = time.monotonic(), cpu_seconds(self.pid)
 
 
 def busiest(before: dict[str, float], after: dict[str, float], most: int = 3) -> dict[str, float]:
@@ -212,7 +214,7 @@ async def burst(args: argparse.Namespace, events: int, mode: str) -> dict[str, A
                     )
     report["log"] = run.log
     idle_at = watch.idle_at
-    until = idle_at if idle_at is not None else time.monotonic()
+    until = idle_at if idle_at is not None else watch.gave_up_at
     cpu_s = watch.cpu_at_idle - cpu_start
     net_cpu = cpu_s - idle_rate * (until - started)
     rss_later = watch.rss_later_kib or rss_idle
