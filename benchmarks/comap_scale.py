@@ -14,8 +14,9 @@ up to ``--load-within`` seconds (240) for it:
   are gensets have an entity whose state is not ``unavailable`` (registries and states through
   the websocket API, every 3 s);
 - a setup that does not get there in time is reported as such (``loaded: false``, the entry's
-  state, its setup retries counted in ``hass.log``, the requests made by call) and the
-  benchmark goes on with the next size.
+  state, the setups Home Assistant began (``setup_attempts``, retries included) and the last
+  setup error, from the websocket ``config_entries/subscribe``, the requests made by call) and
+  the benchmark goes on with the next size.
 
 Once loaded, ``--cycles`` (3) polling cycles are measured between cycle starts (a cycle starts
 with the first values request after a pause of at least 3 s; the simulator's counters are read
@@ -58,6 +59,7 @@ from .hass_api import (
     run_and_report,
     running_stack,
     simulator_stats,
+    watching_entries,
     with_checks,
 )
 
@@ -92,16 +94,6 @@ async def gensets_with_entities(socket: HassWebsocket, entry_id: str) -> tuple[i
         and entity["entity_id"] in available
     }
     return len(devices), len(served)
-
-
-def setup_retries(stack: DemoStack) -> tuple[int, str | None]:
-    """Sitewatch setup attempts Home Assistant retried (``not ready yet`` lines), and the last."""
-    lines = [
-        line
-        for line in (stack.state_dir / "hass.log").read_text(errors="replace").splitlines()
-        if "not ready yet" in line and "sitewatch" in line.lower()
-    ]
-    return len(lines), (lines[-1].split(" ", 3)[-1][:240] if lines else None)
 
 
 @dataclass
@@ -151,13 +143,10 @@ async def wait_loaded(
 ) -> dict[str, Any]:
     """Poll until the entry is loaded and every genset has entities, or ``within`` s passed."""
     result: dict[str, Any] = {"loaded_s": None, "all_gensets_s": None}
-    states_seen: list[str] = []
     async with HassWebsocket(run_session, stack) as socket:
         while time.monotonic() - started < within:
             stack.check_running()
             state = await entry_state(run_session, stack, entry_id)
-            if not states_seen or states_seen[-1] != state:
-                states_seen.append(state)
             if state == "loaded" and result["loaded_s"] is None:
                 result["loaded_s"] = round(time.monotonic() - started, 1)
             devices, served = await gensets_with_entities(socket, entry_id)
@@ -166,7 +155,6 @@ async def wait_loaded(
                 result["all_gensets_s"] = round(time.monotonic() - started, 1)
                 break
             await asyncio.sleep(3)
-    result["entry_states_seen"] = states_seen
     result["loaded"] = result["all_gensets_s"] is not None
     return result
 
@@ -186,14 +174,17 @@ async def scale(args: argparse.Namespace, gensets: int) -> dict[str, Any]:
         idle_rate = (cpu_seconds(pid) - cpu_idle) / args.baseline
         report["idle_cpu_percent"] = round(100 * idle_rate, 2)
         rss_before = memory(pid)["VmRSS"]
-        started = time.monotonic()
-        entry_id = await stack.add_comap_entry(session, scan_interval=INTERVAL)
-        report["created_s"] = round(time.monotonic() - started, 1)
-        report |= await wait_loaded(session, stack, entry_id, gensets, started, args.load_within)
-        retries, last_retry = setup_retries(stack)
-        report["setup_retries"] = retries
-        if last_retry:
-            report["last_retry_line"] = last_retry
+        async with watching_entries(session, stack) as watch:
+            started = time.monotonic()
+            entry_id = await stack.add_comap_entry(session, scan_interval=INTERVAL)
+            report["created_s"] = round(time.monotonic() - started, 1)
+            report |= await wait_loaded(
+                session, stack, entry_id, gensets, started, args.load_within
+            )
+        report["setup_attempts"] = watch.attempts[entry_id]
+        report["entry_states_seen"] = watch.states.get(entry_id, [])
+        if entry_id in watch.reasons:
+            report["last_setup_error"] = watch.reasons[entry_id]
         stats = (await simulator_stats(session, stack))["comap"]
         report["requests_until_now"] = {
             "total": stats["total"],

@@ -10,6 +10,7 @@ import argparse
 import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+import contextlib
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -104,6 +105,69 @@ class HassWebsocket:
             answer = message.json()
             if answer.get("type") == "event":
                 yield answer["event"]
+
+
+class EntryWatch:
+    """Config entries' changes as Home Assistant announces them (``config_entries/subscribe``).
+
+    Attributes:
+        added: per entry id, when it was announced as new (``time.monotonic()``).
+        loaded: per entry id, when it was first ``loaded``.
+        attempts: per entry id, how many setups began (``setup_in_progress``; retries count).
+        states: per entry id, its states in the order seen (repeats folded).
+        reasons: per entry id, the last reason Home Assistant gave for a failed setup.
+    """
+
+    def __init__(self) -> None:
+        """Nothing seen yet."""
+        self.added: dict[str, float] = {}
+        self.loaded: dict[str, float] = {}
+        self.attempts: Counter[str] = Counter()
+        self.states: dict[str, list[str]] = {}
+        self.reasons: dict[str, str] = {}
+
+    async def watch(self, socket: HassWebsocket) -> None:
+        """Follow the changes until the connection closes or the task is cancelled."""
+        await socket.call("config_entries/subscribe")
+        async for changes in socket.events():
+            now = time.monotonic()
+            for change in changes:
+                entry = change["entry"]
+                entry_id, state = entry["entry_id"], entry.get("state")
+                if change["type"] == "added":
+                    self.added.setdefault(entry_id, now)
+                seen = self.states.setdefault(entry_id, [])
+                if change["type"] is not None and (not seen or seen[-1] != state):
+                    seen.append(state)
+                    if state == "setup_in_progress":
+                        self.attempts[entry_id] += 1
+                if state == "loaded":
+                    self.loaded.setdefault(entry_id, now)
+                if entry.get("reason"):
+                    self.reasons[entry_id] = str(entry["reason"])[:240]
+
+    def setup_s(self, entry_id: str) -> float | None:
+        """Seconds from the entry's announcement until it was loaded (None: not seen)."""
+        if entry_id not in self.added or entry_id not in self.loaded:
+            return None
+        return round(self.loaded[entry_id] - self.added[entry_id], 2)
+
+
+@asynccontextmanager
+async def watching_entries(
+    session: aiohttp.ClientSession, stack: DemoStack
+) -> AsyncIterator[EntryWatch]:
+    """An ``EntryWatch`` following the stack's config entries while the block runs."""
+    watch = EntryWatch()
+    async with HassWebsocket(session, stack) as socket:
+        watcher = asyncio.create_task(watch.watch(socket))
+        await asyncio.sleep(0.5)  # subscribed
+        try:
+            yield watch
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
 
 
 async def long_lived_token(session: aiohttp.ClientSession, stack: DemoStack) -> str:

@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import statistics
 import time
 from typing import Any
@@ -42,12 +41,12 @@ from simulator.demo import DemoError, DemoStack
 
 from .hass_api import (
     QUIET_SIMULATOR,
-    HassWebsocket,
     benchmark_parser,
     get_json,
     progress,
     run_and_report,
     running_stack,
+    watching_entries,
     with_checks,
 )
 
@@ -103,50 +102,17 @@ async def starts(
     }
 
 
-class EntryWatch:
-    """When each config entry was announced and when it was first ``loaded`` (monotonic s)."""
-
-    def __init__(self) -> None:
-        """Nothing seen yet."""
-        self.added: dict[str, float] = {}
-        self.loaded: dict[str, float] = {}
-
-    async def watch(self, socket: HassWebsocket) -> None:
-        """Follow ``config_entries/subscribe`` until the connection closes or is cancelled."""
-        await socket.call("config_entries/subscribe")
-        async for changes in socket.events():
-            now = time.monotonic()
-            for change in changes:
-                entry = change["entry"]
-                if change["type"] == "added":
-                    self.added.setdefault(entry["entry_id"], now)
-                if entry.get("state") == "loaded":
-                    self.loaded.setdefault(entry["entry_id"], now)
-
-    def setup_s(self, entry_id: str) -> float | None:
-        """Seconds from the entry's announcement until it was loaded (None: not seen)."""
-        if entry_id not in self.added or entry_id not in self.loaded:
-            return None
-        return round(self.loaded[entry_id] - self.added[entry_id], 2)
-
-
 async def add_entries(
     session: aiohttp.ClientSession, stack: DemoStack
 ) -> tuple[dict[str, str], dict[str, Any]]:
     """Add the five entries; their ids and setup figures, by provider."""
-    watch = EntryWatch()
-    async with HassWebsocket(session, stack) as socket:
-        watcher = asyncio.create_task(watch.watch(socket))
-        await asyncio.sleep(0.5)  # subscribed
+    async with watching_entries(session, stack) as watch:
         flow_started = time.monotonic()
         comap = await stack.add_comap_entry(session, scan_interval=30)
         created_s = round(time.monotonic() - flow_started, 2)
         await stack.wait_for_entry(session, comap)
         entries = {"comap": comap, **await stack.add_push_providers(session)}
         await asyncio.sleep(0.5)
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
     setups: dict[str, Any] = {
         provider: {"setup_s": watch.setup_s(entry_id)} for provider, entry_id in entries.items()
     }
