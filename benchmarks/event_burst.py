@@ -88,6 +88,7 @@ recorder:
 MODES = {"recorded": "", "events_excluded": EXCLUDE_EVENTS}
 MIB = 1024
 SMOKE_EVENTS = 10_000
+POLL_TIMEOUT = 30.0  # seconds a recorder/info call may take before the poll counts as missed
 
 
 @dataclass
@@ -109,6 +110,7 @@ class IdleWatch:
         cpu_at_idle: the process's CPU seconds at ``idle_at`` (or at the deadline).
         rss_later_kib: VmRSS ``later`` seconds after the last answer.
         max_backlog: the largest backlog seen.
+        unanswered_polls: ``recorder/info`` calls not answered within ``POLL_TIMEOUT`` s.
     """
 
     pid: int
@@ -119,6 +121,7 @@ class IdleWatch:
     cpu_at_idle: float = 0.0
     rss_later_kib: int | None = None
     max_backlog: int = 0
+    unanswered_polls: int = 0
     samples: list[Sample] = field(default_factory=list)
 
     async def run(
@@ -129,7 +132,12 @@ class IdleWatch:
         previous: Sample | None = None
         deadline = last_answer + within
         while time.monotonic() < deadline:
-            info = await recorder_info(socket)
+            try:
+                async with asyncio.timeout(POLL_TIMEOUT):
+                    info = await recorder_info(socket)
+            except TimeoutError:
+                self.unanswered_polls += 1
+                continue
             sample = Sample(time.monotonic(), int(info.get("backlog") or 0), cpu_seconds(self.pid))
             self.samples.append(sample)
             self.max_backlog = max(self.max_backlog, sample.backlog)
@@ -232,6 +240,7 @@ async def burst(args: argparse.Namespace, events: int, mode: str) -> dict[str, A
             ),
             "waited_s": round(until - last_answer, 1),
             "max_backlog": watch.max_backlog,
+            "unanswered_polls": watch.unanswered_polls,
             "cpu_s": round(cpu_s, 2),
             "cpu_ms_per_event": round(1000 * net_cpu / events, 3),
             "cpu_note": (
