@@ -24,8 +24,9 @@ their median). Targets (issue 14): every provider's setup and median reload unde
 ``--start-target`` (1) s of its start without. Exits 1 when a target is missed, 2 when the stack
 failed.
 
-Usage: ``.venv/bin/python -m benchmarks.startup [--restarts N] [--reloads N]`` (about three to
-four minutes today); ``--restarts 1 --reloads 1`` is a smoke run of about a minute and a half.
+Usage: ``.venv/bin/python -m benchmarks.startup [--restarts N] [--reloads N]`` (about two
+minutes today, most of it Camlytics' setups and reloads); ``--restarts 1 --reloads 1`` is a
+smoke run of about a minute and a half.
 """
 
 from __future__ import annotations
