@@ -13,8 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from pathlib import Path
-import tempfile
 import time
 from typing import Any
 
@@ -22,33 +20,27 @@ import aiohttp
 
 from simulator.demo import DemoStack
 
+from .hass_api import running_stack, simulator_stats
+
 POLL_SECONDS = 60  # the default polling interval
 
 
 async def stats(session: aiohttp.ClientSession, stack: DemoStack) -> dict[str, Any]:
-    async with session.get(f"{stack.simulator_url}/_sim/stats") as response:
-        result: dict[str, Any] = (await response.json())["camlytics"]
-        return result
+    result: dict[str, Any] = (await simulator_stats(session, stack))["camlytics"]
+    return result
 
 
 async def measure(minutes: float) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as state_dir:
-        stack = DemoStack(state_dir=Path(state_dir))
-        stack.start()
-        try:
-            async with aiohttp.ClientSession() as session:
-                await stack.wait_until_up(session)
-                await stack.onboard(session)
-                entry_id = await stack.add_camlytics_entry(session)
-                await stack.wait_for_entry(session, entry_id)
-                at_load = await stats(session, stack)
-                started = time.monotonic()
-                while time.monotonic() - started < minutes * 60:
-                    await asyncio.sleep(1)
-                    stack.check_running()
-                at_end = await stats(session, stack)
-        finally:
-            stack.stop()
+    async with running_stack() as run:
+        stack, session = run.stack, run.session
+        entry_id = await stack.add_camlytics_entry(session)
+        await stack.wait_for_entry(session, entry_id)
+        at_load = await stats(session, stack)
+        started = time.monotonic()
+        while time.monotonic() - started < minutes * 60:
+            await asyncio.sleep(1)
+            stack.check_running()
+        at_end = await stats(session, stack)
     window = {
         path: count - at_load["by_path"].get(path, 0)
         for path, count in at_end["by_path"].items()

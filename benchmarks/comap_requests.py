@@ -11,40 +11,27 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-from pathlib import Path
-import tempfile
 import time
 
-import aiohttp
-
-from simulator.demo import DemoStack
+from .hass_api import running_stack, simulator_stats
 
 GENSETS = 2
 
 
 async def measure(cycles: int, interval: int) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as state_dir:
-        stack = DemoStack(state_dir=Path(state_dir))
-        started = time.monotonic()
-        stack.start()
-        try:
-            async with aiohttp.ClientSession() as session:
-                await stack.wait_until_up(session)
-                await stack.onboard(session)
-                entry_id = await stack.add_comap_entry(session, scan_interval=interval)
-                await stack.wait_for_entry(session, entry_id)
-                loaded_after = time.monotonic() - started
-                first_cycle = time.monotonic()
-                while True:
-                    async with session.get(f"{stack.simulator_url}/_sim/stats") as response:
-                        stats = (await response.json())["comap"]
-                    if stats["by_call"]["values"] >= cycles * GENSETS:
-                        break
-                    await asyncio.sleep(1)
-                    stack.check_running()
-                cycle_time = (time.monotonic() - first_cycle) / max(cycles - 1, 1)
-        finally:
-            stack.stop()
+    async with running_stack() as run:
+        stack, session = run.stack, run.session
+        entry_id = await stack.add_comap_entry(session, scan_interval=interval)
+        await stack.wait_for_entry(session, entry_id)
+        loaded_after = time.monotonic() - run.started
+        first_cycle = time.monotonic()
+        while True:
+            stats = (await simulator_stats(session, stack))["comap"]
+            if stats["by_call"]["values"] >= cycles * GENSETS:
+                break
+            await asyncio.sleep(1)
+            stack.check_running()
+        cycle_time = (time.monotonic() - first_cycle) / max(cycles - 1, 1)
     return {
         "cycles": cycles,
         "gensets": GENSETS,

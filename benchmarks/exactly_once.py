@@ -63,10 +63,7 @@ import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import json
-from pathlib import Path
 import random
-import sys
-import tempfile
 import time
 from typing import Any
 
@@ -75,12 +72,14 @@ import aiohttp
 from simulator.demo import DemoError, DemoStack
 
 from .hass_api import (
+    QUIET_SIMULATOR,
     HassWebsocket,
     add_state_dir_argument,
+    camlytics_channels,
     history,
-    log_problems,
-    long_lived_token,
+    progress,
     run_and_report,
+    running_stack,
     sitewatch_entities,
     wait_for_recorder,
     webhook_diagnostics,
@@ -89,14 +88,6 @@ from .hass_api import (
 SCENARIOS = ("immediate", "concurrent", "late", "restart_sigterm", "restart_sigkill")
 PROVIDERS = ("findface", "camlytics")
 ID_ATTRIBUTE = {"findface": "event_id", "camlytics": "record_id"}
-QUIET_SIMULATOR = [
-    "--findface-emit-interval",
-    "0",
-    "--camlytics-event-interval",
-    "0",
-    "--facespace-interval",
-    "0",
-]
 FACESPACE_SCENARIOS = ("facespace_sigterm", "facespace_sigkill")
 FACESPACE_CAMERAS = ("Entrance", "Lobby", "Parking")
 FACESPACE_LINE_TIME = "%H:%M:%S %d/%m/%y"
@@ -633,13 +624,6 @@ async def wait_for_event_entities(
         await asyncio.sleep(0.5)
 
 
-async def camlytics_channels(session: aiohttp.ClientSession, stack: DemoStack) -> list[str]:
-    """The simulator's Camlytics channel ids (from its admin state)."""
-    async with session.get(f"{stack.simulator_url}/_sim/camlytics/state") as response:
-        state = await response.json()
-    return sorted(state.get("queues", {}))
-
-
 async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     """Start the stack, run the scenarios, count; the report and whether nothing went wrong."""
     rng = random.Random(args.seed)
@@ -656,223 +640,197 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     outcomes = {(p, s): Outcome() for p in PROVIDERS for s in SCENARIOS}
     timings: dict[str, float] = {}
     restarts: dict[str, Any] = {}
-    with tempfile.TemporaryDirectory() as temporary:
-        state_dir = args.state_dir.resolve() if args.state_dir else Path(temporary)
-        state_dir.mkdir(parents=True, exist_ok=True)
-        stack = DemoStack(state_dir=state_dir, simulator_args=QUIET_SIMULATOR)
-        started = time.monotonic()
-        stack.start()
-        try:
-            async with aiohttp.ClientSession() as setup:
-                await stack.wait_until_up(setup)
-                await stack.onboard(setup)
-                stack.token = await long_lived_token(setup, stack)
-                entries = {
-                    "findface": await stack.add_findface_entry(setup, register_hooks=False),
-                    "camlytics": await stack.add_camlytics_entry(setup),
-                }
-                for entry_id in entries.values():
-                    await stack.wait_for_entry(setup, entry_id)
-                urls = {
-                    provider: f"{stack.hass_url}/api/webhook/"
-                    f"{await stack.wait_for_webhook_id(entry_id)}"
-                    + ("?section=face_events" if provider == "findface" else "")
-                    for provider, entry_id in entries.items()
-                }
-                channels = await camlytics_channels(setup, stack)
-                async with HassWebsocket(setup, stack) as socket:
-                    event_entities = {
-                        p: await sitewatch_entities(socket, entry_id, "event")
-                        for p, entry_id in entries.items()
-                    }
-                all_entries = list(entries.values())
-                facespace_entry: str | None = None
-                if args.facespace:
-                    facespace_entry = await stack.add_facespace_entry(setup)
-                    await stack.wait_for_entry(setup, facespace_entry)
-                    secret = await stack.enable_facespace_push(setup, facespace_entry)
-                    if not args.no_facespace_push:
-                        await stack.add_facespace_push_target(setup, facespace_entry, secret)
-                    all_entries.append(facespace_entry)
-                    facespace_entities = await wait_for_event_entities(
-                        setup, stack, facespace_entry, len(FACESPACE_CAMERAS)
-                    )
-            timings["start_to_entries_loaded_s"] = round(time.monotonic() - started, 1)
-            print(
-                f"exactly_once: stack up in {timings['start_to_entries_loaded_s']} s",
-                file=sys.stderr,
-                flush=True,
-            )
-            senders = {
-                "findface": Sender(
-                    "findface",
-                    urls["findface"],
-                    lambda event_id: findface_event(event_id, rng),
-                    args.attempts,
-                ),
-                "camlytics": Sender(
-                    "camlytics",
-                    urls["camlytics"],
-                    lambda event_id: camlytics_event(event_id, rng, channels),
-                    args.attempts,
-                ),
+    async with running_stack(args.state_dir, simulator_args=QUIET_SIMULATOR) as run:
+        stack, setup = run.stack, run.session
+        entries = {
+            "findface": await stack.add_findface_entry(setup, register_hooks=False),
+            "camlytics": await stack.add_camlytics_entry(setup),
+        }
+        for entry_id in entries.values():
+            await stack.wait_for_entry(setup, entry_id)
+        urls = {
+            provider: f"{stack.hass_url}/api/webhook/"
+            f"{await stack.wait_for_webhook_id(entry_id)}"
+            + ("?section=face_events" if provider == "findface" else "")
+            for provider, entry_id in entries.items()
+        }
+        channels = await camlytics_channels(setup, stack)
+        async with HassWebsocket(setup, stack) as socket:
+            event_entities = {
+                p: await sitewatch_entities(socket, entry_id, "event")
+                for p, entry_id in entries.items()
             }
-            counts = {"findface": args.findface, "camlytics": args.camlytics}
-            sizes = {"findface": args.findface_batch, "camlytics": args.camlytics_batch}
-            next_id = {"findface": FINDFACE_FIRST_ID, "camlytics": CAMLYTICS_FIRST_ID}
-            watcher = FiredWatcher(
-                stack,
-                {
-                    entity_id: ID_ATTRIBUTE[p]
-                    for p, entity_ids in event_entities.items()
-                    for entity_id in entity_ids
-                },
+        all_entries = list(entries.values())
+        facespace_entry: str | None = None
+        if args.facespace:
+            facespace_entry = await stack.add_facespace_entry(setup)
+            await stack.wait_for_entry(setup, facespace_entry)
+            secret = await stack.enable_facespace_push(setup, facespace_entry)
+            if not args.no_facespace_push:
+                await stack.add_facespace_push_target(setup, facespace_entry, secret)
+            all_entries.append(facespace_entry)
+            facespace_entities = await wait_for_event_entities(
+                setup, stack, facespace_entry, len(FACESPACE_CAMERAS)
             )
-            first_sent = time.time()
+        timings["start_to_entries_loaded_s"] = run.since_start()
+        progress(f"exactly_once: stack up in {timings['start_to_entries_loaded_s']} s")
+        senders = {
+            "findface": Sender(
+                "findface",
+                urls["findface"],
+                lambda event_id: findface_event(event_id, rng),
+                args.attempts,
+            ),
+            "camlytics": Sender(
+                "camlytics",
+                urls["camlytics"],
+                lambda event_id: camlytics_event(event_id, rng, channels),
+                args.attempts,
+            ),
+        }
+        counts = {"findface": args.findface, "camlytics": args.camlytics}
+        sizes = {"findface": args.findface_batch, "camlytics": args.camlytics_batch}
+        next_id = {"findface": FINDFACE_FIRST_ID, "camlytics": CAMLYTICS_FIRST_ID}
+        watcher = FiredWatcher(
+            stack,
+            {
+                entity_id: ID_ATTRIBUTE[p]
+                for p, entity_ids in event_entities.items()
+                for entity_id in entity_ids
+            },
+        )
+        first_sent = time.time()
 
-            def batches_of(provider: str, count: int) -> list[Batch]:
-                first = next_id[provider]
-                next_id[provider] += count
-                return split(first, count, sizes[provider])
+        def batches_of(provider: str, count: int) -> list[Batch]:
+            first = next_id[provider]
+            next_id[provider] += count
+            return split(first, count, sizes[provider])
 
-            resend_share: float = args.resend_share
+        resend_share: float = args.resend_share
 
-            def choose(_: Batch) -> bool:
-                return rng.random() < resend_share
+        def choose(_: Batch) -> bool:
+            return rng.random() < resend_share
 
-            connector = aiohttp.TCPConnector(limit=4 * args.connections)
-            timeout = aiohttp.ClientTimeout(total=120)
-            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-                await watcher.start(session)
-                for scenario in SCENARIOS if args.findface or args.camlytics else ():
-                    if scenario.startswith("restart"):
-                        # The late gap's backlog is written first: the restart is about the
-                        # redelivery, not about stopping while the recorder catches up.
-                        async with HassWebsocket(session, stack) as socket:
-                            drained = await wait_for_recorder(socket)
-                        timings[f"recorder_drain_before_{scenario}_s"] = drained["drain_s"]
-                    scenario_started = time.monotonic()
-                    share = {
-                        p: counts[p] // len(SCENARIOS)
-                        + (1 if SCENARIOS.index(scenario) < counts[p] % len(SCENARIOS) else 0)
+        connector = aiohttp.TCPConnector(limit=4 * args.connections)
+        timeout = aiohttp.ClientTimeout(total=120)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            await watcher.start(session)
+            for scenario in SCENARIOS if args.findface or args.camlytics else ():
+                if scenario.startswith("restart"):
+                    # The late gap's backlog is written first: the restart is about the
+                    # redelivery, not about stopping while the recorder catches up.
+                    async with HassWebsocket(session, stack) as socket:
+                        drained = await wait_for_recorder(socket)
+                    timings[f"recorder_drain_before_{scenario}_s"] = drained["drain_s"]
+                scenario_started = time.monotonic()
+                share = {
+                    p: counts[p] // len(SCENARIOS)
+                    + (1 if SCENARIOS.index(scenario) < counts[p] % len(SCENARIOS) else 0)
+                    for p in PROVIDERS
+                }
+                mode = scenario if scenario in ("immediate", "concurrent") else "later"
+                chosen = await asyncio.gather(
+                    *(
+                        send_all(
+                            session,
+                            senders[p],
+                            batches_of(p, share[p]),
+                            outcomes[p, scenario],
+                            args.connections,
+                            choose,
+                            mode,
+                        )
                         for p in PROVIDERS
-                    }
-                    mode = scenario if scenario in ("immediate", "concurrent") else "later"
-                    chosen = await asyncio.gather(
+                    )
+                )
+                later = dict(zip(PROVIDERS, chosen, strict=True))
+                if scenario == "late":
+                    await asyncio.gather(
                         *(
                             send_all(
                                 session,
                                 senders[p],
-                                batches_of(p, share[p]),
+                                batches_of(p, args.late_gap),
                                 outcomes[p, scenario],
                                 args.connections,
-                                choose,
-                                mode,
                             )
                             for p in PROVIDERS
                         )
                     )
-                    later = dict(zip(PROVIDERS, chosen, strict=True))
-                    if scenario == "late":
-                        await asyncio.gather(
-                            *(
-                                send_all(
-                                    session,
-                                    senders[p],
-                                    batches_of(p, args.late_gap),
-                                    outcomes[p, scenario],
-                                    args.connections,
-                                )
-                                for p in PROVIDERS
-                            )
-                        )
-                    elif scenario.startswith("restart"):
-                        kill = scenario == "restart_sigkill"
-                        if kill:
-                            await asyncio.sleep(args.kill_after)
-                        if not kill:
-                            await watcher.stop()
-                        restarts[scenario] = await stack.restart_hass(
-                            session, all_entries, kill=kill
-                        )
+                elif scenario.startswith("restart"):
+                    kill = scenario == "restart_sigkill"
+                    if kill:
+                        await asyncio.sleep(args.kill_after)
+                    if not kill:
                         await watcher.stop()
-                        await watcher.start(session)
-                    if later:
-                        await asyncio.gather(
-                            *(
-                                resend_later(
-                                    session,
-                                    senders[p],
-                                    later[p],
-                                    outcomes[p, scenario],
-                                    args.connections,
-                                )
-                                for p in PROVIDERS
-                            )
-                        )
-                    timings[f"{scenario}_s"] = round(time.monotonic() - scenario_started, 1)
-                    print(
-                        f"  {scenario} done ({timings[f'{scenario}_s']} s)",
-                        file=sys.stderr,
-                        flush=True,
-                    )
-                facespace_runs: dict[str, tuple[LineProducer, FiredWatcher]] = {}
-                if facespace_entry is not None:
-                    for scenario in FACESPACE_SCENARIOS:
-                        scenario_started = time.monotonic()
-                        producer, facespace_watcher, restarts[scenario] = await facespace_restart(
-                            session, stack, facespace_entities, all_entries, scenario, args
-                        )
-                        facespace_runs[scenario] = (producer, facespace_watcher)
-                        timings[f"{scenario}_s"] = round(time.monotonic() - scenario_started, 1)
-                        print(
-                            f"  {scenario} done ({timings[f'{scenario}_s']} s)",
-                            file=sys.stderr,
-                            flush=True,
-                        )
-                    # The main watcher's connection ended with the restarts.
+                    restarts[scenario] = await stack.restart_hass(session, all_entries, kill=kill)
                     await watcher.stop()
                     await watcher.start(session)
-                stack.check_running()
+                if later:
+                    await asyncio.gather(
+                        *(
+                            resend_later(
+                                session,
+                                senders[p],
+                                later[p],
+                                outcomes[p, scenario],
+                                args.connections,
+                            )
+                            for p in PROVIDERS
+                        )
+                    )
+                timings[f"{scenario}_s"] = round(time.monotonic() - scenario_started, 1)
+                progress(f"  {scenario} done ({timings[f'{scenario}_s']} s)")
+            facespace_runs: dict[str, tuple[LineProducer, FiredWatcher]] = {}
+            if facespace_entry is not None:
+                for scenario in FACESPACE_SCENARIOS:
+                    scenario_started = time.monotonic()
+                    producer, facespace_watcher, restarts[scenario] = await facespace_restart(
+                        session, stack, facespace_entities, all_entries, scenario, args
+                    )
+                    facespace_runs[scenario] = (producer, facespace_watcher)
+                    timings[f"{scenario}_s"] = round(time.monotonic() - scenario_started, 1)
+                    progress(f"  {scenario} done ({timings[f'{scenario}_s']} s)")
+                # The main watcher's connection ended with the restarts.
                 await watcher.stop()
-                async with HassWebsocket(session, stack) as socket:
-                    report["recorder"] = await wait_for_recorder(socket)
-                    counted_started = time.monotonic()
-                    records = {
-                        p: await recorded(
-                            socket,
-                            await sitewatch_entities(socket, entries[p], "event"),
-                            ID_ATTRIBUTE[p],
-                            first_sent - 1,
-                        )
-                        for p in PROVIDERS
-                    }
-                    facespace_records = (
-                        await recorded(
-                            socket,
-                            facespace_entities,
-                            "name",
-                            first_sent - 1,
-                            key=name_key("Line "),
-                            extra="recognized_at",
-                        )
-                        if facespace_entry is not None
-                        else {}
+                await watcher.start(session)
+            stack.check_running()
+            await watcher.stop()
+            async with HassWebsocket(session, stack) as socket:
+                report["recorder"] = await wait_for_recorder(socket)
+                counted_started = time.monotonic()
+                records = {
+                    p: await recorded(
+                        socket,
+                        await sitewatch_entities(socket, entries[p], "event"),
+                        ID_ATTRIBUTE[p],
+                        first_sent - 1,
                     )
-                    timings["count_s"] = round(time.monotonic() - counted_started, 1)
-                report["webhook_counters"] = {
-                    p: await webhook_diagnostics(session, stack, entries[p]) for p in PROVIDERS
+                    for p in PROVIDERS
                 }
-                if facespace_entry is not None:
-                    report["webhook_counters"]["facespace"] = await webhook_diagnostics(
-                        session, stack, facespace_entry
+                facespace_records = (
+                    await recorded(
+                        socket,
+                        facespace_entities,
+                        "name",
+                        first_sent - 1,
+                        key=name_key("Line "),
+                        extra="recognized_at",
                     )
-                    report["facespace_pushes"] = await facespace_push_counters(session, stack)
-        finally:
-            stack.stop()
-            log = (state_dir / "hass.log").read_text(errors="replace")
-            report["log"] = log_problems(log)
-            timings["total_s"] = round(time.monotonic() - started, 1)
+                    if facespace_entry is not None
+                    else {}
+                )
+                timings["count_s"] = round(time.monotonic() - counted_started, 1)
+            report["webhook_counters"] = {
+                p: await webhook_diagnostics(session, stack, entries[p]) for p in PROVIDERS
+            }
+            if facespace_entry is not None:
+                report["webhook_counters"]["facespace"] = await webhook_diagnostics(
+                    session, stack, facespace_entry
+                )
+                report["facespace_pushes"] = await facespace_push_counters(session, stack)
+    report["log"] = run.log
+    timings["total_s"] = run.total_s
     results: dict[str, dict[str, Any]] = {}
     failed = False
     for provider in PROVIDERS:

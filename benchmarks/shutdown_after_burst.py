@@ -30,34 +30,33 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from pathlib import Path
 import random
 import re
-import sys
-import tempfile
 import time
 from typing import Any
 
 import aiohttp
 
-from simulator.demo import DemoError, DemoStack
+from simulator.demo import DemoError
 
 from .exactly_once import (
     FINDFACE_FIRST_ID,
-    QUIET_SIMULATOR,
     Outcome,
     Sender,
     findface_event,
     recorded,
+    send_all,
     split,
 )
 from .hass_api import (
+    QUIET_SIMULATOR,
     HassWebsocket,
     add_state_dir_argument,
-    log_problems,
-    long_lived_token,
+    findface_webhook,
+    progress,
     recorder_info,
     run_and_report,
+    running_stack,
     sitewatch_entities,
     wait_for_recorder,
 )
@@ -117,85 +116,54 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     }
     outcome = Outcome()
     timings: dict[str, float] = {}
-    with tempfile.TemporaryDirectory() as temporary:
-        state_dir = args.state_dir.resolve() if args.state_dir else Path(temporary)
-        state_dir.mkdir(parents=True, exist_ok=True)
-        stack = DemoStack(state_dir=state_dir, simulator_args=QUIET_SIMULATOR)
-        started = time.monotonic()
-        stack.start()
-        try:
-            async with aiohttp.ClientSession() as setup:
-                await stack.wait_until_up(setup)
-                await stack.onboard(setup)
-                stack.token = await long_lived_token(setup, stack)
-                entry_id = await stack.add_findface_entry(setup, register_hooks=False)
-                await stack.wait_for_entry(setup, entry_id)
-                url = (
-                    f"{stack.hass_url}/api/webhook/{await stack.wait_for_webhook_id(entry_id)}"
-                    "?section=face_events"
-                )
-            timings["start_to_entry_loaded_s"] = round(time.monotonic() - started, 1)
-            print(
-                f"shutdown_after_burst: stack up in {timings['start_to_entry_loaded_s']} s",
-                file=sys.stderr,
-                flush=True,
+    async with running_stack(args.state_dir, simulator_args=QUIET_SIMULATOR) as run:
+        stack = run.stack
+        entry_id, url = await findface_webhook(stack, run.session)
+        timings["start_to_entry_loaded_s"] = run.since_start()
+        progress(f"shutdown_after_burst: stack up in {timings['start_to_entry_loaded_s']} s")
+        sender = Sender(
+            "findface", url, lambda event_id: findface_event(event_id, rng), args.attempts
+        )
+        batches = [
+            split(FINDFACE_FIRST_ID + number * args.batch_events, args.batch_events, args.per_body)
+            for number in range(args.batches)
+        ]
+        for bodies in batches:  # built before the burst: posting is all that is timed
+            for body in bodies:
+                sender.build(body)
+        report["largest_body_bytes"] = max(len(b.body) for bodies in batches for b in bodies)
+        connector = aiohttp.TCPConnector(limit=args.connections)
+        timeout = aiohttp.ClientTimeout(total=300)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            async with HassWebsocket(session, stack) as socket:
+                first_sent = time.time()
+                posting = time.monotonic()
+                for bodies in batches:
+                    await send_all(session, sender, bodies, outcome, args.connections)
+                timings["post_s"] = round(time.monotonic() - posting, 2)
+                report["at_sigterm"] = await backlog_now(socket)
+                log_path = run.state_dir / "hass.log"
+                log_before = log_path.stat().st_size
+                stopped = await stack.async_stop_hass(stop_within=args.stop_within)
+            with log_path.open(errors="replace") as log:
+                log.seek(log_before)
+                stopped["log"] = stop_log_lines(log.read())
+            report["stop"] = stopped
+            progress(
+                f"  posted in {timings['post_s']} s, stopped in {stopped['stop_s']} s "
+                f"(exit code {stopped['exit_code']})"
             )
-            sender = Sender(
-                "findface", url, lambda event_id: findface_event(event_id, rng), args.attempts
-            )
-            batches = [
-                split(
-                    FINDFACE_FIRST_ID + number * args.batch_events, args.batch_events, args.per_body
-                )
-                for number in range(args.batches)
-            ]
-            for bodies in batches:  # built before the burst: posting is all that is timed
-                for body in bodies:
-                    sender.build(body)
-            report["largest_body_bytes"] = max(len(b.body) for bodies in batches for b in bodies)
-            connector = aiohttp.TCPConnector(limit=args.connections)
-            timeout = aiohttp.ClientTimeout(total=300)
-            async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
-                async with HassWebsocket(session, stack) as socket:
-                    first_sent = time.time()
-                    posting = time.monotonic()
-                    for bodies in batches:
-                        queue = iter(bodies)
-
-                        async def worker(queue: Any = queue) -> None:
-                            for body in queue:
-                                outcome.batches += 1
-                                await sender.post(session, body, outcome)
-
-                        await asyncio.gather(*(worker() for _ in range(args.connections)))
-                    timings["post_s"] = round(time.monotonic() - posting, 2)
-                    report["at_sigterm"] = await backlog_now(socket)
-                    log_path = state_dir / "hass.log"
-                    log_before = log_path.stat().st_size
-                    stopped = await stack.async_stop_hass(stop_within=args.stop_within)
-                with log_path.open(errors="replace") as log:
-                    log.seek(log_before)
-                    stopped["log"] = stop_log_lines(log.read())
-                report["stop"] = stopped
-                print(
-                    f"  posted in {timings['post_s']} s, stopped in {stopped['stop_s']} s "
-                    f"(exit code {stopped['exit_code']})",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                starting = time.monotonic()
-                stack.start_hass()
-                await stack.wait_until_up(session)
-                await stack.wait_for_entry(session, entry_id, within=120)
-                timings["start_s"] = round(time.monotonic() - starting, 1)
-                async with HassWebsocket(session, stack) as socket:
-                    report["recorder"] = await wait_for_recorder(socket)
-                    entities = await sitewatch_entities(socket, entry_id, "event")
-                    records = await recorded(socket, entities, "event_id", first_sent - 1)
-        finally:
-            stack.stop()
-            report["log"] = log_problems((state_dir / "hass.log").read_text(errors="replace"))
-            timings["total_s"] = round(time.monotonic() - started, 1)
+            starting = time.monotonic()
+            stack.start_hass()
+            await stack.wait_until_up(session)
+            await stack.wait_for_entry(session, entry_id, within=120)
+            timings["start_s"] = round(time.monotonic() - starting, 1)
+            async with HassWebsocket(session, stack) as socket:
+                report["recorder"] = await wait_for_recorder(socket)
+                entities = await sitewatch_entities(socket, entry_id, "event")
+                records = await recorded(socket, entities, "event_id", first_sent - 1)
+    report["log"] = run.log
+    timings["total_s"] = run.total_s
     recorded_ids = {event_id for event_id in outcome.sent if event_id in records}
     duplicated = {event_id for event_id in recorded_ids if len(records[event_id]) > 1}
     report["events"] = {

@@ -40,25 +40,24 @@ import json
 from pathlib import Path
 import random
 import string
-import sys
-import tempfile
 import time
 from typing import Any
 import zlib
 
 import aiohttp
 
-from simulator.demo import DemoStack
 from simulator.findface import SECTIONS as FINDFACE_SECTIONS
 
 from .hass_api import (
+    QUIET_SIMULATOR,
     HassWebsocket,
     add_state_dir_argument,
-    log_problems,
-    long_lived_token,
+    camlytics_channels,
     memory,
+    progress,
     recorder_alive,
     run_and_report,
+    running_stack,
     wait_for_recorder,
     webhook_diagnostics,
 )
@@ -67,16 +66,6 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 PROVIDERS = ("findface", "camlytics", "facespace", "moonsense")
 MAX_BODY_BYTES = 1024 * 1024
-QUIET_SIMULATOR = [
-    "--findface-emit-interval",
-    "0",
-    "--camlytics-event-interval",
-    "0",
-    "--facespace-interval",
-    "0",
-    "--moonsense-interval",
-    "0",
-]
 
 KINDS: dict[str, float] = {
     "valid": 30,
@@ -737,11 +726,7 @@ async def fuzz(
                 answer = await send(session, targets[body.provider], body)
                 tally.add(body, answer, time.monotonic() - sent)
                 if (index + 1) % progress_every == 0:
-                    print(
-                        f"  {index + 1} bodies sent ({time.monotonic() - started:.0f} s)",
-                        file=sys.stderr,
-                        flush=True,
-                    )
+                    progress(f"  {index + 1} bodies sent ({time.monotonic() - started:.0f} s)")
 
         await asyncio.gather(*(worker() for _ in range(connections)))
     return tally, time.monotonic() - started
@@ -780,79 +765,56 @@ def summarize(tally: Tally) -> dict[str, Any]:
     }
 
 
-async def camlytics_channels(session: aiohttp.ClientSession, stack: DemoStack) -> list[str]:
-    """The simulator's Camlytics channel ids (from its admin state)."""
-    async with session.get(f"{stack.simulator_url}/_sim/camlytics/state") as response:
-        state = await response.json()
-    return sorted(state.get("queues", {}))
-
-
 async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     """Start the stack, fuzz, check; the report and whether every target was met."""
     report: dict[str, Any] = {"bodies_requested": args.bodies, "seed": args.seed}
-    with tempfile.TemporaryDirectory() as temporary:
-        state_dir = args.state_dir.resolve() if args.state_dir else Path(temporary)
-        state_dir.mkdir(parents=True, exist_ok=True)
-        stack = DemoStack(state_dir=state_dir, simulator_args=QUIET_SIMULATOR)
-        started = time.monotonic()
-        stack.start()
-        try:
-            async with aiohttp.ClientSession() as session:
-                await stack.wait_until_up(session)
-                await stack.onboard(session)
-                stack.token = await long_lived_token(session, stack)
-                entries = await stack.add_push_providers(session)
-                secret = await stack.enable_facespace_push(session, entries["facespace"])
-                targets = {
-                    provider: Target(
-                        provider,
-                        f"{stack.hass_url}/api/webhook/"
-                        f"{await stack.wait_for_webhook_id(entries[provider])}",
-                        {},
-                    )
-                    for provider in PROVIDERS
-                }
-                generator = Generator(args.seed, await camlytics_channels(session, stack), secret)
-                report["start_to_entries_loaded_s"] = round(time.monotonic() - started, 1)
-                # A websocket is opened per phase: one left unread during the fuzz would miss
-                # Home Assistant's heartbeat and be closed.
-                async with HassWebsocket(session, stack) as socket:
-                    await wait_for_recorder(socket)
-                pid = stack.hass_pid
-                report["rss_kib_before"] = memory(pid)
-                print(
-                    f"webhook_fuzz: stack up in {report['start_to_entries_loaded_s']} s; "
-                    f"sending {args.bodies} bodies over {args.connections} connections",
-                    file=sys.stderr,
-                    flush=True,
-                )
-                tally, elapsed = await fuzz(
-                    targets, generator, args.bodies, args.connections, args.timeout
-                )
-                report["fuzz_s"] = round(elapsed, 1)
-                report["bodies_per_s"] = round(args.bodies / elapsed, 1)
-                report.update(summarize(tally))
-                print(json.dumps(summarize(tally)), file=sys.stderr, flush=True)
-                stack.check_running()
-                async with HassWebsocket(session, stack) as socket:
-                    report["recorder_after_fuzz"] = await wait_for_recorder(socket)
-                    report["rss_kib_after"] = memory(pid)
-                    report["rss_growth_kib"] = (
-                        report["rss_kib_after"]["VmRSS"] - report["rss_kib_before"]["VmRSS"]
-                    )
-                    report["recorder"] = await recorder_alive(session, socket, stack)
-                headers = {"Authorization": f"Bearer {stack.token}"}
-                async with session.get(f"{stack.hass_url}/api/states", headers=headers) as answer:
-                    report["api_states_status"] = answer.status
-                report["webhook_counters"] = {
-                    provider: await webhook_diagnostics(session, stack, entries[provider])
-                    for provider in PROVIDERS
-                }
-        finally:
-            stack.stop()
-            log = (state_dir / "hass.log").read_text(errors="replace")
-            report["log"] = log_problems(log)
-            report["total_s"] = round(time.monotonic() - started, 1)
+    async with running_stack(args.state_dir, simulator_args=QUIET_SIMULATOR) as run:
+        stack, session = run.stack, run.session
+        entries = await stack.add_push_providers(session)
+        secret = await stack.enable_facespace_push(session, entries["facespace"])
+        targets = {
+            provider: Target(
+                provider,
+                f"{stack.hass_url}/api/webhook/"
+                f"{await stack.wait_for_webhook_id(entries[provider])}",
+                {},
+            )
+            for provider in PROVIDERS
+        }
+        generator = Generator(args.seed, await camlytics_channels(session, stack), secret)
+        report["start_to_entries_loaded_s"] = run.since_start()
+        # A websocket is opened per phase: one left unread during the fuzz would miss
+        # Home Assistant's heartbeat and be closed.
+        async with HassWebsocket(session, stack) as socket:
+            await wait_for_recorder(socket)
+        pid = stack.hass_pid
+        report["rss_kib_before"] = memory(pid)
+        progress(
+            f"webhook_fuzz: stack up in {report['start_to_entries_loaded_s']} s; "
+            f"sending {args.bodies} bodies over {args.connections} connections"
+        )
+        tally, elapsed = await fuzz(targets, generator, args.bodies, args.connections, args.timeout)
+        report["fuzz_s"] = round(elapsed, 1)
+        report["bodies_per_s"] = round(args.bodies / elapsed, 1)
+        report.update(summarize(tally))
+        progress(json.dumps(summarize(tally)))
+        stack.check_running()
+        async with HassWebsocket(session, stack) as socket:
+            report["recorder_after_fuzz"] = await wait_for_recorder(socket)
+            report["rss_kib_after"] = memory(pid)
+            report["rss_growth_kib"] = (
+                report["rss_kib_after"]["VmRSS"] - report["rss_kib_before"]["VmRSS"]
+            )
+            report["recorder"] = await recorder_alive(session, socket, stack)
+        headers = {"Authorization": f"Bearer {stack.token}"}
+        async with session.get(f"{stack.hass_url}/api/states", headers=headers) as answer:
+            report["api_states_status"] = answer.status
+        report["webhook_counters"] = {
+            provider: await webhook_diagnostics(session, stack, entries[provider])
+            for provider in PROVIDERS
+        }
+    report["log"] = run.log
+    report["total_s"] = run.total_s
     checks = {
         "no_empty_200": report["empty_200s"] == 0,
         "no_5xx": report["status_5xx"] == 0,

@@ -27,13 +27,14 @@ import itertools
 import json
 from pathlib import Path
 import statistics
-import tempfile
 import time
 from typing import Any
 
 import aiohttp
 
 from simulator.demo import DemoError, DemoStack
+
+from .hass_api import get_json, running_stack, simulator_stats
 
 NOOP_COMPONENT = Path(__file__).resolve().parent / "noop_webhook"
 NOOP_WEBHOOK_ID = "noop-benchmark"
@@ -178,19 +179,9 @@ def summarize(series: Series, size: int) -> dict[str, Any]:
     }
 
 
-async def get_json(session: aiohttp.ClientSession, stack: DemoStack, path: str) -> Any:
-    """GET a Home Assistant REST API path with the stack's token."""
-    headers = {"Authorization": f"Bearer {stack.token}"}
-    async with session.get(f"{stack.hass_url}{path}", headers=headers) as response:
-        if response.status != 200:
-            raise DemoError(f"GET {path} answered {response.status}")
-        return await response.json()
-
-
 async def card_lookups(session: aiohttp.ClientSession, stack: DemoStack) -> int:
     """Card requests the simulator has answered so far."""
-    async with session.get(f"{stack.simulator_url}/_sim/stats") as response:
-        stats = (await response.json())["findface"]
+    stats = (await simulator_stats(session, stack))["findface"]
     return int(stats["by_call"].get("human_cards", 0))
 
 
@@ -205,62 +196,53 @@ async def last_event_seen(session: aiohttp.ClientSession, stack: DemoStack, even
 
 
 async def measure(requests: dict[int, int], warmup: int, settle: float) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory() as state_dir:
-        stack = DemoStack(
-            state_dir=Path(state_dir),
-            simulator_args=["--findface-emit-interval", "0"],
-            extra_components={"noop_webhook": NOOP_COMPONENT},
-            extra_configuration="noop_webhook:\n",
-        )
-        started = time.monotonic()
-        stack.start()
-        try:
-            async with aiohttp.ClientSession() as session:
-                await stack.wait_until_up(session)
-                await stack.onboard(session)
-                entry_id = await stack.add_findface_entry(session, register_hooks=False)
-                await stack.wait_for_entry(session, entry_id)
-                webhook_id = await stack.wait_for_webhook_id(entry_id)
-                hass_config = await get_json(session, stack, "/api/config")
-                if "noop_webhook" not in hass_config["components"]:
-                    raise DemoError("noop_webhook was not set up; see hass.log")
-                loaded_after = time.monotonic() - started
-                lookups_before = await card_lookups(session, stack)
+    async with running_stack(
+        simulator_args=["--findface-emit-interval", "0"],
+        extra_components={"noop_webhook": NOOP_COMPONENT},
+        extra_configuration="noop_webhook:\n",
+    ) as run:
+        stack, session = run.stack, run.session
+        entry_id = await stack.add_findface_entry(session, register_hooks=False)
+        await stack.wait_for_entry(session, entry_id)
+        webhook_id = await stack.wait_for_webhook_id(entry_id)
+        hass_config = await get_json(session, stack, "/api/config")
+        if "noop_webhook" not in hass_config["components"]:
+            raise DemoError("noop_webhook was not set up; see hass.log")
+        loaded_after = time.monotonic() - run.started
+        lookups_before = await card_lookups(session, stack)
 
-                sitewatch_path = f"/api/webhook/{webhook_id}?section=face_events"
-                groups = [
-                    [Target("noop", f"/api/webhook/{NOOP_WEBHOOK_ID}", True, noop_ok)],
-                    [
-                        Target("sitewatch_verbose", sitewatch_path, True, sitewatch_ok),
-                        Target("sitewatch_default", sitewatch_path, False, sitewatch_ok),
-                    ],
-                ]
-                ids = itertools.count(FIRST_EVENT_ID)
-                results: dict[str, dict[str, Any]] = {
-                    target.name: {} for group in groups for target in group
-                }
-                delivered: dict[str, bool] = {}
-                connector = aiohttp.TCPConnector(limit=1)
-                async with aiohttp.ClientSession(connector=connector) as poster:
-                    for size in BATCH_SIZES:
-                        for group in groups:
-                            await asyncio.sleep(settle)
-                            await post_interleaved(
-                                poster, stack.hass_url, interleave(group, ids, warmup, size)
-                            )
-                            plan = interleave(group, ids, requests[size], size)
-                            measured = await post_interleaved(poster, stack.hass_url, plan)
-                            for name, series in measured.items():
-                                results[name][f"batch_{size}"] = summarize(series, size)
-                            stack.check_running()
-                            if group[0].accept is sitewatch_ok:
-                                last = json.loads(plan[-1][1])[-1]["id"]
-                                delivered[f"sitewatch_batch_{size}"] = await last_event_seen(
-                                    session, stack, int(last)
-                                )
-                lookups = await card_lookups(session, stack) - lookups_before
-        finally:
-            stack.stop()
+        sitewatch_path = f"/api/webhook/{webhook_id}?section=face_events"
+        groups = [
+            [Target("noop", f"/api/webhook/{NOOP_WEBHOOK_ID}", True, noop_ok)],
+            [
+                Target("sitewatch_verbose", sitewatch_path, True, sitewatch_ok),
+                Target("sitewatch_default", sitewatch_path, False, sitewatch_ok),
+            ],
+        ]
+        ids = itertools.count(FIRST_EVENT_ID)
+        results: dict[str, dict[str, Any]] = {
+            target.name: {} for group in groups for target in group
+        }
+        delivered: dict[str, bool] = {}
+        connector = aiohttp.TCPConnector(limit=1)
+        async with aiohttp.ClientSession(connector=connector) as poster:
+            for size in BATCH_SIZES:
+                for group in groups:
+                    await asyncio.sleep(settle)
+                    await post_interleaved(
+                        poster, stack.hass_url, interleave(group, ids, warmup, size)
+                    )
+                    plan = interleave(group, ids, requests[size], size)
+                    measured = await post_interleaved(poster, stack.hass_url, plan)
+                    for name, series in measured.items():
+                        results[name][f"batch_{size}"] = summarize(series, size)
+                    stack.check_running()
+                    if group[0].accept is sitewatch_ok:
+                        last = json.loads(plan[-1][1])[-1]["id"]
+                        delivered[f"sitewatch_batch_{size}"] = await last_event_seen(
+                            session, stack, int(last)
+                        )
+        lookups = await card_lookups(session, stack) - lookups_before
     return {
         "warmup_requests_per_series": warmup,
         "start_to_entry_loaded_s": round(loaded_after, 2),
