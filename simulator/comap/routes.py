@@ -41,18 +41,6 @@ def _endpoint(call: str) -> Callable[[_SimHandler], _Handler]:
     return decorate
 
 
-def _admin(handler: _SimHandler) -> _Handler:
-    """Wrap an admin handler: no counting, no rate limit, no auth."""
-
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request, request.app[COMAP_SIMULATOR])
-        except ComapApiError as err:
-            return err.response()
-
-    return wrapper
-
-
 async def _json_object(request: web.Request) -> dict[str, Any]:
     try:
         body = await request.json()

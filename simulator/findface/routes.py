@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ..routing import Admin, admin_wrapper, json_object
+from ..routing import json_object
 from .model import JPEG, MAX_LIMIT, FindFaceApiError, _bad_param, _not_found, _unauthorized
 from .service import FindFaceSimulator
 
@@ -41,13 +41,6 @@ def _endpoint(call: str, *, auth: bool = True) -> Callable[[_SimHandler], _Handl
         return wrapper
 
     return decorate
-
-
-_admin: Admin[FindFaceSimulator] = admin_wrapper(
-    FINDFACE_SIMULATOR,
-    lambda message: _bad_param("body", message),
-    before=lambda request, simulator: simulator.learn_base_url(str(request.url.origin())),
-)
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
