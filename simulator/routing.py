@@ -314,6 +314,23 @@ async def expire_tokens(request: web.Request, simulator: ExpiresTokens) -> dict[
 type JsonHandler[S] = Callable[[web.Request, S], Awaitable[Any]]
 
 
+def setter[S](
+    message: str, call: Callable[..., None], **kinds: type | tuple[type, ...]
+) -> JsonHandler[S]:
+    """A handler passing the required fields of the JSON body to call and answering them.
+
+    call gets the simulator and the values in the order of kinds; a missing
+    field or one of another kind raises ValueError(message) (see required).
+    """
+
+    async def handler(request: web.Request, simulator: S) -> dict[str, Any]:
+        values = required(await json_object(request), message, **kinds)
+        call(simulator, *values)
+        return dict(zip(kinds, values, strict=True))
+
+    return handler
+
+
 @dataclass(frozen=True)
 class Setting[S]:
     """One field of a settings route: a number (passed on as a float) or a boolean.

@@ -48,30 +48,32 @@ async def _state(request: web.Request, simulator: CamlyticsSimulator) -> Any:
     return simulator.state()
 
 
-async def _occupancy(request: web.Request, simulator: CamlyticsSimulator) -> dict[str, int]:
-    body = await routing.json_object(request)
-    message = "location_id and occupancy are required integers"
-    location_id, occupancy = routing.required(body, message, location_id=int, occupancy=int)
-    simulator.set_occupancy(location_id, occupancy)
-    return {"location_id": location_id, "occupancy": occupancy}
-
-
-async def _queue(request: web.Request, simulator: CamlyticsSimulator) -> dict[str, Any]:
-    body = await routing.json_object(request)
-    message = "channel_id is a required string and queue a required integer"
-    channel_id, length = routing.required(body, message, channel_id=str, queue=int)
-    simulator.set_queue(channel_id, length)
-    return {"channel_id": channel_id, "queue": length}
-
-
 _ADMIN.targets(CamlyticsSimulator.webhooks, _add_webhook, CamlyticsSimulator.remove_webhook)
 _ADMIN.add(
     [
         ("POST", "/emit", _emit),
         ("GET", "/feeds", _feeds),
         ("GET", "/state", _state),
-        ("POST", "/occupancy", _occupancy),
-        ("POST", "/queue", _queue),
+        (
+            "POST",
+            "/occupancy",
+            routing.setter(
+                "location_id and occupancy are required integers",
+                CamlyticsSimulator.set_occupancy,
+                location_id=int,
+                occupancy=int,
+            ),
+        ),
+        (
+            "POST",
+            "/queue",
+            routing.setter(
+                "channel_id is a required string and queue a required integer",
+                CamlyticsSimulator.set_queue,
+                channel_id=str,
+                queue=int,
+            ),
+        ),
     ]
 )
 _ADMIN.failure(one_message=True)

@@ -48,13 +48,6 @@ async def _raw_line(request: web.Request, simulator: FaceSpaceSimulator) -> dict
     return {"camera": camera, "text": text}
 
 
-async def _active(request: web.Request, simulator: FaceSpaceSimulator) -> dict[str, bool]:
-    body = await routing.json_object(request)
-    (active,) = routing.required(body, "active is a required boolean", active=bool)
-    simulator.set_active(active)
-    return {"active": active}
-
-
 async def _state(request: web.Request, simulator: FaceSpaceSimulator) -> Any:
     return simulator.state()
 
@@ -70,7 +63,13 @@ _ADMIN.add(
     [
         ("POST", "/recognize", _recognize),
         ("POST", "/raw-line", _raw_line),
-        ("POST", "/active", _active),
+        (
+            "POST",
+            "/active",
+            routing.setter(
+                "active is a required boolean", FaceSpaceSimulator.set_active, active=bool
+            ),
+        ),
         ("GET", "/state", _state),
     ]
 )
