@@ -1,6 +1,6 @@
 """API errors and admin-route helpers shared by the provider simulators."""
 
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, cast
@@ -229,6 +229,32 @@ def failure_route[S: InjectsFailures](
 def retry_after(status: int) -> dict[str, str] | None:
     """``Retry-After: 1`` for a 429 or 503 answer, else no extra headers."""
     return {"Retry-After": "1"} if status in (429, 503) else None
+
+
+class RateWindows:
+    """One-second sliding windows of call times by key, for a calls-per-second limit."""
+
+    def __init__(self) -> None:
+        """Start with no calls recorded."""
+        self._windows: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def clear(self) -> None:
+        """Forget every recorded call."""
+        self._windows.clear()
+
+    def admit(self, key: str, now: float, limit: float) -> bool:
+        """Record a call to key at now (seconds) and return True; False if over the limit.
+
+        A call is over the limit when limit calls to key were recorded in the
+        second before now; it is then not recorded.
+        """
+        window = self._windows[key]
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) >= limit:
+            return False
+        window.append(now)
+        return True
 
 
 class CountsRequests:

@@ -291,14 +291,7 @@ class CamlyticsSimulator(CamlyticsState):
 
     def _check_rate(self, key: str) -> None:
         limit = self.settings.rate_limit
-        if not limit:
-            return
-        now = self._clock()
-        window = self._recent[key]
-        while window and window[0] <= now - 1.0:
-            window.popleft()
-        if len(window) < limit:
-            window.append(now)
+        if not limit or self._recent.admit(key, self._clock(), limit):
             return
         rejections = self._counters["rate_limited_429"] + self._counters["rate_limited_503"] + 1
         headers = {"Retry-After": "1"}
