@@ -596,14 +596,6 @@ async def test_webhook_retries_with_growing_delay_then_drops() -> None:
         assert webhooks == {"sent": 2, "failed_attempts": 5, "dropped": 1}
 
 
-async def test_unreachable_webhook_logs_the_error() -> None:
-    async with serve(send_attempts=1) as api:
-        api.simulator.add_webhook("http://127.0.0.1:1/hook", "occupancy")
-        api.simulator.set_occupancy(32, 1)
-        await api.drain()
-        api.assert_unreachable()
-
-
 @pytest.mark.parametrize(
     "body",
     [

@@ -437,14 +437,6 @@ async def test_push_retries_with_growing_delay_then_drops() -> None:
         assert api.simulator.stats()["pushes"] == {"sent": 2, "failed_attempts": 5, "dropped": 1}
 
 
-async def test_unreachable_push_target_logs_the_error() -> None:
-    async with serve(send_attempts=1) as api:
-        api.simulator.add_push_target("http://127.0.0.1:1/hook", kind="realtime")
-        api.simulator.recognize("Entrance", "Alice")
-        await api.drain()
-        api.assert_unreachable()
-
-
 @pytest.mark.parametrize(
     "body",
     [

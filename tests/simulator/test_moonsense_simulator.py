@@ -726,14 +726,6 @@ async def test_a_2xx_other_than_200_is_success() -> None:
         assert len(api.receiver.calls) == 2
 
 
-async def test_unreachable_webhook_logs_the_error() -> None:
-    async with serve(send_attempts=1) as api:
-        api.simulator.add_webhook("http://127.0.0.1:1/hook")
-        api.simulator.create_session()
-        await api.drain()
-        api.assert_unreachable()
-
-
 async def test_admin_routes_drive_a_session() -> None:
     async with serve() as api:
         added = await api.admin(
