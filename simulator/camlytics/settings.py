@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from ..common import check_push_settings
-from ..plugin import Option, not_negative
+from ..plugin import Option, interval_option, not_negative
 
 
 @dataclass
@@ -29,8 +29,7 @@ class CamlyticsSettings:
         not_negative(rate_limit=self.rate_limit)
         if self.locations < 0 or self.channels_per_location < 0:
             raise ValueError("locations and channels_per_location must not be negative")
-        not_negative(event_interval=self.event_interval)
-        check_push_settings(self)
+        check_push_settings(self, event_interval=self.event_interval)
 
 
 OPTIONS = (
@@ -45,10 +44,8 @@ OPTIONS = (
         field="rate_limit",
         help="Camlytics requests per second per public key; 0 disables",
     ),
-    Option(
-        flag="--camlytics-event-interval",
-        field="event_interval",
-        help="seconds between generated Camlytics analytic events; 0 disables",
+    interval_option(
+        "--camlytics-event-interval", "event_interval", "generated Camlytics analytic events"
     ),
 )
 """The Camlytics command-line options."""

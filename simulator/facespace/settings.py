@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from ..common import check_push_settings
-from ..plugin import Option, not_negative
+from ..plugin import Option, interval_option, not_negative
 from .model import _check_camera_name, _check_person_name
 
 
@@ -39,16 +39,13 @@ class FaceSpaceSettings:
         not_negative(recognition_interval=self.recognition_interval)
         if not 0 <= self.unknown_ratio <= 1:
             raise ValueError("unknown_ratio must be between 0 and 1")
-        not_negative(presence=self.presence)
-        check_push_settings(self)
+        check_push_settings(self, presence=self.presence)
 
 
 OPTIONS = (
     Option(flag="--facespace-api-key", field="api_key", help="expected FaceSpace x-api-key"),
-    Option(
-        flag="--facespace-interval",
-        field="recognition_interval",
-        help="seconds between generated FaceSpace recognitions; 0 disables",
+    interval_option(
+        "--facespace-interval", "recognition_interval", "generated FaceSpace recognitions"
     ),
 )
 """The FaceSpace command-line options."""

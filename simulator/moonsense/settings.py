@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 
 from ..common import check_push_settings
-from ..plugin import Option, not_negative
+from ..plugin import Option, interval_option, not_negative
 from .model import MAX_PER_PAGE
 
 
@@ -46,16 +46,15 @@ class MoonsenseSettings:
         not_negative(sessions=self.sessions)
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        not_negative(bundle_interval=self.bundle_interval)
-        check_push_settings(self)
+        check_push_settings(self, bundle_interval=self.bundle_interval)
 
 
 OPTIONS = (
     Option(flag="--moonsense-token", field="token", help="expected Moonsense bearer token"),
-    Option(
-        flag="--moonsense-interval",
-        field="bundle_interval",
-        help="seconds between generated Moonsense bundles (sessions come and go); 0 disables",
+    interval_option(
+        "--moonsense-interval",
+        "bundle_interval",
+        "generated Moonsense bundles (sessions come and go)",
     ),
     Option(
         flag="--moonsense-camel-case",
