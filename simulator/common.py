@@ -7,6 +7,7 @@ sizes, builds its ``WebhookSender`` itself.
 """
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from .plugin import Simulated, check_speed, not_negative
@@ -19,6 +20,20 @@ class PushSettings(SenderSettings, Protocol):
 
     send_attempts: int  # POST attempts before a payload is dropped
     speed: float  # the generator runs speed times as often
+
+
+@dataclass(kw_only=True)
+class PushDefaults:
+    """The generator seed and sender settings of a pushing simulator, with their defaults.
+
+    Keyword-only, so a provider's settings dataclass keeps its own fields' positions.
+    """
+
+    seed: int = 1
+    retry_base: float = 1.0  # first retry interval in seconds; doubles per attempt
+    send_attempts: int = 4  # POST attempts before a payload is dropped
+    send_timeout: float = 10.0  # seconds per POST
+    speed: float = 1.0  # the provider's generator runs speed times as often
 
 
 def check_push_settings(settings: PushSettings, **not_below_zero: float) -> None:

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from ..common import check_push_settings
+from ..common import PushDefaults, check_push_settings
 from ..plugin import Option, interval_option, not_negative
 
 
 @dataclass
-class CamlyticsSettings:
+class CamlyticsSettings(PushDefaults):
     """Credentials and behaviour of the simulated Camlytics cloud."""
 
     public_key: str = "demo-public"
@@ -16,11 +16,6 @@ class CamlyticsSettings:
     locations: int = 2
     channels_per_location: int = 3
     event_interval: float = 0.0  # seconds between generated analytic events; 0 = off
-    seed: int = 1
-    retry_base: float = 1.0  # first webhook retry interval in seconds; doubles per attempt
-    send_attempts: int = 4  # webhook POST attempts before a payload is dropped
-    send_timeout: float = 10.0  # seconds per webhook POST
-    speed: float = 1.0  # the event generator runs speed times as often
 
     def __post_init__(self) -> None:
         """Reject settings the simulator cannot honour."""

@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from ..common import check_push_settings
+from ..common import PushDefaults, check_push_settings
 from ..plugin import Option, interval_option, not_negative
 from .model import _check_camera_name, _check_person_name
 
 
 @dataclass
-class FaceSpaceSettings:
+class FaceSpaceSettings(PushDefaults):
     """Key, cameras, people and behaviour of the simulated FaceSpace service."""
 
     api_key: str = "demo-facespace"
@@ -18,11 +18,6 @@ class FaceSpaceSettings:
     unknown_ratio: float = 0.2  # share of generated recognitions named "Unknown"
     presence: float = 5.0  # seconds a person stays in view after a recognition
     active: bool = True  # False: /recognition answers the stop signal
-    seed: int = 1
-    retry_base: float = 1.0  # first push retry interval in seconds; doubles per attempt
-    send_attempts: int = 4  # push POST attempts before a payload is dropped
-    send_timeout: float = 10.0  # seconds per push POST
-    speed: float = 1.0  # the recognition generator runs speed times as often
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and reject settings the simulator cannot honour."""
