@@ -55,6 +55,38 @@ type SimHandler[S] = Callable[[web.Request, S], Awaitable[web.StreamResponse]]
 type Admin[S] = Callable[[SimHandler[S]], Handler]
 
 
+def sim_wrapper[S](
+    key: web.AppKey[S],
+    *,
+    before: Callable[[web.Request, S], None] | None = None,
+    bad_request: Callable[[str], ApiError] | None = None,
+) -> Admin[S]:
+    """A decorator for handlers that get the request and the simulator under key.
+
+    before, if given, sees them first (an API route's counting, failures and
+    auth); an ApiError it or the handler raises is answered; with bad_request,
+    a ValueError becomes bad_request(message), otherwise it propagates.
+    """
+
+    def decorate(handler: SimHandler[S]) -> Handler:
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            simulator = request.app[key]
+            try:
+                if before is not None:
+                    before(request, simulator)
+                return await handler(request, simulator)
+            except ApiError as err:
+                return err.response()
+            except ValueError as err:
+                if bad_request is None:
+                    raise
+                return bad_request(str(err)).response()
+
+        return wrapper
+
+    return decorate
+
+
 def admin_wrapper[S](
     key: web.AppKey[S],
     bad_request: Callable[[str], ApiError],
@@ -65,22 +97,7 @@ def admin_wrapper[S](
     The handler gets the request and the simulator under key; before, if
     given, sees them first.
     """
-
-    def decorate(handler: SimHandler[S]) -> Handler:
-        async def wrapper(request: web.Request) -> web.StreamResponse:
-            simulator = request.app[key]
-            if before is not None:
-                before(request, simulator)
-            try:
-                return await handler(request, simulator)
-            except ApiError as err:
-                return err.response()
-            except ValueError as err:
-                return bad_request(str(err)).response()
-
-        return wrapper
-
-    return decorate
+    return sim_wrapper(key, before=before, bad_request=bad_request)
 
 
 async def json_object(request: web.Request, *, optional: bool = False) -> dict[str, Any]:

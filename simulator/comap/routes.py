@@ -1,11 +1,11 @@
 """The simulated ComAp identity and WebSupervisor v1.1 HTTP API."""
 
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from typing import Any
 
 from aiohttp import web
 
+from ..routing import Admin, sim_wrapper
 from .model import HISTORY_DATE_FORMAT, ComapApiError
 from .state import ComapSimulator
 
@@ -15,30 +15,17 @@ COMAP_SIMULATOR = web.AppKey("COMAP_SIMULATOR", ComapSimulator)
 ROUTES = web.RouteTableDef()
 
 
-type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-type _SimHandler = Callable[[web.Request, ComapSimulator], Awaitable[web.StreamResponse]]
-
-
-def _endpoint(call: str) -> Callable[[_SimHandler], _Handler]:
+def _endpoint(call: str) -> Admin[ComapSimulator]:
     """Wrap a handler with counting, rate limit, failure injection and auth.
 
     Routes with a login id in their path are WSV calls and need a token.
     """
-
-    def decorate(handler: _SimHandler) -> _Handler:
-        async def wrapper(request: web.Request) -> web.StreamResponse:
-            simulator = request.app[COMAP_SIMULATOR]
-            try:
-                simulator.admit(call, request.headers, request.match_info.get("login_id"))
-                return await handler(request, simulator)
-            except ComapApiError as err:
-                return err.response()
-
-        return wrapper
-
-    return decorate
+    return sim_wrapper(
+        COMAP_SIMULATOR,
+        before=lambda request, simulator: simulator.admit(
+            call, request.headers, request.match_info.get("login_id")
+        ),
+    )
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
