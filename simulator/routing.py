@@ -314,6 +314,10 @@ class CountsRequests:
             "by_status": dict(sorted(self._by_status.items())),
         }
 
+    def counter_stats(self, *names: str) -> dict[str, int]:
+        """The named counters (0 if never counted), in the order given."""
+        return {name: self._counters[name] for name in names}
+
     def sender_stats(self, prefix: str = "webhooks_") -> dict[str, int]:
         """Delivered payloads, failed attempts and dropped payloads counted under prefix."""
         return {

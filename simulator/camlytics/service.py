@@ -207,15 +207,16 @@ class CamlyticsSimulator(CamlyticsState):
         rejections; injected_failures those of fail_next. webhooks counts
         delivered payloads, failed attempts and dropped payloads.
         """
-        counters = self._counters
         return {
             **self.request_stats(),
-            "rejected_keys": counters["rejected_keys"],
-            "rejected_signatures": counters["rejected_signatures"],
-            "rejected_nonces": counters["rejected_nonces"],
-            "rate_limited_429": counters["rate_limited_429"],
-            "rate_limited_503": counters["rate_limited_503"],
-            "injected_failures": counters["injected_failures"],
+            **self.counter_stats(
+                "rejected_keys",
+                "rejected_signatures",
+                "rejected_nonces",
+                "rate_limited_429",
+                "rate_limited_503",
+                "injected_failures",
+            ),
             "webhooks": self.sender_stats(),
         }
 
