@@ -185,6 +185,21 @@ class SimApi[S: SendsWebhooks]:
             (1, 200, False),
         ]
 
+    async def stop_generator(
+        self, interval: str, produced: Callable[[], int], wait: float
+    ) -> tuple[dict[str, Any], int]:
+        """Set interval to 0 by ``POST settings``; produced() must not grow over wait seconds.
+
+        Returns the settings answer and produced() once the sender was drained.
+        """
+        stopped = await self.admin("POST", "settings", **{interval: 0})
+        assert stopped[interval] == 0
+        await self.drain()
+        settled = produced()
+        await asyncio.sleep(wait)
+        assert produced() == settled
+        return stopped, settled
+
     def outcomes(self) -> list[tuple[int, int | None, bool]]:
         """Each delivery-log entry's attempt, status and whether the payload was dropped."""
         return [(e["attempt"], e["status"], e["dropped"]) for e in self.deliveries]

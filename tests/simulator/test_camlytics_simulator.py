@@ -1,6 +1,5 @@
 """HTTP-level tests for the simulated Camlytics cloud: signed API, feeds and webhooks."""
 
-import asyncio
 from collections import Counter
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
@@ -652,12 +651,7 @@ async def test_event_interval_generates_events_until_stopped() -> None:
         api.simulator.add_webhook(api.receiver.url("/events"), "events")
         await api.receiver.wait_for(3)
         assert all(len(call.body) == 1 for call in api.receiver.calls)
-        stopped = await api.admin("POST", "settings", event_interval=0)
-        assert stopped["event_interval"] == 0
-        await api.drain()
-        settled = len(api.receiver.calls)
-        await asyncio.sleep(0.06)
-        assert len(api.receiver.calls) == settled
+        await api.stop_generator("event_interval", lambda: len(api.receiver.calls), 0.06)
         assert api.simulator.state()["events"] >= 3
 
 

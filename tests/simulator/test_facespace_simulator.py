@@ -502,12 +502,10 @@ async def test_recognition_interval_generates_until_stopped() -> None:
             parsed = parse_line(lines[0])
             assert parsed is not None
             assert parsed[0] in ("Alice", "Bob", "Carol", "Dave", "Unknown")
-        stopped = await api.admin("POST", "settings", recognition_interval=0)
+        stopped, settled = await api.stop_generator(
+            "recognition_interval", lambda: len(api.receiver.calls), 0.06
+        )
         assert stopped == {"recognition_interval": 0}
-        await api.drain()
-        settled = len(api.receiver.calls)
-        await asyncio.sleep(0.06)
-        assert len(api.receiver.calls) == settled
         assert api.simulator.stats()["recognitions"] == settled
 
 

@@ -1,6 +1,5 @@
 """HTTP-level tests for the simulated Moonsense Cloud: control plane, data planes and webhooks."""
 
-import asyncio
 from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime, timedelta
@@ -905,12 +904,7 @@ async def test_bundle_interval_generates_until_stopped() -> None:
         await api.receiver.wait_for(4)
         assert {call.body["event_type"] for call in api.receiver.calls} >= {"BUNDLE_RECEIVED"}
         assert api.simulator.sessions
-        stopped = await api.admin("POST", "settings", bundle_interval=0)
-        assert stopped["bundle_interval"] == 0
-        await api.drain()
-        settled = len(api.simulator.events)
-        await asyncio.sleep(0.05)
-        assert len(api.simulator.events) == settled
+        await api.stop_generator("bundle_interval", lambda: len(api.simulator.events), 0.05)
 
 
 async def test_sender_starts_late_and_keeps_the_queue_across_restarts() -> None:
