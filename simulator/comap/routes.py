@@ -1,5 +1,6 @@
 """The simulated ComAp identity and WebSupervisor v1.1 HTTP API."""
 
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -77,16 +78,18 @@ async def _values(request: web.Request, simulator: ComapSimulator) -> web.Stream
     return web.json_response({"values": values})
 
 
-@ROUTES.get("/v1.1/{login_id}/units/{unit_guid}/info")
-@_endpoint("info")
-async def _info(request: web.Request, simulator: ComapSimulator) -> web.StreamResponse:
-    return web.json_response(simulator.info(request.match_info["unit_guid"]))
+def _unit_route(call: str, read: Callable[[ComapSimulator, str], Any], *, wrap: bool) -> None:
+    """Add ``GET .../units/{unit_guid}/<call>`` answering read's result (under call if wrap)."""
+
+    async def handler(request: web.Request, simulator: ComapSimulator) -> web.StreamResponse:
+        answer = read(simulator, request.match_info["unit_guid"])
+        return web.json_response({call: answer} if wrap else answer)
+
+    ROUTES.get(f"/v1.1/{{login_id}}/units/{{unit_guid}}/{call}")(_endpoint(call)(handler))
 
 
-@ROUTES.get("/v1.1/{login_id}/units/{unit_guid}/comments")
-@_endpoint("comments")
-async def _comments(request: web.Request, simulator: ComapSimulator) -> web.StreamResponse:
-    return web.json_response({"comments": simulator.comments(request.match_info["unit_guid"])})
+_unit_route("info", ComapSimulator.info, wrap=False)
+_unit_route("comments", ComapSimulator.comments, wrap=True)
 
 
 @ROUTES.get("/v1.1/{login_id}/units/{unit_guid}/history")
@@ -101,10 +104,7 @@ async def _history(request: web.Request, simulator: ComapSimulator) -> web.Strea
     return web.json_response({"values": values})
 
 
-@ROUTES.get("/v1.1/{login_id}/units/{unit_guid}/files")
-@_endpoint("files")
-async def _files(request: web.Request, simulator: ComapSimulator) -> web.StreamResponse:
-    return web.json_response({"files": simulator.files(request.match_info["unit_guid"])})
+_unit_route("files", ComapSimulator.files, wrap=True)
 
 
 @ROUTES.get("/v1.1/{login_id}/unit/{unit_guid}/download/{file_name}")
