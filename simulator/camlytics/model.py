@@ -226,14 +226,8 @@ class _Webhook(CountedTarget):
     headers: dict[str, str]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "kind": self.kind,
-            "location_id": self.location_id,
-            "channel_id": self.channel_id,
-            "headers": dict(self.headers),
-        } | self.delivery_json()
+        head = self.fields_json("id", "url", "kind", "location_id", "channel_id")
+        return head | {"headers": dict(self.headers)} | self.delivery_json()
 
     def wants(self, location_id: int, channel_id: str | None) -> bool:
         if self.location_id is not None and self.location_id != location_id:
