@@ -7,9 +7,10 @@ sizes, builds its ``WebhookSender`` itself.
 """
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from .plugin import Simulated, check_speed
+from .plugin import Simulated, check_speed, not_negative
 from .routing import CountsRequests
 from .sender import SenderSettings, SendsWebhooks, Target, Ticker, WebhookSender, check_sending
 
@@ -21,8 +22,26 @@ class PushSettings(SenderSettings, Protocol):
     speed: float  # the generator runs speed times as often
 
 
-def check_push_settings(settings: PushSettings) -> None:
-    """Reject with ValueError sender settings that cannot be honoured, or a speed not above 0."""
+@dataclass(kw_only=True)
+class PushDefaults:
+    """The generator seed and sender settings of a pushing simulator, with their defaults.
+
+    Keyword-only, so a provider's settings dataclass keeps its own fields' positions.
+    """
+
+    seed: int = 1
+    retry_base: float = 1.0  # first retry interval in seconds; doubles per attempt
+    send_attempts: int = 4  # POST attempts before a payload is dropped
+    send_timeout: float = 10.0  # seconds per POST
+    speed: float = 1.0  # the provider's generator runs speed times as often
+
+
+def check_push_settings(settings: PushSettings, **not_below_zero: float) -> None:
+    """Reject with ValueError sender settings that cannot be honoured, or a speed not above 0.
+
+    The named values in not_below_zero are checked first (see not_negative).
+    """
+    not_negative(**not_below_zero)
     check_sending(settings.retry_base, settings.send_attempts, settings.send_timeout)
     check_speed(settings.speed)
 

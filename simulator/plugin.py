@@ -70,6 +70,11 @@ class Option:
         return self.flag.removeprefix("--").replace("-", "_")
 
 
+def interval_option(flag: str, field: str, what: str) -> Option:
+    """The option flag setting field: "seconds between <what>; 0 disables"."""
+    return Option(flag=flag, field=field, help=f"seconds between {what}; 0 disables")
+
+
 @dataclass(frozen=True, kw_only=True)
 class DemoInterval:
     """The demo's ``--<key>-interval`` option: how often the provider's generator runs."""

@@ -1,8 +1,9 @@
 """API errors and admin-route helpers shared by the provider simulators."""
 
-from collections import Counter
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Protocol
+from collections import Counter, defaultdict, deque
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, cast
 
 from aiohttp import web
 
@@ -54,6 +55,38 @@ type SimHandler[S] = Callable[[web.Request, S], Awaitable[web.StreamResponse]]
 type Admin[S] = Callable[[SimHandler[S]], Handler]
 
 
+def sim_wrapper[S](
+    key: web.AppKey[S],
+    *,
+    before: Callable[[web.Request, S], None] | None = None,
+    bad_request: Callable[[str], ApiError] | None = None,
+) -> Admin[S]:
+    """A decorator for handlers that get the request and the simulator under key.
+
+    before, if given, sees them first (an API route's counting, failures and
+    auth); an ApiError it or the handler raises is answered; with bad_request,
+    a ValueError becomes bad_request(message), otherwise it propagates.
+    """
+
+    def decorate(handler: SimHandler[S]) -> Handler:
+        async def wrapper(request: web.Request) -> web.StreamResponse:
+            simulator = request.app[key]
+            try:
+                if before is not None:
+                    before(request, simulator)
+                return await handler(request, simulator)
+            except ApiError as err:
+                return err.response()
+            except ValueError as err:
+                if bad_request is None:
+                    raise
+                return bad_request(str(err)).response()
+
+        return wrapper
+
+    return decorate
+
+
 def admin_wrapper[S](
     key: web.AppKey[S],
     bad_request: Callable[[str], ApiError],
@@ -64,22 +97,7 @@ def admin_wrapper[S](
     The handler gets the request and the simulator under key; before, if
     given, sees them first.
     """
-
-    def decorate(handler: SimHandler[S]) -> Handler:
-        async def wrapper(request: web.Request) -> web.StreamResponse:
-            simulator = request.app[key]
-            if before is not None:
-                before(request, simulator)
-            try:
-                return await handler(request, simulator)
-            except ApiError as err:
-                return err.response()
-            except ValueError as err:
-                return bad_request(str(err)).response()
-
-        return wrapper
-
-    return decorate
+    return sim_wrapper(key, before=before, bad_request=bad_request)
 
 
 async def json_object(request: web.Request, *, optional: bool = False) -> dict[str, Any]:
@@ -107,6 +125,18 @@ def optional(body: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -
     ):
         raise ValueError(f"{key} has the wrong type")
     return value
+
+
+def required(body: Mapping[str, Any], message: str, **kinds: type | tuple[type, ...]) -> list[Any]:
+    """The values of body for the keys of kinds, in that order, each an instance of its kind.
+
+    Raises:
+        ValueError: with message, if any value is missing or of another kind.
+    """
+    values = [body.get(key) for key in kinds]
+    if not all(isinstance(value, kind) for value, kind in zip(values, kinds.values(), strict=True)):
+        raise ValueError(message)
+    return values
 
 
 def integer(body: Mapping[str, Any], key: str, default: int) -> int:
@@ -218,6 +248,32 @@ def retry_after(status: int) -> dict[str, str] | None:
     return {"Retry-After": "1"} if status in (429, 503) else None
 
 
+class RateWindows:
+    """One-second sliding windows of call times by key, for a calls-per-second limit."""
+
+    def __init__(self) -> None:
+        """Start with no calls recorded."""
+        self._windows: defaultdict[str, deque[float]] = defaultdict(deque)
+
+    def clear(self) -> None:
+        """Forget every recorded call."""
+        self._windows.clear()
+
+    def admit(self, key: str, now: float, limit: float) -> bool:
+        """Record a call to key at now (seconds) and return True; False if over the limit.
+
+        A call is over the limit when limit calls to key were recorded in the
+        second before now; it is then not recorded.
+        """
+        window = self._windows[key]
+        while window and window[0] <= now - 1.0:
+            window.popleft()
+        if len(window) >= limit:
+            return False
+        window.append(now)
+        return True
+
+
 class CountsRequests:
     """Request counters of a simulator (by path, by answered status, named) and armed failures.
 
@@ -258,6 +314,10 @@ class CountsRequests:
             "by_status": dict(sorted(self._by_status.items())),
         }
 
+    def counter_stats(self, *names: str) -> dict[str, int]:
+        """The named counters (0 if never counted), in the order given."""
+        return {name: self._counters[name] for name in names}
+
     def sender_stats(self, prefix: str = "webhooks_") -> dict[str, int]:
         """Delivered payloads, failed attempts and dropped payloads counted under prefix."""
         return {
@@ -283,3 +343,141 @@ class CountsRequests:
         self._failures_left -= 1
         self._counters["injected_failures"] += 1
         return self._failure_status
+
+
+class ExpiresTokens(Protocol):
+    """A simulator that can expire the tokens it has issued."""
+
+    def expire_tokens(self) -> int:
+        """Expire every issued token and return how many there were."""
+        ...
+
+
+async def expire_tokens(request: web.Request, simulator: ExpiresTokens) -> dict[str, int]:
+    """The admin answer ``{"expired": n}`` after expiring the simulator's tokens."""
+    return {"expired": simulator.expire_tokens()}
+
+
+type JsonHandler[S] = Callable[[web.Request, S], Awaitable[Any]]
+
+
+def setter[S](
+    message: str, call: Callable[..., None], **kinds: type | tuple[type, ...]
+) -> JsonHandler[S]:
+    """A handler passing the required fields of the JSON body to call and answering them.
+
+    call gets the simulator and the values in the order of kinds; a missing
+    field or one of another kind raises ValueError(message) (see required).
+    """
+
+    async def handler(request: web.Request, simulator: S) -> dict[str, Any]:
+        values = required(await json_object(request), message, **kinds)
+        call(simulator, *values)
+        return dict(zip(kinds, values, strict=True))
+
+    return handler
+
+
+@dataclass(frozen=True)
+class Setting[S]:
+    """One field of a settings route: a number (passed on as a float) or a boolean.
+
+    message is the error for a value of another kind (default "<name> has the wrong type").
+    """
+
+    name: str
+    setter: Callable[[S, Any], None]
+    number: bool = True
+    message: str | None = None
+
+    def value(self, body: Mapping[str, Any]) -> Any:
+        """body[name] checked for its kind, or None if missing."""
+        try:
+            value = optional(body, self.name, (int, float) if self.number else bool)
+        except ValueError as err:
+            raise ValueError(self.message or str(err)) from None
+        return float(value) if self.number and value is not None else value
+
+
+class AdminRoutes[S]:
+    """The admin routes of one simulator under prefix, added from tables.
+
+    Handlers get the request and the simulator under key and return the JSON
+    answer; an ApiError is answered as it is, a ValueError as error(400, message).
+    """
+
+    def __init__(
+        self,
+        routes: web.RouteTableDef,
+        prefix: str,
+        key: web.AppKey[S],
+        error: Callable[[int, str], ApiError],
+        *,
+        before: Callable[[web.Request, S], None] | None = None,
+    ) -> None:
+        """Add to routes, paths under prefix (e.g. ``/_sim/camlytics``)."""
+        self.routes, self.prefix, self.error = routes, prefix, error
+        self.admin: Admin[S] = admin_wrapper(key, lambda message: error(400, message), before)
+
+    def add(self, table: Iterable[tuple[str, str, JsonHandler[S]]]) -> None:
+        """Add a route for each (method, path under the prefix, handler)."""
+        for method, path, handler in table:
+            self.routes.route(method, self.prefix + path)(self.admin(_json_answer(handler)))
+
+    def targets(
+        self,
+        listing: Callable[[S], list[dict[str, Any]]],
+        add: Callable[[S, dict[str, Any]], int],
+        remove: Callable[[S, int], None],
+        *,
+        path: str = "/webhooks",
+        field: str = "webhook",
+    ) -> None:
+        """Add the webhook-target routes (see target_routes) and ``/deliveries`` by field."""
+        target_routes(
+            self.routes,
+            self.prefix + path,
+            self.admin,
+            listing=listing,
+            add=add,
+            remove=remove,
+            not_found=lambda message: self.error(404, message),
+        )
+        delivery_routes(
+            self.routes, self.prefix + "/deliveries", field, cast("Admin[Any]", self.admin)
+        )
+
+    def failure(self, *, one_message: bool = False) -> None:
+        """Add ``POST /fail`` (see failure_route)."""
+        failure_route(
+            self.routes,
+            self.prefix + "/fail",
+            cast("Admin[Any]", self.admin),
+            one_message=one_message,
+        )
+
+    def settings(self, table: Sequence[Setting[S]], answer: Sequence[str] = ()) -> None:
+        """Add ``POST /settings``: check every field, set them in table order.
+
+        The answer holds the settings named in answer (default: the table's), read
+        from the simulator's settings.
+        """
+
+        async def handler(request: web.Request, simulator: S) -> dict[str, Any]:
+            body = await json_object(request)
+            values = [(setting, setting.value(body)) for setting in table]
+            for setting, value in values:
+                if value is not None:
+                    setting.setter(simulator, value)
+            current = simulator.settings  # type: ignore[attr-defined]
+            names = answer or [setting.name for setting in table]
+            return {name: getattr(current, name) for name in names}
+
+        self.add([("POST", "/settings", handler)])
+
+
+def _json_answer[S](handler: JsonHandler[S]) -> SimHandler[S]:
+    async def answer(request: web.Request, simulator: S) -> web.StreamResponse:
+        return web.json_response(await handler(request, simulator))
+
+    return answer

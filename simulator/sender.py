@@ -96,6 +96,10 @@ class Target:
         """Whether queued items may be sent now."""
         return True
 
+    def fields_json(self, *names: str) -> dict[str, Any]:
+        """The named attributes as JSON object members, in the order given."""
+        return {name: getattr(self, name) for name in names}
+
     def notify(self) -> None:
         """Wake the target's worker."""
         if self.wake is not None:

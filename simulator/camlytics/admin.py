@@ -9,15 +9,11 @@ from .model import CamlyticsApiError
 from .routes import CAMLYTICS_SIMULATOR, ROUTES
 from .service import CamlyticsSimulator
 
-_admin: routing.Admin[CamlyticsSimulator] = routing.admin_wrapper(
-    CAMLYTICS_SIMULATOR, lambda message: CamlyticsApiError(400, message)
-)
+_ADMIN = routing.AdminRoutes(ROUTES, "/_sim/camlytics", CAMLYTICS_SIMULATOR, CamlyticsApiError)
 
 
 def _add_webhook(simulator: CamlyticsSimulator, body: dict[str, Any]) -> int:
-    url, kind = body.get("url"), body.get("kind")
-    if not isinstance(url, str) or not isinstance(kind, str):
-        raise ValueError("url and kind are required strings")
+    url, kind = routing.required(body, "url and kind are required strings", url=str, kind=str)
     headers = routing.headers_field(body)
     return simulator.add_webhook(
         url,
@@ -28,20 +24,7 @@ def _add_webhook(simulator: CamlyticsSimulator, body: dict[str, Any]) -> int:
     )
 
 
-routing.target_routes(
-    ROUTES,
-    "/_sim/camlytics/webhooks",
-    _admin,
-    listing=CamlyticsSimulator.webhooks,
-    add=_add_webhook,
-    remove=CamlyticsSimulator.remove_webhook,
-    not_found=lambda message: CamlyticsApiError(404, message),
-)
-
-
-@ROUTES.post("/_sim/camlytics/emit")
-@_admin
-async def _admin_emit(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
+async def _emit(request: web.Request, simulator: CamlyticsSimulator) -> dict[str, Any]:
     body = await routing.json_object(request)
     count = body.get("count", 1)
     if isinstance(count, bool) or not isinstance(count, int):
@@ -54,64 +37,49 @@ async def _admin_emit(request: web.Request, simulator: CamlyticsSimulator) -> we
         trigger_name=routing.optional(body, "trigger_name", str),
         origin=routing.optional(body, "origin", str),
     )
-    return web.json_response({"events": events})
+    return {"events": events}
 
 
-routing.delivery_routes(ROUTES, "/_sim/camlytics/deliveries", "webhook", _admin)
+async def _feeds(request: web.Request, simulator: CamlyticsSimulator) -> Any:
+    return simulator.feeds()
 
 
-@ROUTES.get("/_sim/camlytics/feeds")
-@_admin
-async def _admin_feeds(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
-    return web.json_response(simulator.feeds())
+async def _state(request: web.Request, simulator: CamlyticsSimulator) -> Any:
+    return simulator.state()
 
 
-@ROUTES.get("/_sim/camlytics/state")
-@_admin
-async def _admin_state(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
-    return web.json_response(simulator.state())
-
-
-@ROUTES.post("/_sim/camlytics/occupancy")
-@_admin
-async def _admin_occupancy(
-    request: web.Request, simulator: CamlyticsSimulator
-) -> web.StreamResponse:
-    body = await routing.json_object(request)
-    location_id, occupancy = body.get("location_id"), body.get("occupancy")
-    if not isinstance(location_id, int) or not isinstance(occupancy, int):
-        raise ValueError("location_id and occupancy are required integers")
-    simulator.set_occupancy(location_id, occupancy)
-    return web.json_response({"location_id": location_id, "occupancy": occupancy})
-
-
-@ROUTES.post("/_sim/camlytics/queue")
-@_admin
-async def _admin_queue(request: web.Request, simulator: CamlyticsSimulator) -> web.StreamResponse:
-    body = await routing.json_object(request)
-    channel_id, length = body.get("channel_id"), body.get("queue")
-    if not isinstance(channel_id, str) or not isinstance(length, int):
-        raise ValueError("channel_id is a required string and queue a required integer")
-    simulator.set_queue(channel_id, length)
-    return web.json_response({"channel_id": channel_id, "queue": length})
-
-
-routing.failure_route(ROUTES, "/_sim/camlytics/fail", _admin, one_message=True)
-
-
-@ROUTES.post("/_sim/camlytics/settings")
-@_admin
-async def _admin_settings(
-    request: web.Request, simulator: CamlyticsSimulator
-) -> web.StreamResponse:
-    body = await routing.json_object(request)
-    interval = routing.optional(body, "event_interval", (int, float))
-    rate_limit = routing.optional(body, "rate_limit", (int, float))
-    if interval is not None:
-        simulator.set_event_interval(float(interval))
-    if rate_limit is not None:
-        simulator.set_rate_limit(float(rate_limit))
-    settings = simulator.settings
-    return web.json_response(
-        {"event_interval": settings.event_interval, "rate_limit": settings.rate_limit}
-    )
+_ADMIN.targets(CamlyticsSimulator.webhooks, _add_webhook, CamlyticsSimulator.remove_webhook)
+_ADMIN.add(
+    [
+        ("POST", "/emit", _emit),
+        ("GET", "/feeds", _feeds),
+        ("GET", "/state", _state),
+        (
+            "POST",
+            "/occupancy",
+            routing.setter(
+                "location_id and occupancy are required integers",
+                CamlyticsSimulator.set_occupancy,
+                location_id=int,
+                occupancy=int,
+            ),
+        ),
+        (
+            "POST",
+            "/queue",
+            routing.setter(
+                "channel_id is a required string and queue a required integer",
+                CamlyticsSimulator.set_queue,
+                channel_id=str,
+                queue=int,
+            ),
+        ),
+    ]
+)
+_ADMIN.failure(one_message=True)
+_ADMIN.settings(
+    [
+        routing.Setting("event_interval", CamlyticsSimulator.set_event_interval),
+        routing.Setting("rate_limit", CamlyticsSimulator.set_rate_limit),
+    ]
+)

@@ -5,7 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plugin import write_examples
-from .model import KINDS, envelope
+from .model import KINDS, EventFilter, envelope
 from .service import CamlyticsSimulator
 from .settings import CamlyticsSettings
 
@@ -45,7 +45,7 @@ def example_payloads() -> dict[str, Any]:
         "locations.json": envelope(simulator.locations()),
         "channels.json": envelope(simulator.channels()),
         "triggers.json": envelope(simulator.triggers()),
-        "totals_triggers.json": envelope(simulator.totals_by_trigger(32)),
+        "totals_triggers.json": envelope(simulator.totals_by_trigger(EventFilter(location_id=32))),
     }
 
 

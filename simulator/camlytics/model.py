@@ -196,6 +196,28 @@ class _Event:
     dwell: float | None = None  # seconds in the region, for RegionLeave
 
 
+@dataclass(frozen=True, kw_only=True)
+class EventFilter:
+    """The filters of the statistics endpoints; None lets everything through.
+
+    since is inclusive and until exclusive.
+    """
+
+    location_id: int | None = None
+    channel_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+    def matches(self, event: _Event) -> bool:
+        """Whether event passes every filter."""
+        return (
+            (self.location_id is None or event.payload["location_id"] == self.location_id)
+            and (self.channel_id is None or event.payload["channel_id"] == self.channel_id)
+            and (self.since is None or event.time >= self.since)
+            and (self.until is None or event.time < self.until)
+        )
+
+
 @dataclass
 class _Webhook(CountedTarget):
     kind: str
@@ -204,14 +226,8 @@ class _Webhook(CountedTarget):
     headers: dict[str, str]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "url": self.url,
-            "kind": self.kind,
-            "location_id": self.location_id,
-            "channel_id": self.channel_id,
-            "headers": dict(self.headers),
-        } | self.delivery_json()
+        head = self.fields_json("id", "url", "kind", "location_id", "channel_id")
+        return head | {"headers": dict(self.headers)} | self.delivery_json()
 
     def wants(self, location_id: int, channel_id: str | None) -> bool:
         if self.location_id is not None and self.location_id != location_id:

@@ -11,6 +11,7 @@ from .model import (
     API_PREFIX,
     FEED_PREFIX,
     CamlyticsApiError,
+    EventFilter,
     _bad_param,
     _parse_time,
     envelope,
@@ -50,14 +51,14 @@ def _time_param(query: _Query, name: str) -> datetime | None:
     return None if raw is None or raw == "" else _parse_time(raw, name)
 
 
-def _filters(query: _Query) -> dict[str, Any]:
+def _filters(query: _Query) -> EventFilter:
     since, until = _time_param(query, "since"), _time_param(query, "until")
-    return {
-        "location_id": _int_param(query, "location_id"),
-        "channel_id": _str_param(query, "channel_id"),
-        "since": since,
-        "until": until,
-    }
+    return EventFilter(
+        location_id=_int_param(query, "location_id"),
+        channel_id=_str_param(query, "channel_id"),
+        since=since,
+        until=until,
+    )
 
 
 def _register_api(path: str, listing: _Listing) -> None:
@@ -85,10 +86,10 @@ _register_api(
         _int_param(query, "location_id"), _str_param(query, "channel_id")
     ),
 )
-_register_api("/events", lambda sim, query: sim.events(**_filters(query)))
-_register_api("/totals/triggers", lambda sim, query: sim.totals_by_trigger(**_filters(query)))
-_register_api("/totals/types", lambda sim, query: sim.totals_by_type(**_filters(query)))
-_register_api("/histograms", lambda sim, query: sim.histograms(**_filters(query)))
+_register_api("/events", lambda sim, query: sim.events(_filters(query)))
+_register_api("/totals/triggers", lambda sim, query: sim.totals_by_trigger(_filters(query)))
+_register_api("/totals/types", lambda sim, query: sim.totals_by_type(_filters(query)))
+_register_api("/histograms", lambda sim, query: sim.histograms(_filters(query)))
 
 
 @ROUTES.get(FEED_PREFIX + "/{feed_id}")

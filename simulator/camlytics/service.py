@@ -20,6 +20,7 @@ from .model import (
     NONCE_ERROR_CODE,
     VERSION,
     CamlyticsApiError,
+    EventFilter,
     _Channel,
     _Event,
     _Trigger,
@@ -27,6 +28,8 @@ from .model import (
     sign,
 )
 from .state import CamlyticsState
+
+_EVERYTHING = EventFilter()
 
 
 class CamlyticsSimulator(CamlyticsState):
@@ -105,37 +108,23 @@ class CamlyticsSimulator(CamlyticsState):
 
     # Statistics
 
-    def events(
-        self,
-        location_id: int | None = None,
-        channel_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[dict[str, Any]]:
+    def events(self, filters: EventFilter = _EVERYTHING) -> list[dict[str, Any]]:
         """Events as ``GET /events`` answers: oldest first, at most MAX_EVENTS.
 
         since is inclusive and until exclusive. When more events match, the
         oldest MAX_EVENTS are answered, so a client pages forward by moving
         since past the last one it got.
         """
-        selected = self._select(location_id, channel_id, since, until)
+        selected = self._select(filters)
         return [event.payload for event in selected[:MAX_EVENTS]]
 
-    def totals_by_trigger(
-        self,
-        location_id: int | None = None,
-        channel_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[dict[str, Any]]:
+    def totals_by_trigger(self, filters: EventFilter = _EVERYTHING) -> list[dict[str, Any]]:
         """Event counts grouped by trigger (``GET /totals/triggers``).
 
         Like a GROUP BY, triggers without events in range are left out.
         """
         counts: Counter[str] = Counter(
-            event.trigger.id
-            for event in self._select(location_id, channel_id, since, until)
-            if event.trigger is not None
+            event.trigger.id for event in self._select(filters) if event.trigger is not None
         )
         return [
             {
@@ -149,30 +138,18 @@ class CamlyticsSimulator(CamlyticsState):
             if counts[trigger.id]
         ]
 
-    def totals_by_type(
-        self,
-        location_id: int | None = None,
-        channel_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[dict[str, Any]]:
+    def totals_by_type(self, filters: EventFilter = _EVERYTHING) -> list[dict[str, Any]]:
         """Event counts grouped by channel and event type (``GET /totals/types``)."""
         counts: Counter[tuple[str, str]] = Counter(
             (event.payload["channel_id"], event.payload["event_type"])
-            for event in self._select(location_id, channel_id, since, until)
+            for event in self._select(filters)
         )
         return [
             {"count": count, "type": event_type, "channel_id": channel}
             for (channel, event_type), count in counts.items()
         ]
 
-    def histograms(
-        self,
-        location_id: int | None = None,
-        channel_id: str | None = None,
-        since: datetime | None = None,
-        until: datetime | None = None,
-    ) -> list[dict[str, Any]]:
+    def histograms(self, filters: EventFilter = _EVERYTHING) -> list[dict[str, Any]]:
         """Hourly histograms of every trigger (``GET /histograms``), at most MAX_HISTOGRAMS.
 
         Hours run in each location's local time, from the hour holding since
@@ -180,17 +157,17 @@ class CamlyticsSimulator(CamlyticsState):
         before the simulator started nor after now.
         """
         now = self._wallclock()
-        first = max(since or self._started, self._started)
-        last = min(until or now, now)
+        first = max(filters.since or self._started, self._started)
+        last = min(filters.until or now, now)
         by_trigger: defaultdict[str, list[_Event]] = defaultdict(list)
         for event in self._events:
             if event.trigger is not None:
                 by_trigger[event.trigger.id].append(event)
         slots: list[tuple[_Trigger, datetime]] = []
         for trigger in self._triggers.values():
-            if location_id is not None and trigger.location_id != location_id:
+            if filters.location_id not in (None, trigger.location_id):
                 continue
-            if channel_id is not None and trigger.channel_id != channel_id:
+            if filters.channel_id not in (None, trigger.channel_id):
                 continue
             local = first.astimezone(self._locations[trigger.location_id].tz)
             hour = local.replace(minute=0, second=0, microsecond=0)
@@ -230,15 +207,16 @@ class CamlyticsSimulator(CamlyticsState):
         rejections; injected_failures those of fail_next. webhooks counts
         delivered payloads, failed attempts and dropped payloads.
         """
-        counters = self._counters
         return {
             **self.request_stats(),
-            "rejected_keys": counters["rejected_keys"],
-            "rejected_signatures": counters["rejected_signatures"],
-            "rejected_nonces": counters["rejected_nonces"],
-            "rate_limited_429": counters["rate_limited_429"],
-            "rate_limited_503": counters["rate_limited_503"],
-            "injected_failures": counters["injected_failures"],
+            **self.counter_stats(
+                "rejected_keys",
+                "rejected_signatures",
+                "rejected_nonces",
+                "rate_limited_429",
+                "rate_limited_503",
+                "injected_failures",
+            ),
             "webhooks": self.sender_stats(),
         }
 
@@ -291,14 +269,7 @@ class CamlyticsSimulator(CamlyticsState):
 
     def _check_rate(self, key: str) -> None:
         limit = self.settings.rate_limit
-        if not limit:
-            return
-        now = self._clock()
-        window = self._recent[key]
-        while window and window[0] <= now - 1.0:
-            window.popleft()
-        if len(window) < limit:
-            window.append(now)
+        if not limit or self._recent.admit(key, self._clock(), limit):
             return
         rejections = self._counters["rate_limited_429"] + self._counters["rate_limited_503"] + 1
         headers = {"Retry-After": "1"}
@@ -310,21 +281,8 @@ class CamlyticsSimulator(CamlyticsState):
         self._counters["rate_limited_429"] += 1
         raise CamlyticsApiError(429, "Too many requests", headers=headers)
 
-    def _select(
-        self,
-        location_id: int | None,
-        channel_id: str | None,
-        since: datetime | None,
-        until: datetime | None,
-    ) -> list[_Event]:
-        selected = [
-            event
-            for event in self._events
-            if (location_id is None or event.payload["location_id"] == location_id)
-            and (channel_id is None or event.payload["channel_id"] == channel_id)
-            and (since is None or event.time >= since)
-            and (until is None or event.time < until)
-        ]
+    def _select(self, filters: EventFilter) -> list[_Event]:
+        selected = [event for event in self._events if filters.matches(event)]
         selected.sort(key=lambda event: (event.time, event.payload["record_id"]))
         return selected
 

@@ -2,12 +2,12 @@
 
 from dataclasses import dataclass
 
-from ..common import check_push_settings
-from ..plugin import Option, not_negative
+from ..common import PushDefaults, check_push_settings
+from ..plugin import Option, interval_option, not_negative
 
 
 @dataclass
-class CamlyticsSettings:
+class CamlyticsSettings(PushDefaults):
     """Credentials and behaviour of the simulated Camlytics cloud."""
 
     public_key: str = "demo-public"
@@ -16,11 +16,6 @@ class CamlyticsSettings:
     locations: int = 2
     channels_per_location: int = 3
     event_interval: float = 0.0  # seconds between generated analytic events; 0 = off
-    seed: int = 1
-    retry_base: float = 1.0  # first webhook retry interval in seconds; doubles per attempt
-    send_attempts: int = 4  # webhook POST attempts before a payload is dropped
-    send_timeout: float = 10.0  # seconds per webhook POST
-    speed: float = 1.0  # the event generator runs speed times as often
 
     def __post_init__(self) -> None:
         """Reject settings the simulator cannot honour."""
@@ -29,8 +24,7 @@ class CamlyticsSettings:
         not_negative(rate_limit=self.rate_limit)
         if self.locations < 0 or self.channels_per_location < 0:
             raise ValueError("locations and channels_per_location must not be negative")
-        not_negative(event_interval=self.event_interval)
-        check_push_settings(self)
+        check_push_settings(self, event_interval=self.event_interval)
 
 
 OPTIONS = (
@@ -45,10 +39,8 @@ OPTIONS = (
         field="rate_limit",
         help="Camlytics requests per second per public key; 0 disables",
     ),
-    Option(
-        flag="--camlytics-event-interval",
-        field="event_interval",
-        help="seconds between generated Camlytics analytic events; 0 disables",
+    interval_option(
+        "--camlytics-event-interval", "event_interval", "generated Camlytics analytic events"
     ),
 )
 """The Camlytics command-line options."""

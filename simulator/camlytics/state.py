@@ -1,7 +1,7 @@
 """The simulated Camlytics world: locations, channels, webhooks and the event generator."""
 
 import base64
-from collections import defaultdict, deque
+from collections import deque
 from collections.abc import Mapping
 from datetime import date, datetime
 import hashlib
@@ -10,6 +10,7 @@ from typing import Any
 
 from ..common import PushingSimulator, check_url, string_headers
 from ..plugin import not_negative
+from ..routing import RateWindows
 from ..sender import (
     WebhookSender,
 )
@@ -60,7 +61,7 @@ class CamlyticsState(PushingSimulator[CamlyticsSettings], settings=CamlyticsSett
         self._events: deque[_Event] = deque(maxlen=MAX_HISTORY)
         self._event_seq = 0
         self._nonces: dict[str, int] = {}
-        self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._recent = RateWindows()
         sender: WebhookSender[_Webhook] = self._push(
             lambda settings: settings.event_interval,
             self._tick,

@@ -10,6 +10,7 @@ import uuid
 from aiohttp import web
 
 from ..genset import Genset, GensetProfile, Mode
+from ..routing import ApiError
 
 UNIT_URL = "https://www.websupervisor.net/wsv2/#/unit/{guid}"
 
@@ -57,7 +58,7 @@ _EXTRA_NAMES = ("Gamma", "Delta", "Epsilon", "Zeta", "Eta", "Theta", "Iota", "Ka
 _PRAGUE = (50.0755, 14.4378)
 
 
-class ComapApiError(Exception):
+class ComapApiError(ApiError):
     """An API error answer: status, JSON message, and optionally a raw body."""
 
     def __init__(

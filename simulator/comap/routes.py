@@ -1,11 +1,12 @@
 """The simulated ComAp identity and WebSupervisor v1.1 HTTP API."""
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
 from aiohttp import web
 
+from ..routing import Admin, sim_wrapper
 from .model import HISTORY_DATE_FORMAT, ComapApiError
 from .state import ComapSimulator
 
@@ -15,42 +16,17 @@ COMAP_SIMULATOR = web.AppKey("COMAP_SIMULATOR", ComapSimulator)
 ROUTES = web.RouteTableDef()
 
 
-type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-
-
-type _SimHandler = Callable[[web.Request, ComapSimulator], Awaitable[web.StreamResponse]]
-
-
-def _endpoint(call: str) -> Callable[[_SimHandler], _Handler]:
+def _endpoint(call: str) -> Admin[ComapSimulator]:
     """Wrap a handler with counting, rate limit, failure injection and auth.
 
     Routes with a login id in their path are WSV calls and need a token.
     """
-
-    def decorate(handler: _SimHandler) -> _Handler:
-        async def wrapper(request: web.Request) -> web.StreamResponse:
-            simulator = request.app[COMAP_SIMULATOR]
-            try:
-                simulator.admit(call, request.headers, request.match_info.get("login_id"))
-                return await handler(request, simulator)
-            except ComapApiError as err:
-                return err.response()
-
-        return wrapper
-
-    return decorate
-
-
-def _admin(handler: _SimHandler) -> _Handler:
-    """Wrap an admin handler: no counting, no rate limit, no auth."""
-
-    async def wrapper(request: web.Request) -> web.StreamResponse:
-        try:
-            return await handler(request, request.app[COMAP_SIMULATOR])
-        except ComapApiError as err:
-            return err.response()
-
-    return wrapper
+    return sim_wrapper(
+        COMAP_SIMULATOR,
+        before=lambda request, simulator: simulator.admit(
+            call, request.headers, request.match_info.get("login_id")
+        ),
+    )
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:
@@ -102,16 +78,18 @@ async def _values(request: web.Request, simulator: ComapSimulator) -> web.Stream
     return web.json_response({"values": values})
 
 
-@ROUTES.get("/v1.1/{login_id}/units/{unit_guid}/info")
-@_endpoint("info")
-async def _info(request: web.Request, simulator: ComapSimulator) -> web.StreamResponse:
-    return web.json_response(simulator.info(request.match_info["unit_guid"]))
+def _unit_route(call: str, read: Callable[[ComapSimulator, str], Any], *, wrap: bool) -> None:
+    """Add ``GET .../units/{unit_guid}/<call>`` answering read's result (under call if wrap)."""
+
+    async def handler(request: web.Request, simulator: ComapSimulator) -> web.StreamResponse:
+        answer = read(simulator, request.match_info["unit_guid"])
+        return web.json_response({call: answer} if wrap else answer)
+
+    ROUTES.get(f"/v1.1/{{login_id}}/units/{{unit_guid}}/{call}")(_endpoint(call)(handler))
 
 
-@ROUTES.get("/v1.1/{login_id}/units/{unit_guid}/comments")
-@_endpoint("comments")
-async def _comments(request: web.Request, simulator: ComapSimulator) -> web.StreamResponse:
-    return web.json_response({"comments": simulator.comments(request.match_info["unit_guid"])})
+_unit_route("info", ComapSimulator.info, wrap=False)
+_unit_route("comments", ComapSimulator.comments, wrap=True)
 
 
 @ROUTES.get("/v1.1/{login_id}/units/{unit_guid}/history")
@@ -126,10 +104,7 @@ async def _history(request: web.Request, simulator: ComapSimulator) -> web.Strea
     return web.json_response({"values": values})
 
 
-@ROUTES.get("/v1.1/{login_id}/units/{unit_guid}/files")
-@_endpoint("files")
-async def _files(request: web.Request, simulator: ComapSimulator) -> web.StreamResponse:
-    return web.json_response({"files": simulator.files(request.match_info["unit_guid"])})
+_unit_route("files", ComapSimulator.files, wrap=True)
 
 
 @ROUTES.get("/v1.1/{login_id}/unit/{unit_guid}/download/{file_name}")

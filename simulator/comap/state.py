@@ -1,6 +1,6 @@
 """The simulated ComAp cloud: credentials, tokens, gensets and counters."""
 
-from collections import Counter, defaultdict, deque
+from collections import Counter
 from collections.abc import Collection, Mapping
 from datetime import UTC, date, datetime, timedelta
 import math
@@ -10,6 +10,7 @@ import uuid
 
 from ..genset import CommandRefusedError, Genset, GensetProfile, Mode
 from ..plugin import Simulated
+from ..routing import RateWindows
 from .model import (
     _EXTRA_NAMES,
     _UNIT_NAMESPACE,
@@ -48,7 +49,7 @@ class ComapSimulator(Simulated[ComapSettings], settings=ComapSettings):
         self._units: dict[str, _Unit] = {}
         self._created = 0
         self._tokens: dict[str, float] = {}
-        self._recent: defaultdict[str, deque[float]] = defaultdict(deque)
+        self._recent = RateWindows()
         self._failure_status = 0
         self._failures_left = 0
         self._failure_body: str | None = None
@@ -136,19 +137,12 @@ class ComapSimulator(Simulated[ComapSettings], settings=ComapSettings):
 
     def _check_rate(self, key: str) -> None:
         limit = self.settings.rate_limit
-        if not limit:
-            return
-        now = self._clock()
-        window = self._recent[key]
-        while window and window[0] <= now - 1.0:
-            window.popleft()
-        if len(window) >= limit:
+        if limit and not self._recent.admit(key, self._clock(), limit):
             raise ComapApiError(
                 429,
                 "Rate limit is exceeded. Try again in 1 seconds.",
                 headers={"Retry-After": "1"},
             )
-        window.append(now)
 
     def _raise_injected_failure(self) -> None:
         if not self._failures_left:

@@ -10,9 +10,7 @@ from .model import FaceSpaceApiError, parse_admin_time
 from .routes import FACESPACE_SIMULATOR, ROUTES
 from .state import FaceSpaceSimulator
 
-_admin: routing.Admin[FaceSpaceSimulator] = routing.admin_wrapper(
-    FACESPACE_SIMULATOR, lambda message: FaceSpaceApiError(400, message)
-)
+_ADMIN = routing.AdminRoutes(ROUTES, "/_sim/facespace", FACESPACE_SIMULATOR, FaceSpaceApiError)
 
 
 def _optional_str(body: Mapping[str, Any], key: str) -> str | None:
@@ -29,73 +27,59 @@ def _add_target(simulator: FaceSpaceSimulator, body: dict[str, Any]) -> int:
     return simulator.add_push_target(url, routing.headers_field(body), kind)
 
 
-routing.target_routes(
-    ROUTES,
-    "/_sim/facespace/push-targets",
-    _admin,
-    listing=FaceSpaceSimulator.push_targets,
-    add=_add_target,
-    remove=FaceSpaceSimulator.remove_push_target,
-    not_found=lambda message: FaceSpaceApiError(404, message),
-)
-routing.delivery_routes(ROUTES, "/_sim/facespace/deliveries", "target", _admin)
-
-
-@ROUTES.post("/_sim/facespace/recognize")
-@_admin
-async def _admin_recognize(
-    request: web.Request, simulator: FaceSpaceSimulator
-) -> web.StreamResponse:
+async def _recognize(request: web.Request, simulator: FaceSpaceSimulator) -> dict[str, Any]:
     body = await routing.json_object(request, optional=True)
     raw_time = _optional_str(body, "time")
     when = parse_admin_time(raw_time) if raw_time else None
-    line = simulator.recognize(_optional_str(body, "camera"), _optional_str(body, "name"), when)
-    return web.json_response({"line": line})
+    return {
+        "line": simulator.recognize(
+            _optional_str(body, "camera"), _optional_str(body, "name"), when
+        )
+    }
 
 
-@ROUTES.post("/_sim/facespace/raw-line")
-@_admin
-async def _admin_raw_line(
-    request: web.Request, simulator: FaceSpaceSimulator
-) -> web.StreamResponse:
+async def _raw_line(request: web.Request, simulator: FaceSpaceSimulator) -> dict[str, str]:
     body = await routing.json_object(request)
-    camera, text = body.get("camera"), body.get("text")
-    if not isinstance(camera, str) or not isinstance(text, str):
-        raise ValueError("camera and text are required strings")
+    camera, text = routing.required(
+        body, "camera and text are required strings", camera=str, text=str
+    )
     raw_time = _optional_str(body, "time")
     simulator.add_raw_line(camera, text, parse_admin_time(raw_time) if raw_time else None)
-    return web.json_response({"camera": camera, "text": text})
+    return {"camera": camera, "text": text}
 
 
-@ROUTES.post("/_sim/facespace/active")
-@_admin
-async def _admin_active(request: web.Request, simulator: FaceSpaceSimulator) -> web.StreamResponse:
-    body = await routing.json_object(request)
-    active = body.get("active")
-    if not isinstance(active, bool):
-        raise ValueError("active is a required boolean")
-    simulator.set_active(active)
-    return web.json_response({"active": active})
+async def _state(request: web.Request, simulator: FaceSpaceSimulator) -> Any:
+    return simulator.state()
 
 
-routing.failure_route(ROUTES, "/_sim/facespace/fail", _admin)
-
-
-@ROUTES.post("/_sim/facespace/settings")
-@_admin
-async def _admin_settings(
-    request: web.Request, simulator: FaceSpaceSimulator
-) -> web.StreamResponse:
-    body = await routing.json_object(request)
-    interval = body.get("recognition_interval")
-    if interval is not None:
-        if isinstance(interval, bool) or not isinstance(interval, int | float):
-            raise ValueError("recognition_interval must be a number")
-        simulator.set_recognition_interval(float(interval))
-    return web.json_response({"recognition_interval": simulator.settings.recognition_interval})
-
-
-@ROUTES.get("/_sim/facespace/state")
-@_admin
-async def _admin_state(request: web.Request, simulator: FaceSpaceSimulator) -> web.StreamResponse:
-    return web.json_response(simulator.state())
+_ADMIN.targets(
+    FaceSpaceSimulator.push_targets,
+    _add_target,
+    FaceSpaceSimulator.remove_push_target,
+    path="/push-targets",
+    field="target",
+)
+_ADMIN.add(
+    [
+        ("POST", "/recognize", _recognize),
+        ("POST", "/raw-line", _raw_line),
+        (
+            "POST",
+            "/active",
+            routing.setter(
+                "active is a required boolean", FaceSpaceSimulator.set_active, active=bool
+            ),
+        ),
+        ("GET", "/state", _state),
+    ]
+)
+_ADMIN.failure()
+_ADMIN.settings(
+    [
+        routing.Setting(
+            "recognition_interval",
+            FaceSpaceSimulator.set_recognition_interval,
+            message="recognition_interval must be a number",
+        )
+    ]
+)

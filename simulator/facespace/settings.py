@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from ..common import check_push_settings
-from ..plugin import Option, not_negative
+from ..common import PushDefaults, check_push_settings
+from ..plugin import Option, interval_option, not_negative
 from .model import _check_camera_name, _check_person_name
 
 
 @dataclass
-class FaceSpaceSettings:
+class FaceSpaceSettings(PushDefaults):
     """Key, cameras, people and behaviour of the simulated FaceSpace service."""
 
     api_key: str = "demo-facespace"
@@ -18,11 +18,6 @@ class FaceSpaceSettings:
     unknown_ratio: float = 0.2  # share of generated recognitions named "Unknown"
     presence: float = 5.0  # seconds a person stays in view after a recognition
     active: bool = True  # False: /recognition answers the stop signal
-    seed: int = 1
-    retry_base: float = 1.0  # first push retry interval in seconds; doubles per attempt
-    send_attempts: int = 4  # push POST attempts before a payload is dropped
-    send_timeout: float = 10.0  # seconds per push POST
-    speed: float = 1.0  # the recognition generator runs speed times as often
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and reject settings the simulator cannot honour."""
@@ -39,16 +34,13 @@ class FaceSpaceSettings:
         not_negative(recognition_interval=self.recognition_interval)
         if not 0 <= self.unknown_ratio <= 1:
             raise ValueError("unknown_ratio must be between 0 and 1")
-        not_negative(presence=self.presence)
-        check_push_settings(self)
+        check_push_settings(self, presence=self.presence)
 
 
 OPTIONS = (
     Option(flag="--facespace-api-key", field="api_key", help="expected FaceSpace x-api-key"),
-    Option(
-        flag="--facespace-interval",
-        field="recognition_interval",
-        help="seconds between generated FaceSpace recognitions; 0 disables",
+    interval_option(
+        "--facespace-interval", "recognition_interval", "generated FaceSpace recognitions"
     ),
 )
 """The FaceSpace command-line options."""

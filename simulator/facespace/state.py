@@ -218,13 +218,9 @@ class FaceSpaceSimulator(PushingSimulator[FaceSpaceSettings], settings=FaceSpace
         recognition. pushes counts delivered payloads, failed attempts and
         dropped payloads.
         """
-        counters = self._counters
         return {
             **self.request_stats(),
-            "rejected_keys": counters["rejected_keys"],
-            "bad_dates": counters["bad_dates"],
-            "injected_failures": counters["injected_failures"],
-            "recognitions": counters["recognitions"],
+            **self.counter_stats("rejected_keys", "bad_dates", "injected_failures", "recognitions"),
             "pushes": self.sender_stats("pushes_"),
         }
 

@@ -5,9 +5,18 @@ from typing import Any
 
 from aiohttp import web
 
-from ..routing import delivery_routes, failure_route
-from .routes import ROUTES, _admin, _json_object, _path_id
+from .. import routing
+from .model import _bad_param
+from .routes import FINDFACE_SIMULATOR, ROUTES, _path_id
 from .service import FindFaceSimulator
+
+_ADMIN = routing.AdminRoutes(
+    ROUTES,
+    "/_sim/findface",
+    FINDFACE_SIMULATOR,
+    lambda status, message: _bad_param("body", message),
+    before=lambda request, simulator: simulator.learn_base_url(str(request.url.origin())),
+)
 
 
 def _optional_int(body: Mapping[str, Any], key: str) -> int | None:
@@ -17,16 +26,12 @@ def _optional_int(body: Mapping[str, Any], key: str) -> int | None:
     return value
 
 
-@ROUTES.get("/_sim/findface/hooks")
-@_admin
-async def _admin_hooks(request: web.Request, simulator: FindFaceSimulator) -> web.StreamResponse:
-    return web.json_response(simulator.hook_states())
+async def _hooks(request: web.Request, simulator: FindFaceSimulator) -> Any:
+    return simulator.hook_states()
 
 
-@ROUTES.post("/_sim/findface/emit")
-@_admin
-async def _admin_emit(request: web.Request, simulator: FindFaceSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
+async def _emit(request: web.Request, simulator: FindFaceSimulator) -> dict[str, Any]:
+    body = await routing.json_object(request)
     section = body.get("section")
     count = body.get("count", 1)
     matched = body.get("matched")
@@ -37,70 +42,55 @@ async def _admin_emit(request: web.Request, simulator: FindFaceSimulator) -> web
     if matched is not None and not isinstance(matched, bool):
         raise ValueError("matched must be a boolean or null")
     items = simulator.emit(section, count, matched, _optional_int(body, "camera"))
-    return web.json_response({"section": section, "items": items})
+    return {"section": section, "items": items}
 
 
-delivery_routes(ROUTES, "/_sim/findface/deliveries", "hook", _admin)
+async def _add_camera(request: web.Request, simulator: FindFaceSimulator) -> dict[str, int]:
+    (name,) = routing.required(
+        await routing.json_object(request), "name is a required string", name=str
+    )
+    return {"id": simulator.add_camera(name)}
 
 
-@ROUTES.post("/_sim/findface/settings")
-@_admin
-async def _admin_settings(request: web.Request, simulator: FindFaceSimulator) -> web.StreamResponse:
-    body = await _json_object(request)
-    verbose, interval = body.get("verbose"), body.get("emit_interval")
-    if verbose is not None and not isinstance(verbose, bool):
-        raise ValueError("verbose must be a boolean")
-    if interval is not None and (
-        isinstance(interval, bool) or not isinstance(interval, int | float)
-    ):
-        raise ValueError("emit_interval must be a number")
-    if verbose is not None:
-        simulator.set_verbose(verbose)
-    if interval is not None:
-        simulator.set_emit_interval(float(interval))
-    settings = simulator.settings
-    return web.json_response({"verbose": settings.verbose, "emit_interval": settings.emit_interval})
-
-
-@ROUTES.post("/_sim/findface/cameras")
-@_admin
-async def _admin_add_camera(
-    request: web.Request, simulator: FindFaceSimulator
-) -> web.StreamResponse:
-    name = (await _json_object(request)).get("name")
-    if not isinstance(name, str):
-        raise ValueError("name is a required string")
-    return web.json_response({"id": simulator.add_camera(name)})
-
-
-@ROUTES.delete(r"/_sim/findface/cameras/{item_id:\d+}")
-@_admin
-async def _admin_remove_camera(
-    request: web.Request, simulator: FindFaceSimulator
-) -> web.StreamResponse:
+async def _remove_camera(request: web.Request, simulator: FindFaceSimulator) -> dict[str, int]:
     simulator.remove_camera(_path_id(request))
-    return web.json_response({"id": _path_id(request)})
+    return {"id": _path_id(request)}
 
 
-@ROUTES.post(r"/_sim/findface/cameras/{item_id:\d+}/health")
-@_admin
-async def _admin_camera_health(
-    request: web.Request, simulator: FindFaceSimulator
-) -> web.StreamResponse:
-    body = await _json_object(request)
+async def _camera_health(request: web.Request, simulator: FindFaceSimulator) -> Any:
+    body = await routing.json_object(request)
     status, msg = body.get("status"), body.get("msg")
     if not isinstance(status, str) or (msg is not None and not isinstance(msg, str)):
         raise ValueError("status is a required string; msg an optional string")
     simulator.set_camera_health(_path_id(request), status, msg)
-    return web.json_response(simulator.camera(_path_id(request)))
+    return simulator.camera(_path_id(request))
 
 
-failure_route(ROUTES, "/_sim/findface/fail", _admin, one_message=True)
-
-
-@ROUTES.post("/_sim/findface/expire-tokens")
-@_admin
-async def _admin_expire_tokens(
-    request: web.Request, simulator: FindFaceSimulator
-) -> web.StreamResponse:
-    return web.json_response({"expired": simulator.expire_tokens()})
+_CAMERA = r"/cameras/{item_id:\d+}"
+_ADMIN.add(
+    [
+        ("GET", "/hooks", _hooks),
+        ("POST", "/emit", _emit),
+        ("POST", "/cameras", _add_camera),
+        ("DELETE", _CAMERA, _remove_camera),
+        ("POST", _CAMERA + "/health", _camera_health),
+        ("POST", "/expire-tokens", routing.expire_tokens),
+    ]
+)
+routing.delivery_routes(ROUTES, "/_sim/findface/deliveries", "hook", _ADMIN.admin)
+_ADMIN.failure(one_message=True)
+_ADMIN.settings(
+    [
+        routing.Setting(
+            "verbose",
+            FindFaceSimulator.set_verbose,
+            number=False,
+            message="verbose must be a boolean",
+        ),
+        routing.Setting(
+            "emit_interval",
+            FindFaceSimulator.set_emit_interval,
+            message="emit_interval must be a number",
+        ),
+    ]
+)

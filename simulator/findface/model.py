@@ -205,14 +205,8 @@ class _Hook(Target):
     stats: _HookStats = field(default_factory=_HookStats)
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "comment": self.comment,
-            "active": self.active,
-            "url": self.url,
-            "batch_size": self.batch_size,
-            "send_attempts": self.send_attempts,
+        names = ("id", "name", "comment", "active", "url", "batch_size", "send_attempts")
+        return self.fields_json(*names) | {
             "filters": json.loads(json.dumps(self.filters)),
             "created_date": _iso(self.created),
             "modified_date": _iso(self.modified),

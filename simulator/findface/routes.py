@@ -7,14 +7,13 @@ from typing import Any
 
 from aiohttp import web
 
-from ..routing import Admin, admin_wrapper, json_object
-from .model import JPEG, MAX_LIMIT, FindFaceApiError, _bad_param, _not_found, _unauthorized
+from ..routing import Admin, json_object, sim_wrapper
+from .model import JPEG, MAX_LIMIT, _bad_param, _not_found, _unauthorized
 from .service import FindFaceSimulator
 
 FINDFACE_SIMULATOR = web.AppKey("FINDFACE_SIMULATOR", FindFaceSimulator)
 ROUTES = web.RouteTableDef()
 type _Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-type _SimHandler = Callable[[web.Request, FindFaceSimulator], Awaitable[web.StreamResponse]]
 
 
 async def findface_context(app: web.Application) -> AsyncIterator[None]:
@@ -25,29 +24,14 @@ async def findface_context(app: web.Application) -> AsyncIterator[None]:
     await simulator.stop()
 
 
-def _endpoint(call: str, *, auth: bool = True) -> Callable[[_SimHandler], _Handler]:
+def _endpoint(call: str, *, auth: bool = True) -> Admin[FindFaceSimulator]:
     """Wrap an API handler with counting, failure injection and token auth."""
 
-    def decorate(handler: _SimHandler) -> _Handler:
-        async def wrapper(request: web.Request) -> web.StreamResponse:
-            simulator = request.app[FINDFACE_SIMULATOR]
-            simulator.learn_base_url(str(request.url.origin()))
-            try:
-                simulator.admit(call, request.headers, auth=auth)
-                return await handler(request, simulator)
-            except FindFaceApiError as err:
-                return err.response()
+    def before(request: web.Request, simulator: FindFaceSimulator) -> None:
+        simulator.learn_base_url(str(request.url.origin()))
+        simulator.admit(call, request.headers, auth=auth)
 
-        return wrapper
-
-    return decorate
-
-
-_admin: Admin[FindFaceSimulator] = admin_wrapper(
-    FINDFACE_SIMULATOR,
-    lambda message: _bad_param("body", message),
-    before=lambda request, simulator: simulator.learn_base_url(str(request.url.origin())),
-)
+    return sim_wrapper(FINDFACE_SIMULATOR, before=before)
 
 
 async def _json_object(request: web.Request) -> dict[str, Any]:

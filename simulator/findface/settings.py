@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from ..plugin import Option, check_speed, not_negative
+from ..plugin import Option, check_speed, interval_option, not_negative
 
 
 @dataclass
@@ -54,10 +54,8 @@ OPTIONS = (
         help="VERBOSE_WEBHOOKS: embed cameras, cards and lists in webhook items",
         switch=True,
     ),
-    Option(
-        flag="--findface-emit-interval",
-        field="emit_interval",
-        help="seconds between automatic FindFace event batches; 0 disables",
+    interval_option(
+        "--findface-emit-interval", "emit_interval", "automatic FindFace event batches"
     ),
 )
 """The FindFace command-line options."""

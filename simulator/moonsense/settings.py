@@ -2,13 +2,13 @@
 
 from dataclasses import dataclass
 
-from ..common import check_push_settings
-from ..plugin import Option, not_negative
+from ..common import PushDefaults, check_push_settings
+from ..plugin import Option, interval_option, not_negative
 from .model import MAX_PER_PAGE
 
 
 @dataclass
-class MoonsenseSettings:
+class MoonsenseSettings(PushDefaults):
     """Token, project, regions and behaviour of the simulated Moonsense Cloud."""
 
     token: str = "demo-moonsense"
@@ -23,11 +23,6 @@ class MoonsenseSettings:
     numeric_enums: bool = False  # generated battery states and activity types as numbers
     per_page: int = 50  # default page size
     bundle_interval: float = 0.0  # seconds between generated bundles; 0 = off
-    seed: int = 1
-    retry_base: float = 1.0  # first webhook retry interval in seconds; doubles per attempt
-    send_attempts: int = 4  # webhook POST attempts before a payload is dropped
-    send_timeout: float = 10.0  # seconds per webhook POST
-    speed: float = 1.0  # the session generator runs speed times as often
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and reject settings the simulator cannot honour."""
@@ -46,16 +41,15 @@ class MoonsenseSettings:
         not_negative(sessions=self.sessions)
         if not 1 <= self.per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}")
-        not_negative(bundle_interval=self.bundle_interval)
-        check_push_settings(self)
+        check_push_settings(self, bundle_interval=self.bundle_interval)
 
 
 OPTIONS = (
     Option(flag="--moonsense-token", field="token", help="expected Moonsense bearer token"),
-    Option(
-        flag="--moonsense-interval",
-        field="bundle_interval",
-        help="seconds between generated Moonsense bundles (sessions come and go); 0 disables",
+    interval_option(
+        "--moonsense-interval",
+        "bundle_interval",
+        "generated Moonsense bundles (sessions come and go)",
     ),
     Option(
         flag="--moonsense-camel-case",

@@ -2,7 +2,7 @@
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -161,6 +161,44 @@ class SimApi[S: SendsWebhooks]:
         log = [(e["attempt"], e["status"], e["retry_in"], e["dropped"]) for e in self.deliveries]
         assert log == [(1, 500, 0.01, False), (2, 503, 0.02, False), (3, 200, None, False)]
         return calls
+
+    async def drop_first_of_two(
+        self,
+        first: Callable[[], object],
+        second: Callable[[], object],
+        statuses: tuple[int, int, int] = (500, 500, 500),
+    ) -> None:
+        """With three attempts: first's payload answered statuses and dropped, second's delivered.
+
+        Empties the delivery log before pushing, and checks it after.
+        """
+        self.receiver.statuses.extend(statuses)
+        self.simulator.clear_deliveries()
+        first()
+        second()
+        await self.drain()
+        one, two, three = statuses
+        assert self.outcomes() == [
+            (1, one, False),
+            (2, two, False),
+            (3, three, True),
+            (1, 200, False),
+        ]
+
+    async def stop_generator(
+        self, interval: str, produced: Callable[[], int], wait: float
+    ) -> tuple[dict[str, Any], int]:
+        """Set interval to 0 by ``POST settings``; produced() must not grow over wait seconds.
+
+        Returns the settings answer and produced() once the sender was drained.
+        """
+        stopped = await self.admin("POST", "settings", **{interval: 0})
+        assert stopped[interval] == 0
+        await self.drain()
+        settled = produced()
+        await asyncio.sleep(wait)
+        assert produced() == settled
+        return stopped, settled
 
     def outcomes(self) -> list[tuple[int, int | None, bool]]:
         """Each delivery-log entry's attempt, status and whether the payload was dropped."""

@@ -465,14 +465,6 @@ async def test_send_attempts_exhausted_drops_the_batch_and_moves_on() -> None:
         assert (stats["dropped_batches"], stats["dropped_items"], stats["sent_items"]) == (1, 1, 1)
 
 
-async def test_unreachable_hook_logs_the_error() -> None:
-    async with serve() as api:
-        await api.create_hook(url="http://127.0.0.1:1/hook", send_attempts=1)
-        api.simulator.emit("face_events")
-        await api.drain()
-        api.assert_unreachable()
-
-
 async def test_inactive_hooks_get_nothing_and_deleted_hooks_drop_their_queue() -> None:
     async with serve() as api:
         await api.create_hook("/inactive", active=False)
