@@ -28,8 +28,7 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
     Assistant logs the failure once and the recovery once.
 
     The client's errors are mapped here, once for every provider (``translated_errors``): a
-    subclass states its client's ``auth_error`` and base ``client_error`` and the translation
-    key of its reauthentication message.
+    subclass states its client's ``auth_error`` and base ``client_error``.
     """
 
     config_entry: SitewatchConfigEntry
@@ -37,12 +36,10 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
     """The client's "credentials refused" error: becomes ``ConfigEntryAuthFailed``."""
     client_error: ClassVar[type[Exception] | tuple[type[Exception], ...]] = ()
     """The client's base error: any other becomes ``UpdateFailed`` (``update_failed``)."""
-    auth_failed_key: ClassVar[str] = "auth_failed"
-    """Translation key of the message that asks to reauthenticate (``<provider>_auth_failed``)."""
-
     title: ClassVar[str] = "provider"
     """The provider's name in log lines: ``sitewatch <title> <entry id>`` (which entry, never
-    which account)."""
+    which account); lower-cased, it names the reauthentication message
+    (``<title>_auth_failed``)."""
     polling: ClassVar[PollingInterval | timedelta] = timedelta(minutes=5)
     """The polling interval option of the provider, or a fixed interval."""
 
@@ -83,7 +80,7 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
             yield
         except self.auth_error as err:
             raise ConfigEntryAuthFailed(
-                translation_domain=DOMAIN, translation_key=self.auth_failed_key
+                translation_domain=DOMAIN, translation_key=f"{self.title.lower()}_auth_failed"
             ) from err
         except self.client_error as err:
             raise UpdateFailed(

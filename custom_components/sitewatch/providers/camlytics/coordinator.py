@@ -224,7 +224,6 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
     polling = POLLING
     auth_error = CamlyticsAuthenticationError
     client_error = CamlyticsError
-    auth_failed_key = "camlytics_auth_failed"
 
     def __init__(
         self,

@@ -136,7 +136,6 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
     polling = POLLING
     auth_error = ComapAuthenticationError
     client_error = ComapError
-    auth_failed_key = "comap_auth_failed"
 
     def __init__(
         self,

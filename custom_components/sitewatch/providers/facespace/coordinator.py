@@ -142,7 +142,6 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
     polling = POLLING
     auth_error = FaceSpaceApiKeyError
     client_error = FaceSpaceError
-    auth_failed_key = "facespace_auth_failed"
 
     def __init__(
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: FaceSpaceClient

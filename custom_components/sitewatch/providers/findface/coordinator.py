@@ -76,7 +76,6 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
     polling = CAMERAS_REFRESH_INTERVAL
     auth_error = FindFaceAuthenticationError
     client_error = FindFaceError
-    auth_failed_key = "findface_auth_failed"
 
     def __init__(
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: FindFaceClient

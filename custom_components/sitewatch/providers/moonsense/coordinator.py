@@ -68,7 +68,6 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
     polling = POLLING
     auth_error = MoonsenseAuthenticationError
     client_error = MoonsenseError
-    auth_failed_key = "moonsense_auth_failed"
 
     def __init__(
         self, hass: HomeAssistant, config_entry: SitewatchConfigEntry, client: MoonsenseClient
