@@ -95,6 +95,19 @@ FINDFACE_FIRST_ID = 5_000_000_000_000_000_000
 CAMLYTICS_FIRST_ID = 3_000_000_000
 
 
+# The fields every benchmark face event shares: no episode, unacknowledged, one face box.
+FINDFACE_EVENT_FIXED: dict[str, Any] = {
+    "episode": None,
+    "acknowledged": False,
+    "acknowledged_date": None,
+    "acknowledged_by": None,
+    "frame_coords_left": 693,
+    "frame_coords_top": 479,
+    "frame_coords_right": 809,
+    "frame_coords_bottom": 595,
+}
+
+
 def findface_event(event_id: int, rng: random.Random) -> dict[str, Any]:
     """A default-format face event on camera 1 to 3; matched ones name card 1 to 3 by id."""
     matched = rng.random() < 0.7
@@ -112,14 +125,7 @@ def findface_event(event_id: int, rng: random.Random) -> dict[str, Any]:
         "matched_lists": [1] if matched else [],
         "confidence": round(rng.uniform(0.5, 0.99), 4),
         "quality": round(rng.uniform(0.3, 0.9), 4),
-        "episode": None,
-        "acknowledged": False,
-        "acknowledged_date": None,
-        "acknowledged_by": None,
-        "frame_coords_left": 693,
-        "frame_coords_top": 479,
-        "frame_coords_right": 809,
-        "frame_coords_bottom": 595,
+        **FINDFACE_EVENT_FIXED,
         "features": {"age": rng.randint(18, 80), "gender": rng.choice(("male", "female"))},
     }
 

@@ -34,6 +34,7 @@ import aiohttp
 
 from simulator.demo import DemoError, DemoStack
 
+from .exactly_once import FINDFACE_EVENT_FIXED
 from .hass_api import get_json, running_stack, simulator_stats
 
 NOOP_COMPONENT = Path(__file__).resolve().parent / "noop_webhook"
@@ -61,14 +62,7 @@ def face_event(event_id: int, *, verbose: bool) -> dict[str, Any]:
         "matched_lists": [{"id": 1, "name": "Employees"}] if verbose else [1],
         "confidence": 0.9431,
         "quality": 0.7355,
-        "episode": None,
-        "acknowledged": False,
-        "acknowledged_date": None,
-        "acknowledged_by": None,
-        "frame_coords_left": 693,
-        "frame_coords_top": 479,
-        "frame_coords_right": 809,
-        "frame_coords_bottom": 595,
+        **FINDFACE_EVENT_FIXED,
         "features": {
             "age": 53,
             "gender": "female",

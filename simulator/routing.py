@@ -11,6 +11,15 @@ from aiohttp import web
 class ApiError(Exception):
     """An error a simulated API answers in its own format."""
 
+    def __init__(
+        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
+    ) -> None:
+        """Describe the answer: HTTP status, message, extra response headers."""
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
     def response(self) -> web.Response:
         """The answer to send."""
         raise NotImplementedError
@@ -18,15 +27,6 @@ class ApiError(Exception):
 
 class ErrorMessageApiError(ApiError):
     """An API error answered as ``{"error": message}`` with a status (FaceSpace, Moonsense)."""
-
-    def __init__(
-        self, status: int, message: str, *, headers: Mapping[str, str] | None = None
-    ) -> None:
-        """Describe the answer."""
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
 
     def body(self) -> dict[str, str]:
         """The JSON body: ``{"error": message}``."""

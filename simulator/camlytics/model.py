@@ -76,11 +76,8 @@ class CamlyticsApiError(ApiError):
         html: str | None = None,
     ) -> None:
         """Describe the answer; code defaults to the status, html replaces the envelope."""
-        super().__init__(msg)
-        self.status = status
-        self.msg = msg
+        super().__init__(status, msg, headers=headers)
         self.code = status if code is None else code
-        self.headers = dict(headers or {})
         self.html = html
 
     def response(self) -> web.Response:
@@ -90,7 +87,7 @@ class CamlyticsApiError(ApiError):
                 status=self.status, text=self.html, content_type="text/html", headers=self.headers
             )
         return web.json_response(
-            {"msg": self.msg, "result": None, "code": self.code},
+            {"msg": self.message, "result": None, "code": self.code},
             status=self.status,
             headers=self.headers,
         )

@@ -70,10 +70,7 @@ class ComapApiError(ApiError):
         raw_body: str | None = None,
     ) -> None:
         """Describe the answer; raw_body replaces the JSON message body."""
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
+        super().__init__(status, message, headers=headers)
         self.raw_body = raw_body
 
     def response(self) -> web.Response:

@@ -22,6 +22,18 @@ def _created_entry(result: dict[str, Any], provider: str) -> str:
 class DemoStack(DemoProcesses):
     """The simulator and Home Assistant, with the steps that add and set up Sitewatch entries."""
 
+    async def _one_form_entry(
+        self, session: aiohttp.ClientSession, handler: str, provider: str, answer: dict[str, Any]
+    ) -> str:
+        """Run ``handler``'s config flow, its one form answered with ``answer``; the entry id.
+
+        Raises:
+            DemoError: the flow did not create an entry (``provider`` names it in the message).
+        """
+        path = await self._start_flow(session, handler)
+        result = await self._call(session, "POST", path, json=answer)
+        return _created_entry(result, provider)
+
     async def add_comap_entry(
         self,
         session: aiohttp.ClientSession,
@@ -30,12 +42,11 @@ class DemoStack(DemoProcesses):
         scan_interval: int | None = None,
     ) -> str:
         """Add a ComAp entry against the simulator through the config flow; return its id."""
-        path = await self._start_flow(session, "comap")
-        result = await self._call(
+        entry_id = await self._one_form_entry(
             session,
-            "POST",
-            path,
-            json={
+            "comap",
+            "ComAp",
+            {
                 "comap_key": credentials,
                 "client_id": credentials,
                 "secret": credentials,
@@ -43,7 +54,6 @@ class DemoStack(DemoProcesses):
                 "advanced": {"base_url": self.simulator_url},
             },
         )
-        entry_id = _created_entry(result, "ComAp")
         if scan_interval is not None:
             options = await self._call(
                 session,
@@ -87,44 +97,38 @@ class DemoStack(DemoProcesses):
 
     async def add_camlytics_entry(self, session: aiohttp.ClientSession) -> str:
         """Add a Camlytics entry with the simulator's demo keys; return its id."""
-        path = await self._start_flow(session, "camlytics")
-        result = await self._call(
+        return await self._one_form_entry(
             session,
-            "POST",
-            path,
-            json={
+            "camlytics",
+            "Camlytics",
+            {
                 "public_key": "demo-public",
                 "secret_key": "demo-secret",
                 "base_url": f"{self.simulator_url}/service/api/v1",
             },
         )
-        return _created_entry(result, "Camlytics")
 
     async def add_facespace_entry(self, session: aiohttp.ClientSession) -> str:
         """Add a FaceSpace entry with the simulator's demo key; return its id."""
-        path = await self._start_flow(session, "facespace")
-        result = await self._call(
+        return await self._one_form_entry(
             session,
-            "POST",
-            path,
-            json={"api_key": "demo-facespace", "base_url": f"{self.simulator_url}/facespace"},
+            "facespace",
+            "FaceSpace",
+            {"api_key": "demo-facespace", "base_url": f"{self.simulator_url}/facespace"},
         )
-        return _created_entry(result, "FaceSpace")
 
     async def add_moonsense_entry(self, session: aiohttp.ClientSession) -> str:
         """Add a Moonsense entry with the simulator's demo token; return its id."""
-        path = await self._start_flow(session, "moonsense")
-        result = await self._call(
+        return await self._one_form_entry(
             session,
-            "POST",
-            path,
-            json={
+            "moonsense",
+            "Moonsense",
+            {
                 "token": "demo-moonsense",
                 "root_domain": f"{self.simulator_url}/moonsense",
                 "region": "us-central1.gcp",
             },
         )
-        return _created_entry(result, "Moonsense")
 
     async def add_push_providers(self, session: aiohttp.ClientSession) -> dict[str, str]:
         """Add the FindFace, FaceSpace, Camlytics and Moonsense entries, each loaded.

@@ -80,8 +80,7 @@ class FindFaceApiError(ApiError):
 
     def __init__(self, status: int, code: str, desc: str, param: str | None = None) -> None:
         """Describe the answer; param names the offending request field, if any."""
-        super().__init__(desc)
-        self.status = status
+        super().__init__(status, desc)
         self.code = code
         self.desc = desc
         self.param = param

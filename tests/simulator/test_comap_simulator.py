@@ -21,6 +21,7 @@ from simulator.comap import (
     ComapSimulator,
 )
 
+from ..providers.comap import VALUE_KEYS
 from .conftest import FakeClock
 
 WALL = datetime(2024, 5, 1, 12, 0, tzinfo=UTC)
@@ -199,16 +200,7 @@ async def test_values_without_filter_lists_every_value_as_strings() -> None:
         assert len(values) == len(VALUE_SPECS) == len(VALUE_GUIDS)
         assert {value["valueGuid"] for value in values} == set(VALUE_GUIDS.values())
         for value in values:
-            assert set(value) == {
-                "name",
-                "valueGuid",
-                "value",
-                "unit",
-                "highLimit",
-                "lowLimit",
-                "decimalPlaces",
-                "timeStamp",
-            }
+            assert set(value) == set(VALUE_KEYS)
             assert isinstance(value["value"], str)
             assert value["timeStamp"] == "2024-05-01T12:00:00Z"
 

@@ -58,6 +58,16 @@ class Api(SimApi[FindFaceSimulator]):
         hook: dict[str, Any] = await response.json()
         return hook
 
+    async def deliver(
+        self, statuses: list[int], section: str, count: int = 1, **hook: Any
+    ) -> list[dict[str, Any]]:
+        """Answer with ``statuses`` first, create a hook, emit ``count`` items, wait for them."""
+        self.receiver.statuses.extend(statuses)
+        await self.create_hook(**hook)
+        items = self.simulator.emit(section, count=count)
+        await self.drain()
+        return items
+
     async def emit(self, section: str, **body: Any) -> list[dict[str, Any]]:
         answer = await self.admin("POST", "emit", section=section, **body)
         assert answer["section"] == section
@@ -421,10 +431,7 @@ async def test_batches_respect_batch_size_and_hold_one_section() -> None:
 
 async def test_failed_batch_is_retried_with_growing_intervals_until_200() -> None:
     async with serve() as api:
-        api.receiver.statuses.extend([503, 503])
-        await api.create_hook(batch_size=2)
-        items = api.simulator.emit("face_events", count=3)
-        await api.drain()
+        items = await api.deliver([503, 503], "face_events", count=3, batch_size=2)
         calls = api.receiver.calls
         assert [len(call.body) for call in calls] == [2, 2, 2, 1]
         assert calls[0].body == calls[1].body == calls[2].body == items[:2]
@@ -440,10 +447,7 @@ async def test_failed_batch_is_retried_with_growing_intervals_until_200() -> Non
 
 async def test_retry_interval_is_capped_and_zero_attempts_retries_forever() -> None:
     async with serve(retry_cap=0.015) as api:
-        api.receiver.statuses.extend([500] * 12)
-        await api.create_hook(send_attempts=0)
-        api.simulator.emit("areas")
-        await api.drain()
+        await api.deliver([500] * 12, "areas", send_attempts=0)
         retries = [entry["retry_in"] for entry in api.simulator.deliveries]
         assert retries == [0.01] + [0.015] * 11 + [None]
         assert api.simulator.deliveries[-1]["attempt"] == 13
@@ -451,10 +455,7 @@ async def test_retry_interval_is_capped_and_zero_attempts_retries_forever() -> N
 
 async def test_send_attempts_exhausted_drops_the_batch_and_moves_on() -> None:
     async with serve() as api:
-        api.receiver.statuses.extend([500, 500])
-        await api.create_hook(send_attempts=2)
-        items = api.simulator.emit("counters", count=2)
-        await api.drain()
+        items = await api.deliver([500, 500], "counters", count=2, send_attempts=2)
         assert [call.body for call in api.receiver.calls] == [items[:1], items[:1], items[1:]]
         assert api.outcomes() == [
             (1, 500, False),

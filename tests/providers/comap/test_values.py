@@ -40,6 +40,7 @@ from custom_components.sitewatch.providers.comap.coordinator import Genset
 from custom_components.sitewatch.providers.comap.sensor import SENSORS, _number, _text
 
 from ...conftest import SimulatorStack, async_tick, nested_json
+from . import VALUE_KEYS
 
 HOSTILE_TEXTS = [
     "",
@@ -76,17 +77,6 @@ JSON = st.recursive(
     ),
     max_leaves=8,
 )
-VALUE_KEYS = [
-    "name",
-    "valueGuid",
-    "value",
-    "unit",
-    "highLimit",
-    "lowLimit",
-    "decimalPlaces",
-    "timeStamp",
-]
-"""The keys of a value item (docs/providers/comap.md)."""
 VALUE_ITEM = (
     st.dictionaries(
         st.sampled_from(VALUE_KEYS),
