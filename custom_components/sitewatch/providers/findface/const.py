@@ -14,11 +14,12 @@ from homeassistant.const import (
     CONF_WEBHOOK_ID as CONF_WEBHOOK_ID,
 )
 
+from ...webhook import CONF_CLOUDHOOK_URL as CONF_CLOUDHOOK_URL
+
 PROVIDER_FINDFACE: Final = "findface"
 
 CONF_HOOK_IDS: Final = "hook_ids"
 CONF_CLIENT_UUID: Final = "client_uuid"
-CONF_CLOUDHOOK_URL: Final = "cloudhook_url"
 CONF_REGISTER_HOOKS: Final = "register_hooks"
 CONF_BATCH_SIZE: Final = "batch_size"
 CONF_SEND_ATTEMPTS: Final = "send_attempts"
