@@ -11,6 +11,7 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN
 from .coordinator import SitewatchCoordinator
+from .recording import async_note_delivered
 
 
 class SitewatchEntity[CoordinatorT: SitewatchCoordinator[Any]](CoordinatorEntity[CoordinatorT]):
@@ -29,6 +30,7 @@ def async_push(hass: HomeAssistant, entry_id: str, items: Sequence[object]) -> N
     """Hand ``items`` (pushed or polled events) to every ``PushEntity`` of the entry, now."""
     if items:
         async_dispatcher_send(hass, push_signal(entry_id), items)
+        async_note_delivered(hass, len(items))
 
 
 class PushEntity[CoordinatorT: SitewatchCoordinator[Any], ItemT](SitewatchEntity[CoordinatorT]):

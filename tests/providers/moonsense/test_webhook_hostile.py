@@ -212,7 +212,6 @@ async def _post_and_check(hass: HomeAssistant, client: Any, fired: Fired, body: 
             "session_id": valid["session_id"],
             "labels": [],
             "journey_id": None,
-            "app_id": None,
             "moonsense_event_type": "SESSION_CREATED",
         },
     )

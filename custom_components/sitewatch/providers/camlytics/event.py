@@ -30,6 +30,8 @@ class CamlyticsChannelEvent(CamlyticsEntity, PushEntity[CamlyticsCoordinator, Ev
     """
 
     entity_description = ANALYTIC_EVENT
+    _unrecorded_attributes = frozenset({"record_id", "object_id", "event_time"})
+    """Unique to each event: in the attributes when it fires, not recorded."""
 
     def __init__(self, coordinator: CamlyticsCoordinator, channel_id: str) -> None:
         """Create the event entity of ``channel_id``."""

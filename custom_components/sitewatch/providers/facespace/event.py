@@ -26,6 +26,8 @@ class FaceSpaceRecognitionEvent(
     """Fires the camera's lines the coordinator hands over (``entity.async_push``)."""
 
     entity_description: EventEntityDescription
+    _unrecorded_attributes = frozenset({"recognized_at"})
+    """Unique to each line: in the attributes when it fires, not recorded."""
 
     @property
     def available(self) -> bool:

@@ -53,7 +53,33 @@ def area_unique_key(area_id: int) -> str:
 
 
 class FindFaceEvent(FindFaceEntity, EventEntity):
-    """Fires each item it takes: its ``event_type`` with its data as attributes."""
+    """Fires each item it takes: its ``event_type`` with its data as attributes.
+
+    Fields unique to each event (ids, times, URLs, confidence) are in the attributes when the
+    event fires but not recorded, so a burst's rows share their attributes in the database.
+    """
+
+    _unrecorded_attributes = frozenset(
+        {
+            "event_id",
+            "episode_id",
+            "record_id",
+            "activation_id",
+            "confidence",
+            "detected_at",
+            "opened_at",
+            "closed_at",
+            "started_at",
+            "recorded_at",
+            "thumbnail_url",
+            "fullframe_url",
+            "events_count",
+            "duration",
+            "proximity_min",
+            "proximity_avg",
+            "proximity_max",
+        }
+    )
 
     @callback
     def handle_push(self, item: PushItem) -> None:

@@ -20,11 +20,13 @@ class MoonsenseSessionEvent(
     Always available: its events come from the webhook, not from the REST poll, and an
     unavailable event entity would drop the events delivered to it while the poll fails.
     Attributes: ``session_id``, ``labels`` (at most ``MAX_ATTRIBUTE_ITEMS`` names),
-    ``journey_id``, ``app_id`` and ``moonsense_event_type`` (the original type's text), all
-    bounded by the parser.
+    ``journey_id`` and ``moonsense_event_type`` (the original type's text), all bounded by the
+    parser; the app id is the account's and is left out. The session and journey ids are unique
+    to each event: in the attributes when it fires, not recorded.
     """
 
     _attr_translation_key = "session_event"
+    _unrecorded_attributes = frozenset({"session_id", "journey_id"})
     _attr_event_types = sorted(set(EVENT_TYPES.values()))
 
     def __init__(self, coordinator: MoonsenseCoordinator) -> None:
@@ -49,7 +51,6 @@ class MoonsenseSessionEvent(
                 "session_id": item.session_id,
                 "labels": item.labels[:MAX_ATTRIBUTE_ITEMS],
                 "journey_id": item.journey_id,
-                "app_id": item.app_id,
                 "moonsense_event_type": item.raw_event_type,
             },
         )
