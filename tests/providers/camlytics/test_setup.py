@@ -1,0 +1,142 @@
+"""Camlytics setup: only the locations before the entry is loaded, the paced rest after it.
+
+The client is mocked (hand-written payloads); a slow call is held on an ``asyncio.Event`` to
+show that setup does not wait for it and that the entities fill once it answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from http import HTTPStatus
+from typing import Any
+from unittest.mock import AsyncMock
+
+from freezegun.api import FrozenDateTimeFactory
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import HomeAssistant
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+
+from custom_components.sitewatch.coordinator import RETRY_INTERVAL
+from custom_components.sitewatch.providers.camlytics.api import (
+    CamlyticsAuthenticationError,
+    CamlyticsConnectionError,
+)
+
+from .conftest import load_fixture, post
+
+NOW = "2026-03-02T07:20:00+00:00"
+"""Five minutes after the polled event (its time must not lie in the future)."""
+
+
+def hold(mock: AsyncMock) -> asyncio.Event:
+    """Make ``mock`` wait for the returned event before answering as before."""
+    release = asyncio.Event()
+    answer = mock.return_value
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        await release.wait()
+        return answer
+
+    mock.side_effect = held
+    return release
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_setup_does_not_wait_for_the_paced_refresh(
+    hass: HomeAssistant, mock_client: AsyncMock, mock_entry: MockConfigEntry, ha_client: Any
+) -> None:
+    """Loaded after the locations alone; channels, counts and pushes follow the first refresh."""
+    release = hold(mock_client.channels)
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_entry.state is ConfigEntryState.LOADED
+    mock_client.locations.assert_awaited_once()
+    mock_client.trigger_totals.assert_not_awaited()
+    # The location is known: its occupancy is unknown (not 0) until the counts arrive.
+    assert hass.states.get("sensor.harbour_shop_occupancy").state == STATE_UNKNOWN
+    assert hass.states.get("event.door_analytics") is None
+    assert hass.states.get("sensor.door_enter_today") is None
+    # No event entity yet: a pushed event is refused for the sender to retry, never dropped.
+    body = load_fixture("events_webhook.json")
+    assert await post(ha_client, body) == HTTPStatus.SERVICE_UNAVAILABLE
+
+    release.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.door_enter_today").state == "12"
+    assert hass.states.get("sensor.harbour_shop_occupancy").state == "7"
+    assert hass.states.get("event.door_analytics").attributes["record_id"] == 90001  # polled
+    mock_client.locations.assert_awaited_once()  # the first refresh took setup's locations
+    assert await post(ha_client, body) == HTTPStatus.OK
+    assert hass.states.get("event.till_analytics").attributes["record_id"] == 90002
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_failed_first_refresh_makes_entities_unavailable_until_it_recovers(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    mock_client: AsyncMock,
+    mock_entry: MockConfigEntry,
+) -> None:
+    totals = mock_client.trigger_totals.return_value
+    mock_client.trigger_totals.side_effect = CamlyticsConnectionError("down")
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert mock_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.harbour_shop_occupancy").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.door_enter_today").state == STATE_UNAVAILABLE
+
+    mock_client.trigger_totals.side_effect = None
+    mock_client.trigger_totals.return_value = totals
+    freezer.tick(RETRY_INTERVAL + timedelta(seconds=1))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.door_enter_today").state == "12"
+    assert hass.states.get("sensor.harbour_shop_occupancy").state == "7"
+
+
+@pytest.mark.freeze_time(NOW)
+async def test_a_reload_right_after_a_request_leaves_the_locations_to_the_refresh(
+    hass: HomeAssistant, mock_client: AsyncMock, mock_entry: MockConfigEntry
+) -> None:
+    """The key's limiter is busy: setup makes no request rather than wait for it."""
+    await mock_client.limiter.wait()  # a request of the key just went out
+    release = hold(mock_client.locations)
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_entry.state is ConfigEntryState.LOADED
+    assert hass.states.get("sensor.harbour_shop_occupancy") is None
+    release.set()
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert hass.states.get("sensor.harbour_shop_occupancy").state == "7"
+    assert hass.states.get("sensor.door_enter_today").state == "12"
+
+
+@pytest.mark.parametrize(
+    ("error", "state"),
+    [
+        (CamlyticsAuthenticationError("refused"), ConfigEntryState.SETUP_ERROR),
+        (CamlyticsConnectionError("down"), ConfigEntryState.SETUP_RETRY),
+    ],
+)
+async def test_setup_fails_when_the_locations_cannot_be_read(
+    hass: HomeAssistant,
+    mock_client: AsyncMock,
+    mock_entry: MockConfigEntry,
+    error: Exception,
+    state: ConfigEntryState,
+) -> None:
+    """Refused keys start reauthentication; an unreachable service retries the setup."""
+    mock_client.locations.side_effect = error
+    await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    assert mock_entry.state is state
+    reauth = [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["context"].get("source") == "reauth"
+    ]
+    assert bool(reauth) == isinstance(error, CamlyticsAuthenticationError)
+    mock_client.channels.assert_not_awaited()
