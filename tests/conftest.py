@@ -6,6 +6,7 @@ harness lets sockets reach), with a clock the tests move by hand.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,13 +15,13 @@ import json
 import logging
 import re
 from typing import Any, Protocol
-from unittest.mock import PropertyMock, patch
+from unittest.mock import AsyncMock, PropertyMock, patch
 
 import aiohttp
 from aiohttp import web
 from aioresponses import aioresponses
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
@@ -324,6 +325,38 @@ async def async_tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, second
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def hold(mock: AsyncMock) -> asyncio.Event:
+    """Make the mocked call wait for the returned event, then answer as it did before.
+
+    Shows that setup does not wait for a slow call: set the event to let the call answer.
+    """
+    release = asyncio.Event()
+    answer = mock.return_value
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        await release.wait()
+        return answer
+
+    mock.side_effect = held
+    return release
+
+
+async def assert_setup_fails(
+    hass: HomeAssistant, entry: MockConfigEntry, auth_failed: bool
+) -> None:
+    """Set ``entry`` up: refused credentials end in reauthentication, other errors in a retry."""
+    await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    expected = ConfigEntryState.SETUP_ERROR if auth_failed else ConfigEntryState.SETUP_RETRY
+    assert entry.state is expected
+    reauth = [
+        flow
+        for flow in hass.config_entries.flow.async_progress()
+        if flow["context"].get("source") == SOURCE_REAUTH
+    ]
+    assert len(reauth) == auth_failed
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ show that setup does not wait for it and that the entities fill once it answers.
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
@@ -25,23 +24,11 @@ from custom_components.sitewatch.providers.camlytics.api import (
     CamlyticsConnectionError,
 )
 
+from ...conftest import assert_setup_fails, hold
 from .conftest import load_fixture, post
 
 NOW = "2026-03-02T07:20:00+00:00"
 """Five minutes after the polled event (its time must not lie in the future)."""
-
-
-def hold(mock: AsyncMock) -> asyncio.Event:
-    """Make ``mock`` wait for the returned event before answering as before."""
-    release = asyncio.Event()
-    answer = mock.return_value
-
-    async def held(*args: Any, **kwargs: Any) -> Any:
-        await release.wait()
-        return answer
-
-    mock.side_effect = held
-    return release
 
 
 @pytest.mark.freeze_time(NOW)
@@ -115,28 +102,13 @@ async def test_a_reload_right_after_a_request_leaves_the_locations_to_the_refres
 
 
 @pytest.mark.parametrize(
-    ("error", "state"),
-    [
-        (CamlyticsAuthenticationError("refused"), ConfigEntryState.SETUP_ERROR),
-        (CamlyticsConnectionError("down"), ConfigEntryState.SETUP_RETRY),
-    ],
+    "error", [CamlyticsAuthenticationError("refused"), CamlyticsConnectionError("down")]
 )
 async def test_setup_fails_when_the_locations_cannot_be_read(
-    hass: HomeAssistant,
-    mock_client: AsyncMock,
-    mock_entry: MockConfigEntry,
-    error: Exception,
-    state: ConfigEntryState,
+    hass: HomeAssistant, mock_client: AsyncMock, mock_entry: MockConfigEntry, error: Exception
 ) -> None:
-    """Refused keys start reauthentication; an unreachable service retries the setup."""
     mock_client.locations.side_effect = error
-    await hass.config_entries.async_setup(mock_entry.entry_id)
-    await hass.async_block_till_done()
-    assert mock_entry.state is state
-    reauth = [
-        flow
-        for flow in hass.config_entries.flow.async_progress()
-        if flow["context"].get("source") == "reauth"
-    ]
-    assert bool(reauth) == isinstance(error, CamlyticsAuthenticationError)
+    await assert_setup_fails(
+        hass, mock_entry, auth_failed=isinstance(error, CamlyticsAuthenticationError)
+    )
     mock_client.channels.assert_not_awaited()
