@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, ClassVar, Final
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import (
     ConfigEntryAuthFailed,
     ConfigEntryNotReady,
@@ -94,6 +94,11 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
         """
         with self.translated_errors(ConfigEntryNotReady):
             await listing()
+        self.async_start_first_refresh()
+
+    @callback
+    def async_start_first_refresh(self) -> None:
+        """Start the first full refresh as a background task of the entry (``first_refresh``)."""
         self.first_refresh = self.config_entry.async_create_background_task(
             self.hass, self.async_refresh(), f"{self.name} first refresh"
         )
