@@ -6,25 +6,27 @@ show that setup does not wait for it and that the entities fill once it answers.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from http import HTTPStatus
 from typing import Any
 from unittest.mock import AsyncMock
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.sitewatch.coordinator import RETRY_INTERVAL
 from custom_components.sitewatch.providers.camlytics.api import (
     CamlyticsAuthenticationError,
     CamlyticsConnectionError,
 )
 
-from ...conftest import assert_setup_fails, hold
+from ...conftest import (
+    assert_recovers_from_a_failed_first_refresh,
+    assert_setup_fails,
+    hold,
+)
 from .conftest import load_fixture, post
 
 NOW = "2026-03-02T07:20:00+00:00"
@@ -67,20 +69,12 @@ async def test_a_failed_first_refresh_makes_entities_unavailable_until_it_recove
     mock_client: AsyncMock,
     mock_entry: MockConfigEntry,
 ) -> None:
-    totals = mock_client.trigger_totals.return_value
-    mock_client.trigger_totals.side_effect = CamlyticsConnectionError("down")
-    assert await hass.config_entries.async_setup(mock_entry.entry_id)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert mock_entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("sensor.harbour_shop_occupancy").state == STATE_UNAVAILABLE
-    assert hass.states.get("sensor.door_enter_today").state == STATE_UNAVAILABLE
-
-    mock_client.trigger_totals.side_effect = None
-    mock_client.trigger_totals.return_value = totals
-    freezer.tick(RETRY_INTERVAL + timedelta(seconds=1))
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get("sensor.door_enter_today").state == "12"
+    """The totals fail: the counts are unavailable, the channels' event entities are not."""
+    counts = ("sensor.door_enter_today", "12")
+    totals, down = mock_client.trigger_totals, CamlyticsConnectionError("down")
+    await assert_recovers_from_a_failed_first_refresh(
+        hass, freezer, mock_entry, totals, down, counts, "event.door_analytics"
+    )
     assert hass.states.get("sensor.harbour_shop_occupancy").state == "7"
 
 
@@ -101,14 +95,10 @@ async def test_a_reload_right_after_a_request_leaves_the_locations_to_the_refres
     assert hass.states.get("sensor.door_enter_today").state == "12"
 
 
-@pytest.mark.parametrize(
-    "error", [CamlyticsAuthenticationError("refused"), CamlyticsConnectionError("down")]
-)
 async def test_setup_fails_when_the_locations_cannot_be_read(
-    hass: HomeAssistant, mock_client: AsyncMock, mock_entry: MockConfigEntry, error: Exception
+    hass: HomeAssistant, mock_client: AsyncMock, mock_entry: MockConfigEntry
 ) -> None:
-    mock_client.locations.side_effect = error
-    await assert_setup_fails(
-        hass, mock_entry, auth_failed=isinstance(error, CamlyticsAuthenticationError)
-    )
-    mock_client.channels.assert_not_awaited()
+    """Unreachable: retried; keys refused: reauthentication; the channels are never asked."""
+    errors = (CamlyticsConnectionError("down"), CamlyticsAuthenticationError("refused"))
+    client = mock_client
+    await assert_setup_fails(hass, mock_entry, client.locations, errors, client.channels)

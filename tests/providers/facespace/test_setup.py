@@ -7,17 +7,19 @@ from unittest.mock import AsyncMock
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
-import pytest
 
-from custom_components.sitewatch.coordinator import RETRY_INTERVAL
 from custom_components.sitewatch.providers.facespace.api import (
     FaceSpaceApiKeyError,
     FaceSpaceConnectionError,
 )
 
-from ...conftest import assert_setup_fails, async_tick, hold
+from ...conftest import (
+    assert_recovers_from_a_failed_first_refresh,
+    assert_setup_fails,
+    hold,
+)
 from .conftest import STORE_KEY, async_setup, facespace_entry
 from .test_platforms import NOW
 
@@ -43,31 +45,25 @@ async def test_a_failed_first_refresh_makes_the_sensors_unavailable_until_it_rec
     hass: HomeAssistant, mock_client: AsyncMock, freezer: FrozenDateTimeFactory
 ) -> None:
     freezer.move_to(NOW)
-    logs = mock_client.get_logs_range.return_value
-    mock_client.get_logs_range.side_effect = FaceSpaceConnectionError("down")
-    entry = await async_setup(hass, facespace_entry(hass))
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("sensor.camera1_people_in_view").state == STATE_UNAVAILABLE
-
-    mock_client.get_logs_range.side_effect = None
-    mock_client.get_logs_range.return_value = logs
-    await async_tick(hass, freezer, RETRY_INTERVAL.total_seconds() + 1)
-    assert hass.states.get("sensor.camera1_people_in_view").state == "1"
+    await assert_recovers_from_a_failed_first_refresh(
+        hass,
+        freezer,
+        facespace_entry(hass),
+        mock_client.get_logs_range,
+        FaceSpaceConnectionError("down"),
+        polled=("sensor.camera1_people_in_view", "1"),
+        pushed="event.camera1_recognition",
+    )
     assert hass.states.get("event.camera1_recognition").attributes["name"] == "Bob"
 
 
-@pytest.mark.parametrize(
-    "error", [FaceSpaceApiKeyError("refused"), FaceSpaceConnectionError("down")]
-)
 async def test_setup_fails_when_the_cameras_cannot_be_listed(
-    hass: HomeAssistant, mock_client: AsyncMock, error: Exception
+    hass: HomeAssistant, mock_client: AsyncMock
 ) -> None:
-    mock_client.realtime.side_effect = error
-    await assert_setup_fails(
-        hass, facespace_entry(hass), auth_failed=isinstance(error, FaceSpaceApiKeyError)
-    )
-    mock_client.get_logs_range.assert_not_awaited()
+    """Unreachable: retried; key refused: reauthentication; the logs are never read."""
+    errors = (FaceSpaceConnectionError("down"), FaceSpaceApiKeyError("refused"))
+    entry, client = facespace_entry(hass), mock_client
+    await assert_setup_fails(hass, entry, client.realtime, errors, client.get_logs_range)
 
 
 async def test_with_pushes_and_known_cameras_an_unreachable_service_does_not_stop_setup(
@@ -83,15 +79,12 @@ async def test_with_pushes_and_known_cameras_an_unreachable_service_does_not_sto
         "key": STORE_KEY,
         "data": {"cursor": None, "seen": [], "cameras": {"Camera1": {"seen_at": None}}},
     }
-    realtime = mock_client.realtime.return_value
-    mock_client.realtime.side_effect = FaceSpaceConnectionError("down")
-    entry = await async_setup(hass, facespace_entry(hass, accept_push=True))
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("sensor.camera1_people_in_view").state == STATE_UNAVAILABLE
-    assert hass.states.get("event.camera1_recognition").state != STATE_UNAVAILABLE
-
-    mock_client.realtime.side_effect = None
-    mock_client.realtime.return_value = realtime
-    await async_tick(hass, freezer, RETRY_INTERVAL.total_seconds() + 1)
-    assert hass.states.get("sensor.camera1_people_in_view").state == "1"
+    await assert_recovers_from_a_failed_first_refresh(
+        hass,
+        freezer,
+        facespace_entry(hass, accept_push=True),
+        mock_client.realtime,
+        FaceSpaceConnectionError("down"),
+        polled=("sensor.camera1_people_in_view", "1"),
+        pushed="event.camera1_recognition",
+    )

@@ -7,20 +7,22 @@ from unittest.mock import MagicMock
 
 from freezegun.api import FrozenDateTimeFactory
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import STATE_UNKNOWN
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.sitewatch.coordinator import RETRY_INTERVAL
 from custom_components.sitewatch.providers.moonsense.api import (
     MoonsenseAuthenticationError,
     MoonsenseConnectionError,
 )
 
-from ...conftest import assert_setup_fails, async_tick, hold
+from ...conftest import (
+    assert_recovers_from_a_failed_first_refresh,
+    assert_setup_fails,
+    hold,
+)
 from .conftest import WEBHOOK_ID, async_setup_entry, load_fixture
 
 
@@ -59,28 +61,17 @@ async def test_a_failed_first_poll_makes_the_session_sensors_unavailable_until_i
     mock_client: MagicMock,
     mock_entry: MockConfigEntry,
 ) -> None:
-    sessions = mock_client.sessions.return_value
-    mock_client.sessions.side_effect = MoonsenseConnectionError("down")
-    await async_setup_entry(hass, mock_entry)
-    await hass.async_block_till_done(wait_background_tasks=True)
-    assert mock_entry.state is ConfigEntryState.LOADED
-    assert hass.states.get("sensor.moonsense_sessions_today").state == STATE_UNAVAILABLE
-    assert hass.states.get("event.moonsense_session").state != STATE_UNAVAILABLE
-
-    mock_client.sessions.side_effect = None
-    mock_client.sessions.return_value = sessions
-    await async_tick(hass, freezer, RETRY_INTERVAL.total_seconds() + 1)
-    assert hass.states.get("sensor.moonsense_sessions_today").state == "2"
-
-
-@pytest.mark.parametrize(
-    "error", [MoonsenseAuthenticationError("refused"), MoonsenseConnectionError("down")]
-)
-async def test_setup_fails_when_the_token_cannot_be_checked(
-    hass: HomeAssistant, mock_client: MagicMock, mock_entry: MockConfigEntry, error: Exception
-) -> None:
-    mock_client.whoami.side_effect = error
-    await assert_setup_fails(
-        hass, mock_entry, auth_failed=isinstance(error, MoonsenseAuthenticationError)
+    """The sessions fail: their sensors are unavailable, the pushed entities are not."""
+    sessions, down = mock_client.sessions, MoonsenseConnectionError("down")
+    today = ("sensor.moonsense_sessions_today", "2")
+    await assert_recovers_from_a_failed_first_refresh(
+        hass, freezer, mock_entry, sessions, down, today, "event.moonsense_session"
     )
-    mock_client.sessions.assert_not_awaited()
+
+
+async def test_setup_fails_when_the_token_cannot_be_checked(
+    hass: HomeAssistant, mock_client: MagicMock, mock_entry: MockConfigEntry
+) -> None:
+    """Unreachable: retried; token refused: reauthentication; no session is read."""
+    errors = (MoonsenseConnectionError("down"), MoonsenseAuthenticationError("refused"))
+    await assert_setup_fails(hass, mock_entry, mock_client.whoami, errors, mock_client.sessions)
