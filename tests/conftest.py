@@ -6,6 +6,7 @@ harness lets sockets reach), with a clock the tests move by hand.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -14,13 +15,13 @@ import json
 import logging
 import re
 from typing import Any, Protocol
-from unittest.mock import PropertyMock, patch
+from unittest.mock import AsyncMock, PropertyMock, patch
 
 import aiohttp
 from aiohttp import web
 from aioresponses import aioresponses
 from freezegun.api import FrozenDateTimeFactory
-from homeassistant.config_entries import SOURCE_USER
+from homeassistant.config_entries import SOURCE_REAUTH, SOURCE_USER, ConfigEntryState
 from homeassistant.const import STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResultType
@@ -36,6 +37,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
+from custom_components.sitewatch.coordinator import RETRY_INTERVAL
 from custom_components.sitewatch.providers.comap.const import (
     CONF_ADVANCED,
     CONF_BASE_URL,
@@ -324,6 +326,78 @@ async def async_tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory, second
     freezer.tick(timedelta(seconds=seconds))
     async_fire_time_changed(hass)
     await hass.async_block_till_done(wait_background_tasks=True)
+
+
+def hold(mock: AsyncMock) -> asyncio.Event:
+    """Make the mocked call wait for the returned event, then answer as it did before.
+
+    Shows that setup does not wait for a slow call: set the event to let the call answer.
+    """
+    release = asyncio.Event()
+    answer = mock.return_value
+
+    async def held(*args: Any, **kwargs: Any) -> Any:
+        await release.wait()
+        return answer
+
+    mock.side_effect = held
+    return release
+
+
+async def assert_setup_fails(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    listing: AsyncMock,
+    errors: tuple[Exception, Exception],
+    slow: AsyncMock,
+) -> None:
+    """Set ``entry`` up with its ``listing`` call raising each of ``errors``: the setup fails.
+
+    ``errors`` is an error of an unreachable service, which ends in a retry of the setup, and a
+    refusal of the credentials, which ends in reauthentication. The ``slow`` call of the
+    background refresh is never made.
+    """
+    for error, state in zip(
+        errors, (ConfigEntryState.SETUP_RETRY, ConfigEntryState.SETUP_ERROR), strict=True
+    ):
+        listing.side_effect = error
+        await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        assert entry.state is state
+        reauth = [
+            flow
+            for flow in hass.config_entries.flow.async_progress()
+            if flow["context"].get("source") == SOURCE_REAUTH
+        ]
+        assert len(reauth) == (state is ConfigEntryState.SETUP_ERROR)
+        await hass.config_entries.async_unload(entry.entry_id)
+    slow.assert_not_awaited()
+
+
+async def assert_recovers_from_a_failed_first_refresh(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    entry: MockConfigEntry,
+    call: AsyncMock,
+    error: Exception,
+    polled: tuple[str, str],
+    pushed: str,
+) -> None:
+    """Set ``entry`` up while ``call`` of its background refresh raises ``error``.
+
+    The entry loads; the ``polled`` entity is unavailable and the ``pushed`` one is not; once
+    ``call`` answers again (its ``return_value``) the retry shows the ``polled`` state.
+    """
+    call.side_effect = error
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert entry.state is ConfigEntryState.LOADED
+    entity_id, recovered = polled
+    assert hass.states.get(entity_id).state == STATE_UNAVAILABLE
+    assert hass.states.get(pushed).state != STATE_UNAVAILABLE
+    call.side_effect = None
+    await async_tick(hass, freezer, RETRY_INTERVAL.total_seconds() + 1)
+    assert hass.states.get(entity_id).state == recovered
 
 
 @pytest.fixture

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from abc import abstractmethod
-from collections.abc import Iterator
+import asyncio
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any, ClassVar, Final
 
-from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryAuthFailed
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import (
+    ConfigEntryAuthFailed,
+    ConfigEntryNotReady,
+    HomeAssistantError,
+)
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator, UpdateFailed
 
 from .const import DOMAIN, LOGGER, PollingInterval
@@ -29,6 +34,10 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
 
     The client's errors are mapped here, once for every provider (``translated_errors``): a
     subclass states its client's ``auth_error`` and base ``client_error``.
+
+    Setup either refreshes fully (``async_config_entry_first_refresh``) or, when the full
+    refresh is slow (paced requests, long answers), makes only the requests that must succeed for
+    the entry to make sense and refreshes in the background (``async_setup_listing``).
     """
 
     config_entry: SitewatchConfigEntry
@@ -61,6 +70,8 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
         )
         self.client = client
         self.poll_interval = poll_interval
+        self.first_refresh: asyncio.Task[None] | None = None
+        """The first full refresh when it runs in the background (``async_setup_listing``)."""
 
     def set_poll_interval(self, interval: timedelta) -> None:
         """Poll every ``interval`` from the next refresh on (options changed)."""
@@ -68,13 +79,43 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
         if self.last_update_success:
             self.update_interval = interval
 
+    async def async_setup_listing(self, listing: Callable[[], Awaitable[object]]) -> None:
+        """Set up: await ``listing``, then start the first full refresh in the background.
+
+        ``listing`` makes the requests that must succeed for the entry to make sense
+        (authenticate, list the things that become devices), a single fast request where
+        possible. Home Assistant's start and the entry's setup do not wait for the rest: the
+        entities appear and fill as the refresh brings their data (``first_refresh``); a failure
+        of it makes them unavailable and is retried as any failed refresh.
+
+        Raises:
+            ConfigEntryAuthFailed: ``listing`` raised an ``auth_error`` (reauthentication).
+            ConfigEntryNotReady: it raised another ``client_error`` (Home Assistant retries).
+        """
+        with self.translated_errors(ConfigEntryNotReady):
+            await listing()
+        self.async_start_first_refresh()
+
+    @callback
+    def async_start_first_refresh(self) -> None:
+        """Start the first full refresh as a background task of the entry (``first_refresh``)."""
+        self.first_refresh = self.config_entry.async_create_background_task(
+            self.hass, self.async_refresh(), f"{self.name} first refresh"
+        )
+
+    async def async_after_first_refresh(self) -> None:
+        """Return once the background first refresh is over (at once when there is none)."""
+        if self.first_refresh is not None:
+            await asyncio.shield(self.first_refresh)
+
     @contextmanager
-    def translated_errors(self) -> Iterator[None]:
+    def translated_errors(self, failed: type[HomeAssistantError] = UpdateFailed) -> Iterator[None]:
         """Raise the client's errors as Home Assistant's, translated.
 
         Raises:
             ConfigEntryAuthFailed: an ``auth_error`` (starts reauthentication).
-            UpdateFailed: any other ``client_error`` (the entities become unavailable).
+            UpdateFailed: any other ``client_error`` (the entities become unavailable), or
+                ``failed`` when given (``ConfigEntryNotReady`` at setup).
         """
         try:
             yield
@@ -83,7 +124,7 @@ class SitewatchCoordinator[DataT](DataUpdateCoordinator[DataT]):
                 translation_domain=DOMAIN, translation_key=f"{self.title.lower()}_auth_failed"
             ) from err
         except self.client_error as err:
-            raise UpdateFailed(
+            raise failed(
                 translation_domain=DOMAIN,
                 translation_key="update_failed",
                 translation_placeholders={"error": str(err)},

@@ -275,7 +275,7 @@ PUSH_CASES = [key for key, case in CASES.items() if case.push is not None]
 
 
 async def setup_provider(hass: HomeAssistant, server: SimulatorStack, key: str) -> MockConfigEntry:
-    """Add and set up ``key``'s entry against the simulator; it must load."""
+    """Add and set up ``key``'s entry against the simulator; it must load and refresh once."""
     case = CASES[key]
     entry = MockConfigEntry(
         domain=DOMAIN,
@@ -287,7 +287,8 @@ async def setup_provider(hass: HomeAssistant, server: SimulatorStack, key: str) 
     )
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
+    # The first refresh of a slow provider (Camlytics) runs in the background after setup.
+    await hass.async_block_till_done(wait_background_tasks=True)
     return entry
 
 

@@ -58,6 +58,7 @@ def mock_client() -> Generator[AsyncMock]:
     client.base_url = "https://cloud.camlytics.com/service/api/v1"
     client.request_count = 0
     client.dropped = {}
+    client.limiter = RateLimiter()
     client.locations.return_value = _answer("locations.json", Location.from_api)
     client.channels.return_value = _answer("channels.json", Channel.from_api)
     client.triggers.return_value = _answer("triggers.json", Trigger.from_api)

@@ -139,8 +139,8 @@ async def test_restart_fires_every_line_exactly_once(
     sim.recognize("Entrance", "During2", start + timedelta(seconds=1))
     sim.recognize("Parking", "During3", start + timedelta(seconds=61))
     assert await hass.config_entries.async_setup(entry.entry_id)
-    await hass.async_block_till_done()
-    # Fired by the first refresh only once the entities existed.
+    # Fired by the first refresh (in the background) only once the entities existed.
+    await hass.async_block_till_done(wait_background_tasks=True)
     assert sorted(fired.names()) == ["Before", "During1", "During2", "During3"]
     await async_refresh(hass, entry)
     await async_refresh(hass, entry)

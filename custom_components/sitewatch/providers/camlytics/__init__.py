@@ -62,11 +62,16 @@ async def async_migrate_camlytics_identity_1_3(
 async def async_setup_camlytics_entry(
     hass: HomeAssistant, entry: SitewatchConfigEntry
 ) -> CamlyticsRuntime:
-    """Create the client (with persisted nonces), webhook and coordinator, refresh.
+    """Create the client (with persisted nonces), webhook and coordinator; list the locations.
+
+    Setup reads only the locations (one request, ``async_list_locations``); the channels,
+    triggers and today's totals (paced at one request per second) follow in the background, and
+    their entities appear as they arrive. Pushes answer 503 until the channels are read.
 
     The webhook's window of delivered keys is shared with the coordinator, so an event is
     fired once whether a push or a poll brings it first. Events are polled once the webhook
-    starts (after the platforms are set up), from the cursor saved before.
+    starts (after the platforms are set up) and the first refresh is over, from the cursor
+    saved before.
 
     Raises:
         ConfigEntryAuthFailed: the keys were refused (starts reauthentication).
@@ -79,7 +84,7 @@ async def async_setup_camlytics_entry(
         hass, entry, client_from_data(hass, dict(entry.data), nonces), push.seen
     )
     await coordinator.async_load_cursor()
-    await coordinator.async_config_entry_first_refresh()
+    await coordinator.async_setup_listing(coordinator.async_list_locations)
     receiver.coordinator = coordinator
     entry.async_on_unload(coordinator.async_save_cursor)
     return CamlyticsRuntime(entry, coordinator, push)

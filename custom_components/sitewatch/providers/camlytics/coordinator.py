@@ -207,8 +207,12 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
 
     A refresh reads locations, channels and triggers every 30 minutes, then per included
     location today's totals per trigger and, while no event webhook arrived recently, the
-    events since the events cursor. Occupancy comes from the occupancy webhook; while none
-    arrived recently it is the day's Enter minus Exit crossings.
+    events since the events cursor. Setup reads only the locations (``async_list_locations``);
+    the first refresh runs in the background and hands each step to the entities as it
+    completes (the channels and triggers, then each location's totals), so they appear and fill
+    while it runs; pushes wait (503) until the channels are read (``listed``). Occupancy comes
+    from the occupancy webhook; while none arrived recently it is the day's Enter minus Exit
+    crossings.
 
     Events are fired once whichever path brings them first: pushed and polled events share the
     entry's window of delivered keys (``event:<record_id>``, ``seen``: the webhook's
@@ -237,6 +241,8 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         self.data = CamlyticsData()
         self.seen = seen
         self._metadata_at: datetime | None = None
+        self._locations_from_setup = False
+        self._polled = False
         self._started = dt_util.utcnow()
         self._cursors: dict[int, datetime] = {}
         self._events_ready = False
@@ -251,6 +257,26 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         """The locations the user chose (all when none was chosen)."""
         chosen = {int(value) for value in self.config_entry.options.get(CONF_LOCATIONS, [])}
         return [lid for lid in self.data.locations if not chosen or lid in chosen]
+
+    @property
+    def listed(self) -> bool:
+        """Whether the channels were read (their event entities exist): pushes can fire."""
+        return self._metadata_at is not None
+
+    async def async_list_locations(self) -> None:
+        """At setup: read the locations (``GET /locations``), checking the keys, in one request.
+
+        Only when the key's limiter lets a request go at once: a reload just after a request of
+        the key leaves them to the first refresh (whose errors make the entities unavailable, or
+        start reauthentication) instead of waiting for the limiter.
+
+        Raises:
+            CamlyticsError: as ``CamlyticsClient.locations``.
+        """
+        if not self.client.limiter.idle:
+            return
+        self.data.locations = {loc.id: loc for loc in await self.client.locations()}
+        self._locations_from_setup = True
 
     @property
     def cursors(self) -> dict[int, datetime]:
@@ -281,11 +307,15 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
 
     @callback
     def async_start_events(self) -> None:
-        """Poll events from now on, the first time at once (catching up from the cursor)."""
+        """Poll events from now on: once the first refresh is over, catching up from the cursor."""
         self._events_ready = True
         self.config_entry.async_create_background_task(
-            self.hass, self.async_request_refresh(), "sitewatch camlytics events catch-up"
+            self.hass, self._async_catch_up(), "sitewatch camlytics events catch-up"
         )
+
+    async def _async_catch_up(self) -> None:
+        await self.async_after_first_refresh()
+        await self.async_request_refresh()
 
     def _push_is_fresh(self, kind: str) -> bool:
         last = self._last_push.get(kind)
@@ -313,6 +343,8 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         )
         for location_id in self.included_locations:
             await self._async_read_counts(location_id)
+            if not self._polled:  # the first refresh: show each location's counts at once
+                self.async_update_listeners()
             if poll_events:
                 events, cursors[location_id] = await self._poll_events(location_id, now)
                 polled_events.extend(events)
@@ -322,12 +354,20 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
             self._cursor_saver.changed()
         if not self._push_is_fresh("occupancy"):
             self._occupancy_from_counts(now)
+        self._polled = True
         return self.data
 
     async def _async_read_metadata(self, now: datetime) -> None:
-        """Read locations, channels and triggers; detach the devices the service no longer lists."""
+        """Read locations, channels and triggers; detach the devices the service no longer lists.
+
+        The locations read at setup are not read again. The entities are told at once: those of
+        new channels and triggers appear before the totals are read.
+        """
         data = self.data
-        data.locations = {loc.id: loc for loc in await self.client.locations()}
+        if self._locations_from_setup:
+            self._locations_from_setup = False
+        else:
+            data.locations = {loc.id: loc for loc in await self.client.locations()}
         data.channels = {channel.id: channel for channel in await self.client.channels()}
         data.triggers = {trigger.id: trigger for trigger in await self.client.triggers()}
         self._metadata_at = now
@@ -338,6 +378,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
             {device_identifier(entry, f"location_{lid}")[1] for lid in data.locations}
             | {device_identifier(entry, f"channel_{cid}")[1] for cid in data.channels},
         )
+        self.async_update_listeners()
 
     async def _async_read_counts(self, location_id: int) -> None:
         """Today's count of every trigger of a location (since the location's local midnight)."""

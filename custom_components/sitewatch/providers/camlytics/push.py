@@ -38,10 +38,13 @@ class CamlyticsReceiver(PushReceiver[Event | Metric]):
         """Hand the items over (synchronously, through the coordinator); reasons of those dropped.
 
         Raises:
-            PushNotDelivered: the entry is not set up yet.
+            PushNotDelivered: the entry is not set up yet, or its channels (and so their event
+                entities) are not read yet.
         """
         if self.coordinator is None:
             raise PushNotDelivered("the entry is not set up yet")
+        if not self.coordinator.listed:
+            raise PushNotDelivered("the channels are not read yet")
         return self.coordinator.push(items)
 
 

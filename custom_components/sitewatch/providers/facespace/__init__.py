@@ -27,12 +27,14 @@ from .services import async_setup_services
 async def async_setup_facespace_entry(
     hass: HomeAssistant, entry: SitewatchConfigEntry
 ) -> FaceSpaceRuntime:
-    """Restore the cursor, refresh, and prepare the webhook when pushes are accepted.
+    """Restore the cursor, list the cameras, and prepare the webhook when pushes are accepted.
 
-    The first refresh fires nothing: its lines wait for their event entities, which the
-    platforms create next. When pushes are accepted and the cameras are known from before, a
-    service that cannot be reached does not stop the setup (pushed lines still fire; the poll
-    retries every 30 s).
+    Setup reads only who each camera sees (``GET /recognition``, one request: the key works and
+    the cameras are listed); the logs since the cursor (a long answer after a downtime) are read
+    by the first refresh, in the background, and their lines fire once their event entities
+    exist. When pushes are accepted and the cameras are known from before, a service that
+    cannot be reached does not stop the setup (pushed lines still fire; the poll retries every
+    30 s).
 
     Raises:
         ConfigEntryAuthFailed: the API key was refused (starts reauthentication).
@@ -53,11 +55,12 @@ async def async_setup_facespace_entry(
         coordinator.push_seen = push.seen
     await coordinator.async_load()
     try:
-        await coordinator.async_config_entry_first_refresh()
+        await coordinator.async_setup_listing(coordinator.async_list_cameras)
     except ConfigEntryNotReady:
         if push is None or not coordinator.data.cameras:
             raise
         LOGGER.warning("FaceSpace cannot be reached; taking pushes while the poll retries")
+        coordinator.async_start_first_refresh()
     entry.async_on_unload(coordinator.async_save_now)
     return FaceSpaceRuntime(entry, coordinator, push)
 

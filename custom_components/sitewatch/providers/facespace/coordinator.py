@@ -33,6 +33,7 @@ from .api import (
     FaceSpaceError,
     InView,
     Presence,
+    RealtimeResult,
     Recognition,
     camera_name,
 )
@@ -255,14 +256,26 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         in_view = await self.client.realtime()
         for error in logs.errors:
             self._warn_once(error.reason, str(error))
+        lines = logs.all()
+        self._take_lines(lines)
+        self._take_realtime(in_view)
+        self._advance_cursor(lines)
+        return self.data
+
+    async def async_list_cameras(self) -> None:
+        """At setup: who each camera sees (``GET /recognition``), the key checked in one request.
+
+        Raises:
+            FaceSpaceError: as ``FaceSpaceClient.realtime``.
+        """
+        self._take_realtime(await self.client.realtime())
+
+    def _take_realtime(self, in_view: RealtimeResult | None) -> None:
+        """The polled real-time answer (None: no camera runs); its unusable entries logged once."""
         if in_view is not None:
             for reason in in_view.errors:
                 self._warn_once(reason, f"FaceSpace: skipped a real-time entry: {reason}")
-        lines = logs.all()
-        self._take_lines(lines)
         self._take_listing(None if in_view is None else in_view.cameras)
-        self._advance_cursor(lines)
-        return self.data
 
     def _take_listing(self, cameras: dict[str, Presence] | None) -> None:
         """The polled real-time answer: the cameras FaceSpace lists now (None: none runs)."""

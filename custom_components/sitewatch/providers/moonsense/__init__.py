@@ -19,14 +19,17 @@ from .runtime import MoonsenseRuntime
 async def async_setup_moonsense_entry(
     hass: HomeAssistant, entry: SitewatchConfigEntry
 ) -> MoonsenseRuntime:
-    """Refresh today's sessions and register the webhook.
+    """Check the token (``whoami``, one request), prepare the webhook; sessions follow.
+
+    Today's sessions (every page of them) are read by the first refresh, in the background;
+    the session sensors are unknown until it answers.
 
     Raises:
         ConfigEntryAuthFailed: the token was refused (starts reauthentication).
         ConfigEntryNotReady: the service could not be reached (Home Assistant retries).
     """
     coordinator = MoonsenseCoordinator(hass, entry, client_from_data(hass, entry.data))
-    await coordinator.async_config_entry_first_refresh()
+    await coordinator.async_setup_listing(coordinator.client.whoami)
     push = PushWebhook(
         hass, entry, webhook_id=entry.data[CONF_WEBHOOK_ID], receiver=MoonsenseReceiver(coordinator)
     )

@@ -38,6 +38,8 @@ from .const import (
 class MoonsenseData:
     """What the sensors show."""
 
+    polled: bool = False
+    """Whether today's sessions were read once (the session sensors are unknown until then)."""
     created_today: set[str] = field(default_factory=set)
     active: set[str] = field(default_factory=set)
     newest_session: datetime | None = None
@@ -108,6 +110,7 @@ class MoonsenseCoordinator(SitewatchCoordinator[MoonsenseData]):
             if session.newest_event and now - session.newest_event < ACTIVE_WINDOW
         }
         data.active -= self._inactive.keys()
+        data.polled = True
         return data
 
     def wanted(self, event: WebhookEvent) -> bool:

@@ -78,13 +78,13 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         key="sessions_today",
         translation_key="sessions_today",
         state_class=SensorStateClass.TOTAL_INCREASING,
-        value_fn=lambda data: len(data.created_today),
+        value_fn=lambda data: len(data.created_today) if data.polled else None,
     ),
     MoonsenseSensorDescription(
         key="active_sessions",
         translation_key="active_sessions",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda data: len(data.active),
+        value_fn=lambda data: len(data.active) if data.polled else None,
     ),
     MoonsenseSensorDescription(
         key="newest_session",

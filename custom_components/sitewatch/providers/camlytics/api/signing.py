@@ -51,6 +51,11 @@ class RateLimiter:
         self._lock = asyncio.Lock()
         self._next = 0.0
 
+    @property
+    def idle(self) -> bool:
+        """Whether a call may go at once (none queued, the last one ``interval`` ago)."""
+        return not self._lock.locked() and self._next <= self._clock()
+
     async def wait(self) -> None:
         """Return when the next call may go; callers queue in order."""
         async with self._lock:
