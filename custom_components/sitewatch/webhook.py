@@ -12,6 +12,8 @@ Assistant would answer an empty 200 and the sender would believe the events deli
 - an item that can never be delivered (a value out of range, say) is dropped and counted by
   reason; the other items of the body are delivered;
 - items that could not be handed to their entities now answer 503, so the sender retries;
+- while Home Assistant's recorder is behind (a burst), the items wait before they fire
+  (``recording.async_wait_for_recorder``, 10 s at most), so the sender slows to its pace;
 - otherwise 200, only after every item was handed over. Each item's key is reserved before the
   first ``await`` and remembered for a time window across restarts (``SeenKeys``), so a copy,
   concurrent or late, is delivered once.
@@ -45,6 +47,7 @@ import orjson
 
 from .const import DOMAIN, LOGGER
 from .logs import WarnOnce
+from .recording import async_wait_for_recorder
 from .storage import SteadySave
 
 # A push entry's webhook id is stored under Home Assistant's CONF_WEBHOOK_ID (every provider).
@@ -466,6 +469,7 @@ class PushWebhook[ItemT]:
         delivered = False
         try:
             if fresh:
+                await async_wait_for_recorder(self.hass)
                 dropped = await self.receiver.async_deliver(fresh)
                 for reason in dropped:
                     self._drop(reason)

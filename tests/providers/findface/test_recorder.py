@@ -6,7 +6,7 @@ from datetime import timedelta
 from functools import partial
 from http import HTTPStatus
 import itertools
-from unittest.mock import patch
+from unittest.mock import PropertyMock, patch
 
 from homeassistant.components.recorder import Recorder, get_instance
 from homeassistant.components.recorder.db_schema import States, StatesMeta
@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
+from custom_components.sitewatch import recording
 from custom_components.sitewatch.recording import COMMIT_EVERY
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
@@ -142,3 +143,33 @@ async def test_a_burst_is_committed_as_it_arrives_and_shares_attribute_rows(
             .filter(StatesMeta.entity_id == entrance, States.state != "unknown")
         }
     assert len(attribute_rows) == 1
+
+
+@pytest.mark.parametrize(
+    ("backlogs", "looks", "reason"),
+    [
+        ([5000, 3000, 1000], 3, "the queue got short"),
+        ([5000] * 100, 10, "waited MAX_WAIT"),
+    ],
+)
+async def test_events_wait_while_the_recorder_is_behind(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    findface_entry: MockConfigEntry,
+    backlogs: list[int],
+    looks: int,
+    reason: str,
+) -> None:
+    """A body's events fire once the recorder's queue is short again, or after ``MAX_WAIT``."""
+    recorder = get_instance(hass)
+    entrance = event_entity(hass, findface_entry, "face_events", 1)
+    backlog = PropertyMock(side_effect=backlogs)
+    with (
+        patch.object(type(recorder), "backlog", backlog),
+        patch.object(recording, "POLL", 0.001),
+        patch.object(recording, "MAX_WAIT", 0.01),
+    ):
+        item = template("face_events", next(IDS))
+        assert await post(hass_client, [item], "face_events") == HTTPStatus.OK
+    assert backlog.call_count == looks, reason
+    assert hass.states.get(entrance).attributes["event_id"] == item["id"]
