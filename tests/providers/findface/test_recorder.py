@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch import recording
-from custom_components.sitewatch.recording import COMMIT_EVERY
+from custom_components.sitewatch.recording import BACKLOG_LIMIT, COMMIT_EVERY
 from custom_components.sitewatch.webhook import MAX_JSON_DEPTH
 
 from .common import post
@@ -148,8 +148,8 @@ async def test_a_burst_is_committed_as_it_arrives_and_shares_attribute_rows(
 @pytest.mark.parametrize(
     ("backlogs", "looks", "reason"),
     [
-        ([5000, 3000, 1000], 3, "the queue got short"),
-        ([5000] * 100, 10, "waited MAX_WAIT"),
+        ([BACKLOG_LIMIT * 10, BACKLOG_LIMIT + 1, BACKLOG_LIMIT], 3, "the queue got short"),
+        ([BACKLOG_LIMIT * 10] * 100, 10, "waited MAX_WAIT"),
     ],
 )
 async def test_events_wait_while_the_recorder_is_behind(
