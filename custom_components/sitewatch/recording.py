@@ -58,7 +58,7 @@ _BURST: HassKey[_Burst] = HassKey(f"{DOMAIN}_burst")
 BACKLOG_LIMIT: Final = 500
 """Items in the recorder's queue above which a delivery waits for it to catch up."""
 
-MAX_WAIT: Final = 10.0
+MAX_WAIT: Final = 5.0
 """Seconds a delivery waits at most (then it fires anyway: events are never held longer)."""
 
 POLL: Final = 0.05

@@ -13,7 +13,7 @@ Assistant would answer an empty 200 and the sender would believe the events deli
   reason; the other items of the body are delivered;
 - items that could not be handed to their entities now answer 503, so the sender retries;
 - while Home Assistant's recorder is behind (a burst), the items wait before they fire
-  (``recording.async_wait_for_recorder``, 10 s at most), so the sender slows to its pace;
+  (``recording.async_wait_for_recorder``, 5 s at most), so the sender slows to its pace;
 - otherwise 200, only after every item was handed over. Each item's key is reserved before the
   first ``await`` and remembered for a time window across restarts (``SeenKeys``), so a copy,
   concurrent or late, is delivered once.
