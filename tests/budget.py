@@ -15,15 +15,21 @@ class ManualBudget(RequestBudget):
         self, limit: int, window: float = 1.0, *, max_wait: float = 30.0, patience: float = 60.0
     ) -> None:
         """A budget as ``RequestBudget``'s, its clock at 1000 s."""
-        super().__init__(limit, window, max_wait=max_wait, patience=patience)
+        super().__init__(
+            limit,
+            window,
+            max_wait=max_wait,
+            patience=patience,
+            clock=self._now,
+            sleep=self._advance,
+        )
         self.now = 1000.0
         self.slept: list[float] = []
 
-    def clock(self) -> float:
-        """The hand-moved clock."""
+    def _now(self) -> float:
         return self.now
 
-    async def sleep(self, seconds: float) -> None:
+    async def _advance(self, seconds: float) -> None:
         """Record the wait and move the clock on by it."""
         self.slept.append(seconds)
         self.now += seconds

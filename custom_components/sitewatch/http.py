@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 import math
 import time
@@ -58,46 +58,46 @@ class RequestBudget:
         *,
         max_wait: float = 30.0,
         patience: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        """Allow ``limit`` requests per ``window`` seconds; wait out 429s as described above."""
+        """Allow ``limit`` requests per ``window`` seconds; wait out 429s as described above.
+
+        ``clock`` (seconds, monotonic) and ``sleep`` are what the budget measures and waits
+        with; tests pass fakes.
+        """
         if limit < 1 or window <= 0:
             raise ValueError("a request budget needs a limit of at least 1 and a window")
         self.limit = limit
         self.window = window
         self.max_wait = max_wait
         self.patience = patience
+        self._clock = clock
+        self._sleep = sleep
         self._starts: deque[float] = deque(maxlen=limit)
         """Start times of the last ``limit`` requests (some may lie in the future)."""
         self._held_until = 0.0
 
-    def clock(self) -> float:
-        """Seconds on a monotonic clock (``time.monotonic``)."""
-        return time.monotonic()
-
-    async def sleep(self, seconds: float) -> None:
-        """Wait ``seconds`` (``asyncio.sleep``); tests replace it."""
-        await asyncio.sleep(seconds)
-
     def free_now(self) -> int:
         """How many requests could start now without waiting."""
-        now = self.clock()
+        now = self._clock()
         if now < self._held_until:
             return 0
         return self.limit - sum(1 for start in self._starts if start > now - self.window)
 
     async def take(self) -> None:
         """Return when this request may start: within the budget and past any hold."""
-        now = self.clock()
+        now = self._clock()
         start = max(now, self._held_until, self._starts[-1] if self._starts else now)
         if len(self._starts) == self.limit:
             start = max(start, self._starts[0] + self.window)
         self._starts.append(start)
         if start > now:
-            await self.sleep(start - now)
+            await self._sleep(start - now)
 
     def hold(self, seconds: float) -> None:
         """Start no request before ``seconds`` from now (the API answered 429)."""
-        self._held_until = max(self._held_until, self.clock() + seconds)
+        self._held_until = max(self._held_until, self._clock() + seconds)
 
 
 class HttpApiError(Exception):
@@ -164,7 +164,13 @@ class HttpClient:
 
     @asynccontextmanager
     async def _response(
-        self, method: str, url: URL, *, where: str = "", **kwargs: Any
+        self,
+        method: str,
+        url: URL,
+        *,
+        where: str = "",
+        wait_out_429: bool = True,
+        **kwargs: Any,
     ) -> AsyncIterator[aiohttp.ClientResponse]:
         """Send one request and yield its answer (also while the body is read).
 
@@ -173,6 +179,7 @@ class HttpClient:
 
         With a ``budget``, the request is sent again (as it was) after the ``Retry-After`` of a
         429 while the budget's ``max_wait`` and ``patience`` allow; the last 429 is yielded.
+        ``wait_out_429=False`` yields the first 429 (a request that must not be delayed).
 
         Raises:
             connection_error: the request or the reading of its answer timed out or failed.
@@ -186,7 +193,7 @@ class HttpClient:
                 async with self._session.request(
                     method, url, timeout=self._timeout, **kwargs
                 ) as response:
-                    wait = self._rate_limit_wait(response, waited)
+                    wait = self._rate_limit_wait(response, waited) if wait_out_429 else None
                     if wait is None:
                         yield response
                         return

@@ -116,7 +116,7 @@ def budgets() -> Iterator[list[ManualBudget]]:
     """
     made: list[ManualBudget] = []
 
-    def make() -> ManualBudget:
+    def make(sleep: object = None) -> ManualBudget:
         made.append(manual_comap_budget())
         return made[-1]
 

@@ -174,6 +174,19 @@ async def test_repeated_429s_fail_the_call_after_a_minute(
     assert len(_requests(mock, "GET", UNITS_URL)) == 4
 
 
+async def test_a_command_answered_429_fails_at_once(
+    client: ComapClient, mock: aioresponses, budget: ManualBudget
+) -> None:
+    """A genset command is never delayed: a 429 fails it, and it is not sent again."""
+    command_url = f"{BASE}/v1.1/login/units/G1/command"
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.post(command_url, status=429, headers={"Retry-After": "1"})
+    with pytest.raises(ComapRateLimitError):
+        await client.command("G1", ComapCommand.START)
+    assert budget.slept == []
+    assert len(_requests(mock, "POST", command_url)) == 1
+
+
 async def test_requests_are_paced_to_the_budget(
     client: ComapClient, mock: aioresponses, budget: ManualBudget
 ) -> None:

@@ -17,7 +17,7 @@ bounds and the request sent again; past them the call raises ``ComapRateLimitErr
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
 import re
 import time
@@ -65,10 +65,14 @@ RATE_LIMIT_PATIENCE: Final = 60.0
 """Longest a call waits through repeated 429s in all before it fails."""
 
 
-def comap_budget() -> RequestBudget:
+def comap_budget(sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> RequestBudget:
     """The request budget of one client: ``RATE_LIMIT`` per ``RATE_WINDOW`` s, 429s waited out."""
     return RequestBudget(
-        RATE_LIMIT, RATE_WINDOW, max_wait=MAX_RATE_LIMIT_WAIT, patience=RATE_LIMIT_PATIENCE
+        RATE_LIMIT,
+        RATE_WINDOW,
+        max_wait=MAX_RATE_LIMIT_WAIT,
+        patience=RATE_LIMIT_PATIENCE,
+        sleep=sleep,
     )
 
 
@@ -83,7 +87,8 @@ class ComapClient(HttpClient):
         login_id: the WebSupervisor user name used in every WSV path.
         base_url: API root, ``https://api.websupervisor.net`` by default.
         request_timeout: seconds for one request, including reading its body.
-        budget: the pace of the requests (``comap_budget()`` when None).
+        budget: the pace of the requests (``comap_budget(sleep)`` when None).
+        sleep: how the default budget waits (``asyncio.sleep``; tests pass a fake).
 
     Every call raises ``ComapAuthenticationError``, ``ComapConnectionError``,
     ``ComapRateLimitError`` or ``ComapApiError``.
@@ -106,13 +111,14 @@ class ComapClient(HttpClient):
         base_url: str = DEFAULT_BASE_URL,
         request_timeout: float = DEFAULT_TIMEOUT,
         budget: RequestBudget | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """Keep the credentials; no request is made until the first call."""
         super().__init__(
             session,
             base_url=base_url,
             request_timeout=request_timeout,
-            budget=budget or comap_budget(),
+            budget=budget or comap_budget(sleep),
         )
         self._comap_key = comap_key
         self._client_id = client_id
@@ -244,6 +250,7 @@ class ComapClient(HttpClient):
             json=body,
             binary=True,
             max_bytes=MAX_COMMAND_ANSWER,
+            wait_out_429=False,  # a genset command is not delayed: refused, it fails at once
         )
         try:
             check_command_answer(answer, command)
@@ -268,6 +275,7 @@ class ComapClient(HttpClient):
         json: Any = None,
         binary: bool = False,
         max_bytes: int | None = None,
+        wait_out_429: bool = True,
     ) -> Any:
         """Call a WSV path below ``/v1.1/{login_id}/``, fetching a new token once on a 401."""
         full_path = f"v1.1/{self.login_id}/{path}"
@@ -283,6 +291,7 @@ class ComapClient(HttpClient):
                     binary=binary,
                     max_bytes=max_bytes,
                     label=path,
+                    wait_out_429=wait_out_429,
                 )
             except _Unauthorized:
                 if attempt == 2:
@@ -303,11 +312,14 @@ class ComapClient(HttpClient):
         binary: bool = False,
         max_bytes: int | None = None,
         label: str | None = None,
+        wait_out_429: bool = True,
     ) -> Any:
         """Send one request and decode its answer; maps every failure to a ComapError.
 
         ``binary`` returns the raw body (at most ``max_bytes`` plus one byte when given, so that
         the caller can tell a larger body); otherwise the body is decoded as JSON.
+        ``wait_out_429`` waits out a short ``Retry-After`` (the budget's bounds) before a 429
+        becomes ``ComapRateLimitError``; otherwise the first 429 does.
         ``label`` names the call in error messages (the path without the login id): no message
         of this client contains the login id, a credential or a URL.
         """
@@ -317,7 +329,13 @@ class ComapClient(HttpClient):
             headers["Authorization"] = f"Bearer {token}"
         url = self._base_url.join(URL(path))
         async with self._response(
-            method, url, where=label, params=params, json=json, headers=headers
+            method,
+            url,
+            where=label,
+            wait_out_429=wait_out_429,
+            params=params,
+            json=json,
+            headers=headers,
         ) as response:
             if response.status == 401 and authorized:
                 raise _Unauthorized
