@@ -23,8 +23,15 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.identity import account_digest, device_identifier
 from custom_components.sitewatch.providers.comap.api import ComapClient, UnitInfo, Value
+from custom_components.sitewatch.providers.comap.api.client import (
+    MAX_RATE_LIMIT_WAIT,
+    RATE_LIMIT,
+    RATE_LIMIT_PATIENCE,
+    RATE_WINDOW,
+)
 from custom_components.sitewatch.providers.comap.api.models import Unit, ValueHistory, decode_list
 
+from ...budget import ManualBudget
 from ...conftest import SimulatorStack, async_tick, comap_data, device_by_identifier
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -92,6 +99,29 @@ def tick(hass: HomeAssistant, freezer: FrozenDateTimeFactory) -> Tick:
         await async_tick(hass, freezer, seconds)
 
     return tick
+
+
+def manual_comap_budget() -> ManualBudget:
+    """ComAp's request budget on a hand-moved clock: nothing really sleeps."""
+    return ManualBudget(
+        RATE_LIMIT, RATE_WINDOW, max_wait=MAX_RATE_LIMIT_WAIT, patience=RATE_LIMIT_PATIENCE
+    )
+
+
+@pytest.fixture(autouse=True)
+def budgets() -> Iterator[list[ManualBudget]]:
+    """Every ComAp client made (setup, flows) paces on a ``ManualBudget``; they are listed here.
+
+    Waiting for the budget or out a 429 is recorded (``slept``) instead of really sleeping.
+    """
+    made: list[ManualBudget] = []
+
+    def make(sleep: object = None) -> ManualBudget:
+        made.append(manual_comap_budget())
+        return made[-1]
+
+    with patch("custom_components.sitewatch.providers.comap.api.client.comap_budget", make):
+        yield made
 
 
 @pytest.fixture

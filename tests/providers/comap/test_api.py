@@ -24,6 +24,14 @@ from custom_components.sitewatch.providers.comap.api import (
     ComapRateLimitError,
     Value,
 )
+from custom_components.sitewatch.providers.comap.api.client import (
+    MAX_RATE_LIMIT_WAIT,
+    RATE_LIMIT,
+    RATE_LIMIT_PATIENCE,
+    RATE_WINDOW,
+)
+
+from ...budget import ManualBudget
 
 BASE = "https://wsv.test"
 AUTH_URL = f"{BASE}/identity/application/authenticate"
@@ -32,9 +40,23 @@ TOKEN = {"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "ac
 
 
 @pytest.fixture
-def client(session: aiohttp.ClientSession) -> ComapClient:
+def budget() -> ManualBudget:
+    """ComAp's request budget on a hand-moved clock (nothing really sleeps)."""
+    return ManualBudget(
+        RATE_LIMIT, RATE_WINDOW, max_wait=MAX_RATE_LIMIT_WAIT, patience=RATE_LIMIT_PATIENCE
+    )
+
+
+@pytest.fixture
+def client(session: aiohttp.ClientSession, budget: ManualBudget) -> ComapClient:
     return ComapClient(
-        session, comap_key="key", client_id="cid", secret="s3cret", login_id="login", base_url=BASE
+        session,
+        comap_key="key",
+        client_id="cid",
+        secret="s3cret",
+        login_id="login",
+        base_url=BASE,
+        budget=budget,
     )
 
 
@@ -104,24 +126,90 @@ async def test_401_twice_is_an_authentication_error(
 
 @pytest.mark.parametrize(
     ("header", "expected"),
-    [
-        ("7", 7.0),
-        (None, 60.0),
-        ("soon", 60.0),
-        ("inf", 60.0),
-        ("nan", 60.0),
-        ("1e300", 3600.0),
-        ("-5", 0.0),
-    ],
+    [(None, 60.0), ("soon", 60.0), ("inf", 60.0), ("nan", 60.0), ("1e300", 3600.0), ("31", 31.0)],
 )
-async def test_429_carries_retry_after(
-    client: ComapClient, mock: aioresponses, header: str | None, expected: float
+async def test_429_beyond_the_wait_cap_raises_with_retry_after(
+    client: ComapClient,
+    mock: aioresponses,
+    budget: ManualBudget,
+    header: str | None,
+    expected: float,
 ) -> None:
+    """A Retry-After over 30 s (60 s when unusable, at most 3600 s) fails the call at once."""
     mock.post(AUTH_URL, payload=TOKEN)
     mock.get(UNITS_URL, status=429, headers={"Retry-After": header} if header else {})
     with pytest.raises(ComapRateLimitError) as err:
         await client.units()
     assert err.value.retry_after == expected
+    assert budget.slept == []
+    assert len(_requests(mock, "GET", UNITS_URL)) == 1
+
+
+@pytest.mark.parametrize(("header", "slept"), [("7", [7.0]), ("-5", [1.0]), ("0.2", [1.0])])
+async def test_429_is_waited_out_and_the_call_goes_on(
+    client: ComapClient, mock: aioresponses, budget: ManualBudget, header: str, slept: list[float]
+) -> None:
+    """A short Retry-After (at least one second) is waited, then the same request is sent."""
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, status=429, headers={"Retry-After": header})
+    mock.get(UNITS_URL, payload={"units": [{"name": "A", "unitGuid": "G1"}]})
+
+    units = await client.units()
+
+    assert [unit.unit_guid for unit in units] == ["G1"]
+    assert budget.slept == slept
+    calls = _requests(mock, "GET", UNITS_URL)
+    assert [call.kwargs["headers"]["Authorization"] for call in calls] == ["Bearer tok1"] * 2
+
+
+async def test_repeated_429s_fail_the_call_after_a_minute(
+    client: ComapClient, mock: aioresponses, budget: ManualBudget
+) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(UNITS_URL, status=429, headers={"Retry-After": "20"}, repeat=True)
+    with pytest.raises(ComapRateLimitError) as err:
+        await client.units()
+    assert err.value.retry_after == 20.0
+    assert budget.slept == [20.0, 20.0, 20.0]
+    assert len(_requests(mock, "GET", UNITS_URL)) == 4
+
+
+async def test_a_command_answered_429_fails_at_once(
+    client: ComapClient, mock: aioresponses, budget: ManualBudget
+) -> None:
+    """A genset command is never delayed: a 429 fails it, and it is not sent again."""
+    command_url = f"{BASE}/v1.1/login/units/G1/command"
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.post(command_url, status=429, headers={"Retry-After": "1"})
+    with pytest.raises(ComapRateLimitError):
+        await client.command("G1", ComapCommand.START)
+    assert budget.slept == []
+    assert len(_requests(mock, "POST", command_url)) == 1
+
+
+async def test_requests_are_paced_to_the_budget(
+    client: ComapClient, mock: aioresponses, budget: ManualBudget
+) -> None:
+    """Ten requests go at once; every further one waits for its place in a 1.1 s window."""
+    starts: list[float] = []
+
+    def answer(payload: object) -> Any:
+        def record(url: URL, **kwargs: object) -> CallbackResult:
+            starts.append(budget.now)
+            return CallbackResult(payload=payload)
+
+        return record
+
+    mock.post(AUTH_URL, callback=answer(TOKEN))
+    mock.get(UNITS_URL, callback=answer({"units": []}), repeat=True)
+    await asyncio.gather(*(client.units() for _ in range(24)))  # 25 requests with the token
+
+    assert len(starts) == client.request_count == 25
+    assert starts[:10] == [1000.0] * 10
+    assert all(
+        later - start >= RATE_WINDOW for start, later in zip(starts, starts[10:], strict=False)
+    )
+    assert starts[-1] == pytest.approx(1000.0 + 2 * RATE_WINDOW)
 
 
 @pytest.mark.parametrize(

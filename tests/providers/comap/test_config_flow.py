@@ -13,6 +13,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sitewatch.const import CONF_PROVIDER
 from custom_components.sitewatch.identity import account_digest
 
+from ...budget import ManualBudget
 from ...conftest import SimulatorStack, provider_form
 
 pytestmark = pytest.mark.integration
@@ -77,13 +78,28 @@ async def test_user_flow_errors_then_recovers(
 
 
 async def test_user_flow_rate_limited_is_cannot_connect(
-    hass: HomeAssistant, simulators: SimulatorStack
+    hass: HomeAssistant, simulators: SimulatorStack, budgets: list[ManualBudget]
 ) -> None:
-    """Rate limited is ``cannot_connect`` (try again later); other answers: test_account_flow."""
-    simulators.simulator.fail_next(429)
+    """Rate limited past the client's patience (a minute of 429s) is ``cannot_connect``.
+
+    Other answers: test_account_flow.
+    """
+    simulators.simulator.fail_next(429, count=100)
     flow_id = await provider_form(hass, "comap")
     result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
     assert result["errors"] == {"base": "cannot_connect"}
+    assert sum(budget.slept.count(1.0) for budget in budgets) == 60
+
+
+async def test_user_flow_waits_out_a_short_rate_limit(
+    hass: HomeAssistant, simulators: SimulatorStack, budgets: list[ManualBudget]
+) -> None:
+    simulators.simulator.fail_next(429)
+    flow_id = await provider_form(hass, "comap")
+    result = await hass.config_entries.flow.async_configure(flow_id, user_input(simulators.url))
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert budgets[0].slept == [1.0]  # the flow's client waited out Retry-After: 1
+    await hass.async_block_till_done()
 
 
 async def test_reauth(

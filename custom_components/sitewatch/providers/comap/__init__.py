@@ -69,6 +69,10 @@ async def async_migrate_comap_identity_1_3(
 async def async_setup_comap_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> ComapRuntime:
     """Create the client and coordinator of a ComAp entry and do the first refresh.
 
+    The first refresh lists the units and reads what fits in a few requests (``SETUP_READS``);
+    a larger site's other gensets are read at once in the background, so that setup takes a
+    fraction of a second whatever the site's size.
+
     Raises:
         ConfigEntryAuthFailed: the credentials were refused (starts reauthentication).
         ConfigEntryNotReady: the API could not be reached (Home Assistant retries).
@@ -78,6 +82,7 @@ async def async_setup_comap_entry(hass: HomeAssistant, entry: SitewatchConfigEnt
         hass, entry, client_from_data(hass, dict(entry.data)), NEEDED_VALUE_GUIDS
     )
     await coordinator.async_config_entry_first_refresh()
+    coordinator.async_read_rest_in_background()
     return ComapRuntime(entry, coordinator)
 
 

@@ -24,7 +24,18 @@ POLLING: Final = PollingInterval(default=60, minimum=30, maximum=3600)
 UNITS_REFRESH_INTERVAL: Final = timedelta(minutes=15)
 """How often the list of units is read again to find added and removed gensets."""
 MAX_PARALLEL_UNIT_REQUESTS: Final = 4
-"""Values requests in flight at once across the gensets of one account."""
+"""Values and info requests in flight at once across the gensets of one account."""
+SETUP_READS: Final = 4
+"""Values and info requests the setup's refresh makes at most, after the token and the units
+list: a small site is read whole at setup, a large one in a refresh that follows at once in the
+background (the client's budget allows 10 requests a second)."""
+INFO_READS_PER_REFRESH: Final = 10
+"""Info requests one refresh makes at most, after the values: a large site's info arrives
+over several refreshes."""
+INFO_REFRESH_INTERVAL: Final = timedelta(days=1)
+"""How long a genset's info is kept before it is read again (it names the controller model)."""
+INFO_RETRY_INTERVAL: Final = timedelta(minutes=15)
+"""How soon an info request that failed is tried again."""
 
 
 class ValueGuid:

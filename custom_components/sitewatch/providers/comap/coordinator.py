@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 import time
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
@@ -16,7 +17,7 @@ from ...bounds import MAX_ATTRIBUTE_ITEMS, MAX_ATTRIBUTE_TEXT
 from ...const import DOMAIN, LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
-from ...identity import scoped_id
+from ...identity import device_identifier, scoped_id
 from ...models import SitewatchConfigEntry
 from .api import (
     COMMAND_MODES,
@@ -30,7 +31,7 @@ from .api import (
     UnitInfo,
     Value,
 )
-from .clean import clean_info, clean_unit, clean_value
+from .clean import clean_info, clean_unit, clean_value, name_text
 from .const import (
     CONF_ADVANCED,
     CONF_BASE_URL,
@@ -38,9 +39,13 @@ from .const import (
     CONF_COMAP_KEY,
     CONF_LOGIN_ID,
     CONF_SECRET,
+    INFO_READS_PER_REFRESH,
+    INFO_REFRESH_INTERVAL,
+    INFO_RETRY_INTERVAL,
     MAX_PARALLEL_UNIT_REQUESTS,
     OPERATING_MODES,
     POLLING,
+    SETUP_READS,
     UNITS_REFRESH_INTERVAL,
     ValueGuid,
 )
@@ -78,17 +83,28 @@ class Genset:
         info: the unit's info (application type, timezone...), None until it could be read.
         values: the values of the last successful values call, by lower-cased value GUID.
         online: whether the last values call for this genset succeeded.
+        info_due: when (``time.monotonic``) the info is to be read (again): at once for a new
+            genset, a day after it was read, 15 minutes after a failed read.
     """
 
     unit: Unit
     info: UnitInfo | None = None
     values: dict[str, Value] = field(default_factory=dict)
     online: bool = False
+    info_due: float = 0.0
 
     @property
     def name(self) -> str:
         """The genset's name (bounded), or ``Genset <unit GUID>`` when the API gave none."""
         return self.unit.name or f"Genset {self.unit.unit_guid}"
+
+    @property
+    def model(self) -> str | None:
+        """The device model: the info's application type, else the controller value, else None."""
+        if self.info and self.info.application_type:
+            return self.info.application_type
+        controller = self.value(ValueGuid.CONTROLLER)
+        return name_text(controller.value if controller else None)
 
     def value(self, value_guid: str) -> Value | None:
         """Return the value with this (lower-cased) GUID, or None when the genset lacks it."""
@@ -122,13 +138,22 @@ type ComapData = dict[str, Genset]
 class ComapCoordinator(SitewatchCoordinator[ComapData]):
     """Polls one account: the units list every 15 minutes, every genset's values each interval.
 
-    A refresh makes one values request per genset (at most ``MAX_PARALLEL_UNIT_REQUESTS`` at
-    once). The first read of a genset asks for every value, so that its generic sensors can be
+    A refresh makes one values request per genset and at most ``INFO_READS_PER_REFRESH`` info
+    requests for gensets whose info is due (new ones, and each once a day), with at most
+    ``MAX_PARALLEL_UNIT_REQUESTS`` in flight; the client paces them to the API's rate limit.
+    The first read of a genset asks for every value, so that its generic sensors can be
     created; later reads ask only for the values that enabled entities need.
 
+    The setup's refresh reads the units list and at most ``SETUP_READS`` values and info
+    requests, so that it takes a fraction of a second whatever the site's size; the gensets it
+    left unread are read by a refresh that ``async_read_rest_in_background`` starts at once.
+    Each genset's entities appear with its first values; its device gets the model from the
+    info when the info arrives.
+
     Raises (from a refresh): ``ConfigEntryAuthFailed`` when the credentials are refused, which
-    starts reauthentication; ``UpdateFailed`` when the API cannot be reached, is rate limiting us
-    or every genset failed, which marks the entities unavailable until a later refresh succeeds.
+    starts reauthentication; ``UpdateFailed`` when the API cannot be reached, kept rate limiting
+    us past the client's patience or every genset failed, which marks the entities unavailable
+    until a later refresh succeeds.
     """
 
     title = "ComAp"
@@ -152,14 +177,31 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         self._units_read_at: float | None = None
         self._rate_limited_until = 0.0
         self._semaphore = asyncio.Semaphore(MAX_PARALLEL_UNIT_REQUESTS)
+        self._setup_pending = True
+        """The next refresh is the setup's: it reads at most ``SETUP_READS`` gensets."""
+        self._left_unread = False
+        """The setup's refresh left gensets unread (a large site): the next one reads them."""
+        self._polling = False
         self.data = {}
 
     def request_units_refresh(self) -> None:
         """Read the units list again on the next refresh (for example after a 404)."""
         self._units_read_at = None
 
+    @callback
+    def async_read_rest_in_background(self) -> None:
+        """Refresh at once in the background when the setup's refresh left gensets unread."""
+        if self._left_unread:
+            self.config_entry.async_create_background_task(
+                self.hass, self.async_refresh(), f"{self.name} first values"
+            )
+
     async def _async_poll(self) -> ComapData:
-        """Read the units list when due, then every genset's values."""
+        """Read the units list when due, then the gensets' values and the info that is due.
+
+        A refresh asked for while another is still reading (a large site's first one, a
+        command's) returns the data as it is instead of reading everything twice.
+        """
         now = time.monotonic()
         if now < self._rate_limited_until:
             raise UpdateFailed(
@@ -167,9 +209,12 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
                 translation_key="rate_limited",
                 translation_placeholders={"seconds": f"{self._rate_limited_until - now:.0f}"},
             )
+        if self._polling:
+            return self.data
+        self._polling = True
         try:
             gensets = await self._gensets()
-            results = await asyncio.gather(*(self._read_values(g) for g in gensets.values()))
+            errors = await self._read_gensets(gensets)
         except ComapRateLimitError as err:
             self._rate_limited_until = time.monotonic() + err.retry_after
             raise UpdateFailed(
@@ -177,17 +222,43 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
                 translation_key="rate_limited",
                 translation_placeholders={"seconds": f"{err.retry_after:.0f}"},
             ) from err
-        errors = [error for error in results if error is not None]
-        if gensets and len(errors) == len(gensets):
+        finally:
+            self._polling = False
+        if errors and all(error is not None for error in errors):
+            first = next(error for error in errors if error is not None)
             raise UpdateFailed(
                 translation_domain=DOMAIN,
                 translation_key="update_failed",
-                translation_placeholders={"error": str(errors[0])},
-            ) from errors[0]
+                translation_placeholders={"error": str(first)},
+            ) from first
         return gensets
 
+    async def _read_gensets(self, gensets: ComapData) -> list[ComapError | None]:
+        """Read the values (and the info that is due) of the gensets this refresh reads.
+
+        The setup's refresh reads at most ``SETUP_READS`` gensets (values first, then info);
+        the refresh that follows it reads the gensets it left unread; any other reads them all.
+        Returns the values calls' errors (None for a genset that answered), one per genset read.
+        """
+        every = list(gensets.values())
+        if self._setup_pending:
+            values_for = every[:SETUP_READS]
+            info_limit = SETUP_READS - len(values_for)
+        else:
+            values_for = [g for g in every if not g.values] if self._left_unread else every
+            info_limit = INFO_READS_PER_REFRESH
+        self._left_unread = self._setup_pending and len(values_for) < len(every)
+        self._setup_pending = False
+        now = time.monotonic()
+        info_for = [(key, g) for key, g in gensets.items() if g.info_due <= now][:info_limit]
+        results = await asyncio.gather(
+            *(self._read_values(genset) for genset in values_for),
+            *(self._read_info(key, genset) for key, genset in info_for),
+        )
+        return results[: len(values_for)]
+
     async def _gensets(self) -> ComapData:
-        """Return the gensets, reading the units list (and new units' info) when it is due."""
+        """Return the gensets, reading the units list when it is due (new units get no info)."""
         now = time.monotonic()
         if (
             self._units_read_at is not None
@@ -199,28 +270,36 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         gensets: ComapData = {}
         for unit in units:
             key = unit.unit_guid.lower()
-            known = self.data.get(key)
-            if known is None or known.info is None:
-                gensets[key] = Genset(unit=unit, info=await self._read_info(unit))
-                if known is not None:
-                    gensets[key].values, gensets[key].online = known.values, known.online
-            else:
+            if (known := self.data.get(key)) is not None:
                 known.unit = unit
                 gensets[key] = known
+            else:
+                gensets[key] = Genset(unit=unit)
         async_remove_stale_devices(
             self.hass, self.config_entry, {scoped_id(self.config_entry, key) for key in gensets}
         )
         return gensets
 
-    async def _read_info(self, unit: Unit) -> UnitInfo | None:
-        """Read a unit's info; a failure leaves it for the next units refresh."""
+    async def _read_info(self, key: str, genset: Genset) -> None:
+        """Read a genset's info into it; a failure is tried again after a while.
+
+        Once its device exists, the device's model follows the info.
+        """
         try:
-            return clean_info(await self.client.info(unit.unit_guid))
+            async with self._semaphore:
+                info = clean_info(await self.client.info(genset.unit.unit_guid))
         except (ComapAuthenticationError, ComapRateLimitError):
             raise
         except ComapError as err:
-            LOGGER.debug("Could not read the info of genset %s: %s", unit.unit_guid, err)
-            return None
+            LOGGER.debug("Could not read the info of genset %s: %s", genset.unit.unit_guid, err)
+            genset.info_due = time.monotonic() + INFO_RETRY_INTERVAL.total_seconds()
+            return
+        genset.info = info
+        genset.info_due = time.monotonic() + INFO_REFRESH_INTERVAL.total_seconds()
+        registry = dr.async_get(self.hass)
+        device = registry.async_get_device({device_identifier(self.config_entry, key)})
+        if device is not None and genset.model and device.model != genset.model:
+            registry.async_update_device(device.id, model=genset.model)
 
     async def _read_values(self, genset: Genset) -> ComapError | None:
         """Read one genset's values into it; returns the error when that genset failed."""

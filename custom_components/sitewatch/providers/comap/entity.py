@@ -25,13 +25,11 @@ class ComapEntity(SitewatchEntity[ComapCoordinator]):
         self._attr_unique_id = entity_unique_id(entry, self.unit_guid, key)
         genset = coordinator.data[self.unit_guid]
         serial = genset.value(ValueGuid.SERIAL_NUMBER)
-        controller = genset.value(ValueGuid.CONTROLLER)
         self._attr_device_info = DeviceInfo(
             identifiers={device_identifier(entry, self.unit_guid)},
             name=genset.name,
             manufacturer=MANUFACTURER,
-            model=(genset.info.application_type if genset.info else None)
-            or name_text(controller.value if controller else None),
+            model=genset.model,
             serial_number=name_text(serial.value if serial else None),
             configuration_url=genset.unit.url,
         )

@@ -7,14 +7,18 @@ documentation.
 Every WSV call carries ``Comap-Key`` and ``Authorization: Bearer <token>``. The bearer token
 comes from ``POST /identity/application/authenticate`` (the only call that ever sees the secret),
 is reused until shortly before ``expires_in`` and is fetched again once when a call answers 401.
+
+Every request of a client (the identity call included) goes through one ``RequestBudget``: at
+most ``RATE_LIMIT`` requests in any ``RATE_WINDOW`` seconds, the simulator's limit per
+``Comap-Key`` with a margin (ComAp documents none). A 429 is waited out within the budget's
+bounds and the request sent again; past them the call raises ``ComapRateLimitError``.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import date
-import math
 import re
 import time
 from typing import Any, Final
@@ -22,7 +26,7 @@ from typing import Any, Final
 import aiohttp
 from yarl import URL
 
-from ....http import HttpClient
+from ....http import HttpClient, RequestBudget, retry_after_seconds
 from .exceptions import (
     ComapApiError,
     ComapAuthenticationError,
@@ -50,6 +54,26 @@ DEFAULT_BASE_URL: Final = "https://api.websupervisor.net"
 DEFAULT_TIMEOUT: Final = 15.0
 TOKEN_REFRESH_MARGIN: Final = 60.0
 """Seconds before ``expires_in`` runs out at which a new token is fetched."""
+RATE_LIMIT: Final = 10
+"""Requests in any ``RATE_WINDOW``: the simulator admits 10 a second per ``Comap-Key``."""
+RATE_WINDOW: Final = 1.1
+"""Seconds of the budget's window: a tenth more than the API's second, so that requests that
+left in time but arrived closer together (network jitter) still fit the API's window."""
+MAX_RATE_LIMIT_WAIT: Final = 30.0
+"""Longest ``Retry-After`` waited out within a call; a longer one fails the call."""
+RATE_LIMIT_PATIENCE: Final = 60.0
+"""Longest a call waits through repeated 429s in all before it fails."""
+
+
+def comap_budget(sleep: Callable[[float], Awaitable[None]] = asyncio.sleep) -> RequestBudget:
+    """The request budget of one client: ``RATE_LIMIT`` per ``RATE_WINDOW`` s, 429s waited out."""
+    return RequestBudget(
+        RATE_LIMIT,
+        RATE_WINDOW,
+        max_wait=MAX_RATE_LIMIT_WAIT,
+        patience=RATE_LIMIT_PATIENCE,
+        sleep=sleep,
+    )
 
 
 class ComapClient(HttpClient):
@@ -63,6 +87,8 @@ class ComapClient(HttpClient):
         login_id: the WebSupervisor user name used in every WSV path.
         base_url: API root, ``https://api.websupervisor.net`` by default.
         request_timeout: seconds for one request, including reading its body.
+        budget: the pace of the requests (``comap_budget(sleep)`` when None).
+        sleep: how the default budget waits (``asyncio.sleep``; tests pass a fake).
 
     Every call raises ``ComapAuthenticationError``, ``ComapConnectionError``,
     ``ComapRateLimitError`` or ``ComapApiError``.
@@ -84,9 +110,16 @@ class ComapClient(HttpClient):
         login_id: str,
         base_url: str = DEFAULT_BASE_URL,
         request_timeout: float = DEFAULT_TIMEOUT,
+        budget: RequestBudget | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         """Keep the credentials; no request is made until the first call."""
-        super().__init__(session, base_url=base_url, request_timeout=request_timeout)
+        super().__init__(
+            session,
+            base_url=base_url,
+            request_timeout=request_timeout,
+            budget=budget or comap_budget(sleep),
+        )
         self._comap_key = comap_key
         self._client_id = client_id
         self._secret = secret
@@ -217,6 +250,7 @@ class ComapClient(HttpClient):
             json=body,
             binary=True,
             max_bytes=MAX_COMMAND_ANSWER,
+            wait_out_429=False,  # a genset command is not delayed: refused, it fails at once
         )
         try:
             check_command_answer(answer, command)
@@ -241,6 +275,7 @@ class ComapClient(HttpClient):
         json: Any = None,
         binary: bool = False,
         max_bytes: int | None = None,
+        wait_out_429: bool = True,
     ) -> Any:
         """Call a WSV path below ``/v1.1/{login_id}/``, fetching a new token once on a 401."""
         full_path = f"v1.1/{self.login_id}/{path}"
@@ -256,6 +291,7 @@ class ComapClient(HttpClient):
                     binary=binary,
                     max_bytes=max_bytes,
                     label=path,
+                    wait_out_429=wait_out_429,
                 )
             except _Unauthorized:
                 if attempt == 2:
@@ -276,11 +312,14 @@ class ComapClient(HttpClient):
         binary: bool = False,
         max_bytes: int | None = None,
         label: str | None = None,
+        wait_out_429: bool = True,
     ) -> Any:
         """Send one request and decode its answer; maps every failure to a ComapError.
 
         ``binary`` returns the raw body (at most ``max_bytes`` plus one byte when given, so that
         the caller can tell a larger body); otherwise the body is decoded as JSON.
+        ``wait_out_429`` waits out a short ``Retry-After`` (the budget's bounds) before a 429
+        becomes ``ComapRateLimitError``; otherwise the first 429 does.
         ``label`` names the call in error messages (the path without the login id): no message
         of this client contains the login id, a credential or a URL.
         """
@@ -290,12 +329,18 @@ class ComapClient(HttpClient):
             headers["Authorization"] = f"Bearer {token}"
         url = self._base_url.join(URL(path))
         async with self._response(
-            method, url, where=label, params=params, json=json, headers=headers
+            method,
+            url,
+            where=label,
+            wait_out_429=wait_out_429,
+            params=params,
+            json=json,
+            headers=headers,
         ) as response:
             if response.status == 401 and authorized:
                 raise _Unauthorized
             if response.status == 429:
-                raise ComapRateLimitError(_retry_after(response.headers.get("Retry-After")))
+                raise ComapRateLimitError(retry_after_seconds(response.headers.get("Retry-After")))
             self._check_status(response, f"{method} {label}")
             if binary:
                 if max_bytes is not None:
@@ -319,19 +364,3 @@ async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks)
-
-
-MAX_RETRY_AFTER: Final = 3600.0
-"""Longest wait a ``Retry-After`` header can impose, in seconds."""
-
-
-def _retry_after(header: str | None) -> float:
-    """Seconds from a ``Retry-After`` header given in seconds, within 0 to ``MAX_RETRY_AFTER``.
-
-    60 when the header is absent, a date, not a number, NaN or infinite.
-    """
-    try:
-        seconds = float(header) if header is not None else 60.0
-    except ValueError:
-        return 60.0
-    return min(max(seconds, 0.0), MAX_RETRY_AFTER) if math.isfinite(seconds) else 60.0
