@@ -43,8 +43,8 @@ still records, and every acknowledged event was recorded as a state change. Prin
 exits 1 when a target is missed (``checks`` says which), 2 when the stack failed.
 
 Usage: ``.venv/bin/python -m benchmarks.event_burst [--events N [N ...]]`` (defaults 50000
-100000: two stacks per size; with today's recorder ``--events 50000`` alone takes about 15
-minutes, and the 100,000 run stops waiting after ``--idle-within``).
+100000: two stacks per size, about 13 minutes in all, most of it the ``--later`` waits and the
+stack start-ups).
 ``--events 2000`` is a smoke run of about a minute and a half (``--later`` defaults to 10 s when
 every size is under 10,000 events).
 """
