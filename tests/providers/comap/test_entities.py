@@ -22,6 +22,10 @@ from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.providers import PROVIDERS
 from custom_components.sitewatch.providers.comap.api import Value
+from custom_components.sitewatch.providers.comap.const import (
+    FOLLOW_INTERVAL,
+    FOLLOW_STEADY_READS,
+)
 from custom_components.sitewatch.providers.comap.sensor import SENSORS
 
 from ...conftest import SimulatorStack, async_tick, snapshot_entities
@@ -132,6 +136,37 @@ async def test_start_and_stop_buttons(
     await async_tick(hass, freezer, 60)
     assert hass.states.get(f"sensor.{ALPHA}_engine_speed").state == "0"
     assert hass.states.get(f"sensor.{ALPHA}_power").state == "0.0"
+
+
+async def test_after_start_the_genset_is_read_until_it_settles(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    loaded_comap_entry: MockConfigEntry,
+    simulators: SimulatorStack,
+) -> None:
+    """After Start, the genset is read every ``FOLLOW_INTERVAL`` s, not at the next poll.
+
+    "Starting" turns to "Loaded" at the first read after the engine ran up, and the reads stop
+    ``FOLLOW_STEADY_READS`` reads after the state stopped changing.
+    """
+    client = loaded_comap_entry.runtime_data.coordinator.client
+    with patch.object(client, "values", wraps=client.values) as values:
+        await hass.services.async_call(
+            BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.{ALPHA}_start"}, blocking=True
+        )
+        assert hass.states.get(f"sensor.{ALPHA}_engine_state").state == "starting"
+        assert values.call_count == 1
+
+        simulators.clock.advance(30)
+        await async_tick(hass, freezer, FOLLOW_INTERVAL)
+        await hass.async_block_till_done(wait_background_tasks=True)
+        assert hass.states.get(f"sensor.{ALPHA}_engine_state").state == "loaded"
+        assert values.call_count == 2
+
+        for _ in range(FOLLOW_STEADY_READS + 3):
+            await async_tick(hass, freezer, FOLLOW_INTERVAL)
+            await hass.async_block_till_done(wait_background_tasks=True)
+        assert values.call_count == 2 + FOLLOW_STEADY_READS
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,13 @@ INFO_REFRESH_INTERVAL: Final = timedelta(days=1)
 INFO_RETRY_INTERVAL: Final = timedelta(minutes=15)
 """How soon an info request that failed is tried again."""
 
+FOLLOW_INTERVAL: Final = 2.0
+"""Seconds between two reads of a genset after a command (until its state settles)."""
+FOLLOW_WITHIN: Final = 60.0
+"""Seconds a genset is read every ``FOLLOW_INTERVAL`` after a command, at most."""
+FOLLOW_STEADY_READS: Final = 3
+"""Reads without a change, after the state changed, that count as settled."""
+
 
 class ValueGuid:
     """Well-known value GUIDs (lower-cased)."""

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
+from datetime import datetime
 import time
 from typing import Any
 
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.helpers.event import async_call_later
 from homeassistant.helpers.update_coordinator import UpdateFailed
 
 from ...bounds import MAX_ATTRIBUTE_ITEMS, MAX_ATTRIBUTE_TEXT
@@ -39,6 +41,9 @@ from .const import (
     CONF_COMAP_KEY,
     CONF_LOGIN_ID,
     CONF_SECRET,
+    FOLLOW_INTERVAL,
+    FOLLOW_STEADY_READS,
+    FOLLOW_WITHIN,
     INFO_READS_PER_REFRESH,
     INFO_REFRESH_INTERVAL,
     INFO_RETRY_INTERVAL,
@@ -51,6 +56,14 @@ from .const import (
 )
 
 MODE_SEPARATORS = (",", ";", "|")
+FOLLOWED_VALUES = (
+    ValueGuid.ENGINE_STATE,
+    ValueGuid.BREAKER_STATE,
+    ValueGuid.MODE,
+    ValueGuid.GCB_MODE,
+    ValueGuid.MCB_MODE,
+)
+"""The values whose change a command brings about, read quickly after it until they settle."""
 
 
 def client_from_data(hass: HomeAssistant, data: dict[str, Any]) -> ComapClient:
@@ -182,6 +195,9 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         self._left_unread = False
         """The setup's refresh left gensets unread (a large site): the next one reads them."""
         self._polling = False
+        self._following: dict[str, _Follow] = {}
+        """The follow-up reads of gensets that were just sent a command, by unit GUID."""
+        config_entry.async_on_unload(self._async_stop_following)
         self.data = {}
 
     def request_units_refresh(self) -> None:
@@ -374,4 +390,79 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
                 translation_key="command_not_confirmed",
                 translation_placeholders={"command": command, "genset": name, "reason": str(err)},
             ) from err
-        await self.async_request_refresh()
+        if genset is None:
+            await self.async_request_refresh()
+            return
+        self._async_stop_following(unit_guid)
+        follow = _Follow(last=_followed_state(genset), until=time.monotonic() + FOLLOW_WITHIN)
+        self._following[unit_guid] = follow
+        await self._async_follow_read(unit_guid, follow)
+
+    async def _async_follow_read(self, key: str, follow: _Follow) -> None:
+        """Read a genset that was sent a command; read it again in ``FOLLOW_INTERVAL`` s.
+
+        Its entities show each read at once, so "Starting" turns to "Running" within seconds
+        of the command rather than at the next poll. It stops once the state settled
+        (``FOLLOW_STEADY_READS`` reads without a change of ``FOLLOWED_VALUES`` after they
+        changed), after ``FOLLOW_WITHIN`` s, at an authentication or rate-limit error (the
+        next refresh reports those), or when the entry unloads. Every read goes through the
+        client's request budget; a read that fails is tried again at the next step.
+        """
+        genset = self.data.get(key)
+        if genset is None or self._following.get(key) is not follow:
+            return
+        try:
+            failed = await self._read_values(genset)
+        except (ComapAuthenticationError, ComapRateLimitError):
+            self._async_stop_following(key)
+            return
+        if failed is None:
+            self.async_update_listeners()
+            state = _followed_state(genset)
+            if state != follow.last:
+                follow.changed, follow.steady, follow.last = True, 0, state
+            else:
+                follow.steady += 1
+        if (follow.changed and follow.steady >= FOLLOW_STEADY_READS) or (
+            time.monotonic() >= follow.until
+        ):
+            self._async_stop_following(key)
+            return
+
+        @callback
+        def _next(_now: datetime) -> None:
+            self.config_entry.async_create_background_task(
+                self.hass, self._async_follow_read(key, follow), f"{self.name} follow a command"
+            )
+
+        follow.cancel = async_call_later(self.hass, FOLLOW_INTERVAL, _next)
+
+    @callback
+    def _async_stop_following(self, key: str | None = None) -> None:
+        """Stop following genset ``key`` after its command (every genset: ``None``)."""
+        for stopped in [key] if key is not None else list(self._following):
+            if (follow := self._following.pop(stopped, None)) and follow.cancel:
+                follow.cancel()
+
+
+@dataclass(slots=True)
+class _Follow:
+    """Where the follow-up reads of one genset after a command stand."""
+
+    last: tuple[str | None, ...]
+    """The ``FOLLOWED_VALUES`` texts of the previous read."""
+    until: float
+    """Monotonic seconds after which it stops."""
+    changed: bool = False
+    steady: int = 0
+    """Reads without a change since the last change."""
+    cancel: CALLBACK_TYPE | None = None
+    """Cancels the next read's timer."""
+
+
+def _followed_state(genset: Genset) -> tuple[str | None, ...]:
+    """The texts of the genset's ``FOLLOWED_VALUES`` (None for a value it lacks)."""
+    return tuple(
+        value.value if (value := genset.value(guid)) is not None else None
+        for guid in FOLLOWED_VALUES
+    )
