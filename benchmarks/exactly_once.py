@@ -303,7 +303,7 @@ class FiredWatcher:
                         last_updated = datetime.fromisoformat(new_state["last_updated"])
                     except (KeyError, TypeError, ValueError):
                         continue
-                    fired = firing(new_state.get("state"), last_updated.timestamp())
+                    fired = firing(new_state.get("state"), last_updated)
                     if fired is None:
                         continue  # a restored state, not a firing
                     change: tuple[str, ...] = (new_state["entity_id"], fired)
@@ -394,20 +394,20 @@ def fire_time(state: Any) -> float | None:
         return None
 
 
-def firing(state: Any, last_updated: float) -> str | None:
+def firing(state: Any, last_updated: datetime) -> str | None:
     """The firing a state write of an event entity is, or None when it is none.
 
     An event entity's state is the time it last fired, to the millisecond (``unknown`` before
     its first event, ``unavailable`` while it is), and each firing writes it at once: the write's
-    ``last_updated`` (Unix time) follows that time within ``FIRING_WITHIN``. Two firings in one
-    millisecond share their state but not their ``last_updated``, which names the firing
-    (microseconds, as text). The state Home Assistant restores at start-up, or writes again
-    when the entity becomes available, names an earlier firing and is none.
+    ``last_updated`` follows that time within ``FIRING_WITHIN``. Two firings in one millisecond
+    share their state but not their ``last_updated``, which names the firing (ISO text, to the
+    microsecond). The state Home Assistant restores at start-up, or writes again when the
+    entity becomes available, names an earlier firing and is none.
     """
     fired_at = fire_time(state)
-    if fired_at is None or not 0 <= last_updated - fired_at < FIRING_WITHIN:
+    if fired_at is None or not 0 <= last_updated.timestamp() - fired_at < FIRING_WITHIN:
         return None
-    return str(round(last_updated * 1_000_000))
+    return last_updated.isoformat()
 
 
 @dataclass
@@ -453,7 +453,8 @@ async def recorded(
         found.rows += len(rows)
         for row in rows:
             state, last_updated = row.get("s"), float(row.get("lu") or 0)
-            fired = firing(state, last_updated)
+            # As Home Assistant makes the state's last_updated from its Unix time: the same text.
+            fired = firing(state, datetime.fromtimestamp(last_updated, UTC))
             if fired is None or last_updated < start:
                 kind = "before_start" if last_updated < start else "restored"
                 found.other_rows[kind if fire_time(state) else str(state)[:20]] += 1
@@ -770,9 +771,12 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         channels = await camlytics_channels(setup, stack)
         async with HassWebsocket(setup, stack) as socket:
             event_entities = {
-                p: await sitewatch_entities(socket, entry_id, "event")
-                for p, entry_id in entries.items()
+                "findface": await sitewatch_entities(socket, entries["findface"], "event")
             }
+        # Camlytics' channels (one event entity each) come after setup, in the background.
+        event_entities["camlytics"] = await wait_for_event_entities(
+            setup, stack, entries["camlytics"], len(channels)
+        )
         all_entries = list(entries.values())
         facespace_entry: str | None = None
         if args.facespace:
