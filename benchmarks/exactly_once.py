@@ -664,7 +664,8 @@ def facespace_tally(
     recorded together (around a SIGKILL the recorder may miss the first firing, uncommitted, and the
     watcher the second, fired before it reconnected). Wrong time: a firing seen live whose
     ``recognized_at`` (not recorded) is not the line's time. Unknown: an event named like the
-    scenario's lines but never produced.
+    scenario's lines but never produced. ``duplicated_examples``: up to five duplicated lines with
+    their firings' ``last_updated`` (all, and those recorded).
     """
     recorded_lines = records.by_key
     produced = set(producer.produced)
@@ -709,6 +710,17 @@ def facespace_tally(
         "duplicated_recorded": len(duplicated_recorded),
         "duplicated_fired": len(duplicated_fired),
         "duplicated_by_phase": dict(Counter(producer.produced[name].phase for name in duplicated)),
+        "duplicated_examples": [
+            {
+                "line": producer.produced[name].line,
+                "phase": producer.produced[name].phase,
+                "fired_at": sorted(
+                    {change[1] for change in (*recorded_lines.get(name, ()), *fired.get(name, ()))}
+                ),
+                "recorded": sorted(change[1] for change in recorded_lines.get(name, ())),
+            }
+            for name in sorted(duplicated)[:5]
+        ],
         "wrong_time": len(wrong_time),
         "unknown_fired": len(ours - produced),
     }
