@@ -17,13 +17,26 @@ batches are sent again:
   the last answer) and started again.
 
 Like the real senders, a batch answered 503 or cut off is sent again (up to ``--attempts``
-times, a second apart); a 200 acknowledges it. After the last scenario and once the recorder's
-queue is empty, every state change of the entries' event entities is read back through the
-websocket history API (``history/history_during_period``): each fired event is one state change
-carrying the event's id (``event_id`` for FindFace, ``record_id`` for Camlytics). An event
-recorded with two different event times was delivered twice; the state Home Assistant restores
-at start-up carries the same time as before and is not counted again. (Two copies fired in the
-same millisecond would have identical states, which Home Assistant does not record twice.)
+times, a second apart); a 200 acknowledges it.
+
+Exactly once is proven by ids on what fired: each event entity's state changes are watched live
+(websocket ``subscribe_events`` of ``state_changed``), and each firing carries the event's id
+(``event_id`` for FindFace, ``record_id`` for Camlytics). A firing is a state write whose state
+(the fire time, to the millisecond) it follows at once, named by its ``last_updated`` (to the
+microsecond, so two firings in one millisecond stay two); the state Home Assistant restores at
+start-up names an earlier firing and is none (see ``firing``). An event acknowledged but never
+seen firing is lost; one that fired twice (two firings, on one entity or two) is duplicated.
+
+What the recorder kept is checked by counts, since the ids are not recorded (the event entities'
+``_unrecorded_attributes``, so a burst's rows share their attributes): after the last scenario
+and once the recorder's queue is empty, every state change of the entries' event entities since
+the first event is read back through the websocket history API
+(``history/history_during_period``, without the state at the start time). Each firing is one
+row, told from the others (restored at start-up, ``unavailable``, ``unknown``) as above, and
+named by the same ``last_updated``: the recorded firings are matched to the watcher's, which
+gives each scenario's recorded events. After a SIGKILL the recorder loses what it had not
+committed (its last seconds, within its commit interval), so ``restart_sigkill`` may show
+``fired_not_recorded`` while every event fired once.
 
 FaceSpace lines across restarts (``--facespace`` lines per scenario, 300 by default, at
 ``--facespace-rate`` a second): a FaceSpace entry with pushes on (the simulated client forwards
@@ -33,19 +46,20 @@ unique names (``Line sigterm 00000``...) on its three cameras, one after another
 of them Home Assistant is stopped (SIGTERM, or SIGKILL), stays down ``--down-for`` seconds and
 is started again, and the lines keep coming all along (``produced_by_phase``: before the stop,
 while it stops, while down, while it starts, after its entries are loaded). Every line must fire
-once on its camera's event entity, carrying its name and its time as ``recognized_at``:
-produced, fired (seen live or recorded), lost (by phase), duplicated, wrong time.
+once on its camera's event entity, carrying its name (recorded) and its time as
+``recognized_at`` (live only): produced, fired (seen live or recorded), lost (by phase),
+duplicated (two firings of one name, live or recorded), wrong time (seen live).
 
-Each event entity's state changes are also watched live (websocket ``subscribe_events``), so
-an event fired but never committed by the recorder (a SIGKILL within its 5 s commit interval)
-is told apart from one never fired.
-
-Prints JSON: per provider and scenario the events sent, acknowledged (their batch answered
-200), fired (seen live), recorded (read back from the recorder), lost (acknowledged but never
-recorded; ``acknowledged_not_fired`` and ``fired_not_recorded`` split it), never acknowledged,
-duplicated (fired or recorded with two different event times; ``duplicated_recorded`` and
-``duplicated_fired`` apart) and the answers; the restarts' stop and start times; start-up and
-run times. Exits 1 when an event or line is lost, duplicated or never acknowledged.
+Prints JSON: in ``results``, per provider and scenario the events sent, acknowledged (their
+batch answered 200), fired (seen live, by id), recorded (fired and one of its firings recorded),
+lost (acknowledged, never fired), ``fired_not_recorded``, never acknowledged, duplicated (fired
+more than once) and the answers; in ``recorder_counts``, per provider the firings seen live
+(``fired``) and recorded (``recorded``), ``fired_not_recorded`` (fired minus recorded, when
+positive), ``extra_records`` (recorded minus fired, when positive), ``recorded_not_seen_live``
+and the history rows by kind; ``totals`` per provider; the FaceSpace lines; the restarts' stop
+and start times; start-up and run times. Exits 1 when an event or line is lost, duplicated or
+never acknowledged, when a scenario other than ``restart_sigkill`` has an event fired and not
+recorded, or when a provider has extra records.
 
 Usage: ``.venv/bin/python -m benchmarks.exactly_once [--findface N] [--camlytics N]
 [--late-gap N] [--facespace N]`` (the default run takes several minutes; ``--findface 1000
@@ -58,7 +72,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -250,6 +264,8 @@ class FiredWatcher:
         self.key = key
         self.extra = extra
         self.fired: dict[Any, set[tuple[str, ...]]] = {}
+        self.ended: float | None = None
+        """When (``time.monotonic()``) Home Assistant last ended the watch (None: not yet)."""
         self._task: asyncio.Task[None] | None = None
 
     async def start(self, session: aiohttp.ClientSession) -> None:
@@ -283,14 +299,20 @@ class FiredWatcher:
                     event_id = self.key(attributes.get(attribute))
                     if event_id is None:
                         continue
-                    change: tuple[str, ...] = (
-                        new_state["entity_id"],
-                        str(new_state.get("state")),
-                    )
+                    try:
+                        last_updated = datetime.fromisoformat(new_state["last_updated"])
+                    except (KeyError, TypeError, ValueError):
+                        continue
+                    fired = firing(new_state.get("state"), last_updated)
+                    if fired is None:
+                        continue  # a restored state, not a firing
+                    change: tuple[str, ...] = (new_state["entity_id"], fired)
                     if self.extra is not None:
                         change += (str(attributes.get(self.extra)),)
                     self.fired.setdefault(event_id, set()).add(change)
+            self.ended = time.monotonic()
         except (aiohttp.ClientError, DemoError, ConnectionError) as err:
+            self.ended = time.monotonic()
             if not subscribed.done():
                 subscribed.set_exception(err)
 
@@ -360,43 +382,107 @@ async def resend_later(
     await asyncio.gather(*(worker() for _ in range(connections)))
 
 
+FIRING_WITHIN = 1.0
+"""Seconds: a state written this long after the fire time it names is no firing (a restore)."""
+
+
+def fire_time(state: Any) -> float | None:
+    """The Unix time an event entity's state names; None for a state that is no time."""
+    try:
+        return datetime.fromisoformat(str(state)).timestamp()
+    except ValueError:
+        return None
+
+
+def firing(state: Any, last_updated: datetime) -> str | None:
+    """The firing a state write of an event entity is, or None when it is none.
+
+    An event entity's state is the time it last fired, to the millisecond (``unknown`` before
+    its first event, ``unavailable`` while it is), and each firing writes it at once: the write's
+    ``last_updated`` follows that time within ``FIRING_WITHIN``. Two firings in one millisecond
+    share their state but not their ``last_updated``, which names the firing (ISO text, to the
+    microsecond). The state Home Assistant restores at start-up, or writes again when the
+    entity becomes available, names an earlier firing and is none.
+    """
+    fired_at = fire_time(state)
+    if fired_at is None or not 0 <= last_updated.timestamp() - fired_at < FIRING_WITHIN:
+        return None
+    return last_updated.isoformat()
+
+
+@dataclass
+class Recorded:
+    """What the recorder kept of some event entities since a time (their history rows).
+
+    Each firing is one row (see ``firing``); the other rows are restored states, availability
+    changes and the like.
+    """
+
+    rows: int = 0
+    """History rows returned, of every kind."""
+    changes: set[tuple[str, str]] = field(default_factory=set)
+    """The firings recorded since the start: (entity id, ``firing``)."""
+    other_rows: Counter[str] = field(default_factory=Counter)
+    """Rows that are no firing since the start, by kind: ``restored`` (a state naming an
+    earlier firing, as at start-up), ``before_start``, or the state (``unavailable``...)."""
+    by_key: dict[Any, set[tuple[str, str]]] = field(default_factory=dict)
+    """Per key of the recorded ``attribute`` (when given), the firings carrying it."""
+
+    def report(self) -> dict[str, Any]:
+        """The rows by kind, as printed."""
+        return {"history_rows": self.rows, "other_rows": dict(self.other_rows)}
+
+
 async def recorded(
     socket: HassWebsocket,
     entity_ids: list[str],
-    attribute: str,
     start: float,
+    attribute: str | None = None,
     key: Callable[[Any], Hashable | None] = int_key,
-    extra: str | None = None,
-) -> dict[Any, set[tuple[str, ...]]]:
-    """Event id → the distinct (entity, event time[, ``extra`` attribute]) it was recorded with.
+) -> Recorded:
+    """The firings of the entities recorded since the Unix time ``start`` (history API).
 
-    ``key`` turns the value of ``attribute`` into the event's id (None: not one of ours).
+    With ``attribute`` (a recorded one, such as FaceSpace's ``name``), the firings are also
+    grouped by ``key`` of its value (None: not one of ours). Per-event ids are not recorded
+    (``_unrecorded_attributes``), so the recorder is checked by counts and by firings, not by
+    ids.
     """
-    found: dict[Any, set[tuple[str, ...]]] = {}
+    found = Recorded()
     for entity_id in entity_ids:
         rows = (await history(socket, [entity_id], start)).get(entity_id, [])
+        found.rows += len(rows)
         for row in rows:
-            attributes = row.get("a") or {}
-            event_id = key(attributes.get(attribute))
-            if event_id is None:
+            state, last_updated = row.get("s"), float(row.get("lu") or 0)
+            # As Home Assistant makes the state's last_updated from its Unix time: the same text.
+            fired = firing(state, datetime.fromtimestamp(last_updated, UTC))
+            if fired is None or last_updated < start:
+                kind = "before_start" if last_updated < start else "restored"
+                found.other_rows[kind if fire_time(state) else str(state)[:20]] += 1
                 continue
-            change: tuple[str, ...] = (entity_id, str(row.get("s")))
-            if extra is not None:
-                change += (str(attributes.get(extra)),)
-            found.setdefault(event_id, set()).add(change)
+            change = (entity_id, fired)
+            found.changes.add(change)
+            if attribute is not None:
+                event_key = key((row.get("a") or {}).get(attribute))
+                if event_key is not None:
+                    found.by_key.setdefault(event_key, set()).add(change)
     return found
 
 
 def tally(
-    outcome: Outcome,
-    records: dict[Any, set[tuple[str, ...]]],
-    fired: dict[Any, set[tuple[str, ...]]],
+    outcome: Outcome, fired: dict[Any, set[tuple[str, ...]]], records: Recorded
 ) -> dict[str, Any]:
-    """Sent, acknowledged, fired, recorded, lost and duplicated events of one scenario."""
-    recorded_ids = {event_id for event_id in outcome.sent if event_id in records}
+    """Sent, acknowledged, fired, lost, duplicated and recorded events of one scenario.
+
+    Lost and duplicated are by id, from what fired (the watcher). An event counts as recorded
+    when one of its firings (entity and ``last_updated``) is among the recorder's.
+    """
     fired_ids = {event_id for event_id in outcome.sent if event_id in fired}
-    duplicated_recorded = {event_id for event_id in recorded_ids if len(records[event_id]) > 1}
-    duplicated_fired = {event_id for event_id in fired_ids if len(fired[event_id]) > 1}
+    duplicated = {event_id for event_id in fired_ids if len(fired[event_id]) > 1}
+    recorded_ids = {
+        event_id
+        for event_id in fired_ids
+        if any(change[:2] in records.changes for change in fired[event_id])
+    }
     return {
         "sent": len(outcome.sent),
         "batches": outcome.batches,
@@ -404,16 +490,37 @@ def tally(
         "acknowledged": len(outcome.acknowledged),
         "fired": len(fired_ids),
         "recorded": len(recorded_ids),
-        "lost": len(outcome.acknowledged - recorded_ids),
-        "acknowledged_not_fired": len(outcome.acknowledged - fired_ids),
+        "lost": len(outcome.acknowledged - fired_ids),
         "fired_not_recorded": len(fired_ids - recorded_ids),
         "never_acknowledged": len(outcome.sent - outcome.acknowledged),
-        "duplicated": len(duplicated_recorded | duplicated_fired),
-        "duplicated_recorded": len(duplicated_recorded),
-        "duplicated_fired": len(duplicated_fired),
-        "extra_records": sum(len(records[event_id]) - 1 for event_id in duplicated_recorded),
+        "duplicated": len(duplicated),
         "answers": dict(outcome.answers),
         "retries": outcome.retries,
+    }
+
+
+def recorder_counts(
+    entity_ids: list[str], fired: dict[Any, set[tuple[str, ...]]], records: Recorded
+) -> dict[str, Any]:
+    """The recorder's firings of the entities against those fired to them (the watcher's).
+
+    ``recorded``: firings recorded; ``fired``: firings seen live; ``fired_not_recorded`` and
+    ``extra_records``: their difference either way (0 when not positive);
+    ``recorded_not_seen_live``: recorded firings the watcher did not see (by entity and
+    ``last_updated``), plus the history rows by kind.
+    """
+    entities = set(entity_ids)
+    fired_changes = {
+        change[:2] for changes in fired.values() for change in changes if change[0] in entities
+    }
+    recorded_changes = {change for change in records.changes if change[0] in entities}
+    return {
+        "fired": len(fired_changes),
+        "recorded": len(recorded_changes),
+        "fired_not_recorded": max(0, len(fired_changes) - len(recorded_changes)),
+        "extra_records": max(0, len(recorded_changes) - len(fired_changes)),
+        "recorded_not_seen_live": len(recorded_changes - fired_changes),
+        **records.report(),
     }
 
 
@@ -547,41 +654,43 @@ async def facespace_restart(
 
 
 def facespace_tally(
-    producer: LineProducer,
-    records: dict[Any, set[tuple[str, ...]]],
-    fired: dict[Any, set[tuple[str, ...]]],
+    producer: LineProducer, records: Recorded, fired: dict[Any, set[tuple[str, ...]]]
 ) -> dict[str, Any]:
     """Produced, fired, recorded, lost, duplicated lines of one FaceSpace restart.
 
-    A line counts as fired when it was seen live or recorded. Duplicated: fired with two
-    different event times, counting what was seen live and what was recorded together (around a
-    SIGKILL the recorder may miss the first firing, uncommitted, and the watcher the second,
-    fired before it reconnected). Wrong time: an event whose ``recognized_at`` is not the
-    line's time. Unknown: an event named like the scenario's lines but never produced.
+    Lines are told apart by their ``name`` (recorded); a firing is an entity and its write's
+    ``last_updated`` (see ``firing``). A line counts as fired when it was seen live or recorded.
+    Duplicated: fired twice (two different firings), counting what was seen live and what was
+    recorded together (around a SIGKILL the recorder may miss the first firing, uncommitted, and the
+    watcher the second, fired before it reconnected). Wrong time: a firing seen live whose
+    ``recognized_at`` (not recorded) is not the line's time. Unknown: an event named like the
+    scenario's lines but never produced. ``duplicated_examples``: up to five duplicated lines with
+    their firings' ``last_updated`` (all, and those recorded).
     """
+    recorded_lines = records.by_key
     produced = set(producer.produced)
-    ours = {name for name in (*records, *fired) if str(name).startswith(producer.prefix)}
-    recorded_names = produced & set(records)
+    ours = {name for name in (*recorded_lines, *fired) if str(name).startswith(producer.prefix)}
+    recorded_names = produced & set(recorded_lines)
     live_names = produced & set(fired)
     fired_names = recorded_names | live_names
     lost = produced - fired_names
 
-    def doubled(changes: dict[Any, set[tuple[str, ...]]]) -> set[str]:
+    def doubled(changes: Mapping[Any, Iterable[tuple[str, ...]]]) -> set[str]:
         return {
             name
             for name in produced & set(changes)
             if len({change[:2] for change in changes[name]}) > 1
         }
 
-    duplicated_recorded = doubled(records)
+    duplicated_recorded = doubled(recorded_lines)
     duplicated_fired = doubled(fired)
     duplicated = doubled(
-        {name: records.get(name, set()) | fired.get(name, set()) for name in fired_names}
+        {name: {*recorded_lines.get(name, ()), *fired.get(name, ())} for name in fired_names}
     )
     wrong_time = {
         name
-        for name in fired_names
-        for change in (*records.get(name, ()), *fired.get(name, ()))
+        for name in live_names
+        for change in fired[name]
         if change[2] != producer.produced[name].recognized_at
     }
     by_phase = Counter(line.phase for line in producer.produced.values())
@@ -601,6 +710,17 @@ def facespace_tally(
         "duplicated_recorded": len(duplicated_recorded),
         "duplicated_fired": len(duplicated_fired),
         "duplicated_by_phase": dict(Counter(producer.produced[name].phase for name in duplicated)),
+        "duplicated_examples": [
+            {
+                "line": producer.produced[name].line,
+                "phase": producer.produced[name].phase,
+                "fired_at": sorted(
+                    {change[1] for change in (*recorded_lines.get(name, ()), *fired.get(name, ()))}
+                ),
+                "recorded": sorted(change[1] for change in recorded_lines.get(name, ())),
+            }
+            for name in sorted(duplicated)[:5]
+        ],
         "wrong_time": len(wrong_time),
         "unknown_fired": len(ours - produced),
     }
@@ -663,9 +783,12 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         channels = await camlytics_channels(setup, stack)
         async with HassWebsocket(setup, stack) as socket:
             event_entities = {
-                p: await sitewatch_entities(socket, entry_id, "event")
-                for p, entry_id in entries.items()
+                "findface": await sitewatch_entities(socket, entries["findface"], "event")
             }
+        # Camlytics' channels (one event entity each) come after setup, in the background.
+        event_entities["camlytics"] = await wait_for_event_entities(
+            setup, stack, entries["camlytics"], len(channels)
+        )
         all_entries = list(entries.values())
         facespace_entry: str | None = None
         if args.facespace:
@@ -805,26 +928,19 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             async with HassWebsocket(session, stack) as socket:
                 report["recorder"] = await wait_for_recorder(socket)
                 counted_started = time.monotonic()
+                recorded_entities = {
+                    p: await sitewatch_entities(socket, entries[p], "event") for p in PROVIDERS
+                }
                 records = {
-                    p: await recorded(
-                        socket,
-                        await sitewatch_entities(socket, entries[p], "event"),
-                        ID_ATTRIBUTE[p],
-                        first_sent - 1,
-                    )
+                    p: await recorded(socket, recorded_entities[p], first_sent - 1)
                     for p in PROVIDERS
                 }
                 facespace_records = (
                     await recorded(
-                        socket,
-                        facespace_entities,
-                        "name",
-                        first_sent - 1,
-                        key=name_key("Line "),
-                        extra="recognized_at",
+                        socket, facespace_entities, first_sent - 1, "name", name_key("Line ")
                     )
                     if facespace_entry is not None
-                    else {}
+                    else Recorded()
                 )
                 timings["count_s"] = round(time.monotonic() - counted_started, 1)
             report["webhook_counters"] = {
@@ -839,13 +955,25 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
     timings["total_s"] = run.total_s
     results: dict[str, dict[str, Any]] = {}
     failed = False
+    recorder: dict[str, dict[str, Any]] = {}
     for provider in PROVIDERS:
         results[provider] = {}
         for scenario in SCENARIOS:
-            row = tally(outcomes[provider, scenario], records[provider], watcher.fired)
+            row = tally(outcomes[provider, scenario], watcher.fired, records[provider])
             results[provider][scenario] = row
-            failed |= bool(row["lost"] or row["duplicated"] or row["never_acknowledged"])
+            failed |= bool(
+                row["lost"]
+                or row["duplicated"]
+                or row["never_acknowledged"]
+                # A SIGKILL loses the recorder's uncommitted seconds; any other miss is a defect.
+                or (row["fired_not_recorded"] and scenario != "restart_sigkill")
+            )
+        recorder[provider] = recorder_counts(
+            recorded_entities[provider], watcher.fired, records[provider]
+        )
+        failed |= bool(recorder[provider]["extra_records"])
     report["results"] = results
+    report["recorder_counts"] = recorder
     if facespace_runs:
         report["facespace"] = {
             "lines_per_scenario": args.facespace,
@@ -871,7 +999,7 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                 "fired",
                 "recorded",
                 "lost",
-                "acknowledged_not_fired",
+                "fired_not_recorded",
                 "duplicated",
             )
         }

@@ -12,15 +12,29 @@ The moment the last body is answered, Home Assistant gets SIGTERM and the benchm
 how long the process takes to exit (SIGKILL follows after ``--stop-within`` seconds, 300, so the
 real time is seen), its exit code, and the log lines written while it stopped (shutdown stage
 timeouts, errors). Home Assistant is then started again and, once its recorder's queue is
-empty, every state change of the entry's event entities is read back through the websocket
-history API: each acknowledged event (its body answered 200) must be recorded exactly once.
+empty, every state change of the entry's event entities since the first body is read back
+through the websocket history API.
 
-Prints JSON: events sent, acknowledged, recorded, lost (acknowledged, never recorded),
-duplicated, the answers, the posting time, the recorder's backlog when the SIGTERM was sent,
-the stop (seconds, forced, exit code, shutdown log lines) and the start. Exits 1 when Home
-Assistant did not exit with code 0 within ``--stop-target`` seconds (30: Home Assistant's
-final stages allow about 30 s), a shutdown stage timed out, or an event was lost, duplicated or
-never acknowledged.
+The events' ids are not recorded (the event entities' ``_unrecorded_attributes``), so what the
+recorder kept is counted: each firing is one history row (a state write that follows the fire time
+its state names at once; ``benchmarks.exactly_once.firing``), told apart from the rows that are none
+(the state restored at start-up, ``unavailable``), and every acknowledged event (its body answered
+200) must be recorded once. Unless ``--no-watch``, the event entities' state changes are also
+watched live during the burst (websocket ``state_changed``, which carries each event's
+``event_id``): lost (acknowledged, never fired) and duplicated (fired twice) are then by id, and the
+recorder's count is checked against the firings seen. Without the watcher (or when Home Assistant
+cut it off before the SIGTERM) they are counts: lost is acknowledged minus recorded, duplicated
+recorded minus acknowledged, each when positive.
+
+Prints JSON: in ``events``, the events sent, acknowledged, fired (seen live, by id), recorded
+(firings counted in the history after the restart), lost, duplicated and ``counted_by`` (``id``
+or ``count``), ``fired_not_recorded`` and ``extra_records`` (firings seen live minus recorded,
+and the reverse, when positive), the history rows by kind, the answers; the posting time, the
+recorder's backlog when the SIGTERM was sent, the stop (seconds, forced, exit code, shutdown log
+lines) and the start. Exits 1 when Home Assistant did not exit with code 0 within
+``--stop-target`` seconds (30: Home Assistant's final stages allow about 30 s), a shutdown stage
+timed out, or an event was lost, duplicated, never acknowledged, fired and not recorded, or
+recorded more often than fired.
 
 Usage: ``.venv/bin/python -m benchmarks.shutdown_after_burst [--batches N] [--batch-events N]``
 (the default run takes a few minutes; ``--batches 2 --batch-events 1000`` about one).
@@ -41,10 +55,12 @@ from simulator.demo import DemoError
 
 from .exactly_once import (
     FINDFACE_FIRST_ID,
+    FiredWatcher,
     Outcome,
     Sender,
     findface_event,
     recorded,
+    recorder_counts,
     send_all,
     split,
 )
@@ -134,6 +150,12 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         report["largest_body_bytes"] = max(len(b.body) for bodies in batches for b in bodies)
         connector = aiohttp.TCPConnector(limit=args.connections)
         timeout = aiohttp.ClientTimeout(total=300)
+        async with HassWebsocket(run.session, stack) as socket:
+            entities = await sitewatch_entities(socket, entry_id, "event")
+        watcher = FiredWatcher(stack, dict.fromkeys(entities, "event_id"))
+        if not args.no_watch:
+            # On the setup session: the burst's connections stay the burst's.
+            await watcher.start(run.session)
         async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
             async with HassWebsocket(session, stack) as socket:
                 first_sent = time.time()
@@ -144,7 +166,9 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
                 report["at_sigterm"] = await backlog_now(socket)
                 log_path = run.state_dir / "hass.log"
                 log_before = log_path.stat().st_size
+                sigterm_at = time.monotonic()
                 stopped = await stack.async_stop_hass(stop_within=args.stop_within)
+            await watcher.stop()
             with log_path.open(errors="replace") as log:
                 log.seek(log_before)
                 stopped["log"] = stop_log_lines(log.read())
@@ -161,18 +185,30 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
             async with HassWebsocket(session, stack) as socket:
                 report["recorder"] = await wait_for_recorder(socket)
                 entities = await sitewatch_entities(socket, entry_id, "event")
-                records = await recorded(socket, entities, "event_id", first_sent - 1)
+                records = await recorded(socket, entities, first_sent - 1)
     report["log"] = run.log
     timings["total_s"] = run.total_s
-    recorded_ids = {event_id for event_id in outcome.sent if event_id in records}
-    duplicated = {event_id for event_id in recorded_ids if len(records[event_id]) > 1}
+    acknowledged = len(outcome.acknowledged)
+    counts = recorder_counts(entities, watcher.fired, records)
+    # Watched to the end: Home Assistant did not cut the watcher off before the SIGTERM.
+    by_id = not args.no_watch and (watcher.ended is None or watcher.ended >= sigterm_at)
+    fired_ids = {event_id for event_id in outcome.sent if event_id in watcher.fired}
     report["events"] = {
         "sent": len(outcome.sent),
-        "acknowledged": len(outcome.acknowledged),
-        "recorded": len(recorded_ids),
-        "lost": len(outcome.acknowledged - recorded_ids),
+        "acknowledged": acknowledged,
+        "fired": len(fired_ids) if by_id else None,
+        "recorded": counts["recorded"],
+        "counted_by": "id" if by_id else "count",
+        "lost": len(outcome.acknowledged - fired_ids)
+        if by_id
+        else max(0, acknowledged - counts["recorded"]),
+        "duplicated": sum(len(watcher.fired[event_id]) > 1 for event_id in fired_ids)
+        if by_id
+        else max(0, counts["recorded"] - acknowledged),
+        "fired_not_recorded": counts["fired_not_recorded"] if by_id else None,
+        "extra_records": counts["extra_records"] if by_id else None,
         "never_acknowledged": len(outcome.sent - outcome.acknowledged),
-        "duplicated": len(duplicated),
+        **{key: counts[key] for key in ("history_rows", "other_rows")},
         "bodies": outcome.batches,
         "answers": dict(outcome.answers),
         "retries": outcome.retries,
@@ -186,6 +222,8 @@ async def run(args: argparse.Namespace) -> tuple[dict[str, Any], bool]:
         "no_stage_timeout": stop["log"]["stage_timeouts"] == 0,
         "nothing_lost": report["events"]["lost"] == 0,
         "nothing_duplicated": report["events"]["duplicated"] == 0,
+        "all_fired_recorded": not report["events"]["fired_not_recorded"],
+        "no_extra_records": not report["events"]["extra_records"],
         "all_acknowledged": report["events"]["never_acknowledged"] == 0,
     }
     report["checks"] = checks
@@ -215,6 +253,11 @@ def main() -> None:
         type=float,
         default=300.0,
         help="seconds after SIGTERM before SIGKILL (300)",
+    )
+    parser.add_argument(
+        "--no-watch",
+        action="store_true",
+        help="no live watcher: lost and duplicated are counts from the recorder",
     )
     parser.add_argument("--seed", type=int, default=11, help="seed of the generator (11)")
     add_state_dir_argument(parser)
