@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import Enum
+from functools import partial
 import json
 import logging
 import re
@@ -70,9 +71,34 @@ settings.load_profile("sitewatch")
 SIM_START = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture
+def entity_ids_without_the_area() -> Iterator[None]:
+    """New entity ids made of the device's and the entity's names, on every version.
+
+    Home Assistant 2026.x puts the device's area first in a new entity id (the entity registry
+    setting ``entity_id_parts``), earlier versions do not; Sitewatch suggests areas (a Camlytics
+    location, a FindFace camera group), so without this the tests' entity ids (and the snapshots
+    named after them) would depend on the version. Where the setting exists its default is made
+    parent device, device, entity; older versions are left as they are.
+    """
+    settings = getattr(er, "EntityRegistrySettings", None)
+    if settings is None:
+        yield
+        return
+    part = er.EntityNamePart  # 2026.x only, like the setting
+    parts = (part.PARENT_DEVICE, part.DEVICE, part.ENTITY)
+    with patch.object(er, "EntityRegistrySettings", partial(settings, entity_id_parts=parts)):
+        yield
+
+
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Let Home Assistant load the integration from custom_components/."""
+def auto_enable_custom_integrations(
+    entity_ids_without_the_area: None, enable_custom_integrations: None
+) -> None:
+    """Let Home Assistant load the integration from custom_components/.
+
+    ``enable_custom_integrations`` starts ``hass``, so the entity id setting comes first.
+    """
 
 
 DEPRECATION_WORDS = ("deprecat", "stop working in home assistant", "breaks in")

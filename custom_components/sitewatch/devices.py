@@ -57,6 +57,24 @@ def device_belongs_to(
     )
 
 
+def provider_device_name(name: str, provider: str) -> str:
+    """A device name that says which service it comes from: ``Entrance (FindFace)``.
+
+    Cameras are named after what they film, and several services film the same places; the
+    service in brackets keeps their devices apart in the device picker and gives their entities
+    distinct ids (``event.entrance_findface_recognition``).
+    """
+    return f"{name} ({provider})"
+
+
+def child_name(parent: str, name: str) -> str:
+    """A child device's name under its parent's: ``Main Street store Entrance``.
+
+    A name that already starts with the parent's (``Main Street store entrance``) is kept.
+    """
+    return name if name.casefold().startswith(parent.casefold()) else f"{parent} {name}"
+
+
 # Home Assistant 2026.8 replaced DeviceInfo's ``via_device`` (an identifier) with
 # ``via_device_id`` (a registry id); 2025.4 knows only the former. Drop the fallback when the
 # minimum in hacs.json reaches a version whose DeviceInfo has ``via_device_id``.

@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "camlytics"
 
 
-def _channel_event_entity(hass: HomeAssistant, name: str = "entrance") -> str:
+def _channel_event_entity(hass: HomeAssistant, name: str = "main_street_store_entrance") -> str:
     return f"event.{name}_analytics"
 
 
@@ -78,7 +78,7 @@ async def test_devices_and_entities(
     triggers = len(simulators.camlytics.triggers())
     assert by_domain == {"sensor": 2 + 6 + triggers, "event": 6}
     assert hass.states.get("sensor.main_street_store_occupancy") is not None
-    assert hass.states.get("sensor.entrance_enter_today").state == "0"
+    assert hass.states.get("sensor.main_street_store_entrance_enter_today").state == "0"
 
 
 async def test_polled_events_counts_and_occupancy(
@@ -106,8 +106,8 @@ async def test_polled_events_counts_and_occupancy(
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
 
-    assert hass.states.get("sensor.entrance_enter_today").state == "3"
-    assert hass.states.get("sensor.entrance_exit_today").state == "1"
+    assert hass.states.get("sensor.main_street_store_entrance_enter_today").state == "3"
+    assert hass.states.get("sensor.main_street_store_entrance_exit_today").state == "1"
     occupancy = hass.states.get("sensor.main_street_store_occupancy")
     assert occupancy.state == "2"
     assert occupancy.attributes["source"] == "polling"
@@ -143,9 +143,9 @@ async def test_webhooks_events_occupancy_queue_and_dedup(
     assert event.attributes["camlytics_event_type"] == "FaceRecognized"
     assert event.attributes["record_id"] == events[-1]["record_id"]
     occupancy = hass.states.get("sensor.main_street_store_occupancy")
-    assert occupancy.state == "7.0"
+    assert occupancy.state == "7"
     assert occupancy.attributes["source"] == "webhook"
-    assert hass.states.get("sensor.entrance_queue").state == "4.0"
+    assert hass.states.get("sensor.main_street_store_entrance_queue").state == "4"
 
     # The same events polled afterwards are not fired again.
     fired: list[Any] = []
@@ -157,7 +157,7 @@ async def test_webhooks_events_occupancy_queue_and_dedup(
     await hass.async_block_till_done()
     assert fired == []
     # Occupancy from a fresh webhook is not overwritten by polling.
-    assert hass.states.get("sensor.main_street_store_occupancy").state == "7.0"
+    assert hass.states.get("sensor.main_street_store_occupancy").state == "7"
 
 
 @pytest.mark.parametrize(
@@ -271,10 +271,10 @@ async def test_update_failure_and_recovery(
     simulators.camlytics.fail_next(500, count=1)
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.entrance_enter_today").state == "unavailable"
+    assert hass.states.get("sensor.main_street_store_entrance_enter_today").state == "unavailable"
     await entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.entrance_enter_today").state == "0"
+    assert hass.states.get("sensor.main_street_store_entrance_enter_today").state == "0"
 
 
 async def test_nonces_survive_a_reload(

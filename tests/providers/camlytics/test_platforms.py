@@ -59,17 +59,17 @@ async def test_a_pushed_event_fires_on_its_channel(
 ) -> None:
     await _set_up(hass, mock_entry, Platform.EVENT)
     assert await post(ha_client, load_fixture("events_webhook.json")) == HTTPStatus.OK
-    till = hass.states.get("event.till_analytics")
+    till = hass.states.get("event.harbour_shop_till_analytics")
     assert till.attributes["event_type"] == "region_join"
     assert till.attributes["record_id"] == 90002
     assert till.attributes["trigger"] == "Till zone"
     assert till.attributes["event_time"] == "2026-03-02T07:16:30+00:00"
     # The door's event came by poll and is not fired again by a second poll.
-    door = hass.states.get("event.door_analytics")
+    door = hass.states.get("event.harbour_shop_door_analytics")
     assert door.attributes["record_id"] == 90001
     await mock_entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get("event.door_analytics").state == door.state
+    assert hass.states.get("event.harbour_shop_door_analytics").state == door.state
 
 
 @pytest.mark.freeze_time(NOW)
@@ -86,6 +86,6 @@ async def test_a_failed_poll_leaves_pushed_values_available(
     mock_client.trigger_totals.side_effect = CamlyticsConnectionError("down")
     await mock_entry.runtime_data.coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.door_enter_today").state == STATE_UNAVAILABLE
-    assert hass.states.get("sensor.till_queue").state == "3.0"
-    assert hass.states.get("sensor.harbour_shop_occupancy").state == "6.0"
+    assert hass.states.get("sensor.harbour_shop_door_enter_today").state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.harbour_shop_till_queue").state == "3"
+    assert hass.states.get("sensor.harbour_shop_occupancy").state == "6"

@@ -53,10 +53,10 @@ from .conftest import WEBHOOK_ID, add_entry, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
-EVENT_ENTITY = "event.entrance_analytics"
+EVENT_ENTITY = "event.main_street_store_entrance_analytics"
 OCCUPANCY = "sensor.main_street_store_occupancy"
-QUEUE = "sensor.entrance_queue"
-COUNT = "sensor.entrance_enter_today"
+QUEUE = "sensor.main_street_store_entrance_queue"
+COUNT = "sensor.main_street_store_entrance_enter_today"
 
 
 class Fired:
@@ -250,8 +250,8 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
     ]
     assert await post(ha_client, mixed) == HTTPStatus.OK
     await hass.async_block_till_done()
-    assert hass.states.get(OCCUPANCY).state == "12.0"
-    assert hass.states.get(QUEUE).state == "3.0"
+    assert hass.states.get(OCCUPANCY).state == "12"
+    assert hass.states.get(QUEUE).state == "3"
     dropped = entry.runtime_data.push.stats.items_dropped
     assert dropped == {"occupancy is not a number in range": 1}
     # Another location's valid reading still works: nothing is stuck answering 503.
@@ -259,7 +259,7 @@ async def test_a_valid_occupancy_body_works_after_hostile_ones(
     assert await post(ha_client, {"occupancy": 4, "location_id": other}) == HTTPStatus.OK
     assert await post(ha_client, {"occupancy": 5, "location_id": location}) == HTTPStatus.OK
     await hass.async_block_till_done()
-    assert hass.states.get(OCCUPANCY).state == "5.0"
+    assert hass.states.get(OCCUPANCY).state == "5"
     assert HTTPStatus.SERVICE_UNAVAILABLE not in entry.runtime_data.push.stats.by_status
 
 
@@ -286,14 +286,14 @@ async def test_pushes_fire_while_the_rest_poll_fails(
     await hass.async_block_till_done()
     assert fired.record_ids == [7_000_001, 7_000_002]
     assert hass.states.get(EVENT_ENTITY).attributes["event_type"] == "region_leave"
-    assert hass.states.get(OCCUPANCY).state == "9.0"
-    assert hass.states.get(QUEUE).state == "2.0"
+    assert hass.states.get(OCCUPANCY).state == "9"
+    assert hass.states.get(QUEUE).state == "2"
 
     # Another failed poll leaves the pushed values available.
     await coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get(OCCUPANCY).state == "9.0"
-    assert hass.states.get(QUEUE).state == "2.0"
+    assert hass.states.get(OCCUPANCY).state == "9"
+    assert hass.states.get(QUEUE).state == "2"
     sim.fail_next(500, count=0)
     await coordinator.async_refresh()
     await hass.async_block_till_done()

@@ -46,20 +46,22 @@ async def test_setup_does_not_wait_for_the_paced_refresh(
     mock_client.trigger_totals.assert_not_awaited()
     # The location is known: its occupancy is unknown (not 0) until the counts arrive.
     assert hass.states.get("sensor.harbour_shop_occupancy").state == STATE_UNKNOWN
-    assert hass.states.get("event.door_analytics") is None
-    assert hass.states.get("sensor.door_enter_today") is None
+    assert hass.states.get("event.harbour_shop_door_analytics") is None
+    assert hass.states.get("sensor.harbour_shop_door_enter_today") is None
     # No event entity yet: a pushed event is refused for the sender to retry, never dropped.
     body = load_fixture("events_webhook.json")
     assert await post(ha_client, body) == HTTPStatus.SERVICE_UNAVAILABLE
 
     release.set()
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get("sensor.door_enter_today").state == "12"
+    assert hass.states.get("sensor.harbour_shop_door_enter_today").state == "12"
     assert hass.states.get("sensor.harbour_shop_occupancy").state == "7"
-    assert hass.states.get("event.door_analytics").attributes["record_id"] == 90001  # polled
+    assert (
+        hass.states.get("event.harbour_shop_door_analytics").attributes["record_id"] == 90001
+    )  # polled
     mock_client.locations.assert_awaited_once()  # the first refresh took setup's locations
     assert await post(ha_client, body) == HTTPStatus.OK
-    assert hass.states.get("event.till_analytics").attributes["record_id"] == 90002
+    assert hass.states.get("event.harbour_shop_till_analytics").attributes["record_id"] == 90002
 
 
 @pytest.mark.freeze_time(NOW)
@@ -70,10 +72,10 @@ async def test_a_failed_first_refresh_makes_entities_unavailable_until_it_recove
     mock_entry: MockConfigEntry,
 ) -> None:
     """The totals fail: the counts are unavailable, the channels' event entities are not."""
-    counts = ("sensor.door_enter_today", "12")
+    counts = ("sensor.harbour_shop_door_enter_today", "12")
     totals, down = mock_client.trigger_totals, CamlyticsConnectionError("down")
     await assert_recovers_from_a_failed_first_refresh(
-        hass, freezer, mock_entry, totals, down, counts, "event.door_analytics"
+        hass, freezer, mock_entry, totals, down, counts, "event.harbour_shop_door_analytics"
     )
     assert hass.states.get("sensor.harbour_shop_occupancy").state == "7"
 
@@ -92,7 +94,7 @@ async def test_a_reload_right_after_a_request_leaves_the_locations_to_the_refres
     release.set()
     await hass.async_block_till_done(wait_background_tasks=True)
     assert hass.states.get("sensor.harbour_shop_occupancy").state == "7"
-    assert hass.states.get("sensor.door_enter_today").state == "12"
+    assert hass.states.get("sensor.harbour_shop_door_enter_today").state == "12"
 
 
 async def test_setup_fails_when_the_locations_cannot_be_read(

@@ -67,6 +67,20 @@ async def test_well_known_sensor_states(
     assert energy.attributes["device_class"] == "energy"
 
 
+async def test_last_update_is_a_diagnostic_off_by_default(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+) -> None:
+    """A new time every poll: not enabled by itself, so it does not fill the Logbook."""
+    last_update = entity_registry.async_get(f"sensor.{ALPHA}_last_update")
+    assert last_update is not None
+    assert last_update.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert last_update.entity_category == "diagnostic"
+    assert hass.states.get(f"sensor.{ALPHA}_last_update") is None
+    alarms = entity_registry.async_get(f"sensor.{ALPHA}_alarms")
+    assert alarms is not None
+    assert alarms.unit_of_measurement == "active"  # "1 active", never "1 alarms"
+
+
 async def test_unparseable_value_makes_only_that_sensor_unknown(
     hass: HomeAssistant, loaded_comap_entry: MockConfigEntry
 ) -> None:

@@ -228,6 +228,7 @@ def test_number_bounds(text: str, places: int | None, expected: float | None) ->
 
 
 @pytest.mark.integration
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")  # Last update is off by default
 async def test_one_hostile_value_leaves_its_sensor_unknown_and_keeps_the_rest(
     hass: HomeAssistant,
     freezer: FrozenDateTimeFactory,

@@ -43,6 +43,10 @@ def camera_device(camera: str) -> str:
     return f"facespace_{ACCOUNT}_camera_{camera}"
 
 
+ACCOUNT_DEVICE = f"facespace_{ACCOUNT}_account"
+"""The device identifier (second part) of the test entry's account, the cameras' parent."""
+
+
 def facespace_entry(
     hass: HomeAssistant,
     base_url: str = DEFAULT_BASE_URL,

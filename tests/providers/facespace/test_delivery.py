@@ -26,6 +26,7 @@ from custom_components.sitewatch.const import DOMAIN
 
 from ...conftest import SimulatorStack
 from .conftest import (
+    ACCOUNT_DEVICE,
     ENTRY_ID,
     HOOK,
     KEY,
@@ -79,7 +80,7 @@ async def test_a_line_dated_68_does_not_stop_later_lines(
     )
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
-    assert fired.names("event.lobby_recognition") == ["Polled", "Pushed"]
+    assert fired.names("event.lobby_facespace_recognition") == ["Polled", "Pushed"]
     assert coordinator_of(entry).cursor <= cursor_limit()
     stats = entry.runtime_data.push.stats.as_dict()
     assert stats["items_dropped"] == {"log line time is out of range": 1}
@@ -175,13 +176,14 @@ async def test_real_time_keys_create_no_camera_and_stale_ones_go(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     cameras = {camera_device(camera) for camera in ("Entrance", "Lobby", "Parking")}
+    cameras.add(ACCOUNT_DEVICE)  # the cameras' parent, which stale cameras leave alone
     assert _devices(hass) == cameras
     body = {f"junk{n}": ["x"] for n in range(20)} | {"Lobby": ["Ann", "Bo"]}
     response = await ha_client.post(HOOK, json=body, headers={"x-api-key": KEY})
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
     assert _devices(hass) == cameras
-    assert hass.states.get("sensor.lobby_people_in_view").state == "2"
+    assert hass.states.get("sensor.lobby_facespace_people_in_view").state == "2"
     assert set(coordinator_of(entry).data.in_view) <= {"Entrance", "Lobby", "Parking"}
 
 
@@ -199,8 +201,8 @@ async def test_pushed_lines_create_cameras_only_within_the_cap(
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
     assert fired.names() == ["Gus"]
-    assert hass.states.get("event.gate_recognition") is not None
-    assert hass.states.get("event.yard_recognition") is None
+    assert hass.states.get("event.gate_facespace_recognition") is not None
+    assert hass.states.get("event.yard_facespace_recognition") is None
     stats = entry.runtime_data.push.stats.as_dict()
     assert stats["items_dropped"] == {"too many cameras": 1}
 
@@ -211,9 +213,9 @@ async def test_long_names_are_cut_to_what_a_state_takes(
     entry = await async_setup_simulator(hass, simulators.url)
     simulators.facespace.add_raw_line("Lobby", _line("N" * 300, dt_util.utcnow()))
     await async_refresh(hass, entry)
-    state = hass.states.get("sensor.lobby_last_person_seen")
+    state = hass.states.get("sensor.lobby_facespace_last_person_seen")
     assert len(state.state) == 255
-    assert hass.states.get("event.lobby_recognition").attributes["name"] == state.state
+    assert hass.states.get("event.lobby_facespace_recognition").attributes["name"] == state.state
 
 
 async def test_pushes_fire_while_the_poll_fails(
@@ -224,8 +226,8 @@ async def test_pushes_fire_while_the_poll_fails(
     backoff = patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0)
     backoff.start()
     await async_refresh(hass, entry)
-    assert hass.states.get("sensor.lobby_people_in_view").state == STATE_UNAVAILABLE
-    assert hass.states.get("event.lobby_recognition").state != STATE_UNAVAILABLE
+    assert hass.states.get("sensor.lobby_facespace_people_in_view").state == STATE_UNAVAILABLE
+    assert hass.states.get("event.lobby_facespace_recognition").state != STATE_UNAVAILABLE
     response = await ha_client.post(
         HOOK, json={"Lobby": [_line("Outage", dt_util.utcnow())]}, headers={"x-api-key": KEY}
     )
@@ -253,7 +255,7 @@ async def test_a_disabled_event_entity_does_not_hold_the_cursor(
 ) -> None:
     entry = await async_setup_simulator(hass, simulators.url)
     er.async_get(hass).async_update_entity(
-        "event.lobby_recognition", disabled_by=er.RegistryEntryDisabler.USER
+        "event.lobby_facespace_recognition", disabled_by=er.RegistryEntryDisabler.USER
     )
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
@@ -389,6 +391,6 @@ async def test_a_camera_not_listed_and_silent_for_long_is_removed(
     ):
         await async_refresh(hass, entry)
     assert gate not in _devices(hass)
-    assert hass.states.get("event.gate_recognition") is None
+    assert hass.states.get("event.gate_facespace_recognition") is None
     assert "Gate" not in coordinator_of(entry).data.cameras
     assert camera_device("Lobby") in _devices(hass)  # listed: kept

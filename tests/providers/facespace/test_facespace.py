@@ -68,8 +68,8 @@ async def test_lines_become_events_in_order_and_once(
     sim.recognize("Entrance", "Unknown", now + timedelta(seconds=3))
     await async_refresh(hass, entry)
 
-    assert fired.names("event.lobby_recognition") == ["Alice", "Bob"]
-    entrance = hass.states.get("event.entrance_recognition")
+    assert fired.names("event.lobby_facespace_recognition") == ["Alice", "Bob"]
+    entrance = hass.states.get("event.entrance_facespace_recognition")
     assert entrance.attributes["event_type"] == "unknown"
     assert entrance.attributes["camera"] == "Entrance"
     # The line from an hour before setup is history, not an event.
@@ -79,13 +79,13 @@ async def test_lines_become_events_in_order_and_once(
     await async_refresh(hass, entry)  # the same minute is read again: nothing fires twice
     assert len(fired.events) == count
 
-    assert hass.states.get("sensor.lobby_last_person_seen").state == "Bob"
+    assert hass.states.get("sensor.lobby_facespace_last_person_seen").state == "Bob"
     assert (
-        hass.states.get("sensor.lobby_last_person_seen").attributes["seen_at"]
+        hass.states.get("sensor.lobby_facespace_last_person_seen").attributes["seen_at"]
         == (now + timedelta(seconds=2)).isoformat()
     )
-    assert hass.states.get("sensor.lobby_recognitions_today").state == "2"
-    assert hass.states.get("sensor.lobby_people_in_view").state in ("1", "2")
+    assert hass.states.get("sensor.lobby_facespace_recognitions_today").state == "2"
+    assert hass.states.get("sensor.lobby_facespace_people_in_view").state in ("1", "2")
 
 
 async def test_restart_does_not_repeat_lines(
@@ -94,14 +94,14 @@ async def test_restart_does_not_repeat_lines(
     now = dt_util.utcnow().replace(microsecond=0)
     simulators.facespace.recognize("Lobby", "Carol", now)
     await async_refresh(hass, entry)
-    fired_at = hass.states.get("event.lobby_recognition").state
+    fired_at = hass.states.get("event.lobby_facespace_recognition").state
     # Unloading writes the cursor and the keys seen; the reloaded entry resumes from them.
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
     await async_refresh(hass, entry)
     # The entity shows its restored last event; no new event fired for the same line.
-    assert hass.states.get("event.lobby_recognition").state == fired_at
-    assert hass.states.get("sensor.lobby_recognitions_today").state == "1"
+    assert hass.states.get("event.lobby_facespace_recognition").state == fired_at
+    assert hass.states.get("sensor.lobby_facespace_recognitions_today").state == "1"
 
 
 async def test_malformed_line_does_not_lose_the_others(
@@ -113,7 +113,7 @@ async def test_malformed_line_does_not_lose_the_others(
     simulators.facespace.add_raw_line("Lobby", "garbage")
     simulators.facespace.recognize("Lobby", "Dave")
     await async_refresh(hass, entry)
-    assert hass.states.get("event.lobby_recognition").attributes["name"] == "Dave"
+    assert hass.states.get("event.lobby_facespace_recognition").attributes["name"] == "Dave"
     assert "garbage" in caplog.text
 
 
@@ -122,7 +122,7 @@ async def test_no_camera_running_is_not_an_error(
 ) -> None:
     simulators.facespace.set_active(False)
     await async_refresh(hass, entry)
-    state = hass.states.get("sensor.lobby_people_in_view")
+    state = hass.states.get("sensor.lobby_facespace_people_in_view")
     assert state.attributes["cameras_active"] is False
     assert state.state != "unavailable"
 
@@ -133,9 +133,9 @@ async def test_failure_and_refused_key(
     with patch("custom_components.sitewatch.providers.facespace.api.BACKOFF", 0):
         simulators.facespace.fail_next(503, count=3)
         await async_refresh(hass, entry)
-    assert hass.states.get("sensor.lobby_people_in_view").state == "unavailable"
+    assert hass.states.get("sensor.lobby_facespace_people_in_view").state == "unavailable"
     await async_refresh(hass, entry)
-    assert hass.states.get("sensor.lobby_people_in_view").state != "unavailable"
+    assert hass.states.get("sensor.lobby_facespace_people_in_view").state != "unavailable"
     simulators.facespace.settings.api_key = "rotated"
     await async_refresh(hass, entry)
     flows = hass.config_entries.flow.async_progress_by_handler(DOMAIN)
@@ -161,11 +161,13 @@ async def test_push_with_secret_or_key_and_dedup_with_polling(
     async with asyncio.timeout(10):
         await sim.drain()
     await hass.async_block_till_done()
-    assert fired.names("event.parking_recognition") == ["Erin"]
+    assert fired.names("event.parking_facespace_recognition") == ["Erin"]
     assert line.startswith("Erin @ ")
-    assert hass.states.get("sensor.parking_people_in_view").attributes["names"] == ["Erin"]
+    assert hass.states.get("sensor.parking_facespace_people_in_view").attributes["names"] == [
+        "Erin"
+    ]
     await async_refresh(hass, entry)  # the polled line is the pushed one: not fired again
-    assert fired.names("event.parking_recognition") == ["Erin"]
+    assert fired.names("event.parking_facespace_recognition") == ["Erin"]
 
     wrong = await ha_client.post(
         HOOK, json={"Parking": ["A"]}, headers={"X-Sitewatch-Secret": "no"}

@@ -17,7 +17,14 @@ from custom_components.sitewatch.providers.facespace import (
 from custom_components.sitewatch.providers.facespace.event import RECOGNITION
 from custom_components.sitewatch.providers.facespace.sensor import SENSORS
 
-from .conftest import ACCOUNT, ENTRY_ID, async_setup, camera_device, facespace_entry
+from .conftest import (
+    ACCOUNT,
+    ACCOUNT_DEVICE,
+    ENTRY_ID,
+    async_setup,
+    camera_device,
+    facespace_entry,
+)
 
 CAMERAS = ("Camera1", "Camera2")
 KEYS = {
@@ -84,7 +91,8 @@ async def test_old_ids_arrive_at_the_new_ones(
     assert hass.states.get(RENAMED).attributes["seen_at"] == "2023-10-24T09:00:20+00:00"
     devices = dr.async_entries_for_config_entry(device_registry, ENTRY_ID)
     assert sorted(identifier for device in devices for identifier in device.identifiers) == [
-        (DOMAIN, camera_device(camera)) for camera in CAMERAS
+        (DOMAIN, ACCOUNT_DEVICE),  # new with the cameras' names (issue 12): their parent
+        *((DOMAIN, camera_device(camera)) for camera in CAMERAS),
     ]
 
 

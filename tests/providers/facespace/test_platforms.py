@@ -18,7 +18,7 @@ from syrupy.assertion import SnapshotAssertion
 from custom_components.sitewatch.providers import PROVIDERS
 
 from ...conftest import snapshot_entities
-from .conftest import STORE_KEY, async_setup, camera_device, facespace_entry
+from .conftest import ACCOUNT_DEVICE, STORE_KEY, async_setup, camera_device, facespace_entry
 
 NOW = datetime(2023, 10, 24, 9, 0, tzinfo=UTC)
 """The fixtures' ``now``: ``logs.json`` has one line of the day before, the rest just after."""
@@ -46,8 +46,10 @@ async def test_event(
     freezer.move_to(NOW)
     entry = await async_setup(hass, facespace_entry(hass))
     snapshot_entities(hass, entity_registry, snapshot, entry.entry_id)
-    assert hass.states.get("event.camera1_recognition").attributes["name"] == "Bob"
-    assert hass.states.get("event.camera2_recognition").attributes["event_type"] == "unknown"
+    assert hass.states.get("event.camera1_facespace_recognition").attributes["name"] == "Bob"
+    assert (
+        hass.states.get("event.camera2_facespace_recognition").attributes["event_type"] == "unknown"
+    )
 
 
 @pytest.mark.parametrize("only", [Platform.SENSOR], indirect=True)
@@ -83,11 +85,11 @@ async def test_sensor(
     }
     entry = await async_setup(hass, facespace_entry(hass))
     snapshot_entities(hass, entity_registry, snapshot, entry.entry_id)
-    assert hass.states.get("sensor.camera1_last_person_seen").state == "Alice"
-    assert hass.states.get("sensor.camera2_people_in_view").state == "2"
+    assert hass.states.get("sensor.camera1_facespace_last_person_seen").state == "Alice"
+    assert hass.states.get("sensor.camera2_facespace_people_in_view").state == "2"
     assert entry.runtime_data.coordinator.lines_held == 3
     assert {
         identifier
         for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
         for _, identifier in device.identifiers
-    } == {camera_device("Camera1"), camera_device("Camera2")}
+    } == {ACCOUNT_DEVICE, camera_device("Camera1"), camera_device("Camera2")}

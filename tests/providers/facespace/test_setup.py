@@ -33,12 +33,12 @@ async def test_setup_does_not_wait_for_the_logs(
     entry = await async_setup(hass, facespace_entry(hass))
     assert entry.state is ConfigEntryState.LOADED
     mock_client.realtime.assert_awaited_once()
-    assert hass.states.get("sensor.camera1_people_in_view").state == "1"
-    assert hass.states.get("event.camera1_recognition").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.camera1_facespace_people_in_view").state == "1"
+    assert hass.states.get("event.camera1_facespace_recognition").state == STATE_UNKNOWN
 
     release.set()
     await hass.async_block_till_done(wait_background_tasks=True)
-    assert hass.states.get("event.camera1_recognition").attributes["name"] == "Bob"
+    assert hass.states.get("event.camera1_facespace_recognition").attributes["name"] == "Bob"
 
 
 async def test_a_failed_first_refresh_makes_the_sensors_unavailable_until_it_recovers(
@@ -51,10 +51,10 @@ async def test_a_failed_first_refresh_makes_the_sensors_unavailable_until_it_rec
         facespace_entry(hass),
         mock_client.get_logs_range,
         FaceSpaceConnectionError("down"),
-        polled=("sensor.camera1_people_in_view", "1"),
-        pushed="event.camera1_recognition",
+        polled=("sensor.camera1_facespace_people_in_view", "1"),
+        pushed="event.camera1_facespace_recognition",
     )
-    assert hass.states.get("event.camera1_recognition").attributes["name"] == "Bob"
+    assert hass.states.get("event.camera1_facespace_recognition").attributes["name"] == "Bob"
 
 
 async def test_setup_fails_when_the_cameras_cannot_be_listed(
@@ -85,6 +85,6 @@ async def test_with_pushes_and_known_cameras_an_unreachable_service_does_not_sto
         facespace_entry(hass, accept_push=True),
         mock_client.realtime,
         FaceSpaceConnectionError("down"),
-        polled=("sensor.camera1_people_in_view", "1"),
-        pushed="event.camera1_recognition",
+        polled=("sensor.camera1_facespace_people_in_view", "1"),
+        pushed="event.camera1_facespace_recognition",
     )

@@ -29,7 +29,7 @@ from .common import WEBHOOK_ID, config_entry, entry_data, fixture, post
 
 pytestmark = pytest.mark.integration
 
-ENTRANCE = "event.entrance"
+ENTRANCE = "event.entrance_findface"
 
 
 async def _flow_to_webhook_step(hass: HomeAssistant, url: str, **fields: Any) -> dict[str, Any]:
@@ -156,18 +156,18 @@ async def test_devices_and_entities(
 ) -> None:
     devices = dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
     assert sorted(device.name for device in devices) == [
-        "Entrance",
+        "Entrance (FindFace)",
         "FindFace 127.0.0.1",
-        "Lobby",
-        "Parking",
+        "Lobby (FindFace)",
+        "Parking (FindFace)",
     ]
     server = next(device for device in devices if device.name == "FindFace 127.0.0.1")
     assert server.via_device_id is None
     assert all(device.via_device_id == server.id for device in devices if device != server)
-    assert hass.states.get("binary_sensor.entrance_connectivity").state == "on"
+    assert hass.states.get("binary_sensor.entrance_findface_connectivity").state == "on"
     for name in ("face", "body", "car", "human_episode", "car_episode"):
         assert hass.states.get(f"{ENTRANCE}_{name}").state == STATE_UNKNOWN
-    assert hass.states.get("sensor.entrance_faces_counted").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.entrance_findface_faces_counted").state == STATE_UNKNOWN
 
 
 async def test_default_payloads_are_named_through_the_api(
@@ -230,8 +230,8 @@ async def test_counter_records_and_area_activations(
     record = {**fixture("counters_default")[0], "camera": 1, "faces_count": 4}
     record["silhouettes_count"] = 6
     assert await post(hass_client, [record], None) == HTTPStatus.OK
-    assert hass.states.get("sensor.entrance_faces_counted").state == "4"
-    assert hass.states.get("sensor.entrance_bodies_counted").state == "6"
+    assert hass.states.get("sensor.entrance_findface_faces_counted").state == "4"
+    assert hass.states.get("sensor.entrance_findface_bodies_counted").state == "6"
 
     activation = fixture("areas_default")[0]
     area_entities = [
@@ -287,7 +287,7 @@ async def test_event_for_a_new_camera_refreshes_cameras(
     assert await post(hass_client, body, "face_events") == HTTPStatus.SERVICE_UNAVAILABLE
     await hass.async_block_till_done()
     assert await post(hass_client, body, "face_events") == HTTPStatus.OK
-    assert hass.states.get("event.warehouse_face").attributes["event_id"] == body[0]["id"]
+    assert hass.states.get("event.warehouse_findface_face").attributes["event_id"] == body[0]["id"]
     # An event of a camera the server does not have is dropped, not retried forever.
     ghost = [{**body[0], "id": "123456789", "camera": 999}]
     assert await post(hass_client, ghost, "face_events") == HTTPStatus.OK
@@ -297,7 +297,7 @@ async def test_event_for_a_new_camera_refreshes_cameras(
         device.name
         for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
     }
-    assert "Warehouse" in names
+    assert "Warehouse (FindFace)" in names
 
 
 async def test_webhook_answers_503_while_unloaded_and_is_unregistered_when_removed(
@@ -322,7 +322,7 @@ async def test_camera_health_and_unavailability(
     simulators.findface.set_camera_health(1, "RED", "no signal")
     await coordinator.async_refresh()
     await hass.async_block_till_done()
-    state = hass.states.get("binary_sensor.entrance_connectivity")
+    state = hass.states.get("binary_sensor.entrance_findface_connectivity")
     assert state.state == "off"
     assert state.attributes == {
         **state.attributes,
@@ -333,10 +333,12 @@ async def test_camera_health_and_unavailability(
     simulators.findface.fail_next(500, count=5)
     await coordinator.async_refresh()
     await hass.async_block_till_done()
-    assert hass.states.get("binary_sensor.entrance_connectivity").state == STATE_UNAVAILABLE
+    assert (
+        hass.states.get("binary_sensor.entrance_findface_connectivity").state == STATE_UNAVAILABLE
+    )
     # Pushed entities do not depend on the poll: they stay available to fire their events.
     assert hass.states.get(f"{ENTRANCE}_face").state == STATE_UNKNOWN
-    assert hass.states.get("sensor.entrance_faces_counted").state == STATE_UNKNOWN
+    assert hass.states.get("sensor.entrance_findface_faces_counted").state == STATE_UNKNOWN
 
     simulators.findface.fail_next(500, count=0)
     simulators.findface.remove_camera(1)
@@ -469,7 +471,7 @@ async def test_removed_camera_leaves_the_device_registry(
         device.name
         for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
     }
-    assert names == {"Entrance", "Parking", "FindFace 127.0.0.1"}
+    assert names == {"Entrance (FindFace)", "Parking (FindFace)", "FindFace 127.0.0.1"}
 
 
 async def test_cloudhook_when_cloud_is_signed_in(

@@ -669,7 +669,9 @@ async def test_pushes_fire_while_the_rest_api_fails(
     assert not coordinator.last_update_success
     entrance = event_entity(hass, findface_entry, "face_events", 1)
     assert hass.states.get(entrance).state == STATE_UNKNOWN
-    assert hass.states.get("binary_sensor.entrance_connectivity").state == STATE_UNAVAILABLE
+    assert (
+        hass.states.get("binary_sensor.entrance_findface_connectivity").state == STATE_UNAVAILABLE
+    )
 
     unmatched = template("face_events", next(IDS))
     verbose = {
@@ -683,7 +685,7 @@ async def test_pushes_fire_while_the_rest_api_fails(
     await hass.async_block_till_done()
     assert fired.counts[(entrance, unmatched["id"])] == 1
     assert fired.counts[(entrance, verbose["id"])] == 1
-    assert hass.states.get("sensor.entrance_faces_counted").state == "2"
+    assert hass.states.get("sensor.entrance_findface_faces_counted").state == "2"
 
     # A card to name and a camera to look up cannot be answered now: the sender retries.
     default = {**template("face_events", next(IDS)), "matched": True, "matched_card": 2}

@@ -14,7 +14,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.helpers.device_registry import DeviceInfo
 
-from .coordinator import CamlyticsCoordinator, CamlyticsData
+from .coordinator import CamlyticsCoordinator, CamlyticsData, Reading
 from .entity import CamlyticsEntity, channel_device, location_device
 
 
@@ -27,7 +27,8 @@ class CamlyticsSensorEntityDescription[IdT: (int, str)](SensorEntityDescription)
     ids_fn: Callable[[CamlyticsCoordinator], Iterable[IdT]]
     """The ids that have this sensor now (those of the included locations)."""
     device_fn: Callable[[CamlyticsCoordinator, IdT], DeviceInfo]
-    value_fn: Callable[[CamlyticsData, IdT], float | None]
+    value_fn: Callable[[CamlyticsData, IdT], int | None]
+    """A count of people or crossings, a whole number (``3``, not ``3.0``)."""
     available_fn: Callable[[CamlyticsData, IdT, bool], bool]
     """Given the data, the id and whether the last poll succeeded."""
     attrs_fn: Callable[[CamlyticsData, IdT], dict[str, Any] | None] = lambda data, subject: None
@@ -53,6 +54,12 @@ def _occupancy_attrs(data: CamlyticsData, location_id: int) -> dict[str, Any] | 
     return {"source": reading.source, "measured_at": reading.at.isoformat()}
 
 
+def _reading(readings: dict[Any, Reading], subject_id: Any) -> int | None:
+    """The current reading of a location or channel as a whole number, None before the first."""
+    reading = readings.get(subject_id)
+    return None if reading is None else round(reading.value)
+
+
 def _trigger_ids(coordinator: CamlyticsCoordinator) -> list[str]:
     included = set(coordinator.included_locations)
     return [t.id for t in coordinator.data.triggers.values() if t.location_id in included]
@@ -71,32 +78,35 @@ OCCUPANCY = CamlyticsSensorEntityDescription[int](
     key="occupancy",
     translation_key="occupancy",
     state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
     subject="location",
     ids_fn=lambda coordinator: coordinator.included_locations,
     device_fn=location_device,
-    value_fn=lambda data, lid: None if (r := data.occupancy.get(lid)) is None else r.value,
+    value_fn=lambda data, lid: _reading(data.occupancy, lid),
     available_fn=_occupancy_available,
     attrs_fn=_occupancy_attrs,
 )
-"""People inside a location now (webhook, or Enter minus Exit while none arrives)."""
+"""People inside a location now (webhook, or Enter minus Exit while none arrives): "3 inside"."""
 
 QUEUE = CamlyticsSensorEntityDescription[str](
     key="queue",
     translation_key="queue",
     state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=0,
     subject="channel",
     ids_fn=lambda coordinator: [channel.id for channel in coordinator.included_channels()],
     device_fn=channel_device,
-    value_fn=lambda data, cid: None if (r := data.queues.get(cid)) is None else r.value,
+    value_fn=lambda data, cid: _reading(data.queues, cid),
     # Fed by pushes: available while the service lists the channel, whatever the poll.
     available_fn=lambda data, cid, polled: cid in data.channels,
 )
-"""People in a channel's queue now (from the queue webhook)."""
+"""People in a channel's queue now (from the queue webhook): "2 waiting"."""
 
 TRIGGER_COUNT = CamlyticsSensorEntityDescription[str](
     key="today",
     translation_key="trigger_count",
     state_class=SensorStateClass.TOTAL_INCREASING,
+    suggested_display_precision=0,
     subject="trigger",
     ids_fn=_trigger_ids,
     device_fn=_trigger_device,
@@ -104,7 +114,9 @@ TRIGGER_COUNT = CamlyticsSensorEntityDescription[str](
     available_fn=lambda data, tid, polled: polled and tid in data.triggers,
     placeholders_fn=lambda data, tid: {"trigger": data.triggers[tid].name},
 )
-"""Today's crossings of one trigger (for example the Enter line).
+"""Today's crossings of one trigger (for example the Enter line): "Enter today 12 crossed".
+
+The units (translated: ``inside``, ``waiting``, ``crossed``) read right for 1 and for 12.
 
 The state class is ``total_increasing``: the count only grows during the day and drops to zero
 at the location's midnight, which the statistics treat as a new cycle; no ``last_reset`` is
@@ -147,7 +159,7 @@ class CamlyticsSensor[IdT: (int, str)](CamlyticsEntity, SensorEntity):
         )
 
     @property
-    def native_value(self) -> float | None:
+    def native_value(self) -> int | None:
         """The current value."""
         return self.entity_description.value_fn(self.coordinator.data, self.subject_id)
 

@@ -51,6 +51,12 @@ def _number(value: Value) -> StateType:
     return None if finite_number(number) is None else number
 
 
+def _whole(value: Value) -> int | None:
+    """A count as a whole number (``12``, not ``12.0``); None when its text is not a number."""
+    number = finite_number(value.as_number())
+    return None if number is None else round(number)
+
+
 def _kilo(value: Value) -> StateType:
     """A value given in kilo-units (kVAr) as base units (var), within 1e15."""
     number = value.as_number()
@@ -100,7 +106,7 @@ def alarms(value: Value) -> list[str]:
     return [text for text in texts if text is not None][:MAX_ATTRIBUTE_ITEMS]
 
 
-def _alarm_count(value: Value) -> StateType:
+def _alarm_count(value: Value) -> int:
     """How many alarms the list holds (all of them, not only those listed)."""
     return sum(1 for alarm in ALARM_SEPARATORS.split(value.value or "") if alarm.strip())
 
@@ -133,9 +139,14 @@ def _sensor(
     unit: str | None = None,
     *,
     state_class: SensorStateClass | None = SensorStateClass.MEASUREMENT,
+    precision: int | None = None,
     **kwargs: Any,
 ) -> ComapSensorEntityDescription:
-    """The description of the well-known value ``value_guid``, translated by ``key``."""
+    """The description of the well-known value ``value_guid``, translated by ``key``.
+
+    ``precision`` is the number of decimals shown (``suggested_display_precision``); every
+    numeric sensor has one.
+    """
     return ComapSensorEntityDescription(
         key=key,
         translation_key=key,
@@ -143,6 +154,7 @@ def _sensor(
         device_class=device_class,
         native_unit_of_measurement=unit,
         state_class=state_class,
+        suggested_display_precision=precision,
         **kwargs,
     )
 
@@ -163,34 +175,40 @@ def _enum_sensor(
 
 
 _DIAGNOSTIC = EntityCategory.DIAGNOSTIC
-_power = partial(_sensor, device_class=SensorDeviceClass.POWER, unit=UnitOfPower.KILO_WATT)
-_voltage = partial(
-    _sensor, device_class=SensorDeviceClass.VOLTAGE, unit=UnitOfElectricPotential.VOLT
+_power = partial(
+    _sensor, device_class=SensorDeviceClass.POWER, unit=UnitOfPower.KILO_WATT, precision=1
 )
-_hours = partial(_sensor, device_class=SensorDeviceClass.DURATION, unit=UnitOfTime.HOURS)
+_voltage = partial(
+    _sensor, device_class=SensorDeviceClass.VOLTAGE, unit=UnitOfElectricPotential.VOLT, precision=0
+)
+_hours = partial(
+    _sensor, device_class=SensorDeviceClass.DURATION, unit=UnitOfTime.HOURS, precision=0
+)
 _total = SensorStateClass.TOTAL_INCREASING
 
 SENSORS: tuple[ComapSensorEntityDescription, ...] = (
     _power("actual_power", ValueGuid.ACTUAL_POWER),
     _power("nominal_power", ValueGuid.NOMINAL_POWER, entity_category=_DIAGNOSTIC),
     _power("mains_active_power", ValueGuid.P_MAINS),
-    _sensor(
+    _sensor(  # var is the only unit of reactive power before Home Assistant 2025.8: 105,000 var
         "mains_reactive_power",
         ValueGuid.Q_MAINS,
         SensorDeviceClass.REACTIVE_POWER,
         UnitOfReactivePower.VOLT_AMPERE_REACTIVE,
+        precision=0,
         value_fn=_kilo,
     ),
     _voltage("voltage_l1", ValueGuid.U_L1),
     _voltage("voltage_l2", ValueGuid.U_L2),
     _voltage("voltage_l3", ValueGuid.U_L3),
-    _voltage("battery_voltage", ValueGuid.U_BATTERY, entity_category=_DIAGNOSTIC),
-    _sensor("engine_speed", ValueGuid.RPM, unit=REVOLUTIONS_PER_MINUTE),
+    _voltage("battery_voltage", ValueGuid.U_BATTERY, entity_category=_DIAGNOSTIC, precision=1),
+    _sensor("engine_speed", ValueGuid.RPM, unit=REVOLUTIONS_PER_MINUTE, precision=0),
     _sensor(
         "nominal_engine_speed",
         ValueGuid.NOMINAL_RPM,
         unit=REVOLUTIONS_PER_MINUTE,
         state_class=None,
+        precision=0,
         entity_category=_DIAGNOSTIC,
     ),
     _sensor(
@@ -198,16 +216,24 @@ SENSORS: tuple[ComapSensorEntityDescription, ...] = (
         ValueGuid.FREQUENCY_GEN,
         SensorDeviceClass.FREQUENCY,
         UnitOfFrequency.HERTZ,
+        precision=1,
     ),
-    _sensor("fuel_level", ValueGuid.FUEL_LEVEL, unit=PERCENTAGE),
+    _sensor("fuel_level", ValueGuid.FUEL_LEVEL, unit=PERCENTAGE, precision=0),
     _hours("run_hours", ValueGuid.RUN_HOURS, state_class=_total),
-    _sensor("number_of_starts", ValueGuid.NUMBER_OF_STARTS, state_class=_total),
+    _sensor(  # the name says what is counted: no unit, so never "1 starts"
+        "number_of_starts",
+        ValueGuid.NUMBER_OF_STARTS,
+        state_class=_total,
+        precision=0,
+        value_fn=_whole,
+    ),
     _sensor(
         "imported_energy",
         ValueGuid.IMPORT_KWH,
         SensorDeviceClass.ENERGY,
         UnitOfEnergy.KILO_WATT_HOUR,
         state_class=_total,
+        precision=0,
     ),
     _hours("service_time_shutdown", ValueGuid.SERVICE_TIME_SD, entity_category=_DIAGNOSTIC),
     _hours("service_time_1", ValueGuid.SERVICE_TIME_1, entity_category=_DIAGNOSTIC),
@@ -223,18 +249,20 @@ SENSORS: tuple[ComapSensorEntityDescription, ...] = (
         value_fn=_text,
     ),
     _sensor("unit_state", ValueGuid.UNIT_STATE, state_class=None, value_fn=_text),
-    _sensor(
+    _sensor(  # unit "active" (translated): "1 active", "2 active", never "1 alarms"
         "alarms",
         ValueGuid.ALARM_LIST,
+        precision=0,
         value_fn=_alarm_count,
         attrs_fn=lambda value: {"alarms": alarms(value)},
     ),
-    _sensor(
+    _sensor(  # a new time every poll: off by default, so it does not fill the Logbook
         "last_update",
         ValueGuid.LAST_UPDATE,
         SensorDeviceClass.TIMESTAMP,
         state_class=None,
         entity_category=_DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=_timestamp,
     ),
 )

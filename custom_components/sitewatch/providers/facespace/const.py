@@ -17,4 +17,6 @@ CONF_PUSH_SECRET: Final = "push_secret"
 
 PUSH_SECRET_HEADER: Final = "X-Sitewatch-Secret"
 STORAGE_VERSION: Final = 1
+ACCOUNT_DEVICE: Final = "account"
+"""The account's device in the entry's ids (``identity.scoped_id``); the cameras are under it."""
 UNKNOWN_NAMES: Final = ("unknown", "unknown person")

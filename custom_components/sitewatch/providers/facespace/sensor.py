@@ -76,18 +76,23 @@ SENSORS: tuple[FaceSpaceSensorEntityDescription, ...] = (
         key="today",
         translation_key="recognitions_today",
         state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=0,
         value_fn=lambda data, camera: data.today.get(camera, 0),
     ),
     FaceSpaceSensorEntityDescription(
         key="in_view",
         translation_key="people_in_view",
         state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
         value_fn=_in_view_count,
         attrs_fn=_in_view_names,
     ),
 )
 """Per camera: the last person seen (``seen_at`` attribute), when, recognitions since midnight
-UTC (FaceSpace times are UTC), and how many people are in view (``names`` attribute)."""
+UTC (FaceSpace times are UTC), and how many people are in view (``names`` attribute).
+
+The counts are whole numbers without a unit: their names say what is counted, so nothing reads
+"1 recognitions"."""
 
 
 class FaceSpaceSensor(FaceSpaceCameraEntity, SensorEntity):

@@ -10,12 +10,20 @@ from typing import Any
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 
+from ...const import LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
 from ...entity import async_push
 from ...identity import scoped_id
 from ...models import SitewatchConfigEntry
-from .api import Camera, FindFaceAuthenticationError, FindFaceClient, FindFaceError, PushItem
+from .api import (
+    Camera,
+    FindFaceApiError,
+    FindFaceAuthenticationError,
+    FindFaceClient,
+    FindFaceError,
+    PushItem,
+)
 from .const import (
     CAMERAS_REFRESH_INTERVAL,
     CONF_CLIENT_UUID,
@@ -49,11 +57,22 @@ class FindFaceData:
         cameras: the cameras (each a device).
         areas: area names (each area activation entity is named after one).
         watch_lists: watch list names, to name default-format events.
+        camera_groups: camera group names (a group is where its cameras are: their area).
     """
 
     cameras: dict[int, Camera] = field(default_factory=dict)
     areas: dict[int, str] = field(default_factory=dict)
     watch_lists: dict[int, str] = field(default_factory=dict)
+    camera_groups: dict[int, str] = field(default_factory=dict)
+
+    def area_of(self, camera: Camera) -> str | None:
+        """The area a camera's device is suggested for: its group's name.
+
+        None when the camera has no group, the group is not listed, or it is the server's
+        catch-all group (``Default Camera Group``), which says nothing about where it is.
+        """
+        name = self.camera_groups.get(camera.group) if camera.group is not None else None
+        return None if name is None or name.casefold().startswith("default") else name
 
     def lists(self, target: tuple[str, int] | None) -> bool:
         """Whether the server lists the camera (or area) of a push target."""
@@ -64,7 +83,7 @@ class FindFaceData:
 
 
 class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
-    """Reads the cameras, areas and watch lists every five minutes.
+    """Reads the cameras, camera groups, areas and watch lists every five minutes.
 
     Raises (from a refresh): ``ConfigEntryAuthFailed`` when the token or credentials are
     refused; ``UpdateFailed`` when the server cannot be reached, which marks the camera
@@ -91,10 +110,20 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
         async_push(self.hass, self.config_entry.entry_id, items)
 
     async def _async_poll(self) -> FindFaceData:
-        """Read cameras (``GET /cameras/``), areas (``/areas/``) and watch lists."""
+        """Read cameras (``GET /cameras/``), areas (``/areas/``), watch lists and camera groups.
+
+        Camera groups only suggest the cameras' areas: a server that refuses them
+        (``FindFaceApiError``, for example a token without that permission) leaves the cameras
+        without an area instead of failing the refresh.
+        """
         cameras = await self.client.cameras()
         areas = await self.client.areas()
         watch_lists = await self.client.watch_lists()
+        try:
+            camera_groups = await self.client.camera_groups()
+        except FindFaceApiError as err:
+            LOGGER.debug("FindFace camera groups not read: %s", err)
+            camera_groups = []
         server = scoped_id(self.config_entry, SERVER)
         async_remove_stale_devices(  # every device but the server's is a camera
             self.hass,
@@ -106,4 +135,5 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
             cameras={camera.id: camera for camera in cameras},
             areas={area.id: area.name for area in areas},
             watch_lists={watch_list.id: watch_list.name for watch_list in watch_lists},
+            camera_groups={group.id: group.name for group in camera_groups},
         )

@@ -6,7 +6,7 @@ from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import EntityDescription
 
-from ...devices import child_device_info
+from ...devices import child_device_info, provider_device_name
 from ...entity import PushEntity
 from ...identity import device_identifier, entity_unique_id
 from .api import PushItem
@@ -65,20 +65,26 @@ class FindFaceCameraEntity(FindFaceEntity):
     def __init__(
         self, coordinator: FindFaceCoordinator, camera_id: int, description: EntityDescription
     ) -> None:
-        """The entity ``description`` of camera ``camera_id`` (its device under the server)."""
+        """The entity ``description`` of camera ``camera_id``.
+
+        Its device, ``<camera> (FindFace)``, is under the server's, in the area named after the
+        camera's group (``FindFaceData.area_of``).
+        """
         super().__init__(coordinator)
         self.entity_description = description
         self.camera_id = camera_id
         entry = coordinator.config_entry
         self._attr_unique_id = entity_unique_id(entry, camera_device(camera_id), description.key)
+        camera = coordinator.data.cameras[camera_id]
         self._attr_device_info = child_device_info(
             coordinator.hass,
             entry,
             server_device(coordinator),
             identifiers={device_identifier(entry, camera_device(camera_id))},
-            name=coordinator.data.cameras[camera_id].name,
+            name=provider_device_name(camera.name, "FindFace"),
             manufacturer="NtechLab",
             model="FindFace Multi camera",
+            suggested_area=coordinator.data.area_of(camera),
         )
 
     @property

@@ -42,13 +42,28 @@ def _field(name: str) -> Callable[[PushItem], float | None]:
     return value
 
 
+def _whole(name: str) -> Callable[[PushItem], float | None]:
+    """The value of field ``name`` as a whole number (``3``, not ``3.0``), else None."""
+    number = _field(name)
+
+    def value(item: PushItem) -> float | None:
+        found = number(item)
+        return None if found is None else round(found)
+
+    return value
+
+
 def _count(key: str, field: str) -> FindFaceCounterDescription:
-    """How many faces, bodies or cars the record counted (its ``field``)."""
+    """How many faces, bodies or cars the record counted (its ``field``), a whole number.
+
+    No unit: the name says what is counted (``Faces counted``), so nothing reads ``1 faces``.
+    """
     return FindFaceCounterDescription(
         key=key,
         translation_key=key,
-        value_fn=_field(field),
+        value_fn=_whole(field),
         state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
     )
 
 

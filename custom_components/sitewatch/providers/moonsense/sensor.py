@@ -46,15 +46,19 @@ def _reading(key: str, **fields: Any) -> MoonsenseSensorDescription:
 
 
 def _measured(
-    key: str, unit: str, device_class: SensorDeviceClass | None = None
+    key: str, unit: str, precision: int, device_class: SensorDeviceClass | None = None
 ) -> MoonsenseSensorDescription:
-    """A measured reading ``key`` in ``unit``, named by its device class or else by its key."""
+    """A measured reading ``key`` in ``unit``, named by its device class or else by its key.
+
+    ``precision`` is the number of decimals shown (``suggested_display_precision``).
+    """
     return _reading(
         key,
         translation_key=None if device_class else key,
         device_class=device_class,
         native_unit_of_measurement=unit,
         state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=precision,
     )
 
 
@@ -78,12 +82,14 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         key="sessions_today",
         translation_key="sessions_today",
         state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=0,
         value_fn=lambda data: len(data.created_today) if data.polled else None,
     ),
     MoonsenseSensorDescription(
         key="active_sessions",
         translation_key="active_sessions",
         state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
         value_fn=lambda data: len(data.active) if data.polled else None,
     ),
     MoonsenseSensorDescription(
@@ -92,16 +98,19 @@ SENSORS: tuple[MoonsenseSensorDescription, ...] = (
         device_class=SensorDeviceClass.TIMESTAMP,
         value_fn=lambda data: data.newest_session,
     ),
-    _measured("battery_level", PERCENTAGE, SensorDeviceClass.BATTERY),
+    _measured("battery_level", PERCENTAGE, 0, SensorDeviceClass.BATTERY),
     _enum("battery_state", "raw_battery_state", "moonsense_battery_state", BATTERY_STATES),
     _enum("activity", "raw_activity", "moonsense_activity_type", ACTIVITY_TYPES),
-    _measured("activity_confidence", PERCENTAGE),
-    _measured("temperature", UnitOfTemperature.CELSIUS, SensorDeviceClass.TEMPERATURE),
-    _measured("light", LIGHT_LUX, SensorDeviceClass.ILLUMINANCE),
-    _measured("pressure", UnitOfPressure.MBAR, SensorDeviceClass.ATMOSPHERIC_PRESSURE),
-    _measured("humidity", PERCENTAGE, SensorDeviceClass.HUMIDITY),
+    _measured("activity_confidence", PERCENTAGE, 0),
+    _measured("temperature", UnitOfTemperature.CELSIUS, 1, SensorDeviceClass.TEMPERATURE),
+    _measured("light", LIGHT_LUX, 0, SensorDeviceClass.ILLUMINANCE),
+    _measured("pressure", UnitOfPressure.MBAR, 1, SensorDeviceClass.ATMOSPHERIC_PRESSURE),
+    _measured("humidity", PERCENTAGE, 0, SensorDeviceClass.HUMIDITY),
 )
-"""The app's sensors: three polled session sensors, then the readings fed by webhooks."""
+"""The app's sensors: three polled session sensors, then the readings fed by webhooks.
+
+The session counts are whole numbers without a unit (their names say what is counted, so
+nothing reads "1 sessions")."""
 
 
 class MoonsenseSensor(MoonsenseEntity, SensorEntity):
