@@ -313,9 +313,10 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         genset.info = info
         genset.info_due = time.monotonic() + INFO_REFRESH_INTERVAL.total_seconds()
         registry = dr.async_get(self.hass)
-        device = registry.async_get_device({device_identifier(self.config_entry, key)})
-        if device is not None and genset.model and device.model != genset.model:
-            registry.async_update_device(device.id, model=genset.model)
+        identifier = device_identifier(self.config_entry, key)
+        for device in dr.async_entries_for_config_entry(registry, self.config_entry.entry_id):
+            if identifier in device.identifiers and genset.model and device.model != genset.model:
+                registry.async_update_device(device.id, model=genset.model)
 
     async def _read_values(self, genset: Genset) -> ComapError | None:
         """Read one genset's values into it; returns the error when that genset failed."""
