@@ -206,6 +206,8 @@ async def test_polling_counts_todays_sessions(
     simulators.moonsense.create_session()
     simulators.moonsense.create_session()
     entry = await _setup(hass, simulators.url)
+    await entry.runtime_data.coordinator.async_after_first_refresh()  # in the background
+    await hass.async_block_till_done()
     assert int(hass.states.get(f"sensor.{APP}_sessions_today").state) >= 2
     simulators.moonsense.fail_next(500, count=1)
     await entry.runtime_data.coordinator.async_refresh()
