@@ -1,0 +1,307 @@
+"""Device triggers a provider declares, and how each kind listens to its entity.
+
+A provider lists its triggers in its own package (``providers/<key>/triggers.py``) and in its
+``Provider.triggers``; ``device_trigger.py`` (the platform Home Assistant loads) offers a device
+the triggers whose entity the device has, enabled. Three kinds:
+
+- ``EventTrigger``: each firing of an event entity (a new ``state``, the time it fired) whose
+  ``event_type`` and attributes match: fires once per event, two identical events included.
+- ``ValueTrigger``: a change of what an entity shows (an engine's running or not, a mode, the
+  alarm list), compared with the last known value so an unknown or unavailable state between
+  two values neither fires nor hides a change.
+- ``ThresholdTrigger``: a numeric sensor crossing a number (Home Assistant's ``numeric_state``).
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+from homeassistant.components.homeassistant.triggers import numeric_state
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import (
+    CONF_ABOVE,
+    CONF_BELOW,
+    CONF_ENTITY_ID,
+    CONF_PLATFORM,
+    STATE_UNAVAILABLE,
+    STATE_UNKNOWN,
+)
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Context,
+    Event,
+    EventStateChangedData,
+    HomeAssistant,
+    State,
+    callback,
+)
+from homeassistant.helpers.event import async_track_state_change_event
+from homeassistant.helpers.selector import (
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+)
+from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
+from homeassistant.helpers.typing import ConfigType
+import voluptuous as vol
+
+type Fields = Mapping[vol.Marker, Any]
+"""Extra fields of a trigger: voluptuous markers to validators (or selectors)."""
+type Fire = Callable[[dict[str, Any], Context | None], None]
+"""Runs the automation with these trigger variables (``from_state``, ``to_state``...)."""
+type Capabilities = Callable[[HomeAssistant, ConfigEntry], Any]
+"""Coroutine function giving the fields the automation editor shows (with selectors)."""
+
+CONF_PERSON: Final = "person"
+CONF_PLATE: Final = "plate"
+CONF_MODE: Final = "mode"
+UNKNOWN_STATES: Final = frozenset({STATE_UNKNOWN, STATE_UNAVAILABLE})
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeviceTrigger(ABC):
+    """A trigger of the devices that have its entity (``domain`` and ``key``).
+
+    Attributes:
+        type: the trigger type (``device_automation.trigger_type.<type>`` in the strings).
+        subtype: what it is about when one type has several (``trigger_subtype.<subtype>``).
+        domain: the platform of its entity (``event``, ``sensor``).
+        key: the end of its entity's unique id (``..._<key>``, the description's key).
+        fields: extra fields of its configuration, as validated.
+        capabilities: the extra fields the automation editor shows, when they differ from
+            ``fields`` (a list of known persons, say); given Home Assistant and the entry.
+    """
+
+    type: str
+    subtype: str | None = None
+    domain: str
+    key: str
+    fields: Fields = field(default_factory=dict)
+    capabilities: Capabilities | None = None
+
+    @property
+    def id(self) -> tuple[str, str | None]:
+        """What a configuration names it by: its type and subtype."""
+        return self.type, self.subtype
+
+    async def async_extra_fields(self, hass: HomeAssistant, entry: ConfigEntry) -> Fields:
+        """The extra fields the automation editor shows (``capabilities``, else ``fields``)."""
+        if self.capabilities is None:
+            return self.fields
+        fields: Fields = await self.capabilities(hass, entry)
+        return fields
+
+    @abstractmethod
+    async def async_attach(
+        self,
+        hass: HomeAssistant,
+        entity_id: str,
+        config: ConfigType,
+        action: TriggerActionType,
+        trigger_info: TriggerInfo,
+        fire: Fire,
+    ) -> CALLBACK_TYPE:
+        """Listen to ``entity_id``; call ``fire`` (or ``action``) each time it triggers.
+
+        Returns:
+            The callback that stops listening.
+        """
+
+
+def _known(state: State | None) -> bool:
+    return state is not None and state.state not in UNKNOWN_STATES
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventTrigger(DeviceTrigger):
+    """Each event of an event entity whose type is one of ``event_types`` and that ``matches``.
+
+    An event is a new state whose time differs from the last event's: an entity becoming
+    available again, or restored when added, repeats its last event's time and does not fire.
+    """
+
+    domain: str = "event"
+    event_types: frozenset[str]
+    matches: Callable[[Mapping[str, Any], ConfigType], bool] = lambda attributes, config: True
+    """Whether an event (its attributes, ``event_type`` among them) fires this configuration."""
+
+    async def async_attach(
+        self,
+        hass: HomeAssistant,
+        entity_id: str,
+        config: ConfigType,
+        action: TriggerActionType,
+        trigger_info: TriggerInfo,
+        fire: Fire,
+    ) -> CALLBACK_TYPE:
+        """Track the entity's states; fire on each matching event."""
+        current = hass.states.get(entity_id)
+        last_fired = current.state if _known(current) and current is not None else None
+
+        @callback
+        def changed(event: Event[EventStateChangedData]) -> None:
+            nonlocal last_fired
+            new_state = event.data["new_state"]
+            if new_state is None or not _known(new_state) or new_state.state == last_fired:
+                return
+            last_fired = new_state.state
+            attributes = new_state.attributes
+            if attributes.get("event_type") in self.event_types and self.matches(
+                attributes, config
+            ):
+                fire(
+                    {"from_state": event.data["old_state"], "to_state": new_state},
+                    event.context,
+                )
+
+        return async_track_state_change_event(hass, entity_id, changed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ValueTrigger[T](DeviceTrigger):
+    """A change of what an entity shows, as ``value`` reads it from its state.
+
+    ``value`` gives None for a state that says nothing (unknown, unavailable, a text outside
+    the known ones); such states are skipped, and the next value is compared with the last one
+    read. The value when the automation starts is the first one; it does not fire.
+    """
+
+    value: Callable[[State], T | None]
+    fires: Callable[[T, T, ConfigType], bool]
+    """Given the last value and the new one, whether this configuration fires."""
+    details: Callable[[T, T], dict[str, Any]] = lambda old, new: {}
+    """Trigger variables added to ``from_state`` and ``to_state`` (the new alarms, say)."""
+
+    def _read(self, state: State | None) -> T | None:
+        return self.value(state) if state is not None and _known(state) else None
+
+    async def async_attach(
+        self,
+        hass: HomeAssistant,
+        entity_id: str,
+        config: ConfigType,
+        action: TriggerActionType,
+        trigger_info: TriggerInfo,
+        fire: Fire,
+    ) -> CALLBACK_TYPE:
+        """Track the entity's states; fire when the value changes as ``fires`` says."""
+        last = self._read(hass.states.get(entity_id))
+
+        @callback
+        def changed(event: Event[EventStateChangedData]) -> None:
+            nonlocal last
+            new = self._read(event.data["new_state"])
+            if new is None:
+                return
+            old, last = last, new
+            if old is not None and self.fires(old, new, config):
+                fire(
+                    {
+                        "from_state": event.data["old_state"],
+                        "to_state": event.data["new_state"],
+                        **self.details(old, new),
+                    },
+                    event.context,
+                )
+
+        return async_track_state_change_event(hass, entity_id, changed)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ThresholdTrigger(DeviceTrigger):
+    """A sensor's value rising above (``bound="above"``) or falling below a number.
+
+    Home Assistant's ``numeric_state`` trigger does the work: it fires when the value crosses
+    the number, not again while it stays beyond it.
+    """
+
+    domain: str = "sensor"
+    bound: Literal["above", "below"]
+    fields: Fields = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        """The number is the one field (``above`` or ``below``)."""
+        if not self.fields:
+            object.__setattr__(self, "fields", {vol.Required(self.bound): vol.Coerce(float)})
+
+    async def async_attach(
+        self,
+        hass: HomeAssistant,
+        entity_id: str,
+        config: ConfigType,
+        action: TriggerActionType,
+        trigger_info: TriggerInfo,
+        fire: Fire,
+    ) -> CALLBACK_TYPE:
+        """Attach a ``numeric_state`` trigger on the entity, with the configured number."""
+        number = {CONF_ABOVE: config[CONF_ABOVE]} if self.bound == "above" else {}
+        if self.bound == "below":
+            number = {CONF_BELOW: config[CONF_BELOW]}
+        numeric_config = await numeric_state.async_validate_trigger_config(
+            hass,
+            {CONF_PLATFORM: "numeric_state", CONF_ENTITY_ID: entity_id, **number},
+        )
+        return await numeric_state.async_attach_trigger(
+            hass, numeric_config, action, trigger_info, platform_type="device"
+        )
+
+
+def normalized(text: object) -> str | None:
+    """A name or plate as compared: case and spacing ignored (``" Alice  B "`` → ``alice b``)."""
+    if not isinstance(text, str):
+        return None
+    return " ".join(text.split()).casefold() or None
+
+
+def plate_text(text: object) -> str | None:
+    """A licence plate as compared: letters and digits, upper case (``AB-123 cd``: ``AB123CD``)."""
+    if not isinstance(text, str):
+        return None
+    return "".join(character for character in text if character.isalnum()).upper() or None
+
+
+def attribute_is(
+    attributes: Collection[str], option: str, normalize: Callable[[object], str | None]
+) -> Callable[[Mapping[str, Any], ConfigType], bool]:
+    """A ``matches`` that compares the option ``option`` with one of ``attributes``.
+
+    Without the option every event matches; with it, an event matches when one of the named
+    attributes equals it (both ``normalize``-d). Attributes are read by name, so an attribute
+    added to the events later (a plate, say) is one more name here.
+    """
+
+    def matches(event: Mapping[str, Any], config: ConfigType) -> bool:
+        if (wanted := normalize(config.get(option))) is None:
+            return True
+        return any(normalize(event.get(name)) == wanted for name in attributes)
+
+    return matches
+
+
+def side_of(sides: Mapping[str, str]) -> Callable[[State], str | None]:
+    """A ``value`` that reads which side a state is on (``running``/``stopped``), else None."""
+    return lambda state: sides.get(state.state)
+
+
+def entered(side: str) -> Callable[[str, str, ConfigType], bool]:
+    """A ``fires`` for a move from another side to ``side``."""
+    return lambda old, new, config: old != new and new == side
+
+
+MAX_PERSONS: Final = 500
+"""Most names offered in a trigger's person list (any other name can still be typed)."""
+
+
+def person_field(names: Iterable[str]) -> Fields:
+    """The optional ``person`` field as the editor shows it: the known names, or any typed."""
+    options = sorted({name for name in names if name}, key=str.casefold)[:MAX_PERSONS]
+    return {
+        vol.Optional(CONF_PERSON): SelectSelector(
+            SelectSelectorConfig(
+                options=options, custom_value=True, mode=SelectSelectorMode.DROPDOWN
+            )
+        )
+    }
