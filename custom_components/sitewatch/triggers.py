@@ -22,6 +22,14 @@ from typing import Any, Final, Literal
 from homeassistant.components.homeassistant.triggers import numeric_state
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
+    ATTR_ASSUMED_STATE,
+    ATTR_ATTRIBUTION,
+    ATTR_DEVICE_CLASS,
+    ATTR_ENTITY_PICTURE,
+    ATTR_FRIENDLY_NAME,
+    ATTR_ICON,
+    ATTR_RESTORED,
+    ATTR_SUPPORTED_FEATURES,
     CONF_ABOVE,
     CONF_BELOW,
     CONF_ENTITY_ID,
@@ -115,12 +123,44 @@ def _known(state: State | None) -> bool:
     return state is not None and state.state not in UNKNOWN_STATES
 
 
+NOT_EVENT_ATTRIBUTES: Final = frozenset(
+    {
+        ATTR_ASSUMED_STATE,
+        ATTR_ATTRIBUTION,
+        ATTR_DEVICE_CLASS,
+        ATTR_ENTITY_PICTURE,
+        ATTR_FRIENDLY_NAME,
+        ATTR_ICON,
+        ATTR_RESTORED,
+        ATTR_SUPPORTED_FEATURES,
+        "event_types",
+    }
+)
+"""State attributes of an event entity that are not its last event's (renaming it changes
+``friendly_name``: not an event)."""
+
+
+def _event_of(state: State | None) -> tuple[str, dict[str, Any]] | None:
+    """The event an event entity's state shows: its time and attributes (None: none).
+
+    The time alone does not tell two events apart: it is cut to the millisecond, so events
+    fired in the same millisecond (a batch) differ only by their attributes.
+    """
+    if state is None or not _known(state):
+        return None
+    attributes = {
+        key: value for key, value in state.attributes.items() if key not in NOT_EVENT_ATTRIBUTES
+    }
+    return state.state, attributes
+
+
 @dataclass(frozen=True, kw_only=True)
 class EventTrigger(DeviceTrigger):
     """Each event of an event entity whose type is one of ``event_types`` and that ``matches``.
 
-    An event is a new state whose time differs from the last event's: an entity becoming
-    available again, or restored when added, repeats its last event's time and does not fire.
+    An event is a state whose time or event attributes differ from the last event's
+    (``_event_of``): an entity becoming available again, restored when added or renamed shows
+    its last event again and does not fire.
     """
 
     domain: str = "event"
@@ -138,16 +178,16 @@ class EventTrigger(DeviceTrigger):
         fire: Fire,
     ) -> CALLBACK_TYPE:
         """Track the entity's states; fire on each matching event."""
-        current = hass.states.get(entity_id)
-        last_fired = current.state if _known(current) and current is not None else None
+        last = _event_of(hass.states.get(entity_id))
 
         @callback
         def changed(event: Event[EventStateChangedData]) -> None:
-            nonlocal last_fired
+            nonlocal last
             new_state = event.data["new_state"]
-            if new_state is None or not _known(new_state) or new_state.state == last_fired:
+            if (fired := _event_of(new_state)) is None or fired == last:
                 return
-            last_fired = new_state.state
+            last = fired
+            assert new_state is not None
             attributes = new_state.attributes
             if attributes.get("event_type") in self.event_types and self.matches(
                 attributes, config

@@ -1,0 +1,117 @@
+"""Helpers of the device trigger tests: the triggers a device offers, automations that count.
+
+Each automation built here fires the event ``sitewatch_test_run`` with its label when its
+trigger runs; ``Runs`` counts them by label.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from homeassistant.components.device_automation import DeviceAutomationType
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_get_device_automations,
+)
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+
+from custom_components.sitewatch.const import DOMAIN
+
+RUN_EVENT = "sitewatch_test_run"
+
+
+def device_named(hass: HomeAssistant, entry: MockConfigEntry, name: str) -> str:
+    """The id of the entry's one device called ``name``."""
+    devices = [
+        device.id
+        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+        if device.name == name
+    ]
+    assert len(devices) == 1, (name, devices)
+    return devices[0]
+
+
+async def async_offered(hass: HomeAssistant, device_id: str) -> list[tuple[str, str | None]]:
+    """The Sitewatch device triggers of the device, as (type, subtype), sorted."""
+    triggers = await async_get_device_automations(hass, DeviceAutomationType.TRIGGER, device_id)
+    ours = [trigger for trigger in triggers if trigger["domain"] == DOMAIN]
+    assert all(trigger["device_id"] == device_id for trigger in ours)
+    return sorted((trigger["type"], trigger.get("subtype")) for trigger in ours)
+
+
+async def async_capabilities(
+    hass_ws_client: WebSocketGenerator, device_id: str, type_: str, **trigger: Any
+) -> list[dict[str, Any]]:
+    """The extra fields the automation editor gets for the trigger (over the websocket API)."""
+    client = await hass_ws_client()
+    await client.send_json_auto_id(
+        {
+            "type": "device_automation/trigger/capabilities",
+            "trigger": {
+                "platform": "device",
+                "domain": DOMAIN,
+                "device_id": device_id,
+                "type": type_,
+                **trigger,
+            },
+        }
+    )
+    answer = await client.receive_json()
+    assert answer["success"], answer
+    fields: list[dict[str, Any]] = answer["result"].get("extra_fields", [])
+    return fields
+
+
+class Runs:
+    """How many times each labelled automation ran, and the trigger variables of each run."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Count from now on."""
+        self.counts: Counter[str] = Counter()
+        self.triggers: list[dict[str, Any]] = []
+        hass.bus.async_listen(RUN_EVENT, self._run)
+
+    @callback
+    def _run(self, event: Event) -> None:
+        self.counts[event.data["label"]] += 1
+        self.triggers.append(dict(event.data))
+
+    def __call__(self) -> dict[str, int]:
+        """The runs so far by label (labels that never ran are left out)."""
+        return dict(+self.counts)
+
+
+async def async_automate(
+    hass: HomeAssistant, device_id: str, triggers: dict[str, dict[str, Any]]
+) -> Runs:
+    """One automation per label, on the device trigger ``triggers[label]``; their runs.
+
+    A trigger is of ``device_id`` unless its configuration names another. Automations are set
+    up once per test: every one of the test goes in this one call.
+    """
+    automations = [
+        {
+            "alias": label,
+            "triggers": [{"trigger": "device", "domain": DOMAIN, "device_id": device_id, **config}],
+            "actions": [
+                {
+                    "event": RUN_EVENT,
+                    "event_data": {
+                        "label": label,
+                        "type": "{{ trigger.type }}",
+                        "entity_id": "{{ trigger.entity_id }}",
+                        "new_alarms": "{{ trigger.new_alarms | default([]) }}",
+                    },
+                }
+            ],
+        }
+        for label, config in triggers.items()
+    ]
+    runs = Runs(hass)
+    assert await async_setup_component(hass, "automation", {"automation": automations})
+    await hass.async_block_till_done()
+    return runs
