@@ -115,3 +115,13 @@ async def async_automate(
     assert await async_setup_component(hass, "automation", {"automation": automations})
     await hass.async_block_till_done()
     return runs
+
+
+def recognitions(person: str) -> dict[str, dict[str, Any]]:
+    """Automations on a camera's recognitions, by label: ``anyone`` recognised, ``person``
+    recognised (written as a user might: another case, spacing), ``unknown`` face."""
+    return {
+        "anyone": {"type": "person_recognized"},
+        "person": {"type": "person_recognized", "person": person},
+        "unknown": {"type": "unknown_face"},
+    }

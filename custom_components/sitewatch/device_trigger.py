@@ -34,7 +34,7 @@ import voluptuous as vol
 from .const import CONF_PROVIDER, DOMAIN
 from .devices import device_belongs_to
 from .providers import PROVIDERS
-from .triggers import DeviceTrigger
+from .triggers import Attachment, DeviceTrigger
 
 CONF_SUBTYPE = "subtype"
 
@@ -177,4 +177,6 @@ async def async_attach_trigger(
     def fire(variables: dict[str, Any], context: Context | None) -> None:
         hass.async_run_hass_job(job, {"trigger": {**base, **variables}}, context)
 
-    return await trigger.async_attach(hass, entity_id, config, action, trigger_info, fire)
+    return await trigger.async_attach(
+        hass, Attachment(entity_id, config, action, trigger_info, fire)
+    )

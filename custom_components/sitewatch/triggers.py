@@ -4,12 +4,16 @@ A provider lists its triggers in its own package (``providers/<key>/triggers.py`
 ``Provider.triggers``; ``device_trigger.py`` (the platform Home Assistant loads) offers a device
 the triggers whose entity the device has, enabled. Three kinds:
 
-- ``EventTrigger``: each firing of an event entity (a new ``state``, the time it fired) whose
-  ``event_type`` and attributes match: fires once per event, two identical events included.
+- ``EventTrigger``: each event of an event entity (a new time it fired, or new event attributes)
+  whose ``event_type`` and attributes match: fires once per event, two identical ones included.
 - ``ValueTrigger``: a change of what an entity shows (an engine's running or not, a mode, the
   alarm list), compared with the last known value so an unknown or unavailable state between
   two values neither fires nor hides a change.
 - ``ThresholdTrigger``: a numeric sensor crossing a number (Home Assistant's ``numeric_state``).
+
+The first two are ``StateTrigger``-s: they follow the entity's state changes
+(``async_track_state_change_event``), not a state trigger on an attribute, which would fire
+only when the attribute changes.
 """
 
 from __future__ import annotations
@@ -22,14 +26,6 @@ from typing import Any, Final, Literal
 from homeassistant.components.homeassistant.triggers import numeric_state
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import (
-    ATTR_ASSUMED_STATE,
-    ATTR_ATTRIBUTION,
-    ATTR_DEVICE_CLASS,
-    ATTR_ENTITY_PICTURE,
-    ATTR_FRIENDLY_NAME,
-    ATTR_ICON,
-    ATTR_RESTORED,
-    ATTR_SUPPORTED_FEATURES,
     CONF_ABOVE,
     CONF_BELOW,
     CONF_ENTITY_ID,
@@ -46,6 +42,7 @@ from homeassistant.core import (
     State,
     callback,
 )
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.event import async_track_state_change_event
 from homeassistant.helpers.selector import (
     SelectSelector,
@@ -62,6 +59,26 @@ type Fire = Callable[[dict[str, Any], Context | None], None]
 """Runs the automation with these trigger variables (``from_state``, ``to_state``...)."""
 type Capabilities = Callable[[HomeAssistant, ConfigEntry], Any]
 """Coroutine function giving the fields the automation editor shows (with selectors)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """One automation's use of a device trigger.
+
+    Attributes:
+        entity_id: the trigger's entity on the device.
+        config: the trigger's validated configuration.
+        action: the automation's action (for a trigger built on a Home Assistant trigger).
+        trigger_info: the automation's trigger information (idem).
+        fire: runs the action with Sitewatch's trigger variables.
+    """
+
+    entity_id: str
+    config: ConfigType
+    action: TriggerActionType
+    trigger_info: TriggerInfo
+    fire: Fire
+
 
 CONF_PERSON: Final = "person"
 CONF_PLATE: Final = "plate"
@@ -103,19 +120,44 @@ class DeviceTrigger(ABC):
         return fields
 
     @abstractmethod
-    async def async_attach(
-        self,
-        hass: HomeAssistant,
-        entity_id: str,
-        config: ConfigType,
-        action: TriggerActionType,
-        trigger_info: TriggerInfo,
-        fire: Fire,
-    ) -> CALLBACK_TYPE:
-        """Listen to ``entity_id``; call ``fire`` (or ``action``) each time it triggers.
+    async def async_attach(self, hass: HomeAssistant, to: Attachment) -> CALLBACK_TYPE:
+        """Listen to ``to.entity_id``; fire (``to.fire`` or ``to.action``) each time it triggers.
 
         Returns:
             The callback that stops listening.
+        """
+
+
+@dataclass(frozen=True, kw_only=True)
+class StateTrigger(DeviceTrigger):
+    """A trigger on the new states of its entity, which ``_watcher`` tells apart."""
+
+    async def async_attach(self, hass: HomeAssistant, to: Attachment) -> CALLBACK_TYPE:
+        """Pass each new state to the watcher; fire with the variables it gives.
+
+        The variables are added to ``from_state`` and ``to_state``.
+        """
+        pick = self._watcher(hass.states.get(to.entity_id), to.config)
+
+        @callback
+        def changed(event: Event[EventStateChangedData]) -> None:
+            new_state = event.data["new_state"]
+            if new_state is not None and (variables := pick(new_state)) is not None:
+                to.fire(
+                    {"from_state": event.data["old_state"], "to_state": new_state, **variables},
+                    event.context,
+                )
+
+        return async_track_state_change_event(hass, to.entity_id, changed)
+
+    @abstractmethod
+    def _watcher(
+        self, current: State | None, config: ConfigType
+    ) -> Callable[[State], dict[str, Any] | None]:
+        """Given the entity's state now, what tells each new state's trigger variables.
+
+        The function returned is called with every new state, in order; it returns None for a
+        state that does not fire.
         """
 
 
@@ -124,17 +166,17 @@ def _known(state: State | None) -> bool:
 
 
 NOT_EVENT_ATTRIBUTES: Final = frozenset(
-    {
-        ATTR_ASSUMED_STATE,
-        ATTR_ATTRIBUTION,
-        ATTR_DEVICE_CLASS,
-        ATTR_ENTITY_PICTURE,
-        ATTR_FRIENDLY_NAME,
-        ATTR_ICON,
-        ATTR_RESTORED,
-        ATTR_SUPPORTED_FEATURES,
+    [
+        "friendly_name",
+        "icon",
+        "entity_picture",
+        "device_class",
         "event_types",
-    }
+        "restored",
+        "assumed_state",
+        "attribution",
+        "supported_features",
+    ]
 )
 """State attributes of an event entity that are not its last event's (renaming it changes
 ``friendly_name``: not an event)."""
@@ -155,7 +197,7 @@ def _event_of(state: State | None) -> tuple[str, dict[str, Any]] | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class EventTrigger(DeviceTrigger):
+class EventTrigger(StateTrigger):
     """Each event of an event entity whose type is one of ``event_types`` and that ``matches``.
 
     An event is a state whose time or event attributes differ from the last event's
@@ -168,40 +210,27 @@ class EventTrigger(DeviceTrigger):
     matches: Callable[[Mapping[str, Any], ConfigType], bool] = lambda attributes, config: True
     """Whether an event (its attributes, ``event_type`` among them) fires this configuration."""
 
-    async def async_attach(
-        self,
-        hass: HomeAssistant,
-        entity_id: str,
-        config: ConfigType,
-        action: TriggerActionType,
-        trigger_info: TriggerInfo,
-        fire: Fire,
-    ) -> CALLBACK_TYPE:
-        """Track the entity's states; fire on each matching event."""
-        last = _event_of(hass.states.get(entity_id))
+    def _watcher(
+        self, current: State | None, config: ConfigType
+    ) -> Callable[[State], dict[str, Any] | None]:
+        """Fires on each new event whose type and attributes match."""
+        last = _event_of(current)
 
-        @callback
-        def changed(event: Event[EventStateChangedData]) -> None:
+        def pick(state: State) -> dict[str, Any] | None:
             nonlocal last
-            new_state = event.data["new_state"]
-            if (fired := _event_of(new_state)) is None or fired == last:
-                return
-            last = fired
-            assert new_state is not None
-            attributes = new_state.attributes
-            if attributes.get("event_type") in self.event_types and self.matches(
-                attributes, config
-            ):
-                fire(
-                    {"from_state": event.data["old_state"], "to_state": new_state},
-                    event.context,
-                )
+            if (shown := _event_of(state)) is None or shown == last:
+                return None
+            last = shown
+            attributes = state.attributes
+            if attributes.get("event_type") not in self.event_types:
+                return None
+            return {} if self.matches(attributes, config) else None
 
-        return async_track_state_change_event(hass, entity_id, changed)
+        return pick
 
 
 @dataclass(frozen=True, kw_only=True)
-class ValueTrigger[T](DeviceTrigger):
+class ValueTrigger[T](StateTrigger):
     """A change of what an entity shows, as ``value`` reads it from its state.
 
     ``value`` gives None for a state that says nothing (unknown, unavailable, a text outside
@@ -209,6 +238,7 @@ class ValueTrigger[T](DeviceTrigger):
     read. The value when the automation starts is the first one; it does not fire.
     """
 
+    domain: str = "sensor"
     value: Callable[[State], T | None]
     fires: Callable[[T, T, ConfigType], bool]
     """Given the last value and the new one, whether this configuration fires."""
@@ -218,36 +248,22 @@ class ValueTrigger[T](DeviceTrigger):
     def _read(self, state: State | None) -> T | None:
         return self.value(state) if state is not None and _known(state) else None
 
-    async def async_attach(
-        self,
-        hass: HomeAssistant,
-        entity_id: str,
-        config: ConfigType,
-        action: TriggerActionType,
-        trigger_info: TriggerInfo,
-        fire: Fire,
-    ) -> CALLBACK_TYPE:
-        """Track the entity's states; fire when the value changes as ``fires`` says."""
-        last = self._read(hass.states.get(entity_id))
+    def _watcher(
+        self, current: State | None, config: ConfigType
+    ) -> Callable[[State], dict[str, Any] | None]:
+        """Fires when the value read differs from the last one as ``fires`` says."""
+        last = self._read(current)
 
-        @callback
-        def changed(event: Event[EventStateChangedData]) -> None:
+        def pick(state: State) -> dict[str, Any] | None:
             nonlocal last
-            new = self._read(event.data["new_state"])
-            if new is None:
-                return
+            if (new := self._read(state)) is None:
+                return None
             old, last = last, new
-            if old is not None and self.fires(old, new, config):
-                fire(
-                    {
-                        "from_state": event.data["old_state"],
-                        "to_state": event.data["new_state"],
-                        **self.details(old, new),
-                    },
-                    event.context,
-                )
+            if old is None or not self.fires(old, new, config):
+                return None
+            return self.details(old, new)
 
-        return async_track_state_change_event(hass, entity_id, changed)
+        return pick
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -267,25 +283,15 @@ class ThresholdTrigger(DeviceTrigger):
         if not self.fields:
             object.__setattr__(self, "fields", {vol.Required(self.bound): vol.Coerce(float)})
 
-    async def async_attach(
-        self,
-        hass: HomeAssistant,
-        entity_id: str,
-        config: ConfigType,
-        action: TriggerActionType,
-        trigger_info: TriggerInfo,
-        fire: Fire,
-    ) -> CALLBACK_TYPE:
+    async def async_attach(self, hass: HomeAssistant, to: Attachment) -> CALLBACK_TYPE:
         """Attach a ``numeric_state`` trigger on the entity, with the configured number."""
-        number = {CONF_ABOVE: config[CONF_ABOVE]} if self.bound == "above" else {}
-        if self.bound == "below":
-            number = {CONF_BELOW: config[CONF_BELOW]}
+        bound = CONF_ABOVE if self.bound == "above" else CONF_BELOW
         numeric_config = await numeric_state.async_validate_trigger_config(
             hass,
-            {CONF_PLATFORM: "numeric_state", CONF_ENTITY_ID: entity_id, **number},
+            {CONF_PLATFORM: "numeric_state", CONF_ENTITY_ID: to.entity_id, bound: to.config[bound]},
         )
         return await numeric_state.async_attach_trigger(
-            hass, numeric_config, action, trigger_info, platform_type="device"
+            hass, numeric_config, to.action, to.trigger_info, platform_type="device"
         )
 
 
@@ -345,3 +351,33 @@ def person_field(names: Iterable[str]) -> Fields:
             )
         )
     }
+
+
+def recognition_triggers(
+    *,
+    key: str,
+    recognized: str,
+    unknown: str,
+    person_attributes: Collection[str],
+    persons: Capabilities,
+) -> tuple[EventTrigger, EventTrigger]:
+    """The "person recognised" (optionally who) and "unknown face" triggers of an event entity.
+
+    Args:
+        key: the event entity's key.
+        recognized: the event type of a recognised person.
+        unknown: the event type of an unknown face.
+        person_attributes: the event attributes naming the person (any of them matches).
+        persons: the person field with the names the provider knows (``person_field``).
+    """
+    return (
+        EventTrigger(
+            type="person_recognized",
+            key=key,
+            event_types=frozenset({recognized}),
+            fields={vol.Optional(CONF_PERSON): cv.string},
+            capabilities=persons,
+            matches=attribute_is(person_attributes, CONF_PERSON, normalized),
+        ),
+        EventTrigger(type="unknown_face", key=key, event_types=frozenset({unknown})),
+    )

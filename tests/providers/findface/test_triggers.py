@@ -33,6 +33,7 @@ from ...device_triggers import (
     async_capabilities,
     async_offered,
     device_named,
+    recognitions,
 )
 from .common import post
 
@@ -51,6 +52,12 @@ CAMERA_TRIGGERS = [
     ("unknown_face", None),
 ]
 IDS = count(9_000_001)
+
+
+@pytest.fixture
+def entrance(hass: HomeAssistant, findface_entry: MockConfigEntry) -> str:
+    """The device id of the Entrance camera of the loaded entry."""
+    return device_named(hass, findface_entry, "Entrance")
 
 
 def _recognition(card: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -95,9 +102,8 @@ async def test_cameras_offer_their_triggers_and_the_server_none(
 
 
 async def test_the_person_field_lists_the_server_cards(
-    hass: HomeAssistant, editor_ws: WebSocketGenerator, findface_entry: MockConfigEntry
+    hass: HomeAssistant, editor_ws: WebSocketGenerator, entrance: str
 ) -> None:
-    entrance = device_named(hass, findface_entry, "Entrance")
     fields = await async_capabilities(editor_ws, entrance, "person_recognized")
     assert [field["name"] for field in fields] == ["person"]
     assert fields[0]["optional"]
@@ -113,26 +119,23 @@ async def test_the_person_field_lists_the_server_cards(
 async def test_the_person_field_falls_back_to_names_seen(
     hass: HomeAssistant,
     editor_ws: WebSocketGenerator,
-    findface_entry: MockConfigEntry,
+    entrance: str,
     hass_client: ClientSessionGenerator,
 ) -> None:
     assert await post(hass_client, [_recognition("Zoe Seen")], "face_events") == HTTPStatus.OK
-    entrance = device_named(hass, findface_entry, "Entrance")
     with patch.object(FindFaceClient, "cards", side_effect=FindFaceConnectionError("down")):
         fields = await async_capabilities(editor_ws, entrance, "person_recognized")
     assert fields[0]["selector"]["select"]["options"] == ["Zoe Seen"]
 
 
 async def test_recognition_triggers_run_once_per_matching_event(
-    hass: HomeAssistant, findface_entry: MockConfigEntry, hass_client: ClientSessionGenerator
+    hass: HomeAssistant, entrance: str, hass_client: ClientSessionGenerator
 ) -> None:
     runs = await async_automate(
         hass,
-        device_named(hass, findface_entry, "Entrance"),
-        {
-            "anyone": {"type": "person_recognized"},
-            "alice": {"type": "person_recognized", "person": "alice novak"},
-            "unknown": {"type": "unknown_face"},
+        entrance,
+        recognitions("alice  novak")
+        | {
             "body": {"type": "body_detected"},
             "car": {"type": "car_detected"},
             "plate": {"type": "car_detected", "plate": "7XY 9876"},
@@ -144,15 +147,15 @@ async def test_recognition_triggers_run_once_per_matching_event(
     for _ in range(2):
         body = [_recognition("Alice Novak")]
         assert await post(hass_client, body, "face_events") == HTTPStatus.OK
-    assert runs() == {"anyone": 3, "alice": 2}
+    assert runs() == {"anyone": 3, "person": 2}
     assert await post(hass_client, [_recognition()], "face_events") == HTTPStatus.OK
     assert await post(hass_client, [_recognition()], "face_events") == HTTPStatus.OK
-    assert runs() == {"anyone": 3, "alice": 2, "unknown": 2}
+    assert runs() == {"anyone": 3, "person": 2, "unknown": 2}
     assert await post(hass_client, [_recognition()], "body_events") == HTTPStatus.OK
     assert runs()["body"] == 1
     # A car event carries no plate yet: the plate trigger does not run.
     assert await post(hass_client, [_recognition("7XY 9876")], "car_events") == HTTPStatus.OK
-    assert runs() == {"anyone": 3, "alice": 2, "unknown": 2, "body": 1, "car": 1}
+    assert runs() == {"anyone": 3, "person": 2, "unknown": 2, "body": 1, "car": 1}
     assert {run["entity_id"] for run in runs.triggers} == {
         "event.entrance_face",
         "event.entrance_body",
@@ -161,17 +164,14 @@ async def test_recognition_triggers_run_once_per_matching_event(
     # Another camera's events run nothing here.
     other = [_recognition("Alice Novak") | {"camera": 2}]
     assert await post(hass_client, other, "face_events") == HTTPStatus.OK
-    assert runs()["alice"] == 2
+    assert runs()["person"] == 2
 
 
 async def test_a_plate_matches_the_plate_attribute_whatever_its_spelling(
-    hass: HomeAssistant, findface_entry: MockConfigEntry, hass_client: ClientSessionGenerator
+    hass: HomeAssistant, entrance: str, hass_client: ClientSessionGenerator
 ) -> None:
-    runs = await async_automate(
-        hass,
-        device_named(hass, findface_entry, "Entrance"),
-        {"plate": {"type": "car_detected", "plate": "ab 123 cd"}},
-    )
+    plate = {"type": "car_detected", "plate": "ab 123 cd"}
+    runs = await async_automate(hass, entrance, {"plate": plate})
     # As a car event will look once car features are parsed (``license_plate``).
     for plate, when in (("AB-123-CD", "1"), ("XY-999-ZZ", "2"), ("AB123CD", "3")):
         hass.states.async_set(
@@ -184,16 +184,13 @@ async def test_a_plate_matches_the_plate_attribute_whatever_its_spelling(
 
 
 async def test_occupancy_triggers_run_when_a_count_crosses_the_number(
-    hass: HomeAssistant, findface_entry: MockConfigEntry, hass_client: ClientSessionGenerator
+    hass: HomeAssistant, entrance: str, hass_client: ClientSessionGenerator
 ) -> None:
-    runs = await async_automate(
-        hass,
-        device_named(hass, findface_entry, "Entrance"),
-        {
-            "faces_above_3": {"type": "occupancy_above", "subtype": "faces", "above": 3},
-            "bodies_below_2": {"type": "occupancy_below", "subtype": "bodies", "below": 2},
-        },
-    )
+    thresholds = {
+        "faces_above_3": {"type": "occupancy_above", "subtype": "faces", "above": 3},
+        "bodies_below_2": {"type": "occupancy_below", "subtype": "bodies", "below": 2},
+    }
+    runs = await async_automate(hass, entrance, thresholds)
     for faces, bodies in ((1, 5), (4, 5), (6, 3), (2, 1), (5, 1)):
         assert await post(hass_client, [_counter(faces, bodies)], "counters") == HTTPStatus.OK
     assert runs() == {"faces_above_3": 2, "bodies_below_2": 1}
@@ -201,13 +198,11 @@ async def test_occupancy_triggers_run_when_a_count_crosses_the_number(
 
 async def test_an_event_shown_again_does_not_run(
     hass: HomeAssistant,
-    findface_entry: MockConfigEntry,
+    entrance: str,
     hass_client: ClientSessionGenerator,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    runs = await async_automate(
-        hass, device_named(hass, findface_entry, "Entrance"), {"face": {"type": "unknown_face"}}
-    )
+    runs = await async_automate(hass, entrance, {"face": {"type": "unknown_face"}})
     assert await post(hass_client, [_recognition()], "face_events") == HTTPStatus.OK
     assert runs() == {"face": 1}
     shown = hass.states.get("event.entrance_face")
@@ -236,14 +231,14 @@ async def test_an_event_shown_again_does_not_run(
 )
 async def test_configurations_are_validated(
     hass: HomeAssistant,
-    findface_entry: MockConfigEntry,
+    entrance: str,
     config: dict[str, Any],
     error: type[Exception] | None,
 ) -> None:
     full = {
         "platform": "device",
         "domain": DOMAIN,
-        "device_id": device_named(hass, findface_entry, "Entrance"),
+        "device_id": entrance,
         **config,
     }
     if error is None:

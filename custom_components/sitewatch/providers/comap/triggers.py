@@ -99,9 +99,7 @@ async def _mode_field(hass: HomeAssistant, entry: ConfigEntry) -> Fields:
 
 
 def _side_trigger(type_: str, key: str, sides: dict[str, str], side: str) -> ValueTrigger[str]:
-    return ValueTrigger[str](
-        type=type_, domain="sensor", key=key, value=side_of(sides), fires=entered(side)
-    )
+    return ValueTrigger[str](type=type_, key=key, value=side_of(sides), fires=entered(side))
 
 
 TRIGGERS: Final[tuple[DeviceTrigger, ...]] = (
@@ -111,7 +109,6 @@ TRIGGERS: Final[tuple[DeviceTrigger, ...]] = (
     _side_trigger("mains_returned", ValueGuid.BREAKER_STATE, MAINS_SIDES, "present"),
     ValueTrigger[Alarms](
         type="alarm_raised",
-        domain="sensor",
         key=ValueGuid.ALARM_LIST,
         value=_alarms,
         fires=_alarm_raised,
@@ -119,7 +116,6 @@ TRIGGERS: Final[tuple[DeviceTrigger, ...]] = (
     ),
     ValueTrigger[str](
         type="mode_changed",
-        domain="sensor",
         key=ValueGuid.MODE,
         value=_mode,
         fires=_mode_changed,

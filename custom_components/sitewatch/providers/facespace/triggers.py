@@ -10,18 +10,8 @@ from typing import Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
-import voluptuous as vol
 
-from ...triggers import (
-    CONF_PERSON,
-    DeviceTrigger,
-    EventTrigger,
-    Fields,
-    attribute_is,
-    normalized,
-    person_field,
-)
+from ...triggers import DeviceTrigger, Fields, normalized, person_field, recognition_triggers
 from .const import UNKNOWN_NAMES
 from .coordinator import EVENT_KEY
 from .runtime import FaceSpaceRuntime
@@ -41,15 +31,11 @@ async def _persons(hass: HomeAssistant, entry: ConfigEntry) -> Fields:
     return person_field(name for name in names if normalized(name) not in UNKNOWN_NAMES)
 
 
-TRIGGERS: Final[tuple[DeviceTrigger, ...]] = (
-    EventTrigger(
-        type="person_recognized",
-        key=EVENT_KEY,
-        event_types=frozenset({"recognized"}),
-        fields={vol.Optional(CONF_PERSON): cv.string},
-        capabilities=_persons,
-        matches=attribute_is(PERSON_ATTRIBUTES, CONF_PERSON, normalized),
-    ),
-    EventTrigger(type="unknown_face", key=EVENT_KEY, event_types=frozenset({"unknown"})),
+TRIGGERS: Final[tuple[DeviceTrigger, ...]] = recognition_triggers(
+    key=EVENT_KEY,
+    recognized="recognized",
+    unknown="unknown",
+    person_attributes=PERSON_ATTRIBUTES,
+    persons=_persons,
 )
 """The triggers of a FaceSpace camera."""

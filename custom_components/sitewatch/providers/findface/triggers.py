@@ -16,7 +16,6 @@ import voluptuous as vol
 
 from ...const import DOMAIN, LOGGER
 from ...triggers import (
-    CONF_PERSON,
     CONF_PLATE,
     MAX_PERSONS,
     DeviceTrigger,
@@ -24,9 +23,9 @@ from ...triggers import (
     Fields,
     ThresholdTrigger,
     attribute_is,
-    normalized,
     person_field,
     plate_text,
+    recognition_triggers,
 )
 from .api import FindFaceError
 from .event import RECOGNITION_TYPES
@@ -67,15 +66,13 @@ async def _persons(hass: HomeAssistant, entry: ConfigEntry) -> Fields:
 
 
 TRIGGERS: Final[tuple[DeviceTrigger, ...]] = (
-    EventTrigger(
-        type="person_recognized",
+    *recognition_triggers(
         key=FACE_EVENT,
-        event_types=frozenset({"matched"}),
-        fields={vol.Optional(CONF_PERSON): cv.string},
-        capabilities=_persons,
-        matches=attribute_is(PERSON_ATTRIBUTES, CONF_PERSON, normalized),
+        recognized="matched",
+        unknown="unmatched",
+        person_attributes=PERSON_ATTRIBUTES,
+        persons=_persons,
     ),
-    EventTrigger(type="unknown_face", key=FACE_EVENT, event_types=frozenset({"unmatched"})),
     EventTrigger(type="body_detected", key=BODY_EVENT, event_types=frozenset(RECOGNITION_TYPES)),
     EventTrigger(
         type="car_detected",
