@@ -2,11 +2,13 @@
 
 Persons offered in the "person recognised" trigger: the server's human cards (``GET
 /cards/humans/``, the first ``MAX_PERSONS``), which are who FindFace can recognise, including
-people not seen yet; while the server cannot be read, the names on the entry's face events.
+people not seen yet, with the names on the entry's face events; while the server cannot be read
+(within ``CARDS_TIMEOUT``), those names only.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Final
 
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
@@ -39,6 +41,8 @@ PERSON_ATTRIBUTES: Final = ("card_name",)
 PLATE_ATTRIBUTES: Final = ("license_plate", "plate")
 """Event attributes that may carry a car's licence plate (car features are not parsed yet:
 until they are, a trigger with a plate does not fire)."""
+CARDS_TIMEOUT: Final = 5.0
+"""Seconds the editor waits for the card list before offering the names seen."""
 COUNTED: Final = {"faces": "faces_counted", "bodies": "bodies_counted", "cars": "cars_counted"}
 """Counter sensors by the trigger subtype (what the counter record counted)."""
 
@@ -48,8 +52,9 @@ async def _persons(hass: HomeAssistant, entry: ConfigEntry) -> Fields:
     names: set[str] = set()
     if entry.state is ConfigEntryState.LOADED and isinstance(entry.runtime_data, FindFaceRuntime):
         try:
-            cards = await entry.runtime_data.coordinator.client.cards("humans", MAX_PERSONS)
-        except FindFaceError as err:
+            async with asyncio.timeout(CARDS_TIMEOUT):
+                cards = await entry.runtime_data.coordinator.client.cards("humans", MAX_PERSONS)
+        except (FindFaceError, TimeoutError) as err:
             LOGGER.debug("FindFace: cannot list the cards for a trigger's persons: %s", err)
         else:
             names.update(card.name for card in cards)
