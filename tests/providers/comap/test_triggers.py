@@ -7,6 +7,7 @@ from unittest.mock import AsyncMock
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
@@ -57,6 +58,18 @@ async def test_a_genset_offers_its_triggers(
     entity_registry: er.EntityRegistry,
 ) -> None:
     assert await async_offered(hass, genset) == GENSET_TRIGGERS
+    # The editor's names, as the frontend loads them.
+    names = await async_get_translations(hass, "en", "device_automation", [DOMAIN])
+    prefix = f"component.{DOMAIN}.device_automation"
+    assert [names[f"{prefix}.trigger_type.{type_}"] for type_, _ in GENSET_TRIGGERS] == [
+        "Alarm raised",
+        "Engine started",
+        "Engine stopped",
+        "Mains failed",
+        "Mains returned",
+        "Mode changed",
+    ]
+    assert names[f"{prefix}.extra_fields.mode"] == "Mode"
     fields = await async_capabilities(editor_ws, genset, "mode_changed")
     assert [(field["name"], field["optional"]) for field in fields] == [("mode", True)]
     select = fields[0]["selector"]["select"]
