@@ -11,7 +11,7 @@ from typing import Any
 
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -20,19 +20,29 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.identity import device_identifier, entity_unique_id
+
+from .conftest import device_by_identifier
 
 RUN_EVENT = "sitewatch_test_run"
 
 
-def device_named(hass: HomeAssistant, entry: MockConfigEntry, name: str) -> str:
-    """The id of the entry's one device called ``name``."""
-    devices = [
-        device.id
-        for device in dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
-        if device.name == name
-    ]
-    assert len(devices) == 1, (name, devices)
-    return devices[0]
+def device_of(hass: HomeAssistant, entry: MockConfigEntry, device: str) -> str:
+    """The device id of the entry's ``device`` (``camera_1``, ``location_7``...; not its name)."""
+    found = device_by_identifier(dr.async_get(hass), entry, device_identifier(entry, device))
+    assert found is not None, device
+    return found.id
+
+
+def entity_of(
+    hass: HomeAssistant, entry: MockConfigEntry, domain: str, device: str, key: str
+) -> str:
+    """The entity id of the entry's entity ``key`` of ``device`` (found by its unique id)."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        domain, DOMAIN, entity_unique_id(entry, device, key)
+    )
+    assert entity_id is not None, (device, key)
+    return entity_id
 
 
 async def async_offered(hass: HomeAssistant, device_id: str) -> list[tuple[str, str | None]]:

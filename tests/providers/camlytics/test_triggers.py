@@ -6,26 +6,17 @@ from http import HTTPStatus
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from custom_components.sitewatch.identity import device_identifier
 from simulator.camlytics import CamlyticsSimulator
 
-from ...conftest import SimulatorStack, device_by_identifier
-from ...device_triggers import async_automate, async_capabilities, async_offered
+from ...conftest import SimulatorStack
+from ...device_triggers import async_automate, async_capabilities, async_offered, device_of
 from .conftest import post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
-
-
-def _device(hass: HomeAssistant, entry: MockConfigEntry, subject: str) -> str:
-    """The device id of ``location_<id>`` or ``channel_<id>``."""
-    device = device_by_identifier(dr.async_get(hass), entry, device_identifier(entry, subject))
-    assert device is not None, subject
-    return device.id
 
 
 def _place(sim: CamlyticsSimulator) -> tuple[int, str]:
@@ -45,14 +36,14 @@ async def test_channels_and_locations_offer_their_triggers(
     simulators: SimulatorStack,
 ) -> None:
     location, channel = _place(simulators.camlytics)
-    channel_device = _device(hass, entry, f"channel_{channel}")
+    channel_device = device_of(hass, entry, f"channel_{channel}")
     assert await async_offered(hass, channel_device) == [
         ("occupancy_above", "queue"),
         ("occupancy_below", "queue"),
         ("someone_entered", None),
         ("someone_exited", None),
     ]
-    location_device = _device(hass, entry, f"location_{location}")
+    location_device = device_of(hass, entry, f"location_{location}")
     assert await async_offered(hass, location_device) == [
         ("occupancy_above", "occupancy"),
         ("occupancy_below", "occupancy"),
@@ -70,7 +61,7 @@ async def test_entered_and_exited_run_once_per_crossing(
     location, channel = _place(sim)
     runs = await async_automate(
         hass,
-        _device(hass, entry, f"channel_{channel}"),
+        device_of(hass, entry, f"channel_{channel}"),
         {"in": {"type": "someone_entered"}, "out": {"type": "someone_exited"}},
     )
     entering = sim.emit_events(2, location, channel, trigger_name="Enter")
@@ -98,7 +89,7 @@ async def test_occupancy_and_queue_triggers_run_when_crossing_the_number(
     location, channel = _place(simulators.camlytics)
     runs = await async_automate(
         hass,
-        _device(hass, entry, f"location_{location}"),
+        device_of(hass, entry, f"location_{location}"),
         {
             "over_20": {"type": "occupancy_above", "subtype": "occupancy", "above": 20},
             "under_5": {"type": "occupancy_below", "subtype": "occupancy", "below": 5},
@@ -106,7 +97,7 @@ async def test_occupancy_and_queue_triggers_run_when_crossing_the_number(
                 "type": "occupancy_above",
                 "subtype": "queue",
                 "above": 3,
-                "device_id": _device(hass, entry, f"channel_{channel}"),
+                "device_id": device_of(hass, entry, f"channel_{channel}"),
             },
         },
     )

@@ -11,11 +11,15 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
+from custom_components.sitewatch.providers.facespace.coordinator import camera_device
+
 from ... import device_triggers as triggers
 from ...conftest import SimulatorStack
 from .conftest import HOOK, KEY, async_refresh, async_setup_simulator
 
 pytestmark = pytest.mark.integration
+
+LOBBY = camera_device("Lobby")
 
 
 async def test_cameras_offer_recognitions_with_the_names_seen(
@@ -27,7 +31,7 @@ async def test_cameras_offer_recognitions_with_the_names_seen(
     sim.recognize("Entrance", "Bob")
     sim.recognize("Parking", "Unknown")
     await async_refresh(hass, entry)
-    lobby = triggers.device_named(hass, entry, "Lobby")
+    lobby = triggers.device_of(hass, entry, LOBBY)
     assert await triggers.async_offered(hass, lobby) == [
         ("person_recognized", None),
         ("unknown_face", None),
@@ -46,7 +50,7 @@ async def test_recognitions_run_once_per_line_polled_or_pushed(
     await async_refresh(hass, entry)  # the Lobby camera and its entities exist
     runs = await triggers.async_automate(
         hass,
-        triggers.device_named(hass, entry, "Lobby"),
+        triggers.device_of(hass, entry, LOBBY),
         triggers.recognitions(" ALICE"),
     )
     now = dt_util.utcnow().replace(microsecond=0)

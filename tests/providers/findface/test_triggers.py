@@ -32,7 +32,8 @@ from ...device_triggers import (
     async_automate,
     async_capabilities,
     async_offered,
-    device_named,
+    device_of,
+    entity_of,
     recognitions,
 )
 from .common import post
@@ -57,7 +58,16 @@ IDS = count(9_000_001)
 @pytest.fixture
 def entrance(hass: HomeAssistant, findface_entry: MockConfigEntry) -> str:
     """The device id of the Entrance camera of the loaded entry."""
-    return device_named(hass, findface_entry, "Entrance")
+    return device_of(hass, findface_entry, "camera_1")
+
+
+@pytest.fixture
+def events(hass: HomeAssistant, findface_entry: MockConfigEntry) -> dict[str, str]:
+    """The entity ids of the Entrance camera's face, body and car events."""
+    return {
+        kind: entity_of(hass, findface_entry, "event", "camera_1", f"{kind}_event")
+        for kind in ("face", "body", "car")
+    }
 
 
 def _recognition(card: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -85,16 +95,17 @@ def _counter(faces: int, bodies: int = 0, cars: int = 0) -> dict[str, Any]:
 
 
 async def test_cameras_offer_their_triggers_and_the_server_none(
-    hass: HomeAssistant, findface_entry: MockConfigEntry, entity_registry: er.EntityRegistry
+    hass: HomeAssistant,
+    findface_entry: MockConfigEntry,
+    entrance: str,
+    events: dict[str, str],
+    entity_registry: er.EntityRegistry,
 ) -> None:
-    entrance = device_named(hass, findface_entry, "Entrance")
     assert await async_offered(hass, entrance) == CAMERA_TRIGGERS
-    assert await async_offered(hass, device_named(hass, findface_entry, "FindFace 127.0.0.1")) == []
+    assert await async_offered(hass, device_of(hass, findface_entry, "server")) == []
 
     # A disabled entity's triggers are not offered.
-    entity_registry.async_update_entity(
-        "event.entrance_face", disabled_by=er.RegistryEntryDisabler.USER
-    )
+    entity_registry.async_update_entity(events["face"], disabled_by=er.RegistryEntryDisabler.USER)
     offered = await async_offered(hass, entrance)
     assert ("person_recognized", None) not in offered
     assert ("unknown_face", None) not in offered
@@ -129,7 +140,10 @@ async def test_the_person_field_falls_back_to_names_seen(
 
 
 async def test_recognition_triggers_run_once_per_matching_event(
-    hass: HomeAssistant, entrance: str, hass_client: ClientSessionGenerator
+    hass: HomeAssistant,
+    entrance: str,
+    events: dict[str, str],
+    hass_client: ClientSessionGenerator,
 ) -> None:
     runs = await async_automate(
         hass,
@@ -156,11 +170,7 @@ async def test_recognition_triggers_run_once_per_matching_event(
     # A car event carries no plate yet: the plate trigger does not run.
     assert await post(hass_client, [_recognition("7XY 9876")], "car_events") == HTTPStatus.OK
     assert runs() == {"anyone": 3, "person": 2, "unknown": 2, "body": 1, "car": 1}
-    assert {run["entity_id"] for run in runs.triggers} == {
-        "event.entrance_face",
-        "event.entrance_body",
-        "event.entrance_car",
-    }
+    assert {run["entity_id"] for run in runs.triggers} == set(events.values())
     # Another camera's events run nothing here.
     other = [_recognition("Alice Novak") | {"camera": 2}]
     assert await post(hass_client, other, "face_events") == HTTPStatus.OK
@@ -168,14 +178,14 @@ async def test_recognition_triggers_run_once_per_matching_event(
 
 
 async def test_a_plate_matches_the_plate_attribute_whatever_its_spelling(
-    hass: HomeAssistant, entrance: str, hass_client: ClientSessionGenerator
+    hass: HomeAssistant, entrance: str, events: dict[str, str]
 ) -> None:
     plate = {"type": "car_detected", "plate": "ab 123 cd"}
     runs = await async_automate(hass, entrance, {"plate": plate})
     # As a car event will look once car features are parsed (``license_plate``).
     for plate, when in (("AB-123-CD", "1"), ("XY-999-ZZ", "2"), ("AB123CD", "3")):
         hass.states.async_set(
-            "event.entrance_car",
+            events["car"],
             f"2026-11-23T12:00:0{when}.000+00:00",
             {"event_type": "matched", "license_plate": plate},
         )
@@ -199,13 +209,14 @@ async def test_occupancy_triggers_run_when_a_count_crosses_the_number(
 async def test_an_event_shown_again_does_not_run(
     hass: HomeAssistant,
     entrance: str,
+    events: dict[str, str],
     hass_client: ClientSessionGenerator,
     entity_registry: er.EntityRegistry,
 ) -> None:
     runs = await async_automate(hass, entrance, {"face": {"type": "unknown_face"}})
     assert await post(hass_client, [_recognition()], "face_events") == HTTPStatus.OK
     assert runs() == {"face": 1}
-    shown = hass.states.get("event.entrance_face")
+    shown = hass.states.get(events["face"])
     assert shown is not None
     # Unavailable and back with the same event; renamed (its friendly name changes).
     hass.states.async_set(shown.entity_id, STATE_UNAVAILABLE)
