@@ -33,7 +33,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, async_
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from syrupy.assertion import SnapshotAssertion
 
 from custom_components.sitewatch.const import CONF_PROVIDER, DOMAIN
@@ -540,16 +540,3 @@ async def ha_client(hass: HomeAssistant, hass_client: ClientSessionGenerator) ->
     hass.config.internal_url = str(client.make_url("")).rstrip("/")
     hass.config.external_url = hass.config.internal_url.replace("127.0.0.1", "localhost")
     return client
-
-
-@pytest.fixture
-async def editor_ws(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> WebSocketGenerator:
-    """The websocket API the frontend's editors use, served next to the webhooks.
-
-    Request it before a fixture that serves Home Assistant's HTTP API (``ha_client``...): the
-    components that register web routes are set up here first, before the router freezes.
-    """
-    for component in ("webhook", "diagnostics", "api", "device_automation"):
-        assert await async_setup_component(hass, component, {})
-    await hass_ws_client()
-    return hass_ws_client

@@ -11,14 +11,19 @@ from typing import Any
 
 from homeassistant.components.device_automation import DeviceAutomationType
 from homeassistant.core import Event, HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import (
+    config_validation as cv,
+    device_registry as dr,
+    entity_registry as er,
+)
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_get_device_automations,
 )
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
+import voluptuous_serialize
 
+from custom_components.sitewatch import device_trigger
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.identity import device_identifier, entity_unique_id
 
@@ -54,26 +59,18 @@ async def async_offered(hass: HomeAssistant, device_id: str) -> list[tuple[str, 
 
 
 async def async_capabilities(
-    hass_ws_client: WebSocketGenerator, device_id: str, type_: str, **trigger: Any
+    hass: HomeAssistant, device_id: str, type_: str, **trigger: Any
 ) -> list[dict[str, Any]]:
-    """The extra fields the automation editor gets for the trigger (over the websocket API)."""
-    client = await hass_ws_client()
-    await client.send_json_auto_id(
-        {
-            "type": "device_automation/trigger/capabilities",
-            "trigger": {
-                "platform": "device",
-                "domain": DOMAIN,
-                "device_id": device_id,
-                "type": type_,
-                **trigger,
-            },
-        }
+    """The extra fields the automation editor gets for the trigger, serialized as its websocket
+    command (``device_automation/trigger/capabilities``) serializes them."""
+    config = {"platform": "device", "domain": DOMAIN, "device_id": device_id, "type": type_}
+    capabilities = await device_trigger.async_get_trigger_capabilities(hass, config | trigger)
+    if (fields := capabilities.get("extra_fields")) is None:
+        return []
+    serialized: list[dict[str, Any]] = voluptuous_serialize.convert(
+        fields, custom_serializer=cv.custom_serializer
     )
-    answer = await client.receive_json()
-    assert answer["success"], answer
-    fields: list[dict[str, Any]] = answer["result"].get("extra_fields", [])
-    return fields
+    return serialized
 
 
 class Runs:

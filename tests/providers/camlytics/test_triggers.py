@@ -8,7 +8,6 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from simulator.camlytics import CamlyticsSimulator
 
@@ -31,7 +30,6 @@ def _pushed(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def test_channels_and_locations_offer_their_triggers(
     hass: HomeAssistant,
-    editor_ws: WebSocketGenerator,
     entry: MockConfigEntry,
     simulators: SimulatorStack,
 ) -> None:
@@ -48,9 +46,7 @@ async def test_channels_and_locations_offer_their_triggers(
         ("occupancy_above", "occupancy"),
         ("occupancy_below", "occupancy"),
     ]
-    fields = await async_capabilities(
-        editor_ws, location_device, "occupancy_below", subtype="occupancy"
-    )
+    fields = await async_capabilities(hass, location_device, "occupancy_below", subtype="occupancy")
     assert fields == [{"name": "below", "required": True, "type": "float"}]
 
 

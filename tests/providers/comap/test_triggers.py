@@ -10,7 +10,6 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.translation import async_get_translations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.identity import entity_unique_id
@@ -52,7 +51,6 @@ async def _refresh(
 
 async def test_a_genset_offers_its_triggers(
     hass: HomeAssistant,
-    editor_ws: WebSocketGenerator,
     mock_entry: MockConfigEntry,
     genset: str,
     entity_registry: er.EntityRegistry,
@@ -70,7 +68,7 @@ async def test_a_genset_offers_its_triggers(
         "Mode changed",
     ]
     assert names[f"{prefix}.extra_fields.mode"] == "Mode"
-    fields = await async_capabilities(editor_ws, genset, "mode_changed")
+    fields = await async_capabilities(hass, genset, "mode_changed")
     assert [(field["name"], field["optional"]) for field in fields] == [("mode", True)]
     select = fields[0]["selector"]["select"]
     assert (select["options"], select["translation_key"]) == (["aut", "man", "off", "test"], "mode")

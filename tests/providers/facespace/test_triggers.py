@@ -9,7 +9,6 @@ from typing import Any
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.sitewatch.providers.facespace.coordinator import camera_device
 
@@ -23,7 +22,7 @@ LOBBY = camera_device("Lobby")
 
 
 async def test_cameras_offer_recognitions_with_the_names_seen(
-    hass: HomeAssistant, editor_ws: WebSocketGenerator, simulators: SimulatorStack
+    hass: HomeAssistant, simulators: SimulatorStack
 ) -> None:
     entry = await async_setup_simulator(hass, simulators.url)
     sim = simulators.facespace
@@ -36,7 +35,7 @@ async def test_cameras_offer_recognitions_with_the_names_seen(
         ("person_recognized", None),
         ("unknown_face", None),
     ]
-    fields = await triggers.async_capabilities(editor_ws, lobby, "person_recognized")
+    fields = await triggers.async_capabilities(hass, lobby, "person_recognized")
     assert [field["name"] for field in fields] == ["person"]
     assert fields[0]["selector"]["select"]["options"] == ["Alice", "Bob"]
 

@@ -15,10 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import (
-    ClientSessionGenerator,
-    WebSocketGenerator,
-)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
 from custom_components.sitewatch import device_trigger
@@ -112,30 +109,27 @@ async def test_cameras_offer_their_triggers_and_the_server_none(
     assert ("body_detected", None) in offered
 
 
-async def test_the_person_field_lists_the_server_cards(
-    hass: HomeAssistant, editor_ws: WebSocketGenerator, entrance: str
-) -> None:
-    fields = await async_capabilities(editor_ws, entrance, "person_recognized")
+async def test_the_person_field_lists_the_server_cards(hass: HomeAssistant, entrance: str) -> None:
+    fields = await async_capabilities(hass, entrance, "person_recognized")
     assert [field["name"] for field in fields] == ["person"]
     assert fields[0]["optional"]
     select = fields[0]["selector"]["select"]
     assert select["options"] == ["Alice Novak", "Bob Svoboda", "Carl Mrazek"]
     assert select["custom_value"]
 
-    fields = await async_capabilities(editor_ws, entrance, "occupancy_above", subtype="faces")
+    fields = await async_capabilities(hass, entrance, "occupancy_above", subtype="faces")
     assert fields == [{"name": "above", "required": True, "type": "float"}]
-    assert await async_capabilities(editor_ws, entrance, "unknown_face") == []
+    assert await async_capabilities(hass, entrance, "unknown_face") == []
 
 
 async def test_the_person_field_falls_back_to_names_seen(
     hass: HomeAssistant,
-    editor_ws: WebSocketGenerator,
     entrance: str,
     hass_client: ClientSessionGenerator,
 ) -> None:
     assert await post(hass_client, [_recognition("Zoe Seen")], "face_events") == HTTPStatus.OK
     with patch.object(FindFaceClient, "cards", side_effect=FindFaceConnectionError("down")):
-        fields = await async_capabilities(editor_ws, entrance, "person_recognized")
+        fields = await async_capabilities(hass, entrance, "person_recognized")
     assert fields[0]["selector"]["select"]["options"] == ["Zoe Seen"]
 
 
