@@ -95,6 +95,10 @@ def test_examples() -> None:
     assert parse_time("2068-01-01T00:00:00Z", now=NOW) is None
     assert parse_time("1968-01-01T00:00:00Z", now=NOW) is None
     assert parse_time(1_790_000_000, now=NOW) == datetime.fromtimestamp(1_790_000_000, UTC)
+    # Text that is not ASCII is not a time; a lone surrogate (JSON can carry one) crashed the
+    # process in the C parser.
+    for text in ("\ud800", "2026-11-29T11:00:00\ud800", "\uff12026-11-29T11:00:00Z"):
+        assert parse_time(text, now=NOW) is None
     assert sane_time(datetime(2026, 11, 29, 12), now=NOW) == NOW  # naive is UTC
     assert cursor_limit(NOW) == NOW + timedelta(minutes=5)
     assert text_list(["a", 1, {"b": 2}, "c"]) == ["a", "c"]

@@ -79,3 +79,20 @@ def test_every_provider_has_its_strings(key: str) -> None:
     assert key in steps["user"]["menu_options"]
     for step in (key, f"{key}_reauth", f"{key}_reconfigure"):
         assert step in steps, f"no strings for config step {step}"
+
+
+@pytest.mark.parametrize("key", list(PROVIDERS))
+def test_every_device_trigger_has_its_strings_and_module(key: str) -> None:
+    triggers = PROVIDERS[key].triggers
+    if not triggers:
+        return
+    assert (PACKAGE / "providers" / key / "triggers.py").exists()
+    strings = STRINGS["device_automation"]
+    assert len({trigger.id for trigger in triggers}) == len(triggers), "a trigger twice"
+    for trigger in triggers:
+        assert trigger.type in strings["trigger_type"]
+        if trigger.subtype is not None:
+            assert trigger.subtype in strings["trigger_subtype"]
+            assert "{subtype}" in strings["trigger_type"][trigger.type]
+        for marker in trigger.fields:
+            assert str(marker) in strings["extra_fields"], (trigger.type, str(marker))

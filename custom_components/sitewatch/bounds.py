@@ -121,7 +121,9 @@ def sane_time(value: datetime | None, *, now: datetime | None = None) -> datetim
 def parse_time(value: object, *, now: datetime | None = None) -> datetime | None:
     """An ISO 8601 string (or seconds since the epoch) as a sane aware time, else None."""
     parsed: datetime | None = None
-    if isinstance(value, str) and len(value) <= 64:
+    if isinstance(value, str) and len(value) <= 64 and value.isascii():
+        # ISO 8601 is ASCII; other text never reaches the C parser (ciso8601 2.3 crashes the
+        # process on a lone surrogate such as "\ud800", which JSON can carry).
         try:
             parsed = dt_util.parse_datetime(value)
         except ValueError:

@@ -15,6 +15,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .flow import AccountFlow
+from .triggers import DeviceTrigger
 from .webhook import PushWebhook
 
 
@@ -68,8 +69,8 @@ class Provider:
     """Everything the shared layer knows of one provider; each package exports one (``PROVIDER``).
 
     ``providers/__init__.py`` lists them; ``__init__.py``, ``config_flow.py``,
-    ``diagnostics.py`` and the action registration dispatch through that list, so the shared
-    modules never import a provider.
+    ``diagnostics.py``, ``device_trigger.py`` and the action registration dispatch through that
+    list, so the shared modules never import a provider.
     """
 
     key: str
@@ -93,6 +94,9 @@ class Provider:
     """Entry migrations by the minor version they bring an entry to (1.2, 1.3...)."""
     async_setup_services: Callable[[HomeAssistant], None] | None = None
     """Register the provider's actions (once, when the integration loads)."""
+    triggers: tuple[DeviceTrigger, ...] = ()
+    """The device triggers of the provider's devices (``providers/<key>/triggers.py``); a
+    device is offered those whose entity it has (``device_trigger.py``)."""
 
 
 type EntityFactories = Mapping[Hashable, Callable[[], Entity | list[Entity]]]

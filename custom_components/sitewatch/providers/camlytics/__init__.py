@@ -21,6 +21,7 @@ from .coordinator import (
 )
 from .push import CamlyticsReceiver, CamlyticsWebhook
 from .runtime import CamlyticsRuntime
+from .triggers import TRIGGERS
 
 
 async def async_migrate_camlytics_identity(
@@ -106,5 +107,6 @@ PROVIDER = Provider(
     to_redact=frozenset({"public_key", "secret_key"}),
     async_remove_entry=async_remove_camlytics_entry,
     migrations={2: async_migrate_camlytics_identity, 3: async_migrate_camlytics_identity_1_3},
+    triggers=TRIGGERS,
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""

@@ -12,6 +12,7 @@ from .const import CONF_LOGIN_ID, PROVIDER_COMAP
 from .coordinator import ComapCoordinator, client_from_data
 from .runtime import ENTITY_FACTORIES, NEEDED_VALUE_GUIDS, ComapRuntime
 from .services import async_setup_services
+from .triggers import TRIGGERS
 
 
 @callback
@@ -108,5 +109,6 @@ PROVIDER = Provider(
     ),
     migrations={2: async_migrate_comap_identity, 3: async_migrate_comap_identity_1_3},
     async_setup_services=async_setup_services,
+    triggers=TRIGGERS,
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""

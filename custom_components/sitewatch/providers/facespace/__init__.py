@@ -22,6 +22,7 @@ from .coordinator import FaceSpaceCoordinator, camera_device, client_from_data
 from .push import FaceSpaceReceiver
 from .runtime import FaceSpaceRuntime
 from .services import async_setup_services
+from .triggers import TRIGGERS
 
 
 async def async_setup_facespace_entry(
@@ -103,5 +104,6 @@ PROVIDER = Provider(
     to_redact=frozenset({CONF_API_KEY, CONF_PUSH_SECRET}),
     migrations={3: async_migrate_facespace_identity_1_3},
     async_setup_services=async_setup_services,
+    triggers=TRIGGERS,
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""

@@ -16,6 +16,7 @@ from .coordinator import FindFaceCoordinator, client_from_data
 from .entity import server_device
 from .push import FindFaceReceiver
 from .runtime import CAMERA_ENTITIES, FindFaceRuntime
+from .triggers import TRIGGERS
 
 
 async def async_setup_findface_entry(
@@ -102,5 +103,6 @@ PROVIDER = Provider(
     to_redact=frozenset({"access_token", "token", "password", "username"}),
     async_remove_entry=async_remove_findface_entry,
     migrations={3: async_migrate_findface_identity_1_3},
+    triggers=TRIGGERS,
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""

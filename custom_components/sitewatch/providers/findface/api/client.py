@@ -130,6 +130,15 @@ class FindFaceClient(HttpClient):
         """Every area (``GET /areas/``)."""
         return [NamedObject.from_api(item) for item in await self._list("areas/")]
 
+    async def cards(self, kind: str, limit: int) -> list[NamedObject]:
+        """The first ``limit`` cards (``GET /cards/{kind}/``, kind ``humans`` or ``cars``).
+
+        Pages are followed only until ``limit`` cards are read.
+        """
+        return [
+            NamedObject.from_api(item) for item in await self._list(f"cards/{kind}/", limit=limit)
+        ]
+
     async def card(self, kind: str, card_id: int) -> NamedObject:
         """A card by id (``GET /cards/{kind}/{id}/``, kind ``humans`` or ``cars``)."""
         answer = await self._call("GET", f"cards/{kind}/{card_id}/")
@@ -175,14 +184,15 @@ class FindFaceClient(HttpClient):
             if err.status != 404:
                 raise
 
-    async def _list(self, path: str) -> list[dict[str, Any]]:
+    async def _list(self, path: str, *, limit: int | None = None) -> list[dict[str, Any]]:
         """Every item of a cursor-paged list, following ``next_page`` to the end.
 
         At most ``MAX_LIST_PAGES`` pages and ``MAX_LIST_ITEMS`` items; a list beyond either, or a
-        page of another shape, raises FindFaceApiError (never a list silently cut short).
+        page of another shape, raises FindFaceApiError (never a list silently cut short). With
+        ``limit``, the first ``limit`` items (pages are read until that many are).
         """
         items: list[dict[str, Any]] = []
-        params: dict[str, str] | None = {"limit": "100"}
+        params: dict[str, str] | None = {"limit": str(min(limit or 100, 100))}
         seen: set[str] = set()
         for _ in range(MAX_LIST_PAGES):
             answer = await self._call("GET", path, params=params)
@@ -193,6 +203,8 @@ class FindFaceClient(HttpClient):
             else:
                 raise FindFaceApiError(f"Unexpected list answer from {path}")
             items.extend(item for item in page if isinstance(item, dict))
+            if limit is not None and len(items) >= limit:
+                return items[:limit]
             if len(items) > MAX_LIST_ITEMS:
                 raise FindFaceApiError(f"More than {MAX_LIST_ITEMS} items in {path}")
             if not isinstance(next_page, str) or not next_page or next_page in seen:
