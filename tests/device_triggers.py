@@ -21,11 +21,11 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_get_device_automations,
 )
-import voluptuous_serialize
 
 from custom_components.sitewatch import device_trigger
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.identity import device_identifier, entity_unique_id
+from custom_components.sitewatch.schema import PROBATIO
 
 from .conftest import device_by_identifier
 
@@ -67,9 +67,16 @@ async def async_capabilities(
     capabilities = await device_trigger.async_get_trigger_capabilities(hass, config | trigger)
     if (fields := capabilities.get("extra_fields")) is None:
         return []
-    serialized: list[dict[str, Any]] = voluptuous_serialize.convert(
-        fields, custom_serializer=cv.custom_serializer
-    )
+    if PROBATIO:  # Home Assistant 2026.x serializes with probatio
+        import probatio
+
+        serialized: list[dict[str, Any]] = probatio.to_field_list(
+            fields, custom_serializer=cv.custom_serializer
+        )
+    else:
+        import voluptuous_serialize
+
+        serialized = voluptuous_serialize.convert(fields, custom_serializer=cv.custom_serializer)
     return serialized
 
 

@@ -29,11 +29,11 @@ from homeassistant.helpers import (
 )
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
-import voluptuous as vol
 
 from .const import CONF_PROVIDER, DOMAIN
 from .devices import device_belongs_to
 from .providers import PROVIDERS
+from .schema import vol
 from .triggers import Attachment, DeviceTrigger
 
 CONF_SUBTYPE = "subtype"

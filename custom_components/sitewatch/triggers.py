@@ -51,7 +51,8 @@ from homeassistant.helpers.selector import (
 )
 from homeassistant.helpers.trigger import TriggerActionType, TriggerInfo
 from homeassistant.helpers.typing import ConfigType
-import voluptuous as vol
+
+from .schema import vol
 
 type Fields = Mapping[vol.Marker, Any]
 """Extra fields of a trigger: voluptuous markers to validators (or selectors)."""

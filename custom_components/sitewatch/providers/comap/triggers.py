@@ -24,8 +24,8 @@ from homeassistant.helpers.selector import (
     SelectSelectorMode,
 )
 from homeassistant.helpers.typing import ConfigType
-import voluptuous as vol
 
+from ...schema import vol
 from ...triggers import CONF_MODE, DeviceTrigger, Fields, ValueTrigger, entered, side_of
 from .const import OPERATING_MODES, ValueGuid
 

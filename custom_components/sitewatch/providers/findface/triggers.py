@@ -14,9 +14,9 @@ from typing import Final
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, entity_registry as er
-import voluptuous as vol
 
 from ...const import DOMAIN, LOGGER
+from ...schema import vol
 from ...triggers import (
     CONF_PLATE,
     MAX_PERSONS,
