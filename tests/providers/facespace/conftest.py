@@ -86,8 +86,11 @@ async def async_setup(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfig
 
 
 async def async_setup_simulator(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
-    """The test entry on the simulator served at ``url``, set up."""
-    return await async_setup(hass, simulator_entry(hass, url, **options))
+    """The test entry on the simulator served at ``url``, set up, its first refresh done."""
+    entry = await async_setup(hass, simulator_entry(hass, url, **options))
+    await coordinator_of(entry).async_after_first_refresh()  # in the background
+    await hass.async_block_till_done()
+    return entry
 
 
 def coordinator_of(entry: MockConfigEntry) -> FaceSpaceCoordinator:
