@@ -84,7 +84,7 @@ async def async_wait_for_recorder(hass: HomeAssistant) -> None:
 @callback
 def async_note_delivered(hass: HomeAssistant, items: int) -> None:
     """Count ``items`` just written as states; ask the recorder to commit during a burst."""
-    if items <= 0 or "recorder" not in hass.config.components:
+    if items <= 0 or (recorder := _recorder(hass)) is None:
         return
     burst = hass.data.setdefault(_BURST, _Burst())
     now = time.monotonic()
@@ -94,7 +94,7 @@ def async_note_delivered(hass: HomeAssistant, items: int) -> None:
     if burst.items < COMMIT_EVERY:
         return
     burst.started, burst.items = now, 0
-    _queue_commit(hass)
+    _queue_commit(recorder)
 
 
 def _recorder(hass: HomeAssistant) -> Recorder | None:
@@ -109,10 +109,8 @@ def _recorder(hass: HomeAssistant) -> Recorder | None:
         return None
 
 
-def _queue_commit(hass: HomeAssistant) -> None:
+def _queue_commit(recorder: Recorder) -> None:
     """Queue the recorder's commit task behind the states it has queued."""
-    if (recorder := _recorder(hass)) is None:  # pragma: no cover - checked by the caller
-        return
     try:
         from homeassistant.components.recorder.tasks import CommitTask
     except ImportError as err:  # pragma: no cover - a recorder without it

@@ -347,10 +347,13 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
     async def async_send_command(
         self, unit_guid: str, command: str, mode: str | None = None
     ) -> None:
-        """Send ``command`` (and ``mode`` for changeMode) to a genset, then refresh the values.
+        """Send ``command`` (and ``mode`` for changeMode) to a genset, then follow its values.
 
         The command counts as done only when the API answered the documented success answer
-        (``docs/providers/comap.md``, Commands); anything else is an error the user sees.
+        (``docs/providers/comap.md``, Commands); anything else is an error the user sees. A
+        confirmed command is followed by a read of the genset at once and then every
+        ``FOLLOW_INTERVAL`` s until its state settles (``_async_follow_read``); a genset the
+        data does not know gets a whole refresh instead.
 
         Args:
             unit_guid: the genset's lower-cased unit GUID (a key of the coordinator data).
