@@ -143,8 +143,8 @@ async def read_session_data(
 
     Requests: ``GET /v2/sessions/{id}`` (control plane: the session's region), then on its data
     plane (the session's ``region_id``, else the entry's region option) the chunk list and at
-    most ``MAX_CHUNKS`` chunks, oldest first; a chunk persisted before ``start`` is skipped,
-    and reading stops after the first chunk persisted after ``end``.
+    most ``MAX_CHUNKS`` chunks, oldest first. Bundles are picked by their own (client) time;
+    chunks are not skipped by their persistence time, since a phone's clock may be off.
 
     Response: ``{"session": {"session_id", "platform", "model", "labels", "journey_id",
     "created_at", "region"}, "summary": summarise(...), "bundles": [the first ``max_bundles``
@@ -161,8 +161,6 @@ async def read_session_data(
     read = 0
     truncated = False
     for chunk in chunks:
-        if start is not None and chunk.created_at is not None and chunk.created_at < start:
-            continue
         if read == MAX_CHUNKS:
             truncated = True
             break
@@ -175,8 +173,6 @@ async def read_session_data(
             if (start is None or (r.time is not None and r.time >= start))
             and (end is None or (r.time is not None and r.time <= end))
         )
-        if end is not None and chunk.created_at is not None and chunk.created_at > end:
-            break
     bundles.sort(key=lambda r: r.time or datetime.min.replace(tzinfo=dt_util.UTC))
     truncated = truncated or len(bundles) > max_bundles
     return {
