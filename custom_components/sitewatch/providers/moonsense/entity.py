@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from homeassistant.helpers.device_registry import DeviceInfo
 
+from ...devices import child_device_info
 from ...entity import SitewatchEntity
 from ...identity import device_identifier, entity_unique_id
 from ...models import SitewatchConfigEntry
@@ -62,12 +63,14 @@ class MoonsensePhoneEntity(SitewatchEntity[MoonsenseCoordinator]):
         self._phone_key = phone.key
         device = phone_device(phone.key)
         self._attr_unique_id = entity_unique_id(entry, device, key)
-        self._attr_device_info = DeviceInfo(
+        self._attr_device_info = child_device_info(
+            coordinator.hass,
+            entry,
+            app_device(entry),
             identifiers={device_identifier(entry, device)},
             name=phone.name or DEFAULT_PHONE_NAME,
             manufacturer=phone.manufacturer or None,
             model=phone.model or None,
-            via_device=device_identifier(entry, APP_DEVICE),
         )
 
     @property
