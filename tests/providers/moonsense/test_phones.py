@@ -146,6 +146,32 @@ async def test_two_phones_never_mix(
     assert "install" not in str(diagnostics)
 
 
+async def test_hostile_readings_are_dropped_counted_and_keep_the_last_good_value(
+    hass: HomeAssistant, client: Any, mock_entry: MockConfigEntry
+) -> None:
+    await _post(
+        client, _bundle("s-two", "install-a", T0, heart_rate_data=[{"rate": 80, "to": "1"}])
+    )
+    await _post(
+        client,
+        _bundle(
+            "s-two",
+            "install-a",
+            T0 + 1,
+            heart_rate_data=[{"rate": "NaN", "to": "2"}],
+            steps_data={"count": 5},
+            accelerometer_data=[{"x": {"deep": [1]}}],
+            orientation_data=[{"azimuth": 1e300}],
+        ),
+    )
+    await hass.async_block_till_done()
+    assert _state(hass, f"sensor.{IPHONE}_heart_rate") == "80"
+    assert _state(hass, f"sensor.{IPHONE}_steps") == STATE_UNKNOWN
+    phones = {phone["name"]: phone for phone in mock_entry.runtime_data.diagnostics()["phones"]}
+    assert phones["iPhone14,2"]["dropped_readings"] == 4
+    assert phones["Pixel 7"]["dropped_readings"] == 0
+
+
 async def test_a_new_phone_is_looked_up_once_and_named_after_its_model(
     hass: HomeAssistant, client: Any, mock_client: MagicMock, mock_entry: MockConfigEntry
 ) -> None:
