@@ -176,6 +176,41 @@ class FindFaceClient(HttpClient):
             filters=filters or {},
         )
 
+    async def hook(self, hook_id: int) -> Hook:
+        """A webhook by id (``GET /hooks/{id}/``); a 404 raises FindFaceApiError(404)."""
+        answer = await self._call("GET", f"hooks/{hook_id}/")
+        if not isinstance(answer, dict):
+            raise FindFaceApiError("Expected a hook object")
+        return Hook.from_api(answer)
+
+    async def update_hook(
+        self,
+        hook_id: int,
+        *,
+        url: str,
+        active: bool = True,
+        batch_size: int,
+        send_attempts: int,
+        filters: dict[str, Any],
+    ) -> Hook:
+        """Change a webhook in place (``PATCH /hooks/{id}/``); it keeps its id and its queue.
+
+        Sends ``url``, ``active``, ``batch_size``, ``send_attempts`` and ``filters`` (the name is
+        left as it is). Raises FindFaceApiError(404) when the hook is gone, (405) when the
+        server does not take PATCH.
+        """
+        body: dict[str, Any] = {
+            "url": url,
+            "active": active,
+            "batch_size": batch_size,
+            "send_attempts": send_attempts,
+            "filters": filters,
+        }
+        answer = await self._call("PATCH", f"hooks/{hook_id}/", json=body)
+        if not isinstance(answer, dict):
+            raise FindFaceApiError("Expected a hook object")
+        return Hook.from_api(answer)
+
     async def delete_hook(self, hook_id: int) -> None:
         """Delete a webhook (``DELETE /hooks/{id}/``); one that is already gone is fine."""
         try:
