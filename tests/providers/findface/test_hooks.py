@@ -1,4 +1,4 @@
-"""Sitewatch's FindFace hooks: each section's filters, and keeping them up to date (aioresponses)."""
+"""FindFace hooks made by Sitewatch: each section's filters, and keeping them up to date."""
 
 from __future__ import annotations
 
