@@ -104,6 +104,15 @@ async def async_read_choices(client: FindFaceClient) -> ServerChoices:
     return ServerChoices(cameras, groups, watch_lists)
 
 
+async def _async_choices(client: FindFaceClient) -> ServerChoices | None:
+    """``async_read_choices``, or None (logged) when the server could not answer."""
+    try:
+        return await async_read_choices(client)
+    except FindFaceError as err:
+        LOGGER.warning("Could not read the FindFace cameras and watch lists: %s", err)
+        return None
+
+
 def _id_selector(names: Mapping[int, str], chosen: Iterable[int]) -> SelectSelector:
     """Several of the server's objects, by name; a chosen one the server lost shows its id."""
     known = dict(names)
@@ -357,12 +366,9 @@ class FindFaceAccountFlow(flow.AccountFlow):
                 self.hass, data[CONF_WEBHOOK_ID]
             )
         client = client_from_data(self.hass, data)
-        if self._choices is None:
-            try:
-                self._choices = await async_read_choices(client)
-            except FindFaceError as err:
-                LOGGER.warning("Could not read the FindFace cameras and watch lists: %s", err)
-                return self.flow.async_abort(reason="cannot_connect")
+        if (choices := self._choices or await _async_choices(client)) is None:
+            return self.flow.async_abort(reason="cannot_connect")
+        self._choices = choices
         urls = webhook_urls(self.hass, data[CONF_WEBHOOK_ID], data[CONF_CLOUDHOOK_URL])
         errors: dict[str, str] = {}
         if user_input is not None:
@@ -378,7 +384,7 @@ class FindFaceAccountFlow(flow.AccountFlow):
         return self.flow.async_show_form(
             step_id="findface_webhook",
             data_schema=self.flow.add_suggested_values_to_schema(
-                hook_schema(self._choices, True, HookSettings()), user_input
+                hook_schema(choices, True, HookSettings()), user_input
             ),
             errors=errors,
             description_placeholders=_url_placeholders(urls),
@@ -395,6 +401,7 @@ class FindFaceOptionsFlow(flow.SitewatchOptionsFlow):
 
     step = "webhook"
     reload = False
+    _choices: ServerChoices | None = None
 
     def placeholders(self) -> dict[str, str]:
         """The URLs to give the server."""
@@ -411,11 +418,9 @@ class FindFaceOptionsFlow(flow.SitewatchOptionsFlow):
         """
         entry = self.config_entry
         client = client_from_data(self.hass, entry.data)
-        try:
-            choices = await async_read_choices(client)
-        except FindFaceError as err:
-            LOGGER.warning("Could not read the FindFace cameras and watch lists: %s", err)
+        if (choices := self._choices or await _async_choices(client)) is None:
             return self.async_abort(reason="cannot_connect")
+        self._choices = choices
         hook_ids: list[int] = list(entry.data.get(CONF_HOOK_IDS, []))
         errors: dict[str, str] = {}
         if user_input is not None:
