@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import MINOR_VERSION
 from custom_components.sitewatch.providers.findface.api import (
+    SECTIONS,
     FindFaceApiError,
     FindFaceClient,
     FindFaceConnectionError,
@@ -314,15 +315,7 @@ async def test_options_without_managed_hooks_change_nothing_on_the_server(
     [
         (["face_events"], True, True, ["faces"]),
         (
-            [
-                "face_events",
-                "body_events",
-                "car_events",
-                "human_episodes",
-                "car_episodes",
-                "counters",
-                "areas",
-            ],
+            list(SECTIONS),
             True,
             False,
             ["faces", "bodies", "cars", "episodes", "counters", "areas"],
