@@ -13,8 +13,10 @@ from unittest.mock import patch
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.helpers import config_validation as cv
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+import voluptuous_serialize
 
 from custom_components.sitewatch.const import MINOR_VERSION
 from custom_components.sitewatch.providers.findface.api import (
@@ -34,7 +36,15 @@ EVERYTHING = {"register_hooks": True, "batch_size": 1, "send_attempts": 10}
 
 
 def _defaults(result: FlowResult) -> dict[str, Any]:
-    """Each field of a form with the value it shows (its default)."""
+    """Each field of a form with the value it shows (its default).
+
+    The form is also serialized as the frontend receives it (a field the frontend cannot show
+    fails here).
+    """
+    fields = voluptuous_serialize.convert(
+        result["data_schema"], custom_serializer=cv.custom_serializer
+    )
+    assert [field["name"] for field in fields] == [str(key) for key in result["data_schema"].schema]
     return {str(key): key.default() for key in result["data_schema"].schema}
 
 
