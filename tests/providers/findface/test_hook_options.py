@@ -13,10 +13,9 @@ from unittest.mock import patch
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.data_entry_flow import FlowManagerResourceView
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-import voluptuous_serialize
 
 from custom_components.sitewatch.const import MINOR_VERSION
 from custom_components.sitewatch.providers.findface.api import (
@@ -41,9 +40,8 @@ def _defaults(result: FlowResult) -> dict[str, Any]:
     The form is also serialized as the frontend receives it (a field the frontend cannot show
     fails here).
     """
-    fields = voluptuous_serialize.convert(
-        result["data_schema"], custom_serializer=cv.custom_serializer
-    )
+    view = FlowManagerResourceView(None)  # how Home Assistant sends a form to the frontend
+    fields = view._prepare_result_json(result)["data_schema"]
     assert [field["name"] for field in fields] == [str(key) for key in result["data_schema"].schema]
     return {str(key): key.default() for key in result["data_schema"].schema}
 
