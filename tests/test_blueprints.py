@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 import re
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import unquote
 
 from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
+from homeassistant.components.blueprint.importer import fetch_blueprint_from_url
 from homeassistant.components.blueprint.models import Blueprint
+from homeassistant.core import HomeAssistant
 from homeassistant.util.yaml import Input, load_yaml_dict
 import pytest
+from pytest_homeassistant_custom_component.test_util.aiohttp import AiohttpClientMocker
 
 from custom_components.sitewatch.providers import PROVIDERS
 
@@ -71,7 +74,27 @@ def test_a_blueprint_validates_and_uses_what_sitewatch_offers(path: Path) -> Non
     assert any(node.get("action") == Input("notify_action") for node in nodes)
 
 
-def test_the_readme_has_an_import_button_for_each_blueprint() -> None:
+def _import_links() -> set[str]:
+    """The blueprint addresses of the README's import buttons (decoded)."""
     readme = (ROOT / "README.md").read_text()
-    links = set(re.findall(r"blueprint_import/\?blueprint_url=([^)\s\"]+)", readme))
-    assert links == {quote(f"{RAW}/{path.relative_to(ROOT)}", safe="") for path in FILES}
+    return {
+        unquote(link)
+        for link in re.findall(r"blueprint_import/\?blueprint_url=([^)\s\"]+)", readme)
+    }
+
+
+def test_the_readme_has_an_import_button_for_each_blueprint() -> None:
+    assert _import_links() == {f"{RAW}/{path.relative_to(ROOT)}" for path in FILES}
+
+
+async def test_each_button_imports_its_blueprint_where_the_readme_says(
+    hass: HomeAssistant, aioclient_mock: AiohttpClientMocker
+) -> None:
+    """What Home Assistant's importer makes of each button's address (the file served there)."""
+    for url in sorted(_import_links()):
+        path = ROOT / url.removeprefix(f"{RAW}/")
+        aioclient_mock.get(url, text=path.read_text())
+        imported = await fetch_blueprint_from_url(hass, url)
+        assert imported.suggested_filename == f"sitewatch/{path.stem}"
+        assert imported.blueprint.domain == "automation"
+        assert imported.blueprint.name == _load(path).name

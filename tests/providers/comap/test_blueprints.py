@@ -11,6 +11,10 @@ from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.sitewatch.providers.comap.api.exceptions import (
+    ComapCommandNotConfirmedError,
+)
+
 from ...blueprints import async_automate_from
 from .conftest import NORTH
 from .test_triggers import _refresh
@@ -62,3 +66,17 @@ async def test_a_new_alarm_is_notified_with_its_text(
     # An alarm cleared is not notified.
     await refresh(ALARM_LIST="Sd Oil Pressure")
     assert len(calls) == 1
+
+
+async def test_a_refused_start_is_notified_all_the_same(
+    hass: HomeAssistant, mock_client: AsyncMock, genset: str, refresh: Refresh, tmp_path: Path
+) -> None:
+    """OFF mode, say: the controller does not confirm the command; the user still hears of it."""
+    mock_client.command.side_effect = ComapCommandNotConfirmedError("refused")
+    calls = await async_automate_from(
+        hass, tmp_path, {"backup": ("mains_failed_start_genset", {"genset": genset})}
+    )
+    await refresh(BREAKER_STATE="MainsOper")
+    await refresh(BREAKER_STATE="MainsFlt")
+    mock_client.command.assert_awaited_once()
+    assert [call.data["title"] for call in calls] == ["Mains failed at Genset North"]
