@@ -261,6 +261,7 @@ async def test_dashboard_logbook_and_trigger_editor_in_chromium(tmp_path: Path) 
             alpha = page.locator("hui-entities-card").filter(has_text="Genset Alpha").first
             assert await _wait_for_text(alpha, re.compile(r"Engine\s+Ready"), 30)
             assert "Operating mode" not in await deep_text(alpha)  # named "Mode" here
+            await _wait_for_text(alpha, re.compile(r"Mode Manual"), 30)  # the translated select
             await _shot(page, "dashboard-gensets")
 
             # Start Genset Alpha; the seconds until the page shows it running.
