@@ -284,8 +284,39 @@ def _hook_fields(body: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
                 raise _bad_param("filters", f"Unknown filter section {section!r}")
             if not isinstance(rules, dict):
                 raise _bad_param("filters", f"Filters of {section} must be an object")
+            for key, value in rules.items():
+                if (problem := _filter_problem(key, value)) is not None:
+                    raise _bad_param("filters", f"{section}.{key} {problem}")
         fields["filters"] = filters
     return fields
+
+
+_CHOICES = {"allowed_bs_types": ("overall", "realtime"), "allowed_types": EPISODE_TYPES}
+_FLAGS = ("matched", "face_matched", "body_matched", "car_matched")
+
+
+def _filter_problem(key: str, value: Any) -> str | None:
+    """Why a documented filter's value is refused (None: fine; unknown keys are ignored).
+
+    ``*_in``: a list of ids (``allowed_*``: of the documented words); flags: a boolean or null;
+    ``*_gte``/``*_lte``: a number.
+    """
+    if key in _CHOICES:
+        if not isinstance(value, list) or any(entry not in _CHOICES[key] for entry in value):
+            return f"must be a list of {', '.join(_CHOICES[key])}"
+    elif key.endswith("_in"):
+        if not isinstance(value, list) or any(
+            isinstance(entry, bool) or not isinstance(entry, int) for entry in value
+        ):
+            return "must be a list of ids"
+    elif key in _FLAGS:
+        if value is not None and not isinstance(value, bool):
+            return "must be a boolean"
+    elif key.endswith(("_gte", "_lte")) and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
+        return "must be a number"
+    return None
 
 
 def _any_in(rules: Mapping[str, Any], key: str, values: Iterable[Any]) -> bool:

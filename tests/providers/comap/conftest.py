@@ -157,6 +157,14 @@ def mock_entry(hass: HomeAssistant) -> MockConfigEntry:
 
 
 @pytest.fixture
+async def genset(hass: HomeAssistant, mock_client: AsyncMock, mock_entry: MockConfigEntry) -> str:
+    """The device id of the mocked genset, set up (Loaded, island operation, AUT, 2 alarms)."""
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    return genset_device_id(dr.async_get(hass), mock_entry, NORTH)
+
+
+@pytest.fixture
 def comap_entry(hass: HomeAssistant, simulators: SimulatorStack) -> MockConfigEntry:
     """A ComAp config entry for the simulator, added to Home Assistant but not set up."""
     entry = _entry(

@@ -26,7 +26,17 @@ from .exceptions import (
     CamlyticsError,
     CamlyticsRateLimitError,
 )
-from .models import Channel, Event, Location, Trigger, TriggerTotal, as_int, parse_items
+from .models import (
+    Channel,
+    Event,
+    Histogram,
+    Location,
+    Trigger,
+    TriggerTotal,
+    TypeTotal,
+    as_int,
+    parse_items,
+)
 from .signing import MIN_INTERVAL, NonceSource, RateLimiter, encode_query, sign
 
 _LOGGER = logging.getLogger(__name__)
@@ -133,18 +143,20 @@ class CamlyticsClient(HttpClient):
         location_id: int | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-    ) -> list[dict[str, Any]]:
-        """Events counted per type (``GET /totals/types``), as the API gives them."""
-        return await self._get("totals/types", self._range(location_id, since, until))
+    ) -> list[TypeTotal]:
+        """Events counted per type and channel (``GET /totals/types``); unusable items dropped."""
+        result = await self._get("totals/types", self._range(location_id, since, until))
+        return self._build("totals/types", result, TypeTotal.from_api)
 
     async def histograms(
         self,
         location_id: int | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-    ) -> list[dict[str, Any]]:
-        """Hourly histograms (``GET /histograms``), as the API gives them."""
-        return await self._get("histograms", self._range(location_id, since, until))
+    ) -> list[Histogram]:
+        """Hourly histograms per trigger (``GET /histograms``); unusable items dropped."""
+        result = await self._get("histograms", self._range(location_id, since, until))
+        return self._build("histograms", result, Histogram.from_api)
 
     def _build[T](self, endpoint: str, result: list[Any], build: Callable[[object], T]) -> list[T]:
         """The answer's items that can be used; the others counted and logged once per reason."""
