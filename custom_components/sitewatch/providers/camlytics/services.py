@@ -16,6 +16,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
+from ...actions import ATTR_CONFIG_ENTRY_ID, runtime_for_call
 from ...const import DOMAIN
 from ...schema import vol
 from .api import CamlyticsError, Histogram, Location, TypeTotal
@@ -25,7 +26,6 @@ from .runtime import CamlyticsRuntime
 
 SERVICE_GET_STATISTICS: Final = "get_camlytics_statistics"
 
-ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_LOCATION: Final = "location"
 ATTR_CHANNEL: Final = "channel"
 ATTR_START: Final = "start"
@@ -54,21 +54,6 @@ def _invalid(key: str, **placeholders: str) -> ServiceValidationError:
     return ServiceValidationError(
         translation_domain=DOMAIN, translation_key=key, translation_placeholders=placeholders
     )
-
-
-def _coordinator(call: ServiceCall) -> CamlyticsCoordinator:
-    """The coordinator of the call's Camlytics entry (the only one loaded when none is named)."""
-    entries = [
-        entry
-        for entry in call.hass.config_entries.async_loaded_entries(DOMAIN)
-        if isinstance(entry.runtime_data, CamlyticsRuntime)
-    ]
-    if (wanted := call.data.get(ATTR_CONFIG_ENTRY_ID)) is not None:
-        entries = [entry for entry in entries if entry.entry_id == wanted]
-    if len(entries) != 1:
-        raise _invalid("camlytics_entry_required")
-    runtime: CamlyticsRuntime = entries[0].runtime_data
-    return runtime.coordinator
 
 
 def _by_id_or_name[T](items: dict[Any, T], wanted: str, name: Any) -> T | None:
@@ -181,7 +166,7 @@ async def _async_get_statistics(call: ServiceCall) -> ServiceResponse:
         ServiceValidationError: no single Camlytics entry, unknown location or channel, bad period.
         HomeAssistantError: the service could not be read.
     """
-    coordinator = _coordinator(call)
+    coordinator = runtime_for_call(call, CamlyticsRuntime, "camlytics_entry_required").coordinator
     data = coordinator.data
     location = _by_id_or_name(data.locations, call.data[ATTR_LOCATION], lambda loc: loc.name)
     if location is None:

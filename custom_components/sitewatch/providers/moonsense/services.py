@@ -17,6 +17,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
+from ...actions import ATTR_CONFIG_ENTRY_ID, runtime_for_call
 from ...const import DOMAIN
 from ...schema import vol
 from .api import (
@@ -31,7 +32,6 @@ from .runtime import MoonsenseRuntime
 
 SERVICE_GET_SESSION_DATA: Final = "get_moonsense_session_data"
 
-ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_SESSION_ID: Final = "session_id"
 ATTR_START: Final = "start"
 ATTR_END: Final = "end"
@@ -77,25 +77,6 @@ def _aware(value: datetime | None) -> datetime | None:
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt_util.get_default_time_zone())
     return value
-
-
-def _runtime(call: ServiceCall) -> MoonsenseRuntime:
-    """The Moonsense entry the call names, or the only loaded one.
-
-    Raises:
-        ServiceValidationError: none or several match (``moonsense_entry_required``).
-    """
-    runtimes = [
-        entry.runtime_data
-        for entry in call.hass.config_entries.async_loaded_entries(DOMAIN)
-        if isinstance(entry.runtime_data, MoonsenseRuntime)
-        and call.data.get(ATTR_CONFIG_ENTRY_ID) in (None, entry.entry_id)
-    ]
-    if len(runtimes) != 1:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN, translation_key="moonsense_entry_required"
-        )
-    return runtimes[0]
 
 
 def summarise(bundles: list[Readings]) -> dict[str, Any]:
@@ -200,7 +181,7 @@ async def _async_get_session_data(call: ServiceCall) -> ServiceResponse:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="invalid_date_range"
         )
-    runtime = _runtime(call)
+    runtime = runtime_for_call(call, MoonsenseRuntime, "moonsense_entry_required")
     try:
         return await read_session_data(
             runtime.coordinator.client,
