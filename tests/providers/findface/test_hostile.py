@@ -153,6 +153,9 @@ FIELDS = {
         "fullframe",
         "episode",
         "features",
+        "quality",
+        "looks_like_confidence",
+        "camera_group",
     ],
     "human_episodes": [
         "id",
