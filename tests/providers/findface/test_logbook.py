@@ -94,6 +94,11 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
         {**template("car_episodes", 8), "open": False, "events_count": 12},
         "Episode of an unknown car closed at Gate (FindFace) after 12 events",
     ),
+    (
+        "car_episodes",
+        {**template("car_episodes", 14), "best_car_event": _car(15, False)},
+        "Episode of car AB-123-CD opened at Gate (FindFace)",
+    ),
     ("areas", {**template("areas", 9), "area": 4}, "Loading bay activated"),
     (
         "areas",
@@ -185,6 +190,14 @@ async def test_recognitions_carry_features_quality_group_and_looks_like(
         "Camry",
     )
     assert (car["car_color"], car["car_body"]) == ("white", "sedan")
+    episode = {
+        **template("car_episodes", 16),
+        "best_car_event": {**_car(17, False), "fullframe": "http://ff/f.jpg"},
+    }
+    assert await post(hass_client, [episode], "car_episodes") == HTTPStatus.OK
+    best = hass.states.get(event_entity(hass, mock_config_entry, "car_episodes", 1)).attributes
+    assert (best["thumbnail_url"], best["fullframe_url"]) == ("http://ff/t.jpg", "http://ff/f.jpg")
+    assert best["car_license_plate"] == "AB-123-CD"
 
 
 FEATURE_VALUES = st.one_of(

@@ -95,7 +95,7 @@ def episode_sentence(item: PushItem) -> str:
     """
     data = item.data
     car = item.section == "car_episodes"
-    named = _who(data)
+    named = _who(data) or (_text(data, "car_license_plate") if car else None)
     if named is None:
         who = "an unknown car" if car else "an unknown person"
     else:

@@ -332,6 +332,27 @@ def _episode_camera(raw: dict[str, object]) -> int | None:
     return None
 
 
+def _best_event(raw: dict[str, object], section: str) -> dict[str, AttributeValue]:
+    """The pictures and features of an episode's best event (``best_<kind>_event``).
+
+    ``thumbnail_url`` and ``fullframe_url`` (None without a best event), and the best event's
+    features as a recognition's (``car_license_plate``, ``face_age``...).
+    """
+    kinds = (
+        (("best_car_event", "car_events"),)
+        if section == "car_episodes"
+        else (("best_face_event", "face_events"), ("best_body_event", "body_events"))
+    )
+    for key, event_section in kinds:
+        if isinstance(best := raw.get(key), dict):
+            return {
+                "thumbnail_url": bounded_text(best.get("thumbnail")),
+                "fullframe_url": bounded_text(best.get("fullframe")),
+                **_features(best, event_section),
+            }
+    return {"thumbnail_url": None, "fullframe_url": None}
+
+
 def _episode(raw: dict[str, object], section: str, item_id: str) -> PushItem:
     is_open = _flag(raw.get("open"))
     if is_open is None:
@@ -364,6 +385,7 @@ def _episode(raw: dict[str, object], section: str, item_id: str) -> PushItem:
             "watch_lists": _watch_lists(raw),
             "opened_at": _time(raw.get("created_date")),
             "closed_at": _time(raw.get("closed_date")),
+            **_best_event(raw, section),
         },
     )
 
