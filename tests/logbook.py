@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from homeassistant.core import HomeAssistant
-from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -15,12 +14,6 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.entity import EVENT_SITEWATCH
-
-
-async def async_setup_logbook(hass: HomeAssistant) -> None:
-    """Set up the Logbook (the recorder must be set up first: the ``recorder_mock`` fixture)."""
-    assert await async_setup_component(hass, "logbook", {})
-    await hass.async_block_till_done()
 
 
 async def sitewatch_rows(

@@ -12,14 +12,14 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.entity import EVENT_SITEWATCH
 
-from .logbook import async_setup_logbook, sitewatch_rows
+from .logbook import sitewatch_rows
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
-    """The recorder is set up before ``hass`` (the Logbook reads it), then the integration."""
+def auto_enable_custom_integrations(with_recorder: None) -> None:
+    """The recorder first (the Logbook reads it)."""
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,7 @@ def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integratio
 )
 async def test_rows_of_odd_data_are_bounded_with_fallbacks(
     hass: HomeAssistant,
+    logbook: None,
     hass_ws_client: WebSocketGenerator,
     data: dict[str, Any],
     name: str,
@@ -48,7 +49,6 @@ async def test_rows_of_odd_data_are_bounded_with_fallbacks(
 ) -> None:
     """A sentence that is not text falls back to the event type; a gone entity to Sitewatch."""
     assert await async_setup_component(hass, DOMAIN, {})
-    await async_setup_logbook(hass)
     hass.states.async_set("event.gate", "unknown", {"friendly_name": "Gate face"})
     hass.bus.async_fire(EVENT_SITEWATCH, data)
     (row,) = await sitewatch_rows(hass, hass_ws_client)

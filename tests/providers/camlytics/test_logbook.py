@@ -24,7 +24,7 @@ from custom_components.sitewatch.providers.camlytics.sentences import (
     event_sentence,
 )
 
-from ...logbook import async_setup_logbook, bus_events, sitewatch_rows
+from ...logbook import bus_events, sitewatch_rows
 from .conftest import load_fixture, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("mock_client")]
@@ -34,14 +34,8 @@ TILL = "event.harbour_shop_till_analytics"
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
-    """The recorder is set up before ``hass`` (the Logbook reads it), then the integration."""
-
-
-@pytest.fixture
-async def logbook(hass: HomeAssistant) -> None:
-    """The Logbook, set up before Home Assistant's HTTP server starts (``ha_client``)."""
-    await async_setup_logbook(hass)
+def auto_enable_custom_integrations(with_recorder: None) -> None:
+    """The recorder first (the Logbook reads it)."""
 
 
 def _event(record_id: int, **fields: Any) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from homeassistant.util import dt as dt_util
 import pytest
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
-from ...logbook import async_setup_logbook, bus_events, sitewatch_rows
+from ...logbook import bus_events, sitewatch_rows
 from .conftest import HOOK, KEY, SECRET, async_setup, coordinator_of, facespace_entry
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("mock_client")]
@@ -24,23 +24,18 @@ ENTITY = "event.camera1_facespace_recognition"
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
-    """The recorder is set up before ``hass`` (the Logbook reads it), then the integration."""
+def auto_enable_custom_integrations(with_recorder: None) -> None:
+    """The recorder first (the Logbook reads it)."""
 
 
-@pytest.fixture
-async def logbook(hass: HomeAssistant) -> None:
-    """The Logbook, set up before Home Assistant's HTTP server starts (``ha_client``)."""
-    await async_setup_logbook(hass)
+LINES = [
+    ("Bob", "recognized", "Bob recognised at Camera1 (FaceSpace)"),
+    ("unknown person", "unknown", "Unknown face at Camera1 (FaceSpace)"),
+]
+"""A name in a line, the event type it fires and its sentence."""
 
 
-@pytest.mark.parametrize(
-    ("name", "event_type", "message"),
-    [
-        ("Bob", "recognized", "Bob recognised at Camera1 (FaceSpace)"),
-        ("unknown person", "unknown", "Unknown face at Camera1 (FaceSpace)"),
-    ],
-)
+@pytest.mark.parametrize(("name", "event_type", "message"), LINES)
 async def test_a_line_is_a_sentence_in_the_logbook(
     hass: HomeAssistant,
     logbook: None,

@@ -29,7 +29,7 @@ from custom_components.sitewatch.providers.findface.api.payloads import (
 )
 from custom_components.sitewatch.providers.findface.sentences import sentence
 
-from ...logbook import async_setup_logbook, bus_events, sitewatch_rows
+from ...logbook import bus_events, sitewatch_rows
 from .common import post
 from .test_hostile import HOSTILE, assert_item_bounded, event_entity, template
 
@@ -37,8 +37,18 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
-    """The recorder is set up before ``hass`` (the Logbook reads it), then the integration."""
+def auto_enable_custom_integrations(with_recorder: None) -> None:
+    """The recorder first (the Logbook reads it)."""
+
+
+@pytest.fixture
+async def loaded(
+    hass: HomeAssistant, mock_findface_client: Any, mock_config_entry: MockConfigEntry
+) -> MockConfigEntry:
+    """The FindFace entry of the mocked server (cameras Gate 1, Dock 2; area Loading bay 4)."""
+    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
+    await hass.async_block_till_done()
+    return mock_config_entry
 
 
 def _car(item_id: int, matched: bool) -> dict[str, Any]:
@@ -111,22 +121,19 @@ CASES: list[tuple[str, dict[str, Any], str]] = [
 @pytest.mark.parametrize(("section", "item", "message"), CASES)
 async def test_each_kind_of_item_is_a_sentence_in_the_logbook(
     hass: HomeAssistant,
+    logbook: None,
+    loaded: MockConfigEntry,
     hass_client: ClientSessionGenerator,
     hass_ws_client: WebSocketGenerator,
-    mock_findface_client: Any,
-    mock_config_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
     section: str,
     item: dict[str, Any],
     message: str,
 ) -> None:
     """One row per item, on the event entity and its device, reading as the sentence."""
-    await async_setup_logbook(hass)
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
     fired = bus_events(hass)
     target = item["area"] if section == "areas" else 1
-    entity_id = event_entity(hass, mock_config_entry, section, target)
+    entity_id = event_entity(hass, loaded, section, target)
     assert await post(hass_client, [item], section) == HTTPStatus.OK
     device_id = entity_registry.async_get(entity_id).device_id
 
@@ -149,14 +156,9 @@ async def test_each_kind_of_item_is_a_sentence_in_the_logbook(
 
 
 async def test_recognitions_carry_features_quality_group_and_looks_like(
-    hass: HomeAssistant,
-    hass_client: ClientSessionGenerator,
-    mock_findface_client: Any,
-    mock_config_entry: MockConfigEntry,
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, loaded: MockConfigEntry
 ) -> None:
     """The fields people automate on are flat attributes; per-event ones are not recorded."""
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
     face = {
         **template("face_events", 11),
         "camera_group": {"id": 1, "name": "North yard"},
@@ -172,7 +174,7 @@ async def test_recognitions_carry_features_quality_group_and_looks_like(
     }
     assert await post(hass_client, [face], "face_events") == HTTPStatus.OK
     assert await post(hass_client, [_car(12, False)], "car_events") == HTTPStatus.OK
-    attributes = hass.states.get(event_entity(hass, mock_config_entry, "face_events", 1)).attributes
+    attributes = hass.states.get(event_entity(hass, loaded, "face_events", 1)).attributes
     assert {key: attributes[key] for key in attributes if key.startswith("face_")} == {
         "face_age": 34,
         "face_gender": "female",
@@ -183,7 +185,7 @@ async def test_recognitions_carry_features_quality_group_and_looks_like(
     assert attributes["looks_like_confidence"] == 0.44
     assert attributes["camera_group_id"] == 1
     assert attributes["camera_group_name"] == "North yard"
-    car = hass.states.get(event_entity(hass, mock_config_entry, "car_events", 1)).attributes
+    car = hass.states.get(event_entity(hass, loaded, "car_events", 1)).attributes
     assert (car["car_license_plate"], car["car_make"], car["car_model"]) == (
         "AB-123-CD",
         "Toyota",
@@ -195,7 +197,7 @@ async def test_recognitions_carry_features_quality_group_and_looks_like(
         "best_car_event": {**_car(17, False), "fullframe": "http://ff/f.jpg"},
     }
     assert await post(hass_client, [episode], "car_episodes") == HTTPStatus.OK
-    best = hass.states.get(event_entity(hass, mock_config_entry, "car_episodes", 1)).attributes
+    best = hass.states.get(event_entity(hass, loaded, "car_episodes", 1)).attributes
     assert (best["thumbnail_url"], best["fullframe_url"]) == ("http://ff/t.jpg", "http://ff/f.jpg")
     assert best["car_license_plate"] == "AB-123-CD"
 
@@ -245,14 +247,9 @@ def test_hostile_features_quality_and_groups_are_dropped_not_raised(
 
 
 async def test_a_sentence_longer_than_a_state_is_cut(
-    hass: HomeAssistant,
-    hass_client: ClientSessionGenerator,
-    mock_findface_client: Any,
-    mock_config_entry: MockConfigEntry,
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, loaded: MockConfigEntry
 ) -> None:
     """A 300-character card name makes a sentence the shared entity cuts to 255 characters."""
-    assert await hass.config_entries.async_setup(mock_config_entry.entry_id)
-    await hass.async_block_till_done()
     fired = bus_events(hass)
     item = {
         **template("face_events", 13),

@@ -17,7 +17,7 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.sitewatch.const import DOMAIN
 
-from ...logbook import async_setup_logbook, bus_events, sitewatch_rows
+from ...logbook import bus_events, sitewatch_rows
 from .conftest import ACCOUNT, DEFAULT_ROOT, TOKEN, WEBHOOK_ID, add_entry, async_setup_entry
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("mock_client")]
@@ -26,14 +26,8 @@ SESSION = "nMEgqwMthVzFj6BuEmcqNM"
 
 
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(recorder_mock: Any, enable_custom_integrations: None) -> None:
-    """The recorder is set up before ``hass`` (the Logbook reads it), then the integration."""
-
-
-@pytest.fixture
-async def logbook(hass: HomeAssistant) -> None:
-    """The Logbook, set up before Home Assistant's HTTP server starts (``ha_client``)."""
-    await async_setup_logbook(hass)
+def auto_enable_custom_integrations(with_recorder: None) -> None:
+    """The recorder first (the Logbook reads it)."""
 
 
 def _body(event_type: str, **fields: Any) -> dict[str, Any]:
