@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant, callback
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -49,5 +49,10 @@ async def sitewatch_rows(
 def bus_events(hass: HomeAssistant) -> list[dict[str, Any]]:
     """Start collecting the data of every ``sitewatch_event`` put on the bus (returned list)."""
     fired: list[dict[str, Any]] = []
-    hass.bus.async_listen(EVENT_SITEWATCH, lambda event: fired.append(dict(event.data)))
+
+    @callback  # in the event loop as it fires (a plain function would run in the executor)
+    def take(event: Event) -> None:
+        fired.append(dict(event.data))
+
+    hass.bus.async_listen(EVENT_SITEWATCH, take)
     return fired
