@@ -245,6 +245,8 @@ class FindFaceState(
             "matched_card": card.id if card else None,
             "matched_lists": list(card.watch_lists) if card else [],
             "confidence": round(confidence, 4),
+            # An unmatched event's closest card (below the match threshold): the same score.
+            "looks_like_confidence": None if matched else round(confidence, 4),
             "quality": round(rng.uniform(0.45, 0.95), 4),
             "episode": episode,
             "acknowledged": False,

@@ -161,9 +161,12 @@ async def test_recognition_triggers_run_once_per_matching_event(
     assert runs() == {"anyone": 3, "person": 2, "unknown": 2}
     assert await post(hass_client, [_recognition()], "body_events") == HTTPStatus.OK
     assert runs()["body"] == 1
-    # A car event carries no plate yet: the plate trigger does not run.
+    # A car event without a plate in its features does not run the plate trigger.
     assert await post(hass_client, [_recognition("7XY 9876")], "car_events") == HTTPStatus.OK
     assert runs() == {"anyone": 3, "person": 2, "unknown": 2, "body": 1, "car": 1}
+    plated = [_recognition(features={"license_plate": {"name": "7xy-9876"}})]
+    assert await post(hass_client, plated, "car_events") == HTTPStatus.OK
+    assert runs() == {"anyone": 3, "person": 2, "unknown": 2, "body": 1, "car": 2, "plate": 1}
     assert {run["entity_id"] for run in runs.triggers} == set(events.values())
     # Another camera's events run nothing here.
     other = [_recognition("Alice Novak") | {"camera": 2}]
@@ -176,12 +179,12 @@ async def test_a_plate_matches_the_plate_attribute_whatever_its_spelling(
 ) -> None:
     plate = {"type": "car_detected", "plate": "ab 123 cd"}
     runs = await async_automate(hass, entrance, {"plate": plate})
-    # As a car event will look once car features are parsed (``license_plate``).
+    # As a car event looks with its features parsed (``car_license_plate``).
     for plate, when in (("AB-123-CD", "1"), ("XY-999-ZZ", "2"), ("AB123CD", "3")):
         hass.states.async_set(
             events["car"],
             f"2026-11-23T12:00:0{when}.000+00:00",
-            {"event_type": "matched", "license_plate": plate},
+            {"event_type": "matched", "car_license_plate": plate},
         )
     await hass.async_block_till_done()
     assert runs() == {"plate": 2}

@@ -8,11 +8,12 @@ from functools import partial
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import callback
 
-from ...entity import PushEntity
+from ...entity import PushEntity, SitewatchEventEntity
 from .api import Event
 from .const import EVENT_TYPES, OTHER_EVENT_TYPE
 from .coordinator import CamlyticsCoordinator
 from .entity import CamlyticsEntity, channel_device
+from .sentences import channel_place, event_sentence
 
 ANALYTIC_EVENT = EventEntityDescription(
     key="events",
@@ -22,15 +23,18 @@ ANALYTIC_EVENT = EventEntityDescription(
 """A channel's analytic events; Camlytics types map to ``EVENT_TYPES``, others are ``other``."""
 
 
-class CamlyticsChannelEvent(CamlyticsEntity, PushEntity[CamlyticsCoordinator, Event], EventEntity):
+class CamlyticsChannelEvent(
+    CamlyticsEntity, PushEntity[CamlyticsCoordinator, Event], SitewatchEventEntity
+):
     """Analytic events of one channel, pushed or polled (``entity.async_push``), each fired once.
 
     The event data holds only typed, bounded values (``Event``): the record id, texts of at most
-    255 characters (the original type in ``camlytics_event_type``), ids and an ISO time.
+    255 characters (the original type in ``camlytics_event_type``), ids (``snapshot_id`` too)
+    and an ISO time; the Logbook gets its sentence (``sentences.event_sentence``).
     """
 
     entity_description = ANALYTIC_EVENT
-    _unrecorded_attributes = frozenset({"record_id", "object_id", "event_time"})
+    _unrecorded_attributes = frozenset({"record_id", "object_id", "event_time", "snapshot_id"})
     """Unique to each event: in the attributes when it fires, not recorded."""
 
     def __init__(self, coordinator: CamlyticsCoordinator, channel_id: str) -> None:
@@ -58,9 +62,11 @@ class CamlyticsChannelEvent(CamlyticsEntity, PushEntity[CamlyticsCoordinator, Ev
 
     @callback
     def handle_push(self, item: Event) -> None:
-        """Fire the event with its typed fields and the name of its trigger."""
-        trigger = self.coordinator.data.triggers.get(item.trigger_id or "")
-        self._trigger_event(
+        """Fire the event with its typed fields, the name of its trigger and its sentence."""
+        data = self.coordinator.data
+        trigger = data.triggers.get(item.trigger_id or "")
+        trigger_name = trigger.name if trigger else None
+        self.async_fire(
             EVENT_TYPES.get(item.event_type, OTHER_EVENT_TYPE),
             {
                 "record_id": item.record_id,
@@ -70,12 +76,13 @@ class CamlyticsChannelEvent(CamlyticsEntity, PushEntity[CamlyticsCoordinator, Ev
                 "age_range": item.age_range,
                 "gender": item.gender,
                 "trigger_id": item.trigger_id,
-                "trigger": trigger.name if trigger else None,
+                "trigger": trigger_name,
                 "object_id": item.object_id,
+                "snapshot_id": item.snapshot_id,
                 "event_time": item.event_time.isoformat() if item.event_time else None,
             },
+            event_sentence(item, trigger_name, channel_place(data, self.channel_id)),
         )
-        self.async_write_ha_state()
 
 
 def event_entities(coordinator: CamlyticsCoordinator) -> dict[Hashable, Callable[[], EventEntity]]:

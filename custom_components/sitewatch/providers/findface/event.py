@@ -8,16 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.components.event import EventEntityDescription
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceInfo
 from homeassistant.helpers.entity import Entity
 
+from ...entity import SitewatchEventEntity
 from ...identity import device_identifier, entity_unique_id
 from .api import PushItem
+from .api.payloads import FEATURES
 from .const import SERVER
 from .coordinator import FindFaceCoordinator
 from .entity import FindFaceCameraEntity, FindFaceEntity
+from .sentences import sentence
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,11 +55,13 @@ def area_unique_key(area_id: int) -> str:
     return f"area_{area_id}"
 
 
-class FindFaceEvent(FindFaceEntity, EventEntity):
+class FindFaceEvent(FindFaceEntity, SitewatchEventEntity):
     """Fires each item it takes: its ``event_type`` with its data as attributes.
 
-    Fields unique to each event (ids, times, URLs, confidence) are in the attributes when the
-    event fires but not recorded, so a burst's rows share their attributes in the database.
+    Fields unique to each event (ids, times, URLs, confidence, quality, the features of a face,
+    body or car) are in the attributes when the event fires but not recorded, so a burst's rows
+    share their attributes in the database; the Logbook keeps the event's sentence
+    (``sentences.py``), plate and name included.
     """
 
     _unrecorded_attributes = frozenset(
@@ -78,14 +83,20 @@ class FindFaceEvent(FindFaceEntity, EventEntity):
             "proximity_min",
             "proximity_avg",
             "proximity_max",
+            "looks_like_confidence",
+            "quality",
+            *(
+                f"{prefix}_{feature}"
+                for prefix, features in FEATURES.values()
+                for feature in features
+            ),
         }
     )
 
     @callback
     def handle_push(self, item: PushItem) -> None:
-        """Fire the item as an event."""
-        self._trigger_event(item.event_type, item.data)
-        self.async_write_ha_state()
+        """Fire the item as an event, with its sentence in the Logbook."""
+        self.async_fire(item.event_type, item.data, sentence(item))
 
 
 class FindFaceCameraEvent(FindFaceCameraEntity, FindFaceEvent):

@@ -38,9 +38,9 @@ BODY_EVENT: Final = "body_event"
 CAR_EVENT: Final = "car_event"
 PERSON_ATTRIBUTES: Final = ("card_name",)
 """Event attributes that name the recognised person (the matched card)."""
-PLATE_ATTRIBUTES: Final = ("license_plate", "plate")
-"""Event attributes that may carry a car's licence plate (car features are not parsed yet:
-until they are, a trigger with a plate does not fire)."""
+PLATE_ATTRIBUTES: Final = ("car_license_plate", "license_plate", "plate")
+"""Event attributes that may carry a car's licence plate (``car_license_plate``, from the car
+event's ``features``)."""
 CARDS_TIMEOUT: Final = 5.0
 """Seconds the editor waits for the card list before offering the names seen."""
 COUNTED: Final = {"faces": "faces_counted", "bodies": "bodies_counted", "cars": "cars_counted"}

@@ -218,7 +218,9 @@ class Event:
 
     ``record_id`` identifies the event in both sources (the webhook's ``id`` is null): an
     integer in [0, 2⁶³) or an identifier of at most 128 characters. Texts are at most 255
-    characters; ``event_time`` is a sane UTC time (2000 to now plus a day) or None.
+    characters; ``event_time`` is a sane UTC time (2000 to now plus a day) or None;
+    ``snapshot_id`` is a 64-bit integer (the vendor's example is negative) or None. The API gives
+    no snapshot URL.
     """
 
     record_id: int | str
@@ -232,6 +234,7 @@ class Event:
     age_range: str | None = None
     gender: str | None = None
     object_id: int | None = None
+    snapshot_id: int | None = None
 
     @classmethod
     def from_api(cls, item: object) -> Event:
@@ -258,6 +261,7 @@ class Event:
             age_range=_name(item.get("age_range")),
             gender=_name(item.get("gender")),
             object_id=bounded_int(item.get("object_id"), minimum=0, maximum=MAX_INT64),
+            snapshot_id=bounded_int(item.get("snapshot_id"), minimum=-MAX_INT64, maximum=MAX_INT64),
         )
 
 
