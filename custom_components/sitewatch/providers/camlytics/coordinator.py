@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 import hashlib
@@ -75,11 +75,15 @@ MAX_EVENT_PAGES: Final = 5
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """A current value and where it came from (``webhook`` or ``polling``)."""
+    """A current value and where it came from (``webhook``, ``feed`` or ``polling``).
+
+    ``location_id`` is the location an occupancy reading is of (None for queues).
+    """
 
     value: float
     source: str
     at: datetime
+    location_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -102,6 +106,19 @@ def location_timezone(location: Location) -> timezone:
         return UTC
     sign = -1 if match.group(1) == "-" else 1
     return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
+
+
+def reading_basis(coordinator: CamlyticsCoordinator, reading: Reading) -> Hashable:
+    """What a reading counts from (``occupancy.OccupancyTracker``'s basis).
+
+    Its source, and for ``polling`` (the day's Enter minus Exit totals) the location's local
+    day, so the reset of a new day reads as a change of basis, not as people leaving.
+    """
+    if reading.source != "polling" or reading.location_id is None:
+        return reading.source
+    location = coordinator.data.locations.get(reading.location_id)
+    zone = location_timezone(location) if location is not None else UTC
+    return reading.source, reading.at.astimezone(zone).date()
 
 
 def cursor_store_key(entry_id: str) -> str:
@@ -428,7 +445,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
             sign = 1 if name in ENTER_TRIGGERS else -1 if name in EXIT_TRIGGERS else 0
             inside[trigger.location_id] = inside.get(trigger.location_id, 0) + sign * count
         for location_id, value in inside.items():
-            self.data.occupancy[location_id] = Reading(max(value, 0), "polling", now)
+            self.data.occupancy[location_id] = Reading(max(value, 0), "polling", now, location_id)
 
     @callback
     def deliver_events(self, events: Iterable[Event]) -> list[Event]:

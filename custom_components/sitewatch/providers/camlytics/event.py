@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from functools import partial
+from typing import Final
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import callback
+from homeassistant.helpers.device_registry import DeviceInfo
 
 from ...entity import PushEntity
+from ...occupancy import OCCUPANCY_EVENT, OCCUPANCY_EVENT_TYPES, OccupancyEvent
 from .api import Event
 from .const import EVENT_TYPES, OTHER_EVENT_TYPE
-from .coordinator import CamlyticsCoordinator
-from .entity import CamlyticsEntity, channel_device
+from .coordinator import CamlyticsCoordinator, Reading, reading_basis
+from .entity import CamlyticsEntity, channel_device, location_device
 
 ANALYTIC_EVENT = EventEntityDescription(
     key="events",
@@ -78,9 +81,125 @@ class CamlyticsChannelEvent(CamlyticsEntity, PushEntity[CamlyticsCoordinator, Ev
         self.async_write_ha_state()
 
 
+QUEUE_EVENT: Final = EventEntityDescription(
+    key="queue_event",
+    translation_key="queue_event",
+    event_types=OCCUPANCY_EVENT_TYPES,
+)
+"""A channel's queue length as events: people joining (entered) or leaving (exited) it."""
+
+
+class CamlyticsOccupancyEvent(CamlyticsEntity, OccupancyEvent):
+    """Occupancy of a location (or queue of a channel) as entered/exited/changed events.
+
+    Fed by the coordinator's readings, whichever path brought them (occupancy or queue webhook,
+    report feed, Enter minus Exit from the polled totals): each update compares the reading
+    with the last one (``occupancy.OccupancyTracker``). The first reading after setup is the
+    baseline and fires nothing; a reading of another source, or of a new local day while the
+    count comes from the day's totals, fires ``changed``.
+    """
+
+    def __init__(
+        self,
+        coordinator: CamlyticsCoordinator,
+        description: EventEntityDescription,
+        subject: str,
+        device: DeviceInfo,
+    ) -> None:
+        """Create the event entity ``description`` of ``subject`` (``location_3``, ...)."""
+        super().__init__(coordinator, subject=subject, key=description.key, device=device)
+        OccupancyEvent.__init__(self)
+        self.entity_description = description
+
+    def _reading(self) -> Reading | None:
+        raise NotImplementedError
+
+    def _place(self) -> str:
+        raise NotImplementedError
+
+    async def async_added_to_hass(self) -> None:
+        """Take the reading there is as the baseline."""
+        await super().async_added_to_hass()
+        self._take_reading()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Fire what the new reading changed, then write the state."""
+        self._take_reading()
+        super()._handle_coordinator_update()
+
+    def _take_reading(self) -> None:
+        if (reading := self._reading()) is not None:
+            self.take(self._place(), reading.value, reading_basis(self.coordinator, reading))
+
+
+class CamlyticsLocationOccupancyEvent(CamlyticsOccupancyEvent):
+    """People entering and leaving a location (its occupancy)."""
+
+    def __init__(self, coordinator: CamlyticsCoordinator, location_id: int) -> None:
+        """Create the occupancy event entity of ``location_id``."""
+        super().__init__(
+            coordinator,
+            OCCUPANCY_EVENT,
+            f"location_{location_id}",
+            location_device(coordinator, location_id),
+        )
+        self.location_id = location_id
+
+    @property
+    def available(self) -> bool:
+        """While the service lists the location (readings also come by webhook)."""
+        return self.location_id in self.coordinator.data.locations
+
+    def _reading(self) -> Reading | None:
+        return self.coordinator.data.occupancy.get(self.location_id)
+
+    def _place(self) -> str:
+        location = self.coordinator.data.locations.get(self.location_id)
+        return location.name if location else str(self.location_id)
+
+
+class CamlyticsQueueEvent(CamlyticsOccupancyEvent):
+    """People joining and leaving a channel's queue."""
+
+    def __init__(self, coordinator: CamlyticsCoordinator, channel_id: str) -> None:
+        """Create the queue event entity of ``channel_id``."""
+        super().__init__(
+            coordinator,
+            QUEUE_EVENT,
+            f"channel_{channel_id}",
+            channel_device(coordinator, channel_id),
+        )
+        self.channel_id = channel_id
+
+    @property
+    def available(self) -> bool:
+        """While the service lists the channel (readings also come by webhook)."""
+        return self.channel_id in self.coordinator.data.channels
+
+    def _reading(self) -> Reading | None:
+        return self.coordinator.data.queues.get(self.channel_id)
+
+    def _place(self) -> str:
+        return f"{self.device_info_name()} queue"
+
+    def device_info_name(self) -> str:
+        """The channel's device name (``Main Street store Checkout``)."""
+        return str((self.device_info or {}).get("name") or self.channel_id)
+
+
 def event_entities(coordinator: CamlyticsCoordinator) -> dict[Hashable, Callable[[], EventEntity]]:
-    """An event entity per channel of the included locations (the runtime adds them)."""
-    return {
-        f"event_{channel.id}": partial(CamlyticsChannelEvent, coordinator, channel.id)
-        for channel in coordinator.included_channels()
-    }
+    """The event entities that should exist now (the runtime adds them).
+
+    Per channel of the included locations its analytic and queue event entities, and per
+    included location its occupancy event entity.
+    """
+    factories: dict[Hashable, Callable[[], EventEntity]] = {}
+    for channel in coordinator.included_channels():
+        factories[f"event_{channel.id}"] = partial(CamlyticsChannelEvent, coordinator, channel.id)
+        factories[f"queue_{channel.id}"] = partial(CamlyticsQueueEvent, coordinator, channel.id)
+    for location_id in coordinator.included_locations:
+        factories[f"occupancy_{location_id}"] = partial(
+            CamlyticsLocationOccupancyEvent, coordinator, location_id
+        )
+    return factories

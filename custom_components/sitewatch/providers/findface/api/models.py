@@ -102,6 +102,35 @@ class NamedObject:
         return cls(id=object_id, name=state_text(item.get("name")) or str(object_id))
 
 
+MAX_COUNTER_CAMERAS: Final = 1000
+"""Most cameras of a counter read (``cameras`` of ``GET /counters/``); the rest are ignored."""
+
+
+@dataclass(frozen=True, slots=True)
+class CounterInfo:
+    """A counter from ``GET /counters/``: its id, name and the cameras it counts on.
+
+    ``cameras`` holds the ids of ``cameras`` that are ids (an object's ``id`` too), at most
+    ``MAX_COUNTER_CAMERAS``, in the server's order without repeats.
+    """
+
+    id: int
+    name: str
+    cameras: tuple[int, ...] = ()
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> CounterInfo:
+        """Build from an API object (name bounded); raises FindFaceApiError without an ``id``."""
+        named = NamedObject.from_api(item)
+        raw = item.get("cameras")
+        cameras: dict[int, None] = {}
+        if isinstance(raw, list):
+            for entry in raw[:MAX_COUNTER_CAMERAS]:
+                if (camera_id := optional_int(entry)) is not None:
+                    cameras[camera_id] = None
+        return cls(id=named.id, name=named.name, cameras=tuple(cameras))
+
+
 @dataclass(frozen=True, slots=True)
 class Hook:
     """A webhook on the server (``/hooks/``)."""
