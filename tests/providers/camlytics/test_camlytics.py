@@ -74,9 +74,10 @@ async def test_devices_and_entities(
     by_domain: dict[str, int] = {}
     for entity in entities:
         by_domain[entity.domain] = by_domain.get(entity.domain, 0) + 1
-    # an occupancy per location, a queue per channel, a count per trigger; an event per channel
+    # an occupancy per location, a queue per channel, a count per trigger; per channel an
+    # analytic and a queue event entity, per location an occupancy event entity
     triggers = len(simulators.camlytics.triggers())
-    assert by_domain == {"sensor": 2 + 6 + triggers, "event": 6}
+    assert by_domain == {"sensor": 2 + 6 + triggers, "event": 6 + 6 + 2}
     assert hass.states.get("sensor.main_street_store_occupancy") is not None
     assert hass.states.get("sensor.main_street_store_entrance_enter_today").state == "0"
 

@@ -45,6 +45,8 @@ async def test_channels_and_locations_offer_their_triggers(
     assert await async_offered(hass, location_device) == [
         ("occupancy_above", "occupancy"),
         ("occupancy_below", "occupancy"),
+        ("someone_entered", "occupancy"),
+        ("someone_exited", "occupancy"),
     ]
     fields = await async_capabilities(hass, location_device, "occupancy_below", subtype="occupancy")
     assert fields == [{"name": "below", "required": True, "type": "float"}]

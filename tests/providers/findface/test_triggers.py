@@ -47,6 +47,8 @@ CAMERA_TRIGGERS = [
     ("occupancy_below", "cars"),
     ("occupancy_below", "faces"),
     ("person_recognized", None),
+    ("someone_entered", None),
+    ("someone_exited", None),
     ("unknown_face", None),
 ]
 IDS = count(9_000_001)
