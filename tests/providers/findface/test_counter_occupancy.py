@@ -23,8 +23,8 @@ from .common import post
 
 pytestmark = pytest.mark.integration
 
-OCCUPANCY = "event.lobby_findface_lobby_occupancy_occupancy_changes"
-QUEUE = "event.lobby_findface_lobby_queue_occupancy_changes"
+OCCUPANCY = "event.lobby_findface_lobby_occupancy_changes"
+QUEUE = "event.lobby_findface_lobby_queue_changes"
 
 
 def _record(sim: FindFaceSimulator, counter: int, faces: int, bodies: int) -> dict[str, Any]:
@@ -56,7 +56,7 @@ async def test_two_counters_on_one_camera_keep_their_own_values_and_events(
     assert queue.events == [("exited", 0, 0, 2)]
     assert occupancy_sentence("exited", queue.data[0]) == "2 people left Lobby queue"
     assert hass.states.get(OCCUPANCY).attributes["friendly_name"] == (
-        "Lobby (FindFace) Lobby occupancy occupancy changes"
+        "Lobby (FindFace) Lobby occupancy changes"
     )
 
 
