@@ -88,8 +88,11 @@ class CamlyticsSimulator(CamlyticsState):
         ]
 
     def feeds(self) -> list[dict[str, Any]]:
-        """The report feed of every location: its id, path and current counter."""
-        return [
+        """Every report feed: a location's occupancy, then each channel's queue length.
+
+        Each with its id, path and current counter (and its ``location_id`` or ``channel_id``).
+        """
+        occupancy = [
             {
                 "location_id": location.id,
                 "feed_id": location.feed_id,
@@ -98,12 +101,30 @@ class CamlyticsSimulator(CamlyticsState):
             }
             for location in self._locations.values()
         ]
+        queues = [
+            {
+                "channel_id": channel.id,
+                "feed_id": channel.feed_id,
+                "path": f"{FEED_PREFIX}/{channel.feed_id}",
+                "counter": self.queue(channel.id),
+            }
+            for channel in self._channels.values()
+        ]
+        return occupancy + queues
 
     def feed(self, feed_id: str) -> dict[str, Any]:
-        """A report feed body; raise CamlyticsApiError (404) for an unknown id."""
+        """A report feed body; raise CamlyticsApiError (404) for an unknown id.
+
+        A counter report: ``{"report": {"data": {"counter": <count now>}}}``, a location's
+        occupancy or a channel's queue length.
+        """
+        wanted = feed_id.lower()
         for location in self._locations.values():
-            if location.feed_id == feed_id.lower():
+            if location.feed_id == wanted:
                 return {"report": {"data": {"counter": self.occupancy(location.id)}}}
+        for channel in self._channels.values():
+            if channel.feed_id == wanted:
+                return {"report": {"data": {"counter": self.queue(channel.id)}}}
         raise CamlyticsApiError(404, "Report not found")
 
     # Statistics
