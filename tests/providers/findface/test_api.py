@@ -16,6 +16,7 @@ from custom_components.sitewatch.providers.findface.api import (
     DEFAULT_TIMEOUT,
     SECTIONS,
     Camera,
+    CounterInfo,
     FindFaceApiError,
     FindFaceAuthenticationError,
     FindFaceClient,
@@ -23,7 +24,6 @@ from custom_components.sitewatch.providers.findface.api import (
     FindFaceError,
     HealthStatus,
     Hook,
-    CounterInfo,
     NamedObject,
     models,
 )
