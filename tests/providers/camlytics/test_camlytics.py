@@ -210,6 +210,27 @@ async def test_options_limit_locations_and_show_the_url(
     ).state in ("unavailable", STATE_UNKNOWN)
 
 
+async def test_options_store_report_feeds_by_their_id(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    feed = "0123456789ABCDEF0123456789abcdef"
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "scan_interval": 60,
+            "report_feeds": [
+                f" Main Street  store = https://cloud.camlytics.com/feed/report/{feed}",
+                "Lobby = not a feed",
+                "",
+            ],
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["report_feeds"] == [f"Main Street store = {feed.lower()}"]
+
+
 async def test_reauth_and_reconfigure(
     hass: HomeAssistant, entry: MockConfigEntry, simulators: SimulatorStack
 ) -> None:
