@@ -92,25 +92,21 @@ class CamlyticsSimulator(CamlyticsState):
 
         Each with its id, path and current counter (and its ``location_id`` or ``channel_id``).
         """
-        occupancy = [
-            {
-                "location_id": location.id,
-                "feed_id": location.feed_id,
-                "path": f"{FEED_PREFIX}/{location.feed_id}",
-                "counter": self.occupancy(location.id),
-            }
-            for location in self._locations.values()
+
+        def listed(of: str, subject: int | str, feed_id: str, counter: int) -> dict[str, Any]:
+            path = f"{FEED_PREFIX}/{feed_id}"
+            return {of: subject, "feed_id": feed_id, "path": path, "counter": counter}
+
+        return [
+            *(
+                listed("location_id", loc.id, loc.feed_id, self.occupancy(loc.id))
+                for loc in self._locations.values()
+            ),
+            *(
+                listed("channel_id", channel.id, channel.feed_id, self.queue(channel.id))
+                for channel in self._channels.values()
+            ),
         ]
-        queues = [
-            {
-                "channel_id": channel.id,
-                "feed_id": channel.feed_id,
-                "path": f"{FEED_PREFIX}/{channel.feed_id}",
-                "counter": self.queue(channel.id),
-            }
-            for channel in self._channels.values()
-        ]
-        return occupancy + queues
 
     def feed(self, feed_id: str) -> dict[str, Any]:
         """A report feed body; raise CamlyticsApiError (404) for an unknown id.

@@ -12,9 +12,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.sitewatch.occupancy import occupancy_sentence
 from simulator.camlytics import CamlyticsSimulator
 
-from ...conftest import SimulatorStack
 from ...occupancy_helpers import Fired
-from .conftest import WEBHOOK_ID, post
+from .conftest import WEBHOOK_ID, first_place, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
@@ -22,21 +21,10 @@ OCCUPANCY_EVENTS = "event.main_street_store_occupancy_changes"
 QUEUE_EVENTS = "event.main_street_store_entrance_queue_changes"
 
 
-@pytest.fixture
-def sim(simulators: SimulatorStack) -> CamlyticsSimulator:
-    """The Camlytics simulator."""
-    return simulators.camlytics
-
-
-def _place(sim: CamlyticsSimulator) -> tuple[int, str]:
-    location = sim.locations()[0]["id"]
-    return location, sim.channels(location)[0]["id"]
-
-
 async def test_pushed_occupancy_fires_entered_exited_and_a_change_of_source(
     hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, sim: CamlyticsSimulator
 ) -> None:
-    location, channel = _place(sim)
+    location, channel = first_place(sim)
     fired = Fired(hass, OCCUPANCY_EVENTS)
     queue = Fired(hass, QUEUE_EVENTS)
     for value in (5, 8, 8, 6):
@@ -62,7 +50,7 @@ async def test_pushed_occupancy_fires_entered_exited_and_a_change_of_source(
 async def test_hostile_counts_fire_nothing(
     hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, sim: CamlyticsSimulator
 ) -> None:
-    location, _ = _place(sim)
+    location, _ = first_place(sim)
     assert await post(ha_client, {"occupancy": 4, "location_id": location}) == 200
     await hass.async_block_till_done()
     fired = Fired(hass, OCCUPANCY_EVENTS)
@@ -85,7 +73,7 @@ async def test_hostile_counts_fire_nothing(
 async def test_polled_occupancy_fires_and_a_restart_does_not(
     hass: HomeAssistant, entry: MockConfigEntry, sim: CamlyticsSimulator
 ) -> None:
-    location, channel = _place(sim)
+    location, channel = first_place(sim)
     coordinator = entry.runtime_data.coordinator
     fired = Fired(hass, OCCUPANCY_EVENTS)
     sim.emit_events(3, location, channel, trigger_name="Enter")

@@ -32,13 +32,15 @@ def _record(sim: FindFaceSimulator, counter: int, faces: int, bodies: int) -> di
     return record | {"faces_count": faces, "silhouettes_count": bodies, "cars_count": 0}
 
 
+@pytest.fixture
+def sim(findface_entry: MockConfigEntry, simulators: SimulatorStack) -> FindFaceSimulator:
+    """The FindFace simulator, with the entry set up on it."""
+    return simulators.findface
+
+
 async def test_two_counters_on_one_camera_keep_their_own_values_and_events(
-    hass: HomeAssistant,
-    hass_client: ClientSessionGenerator,
-    findface_entry: MockConfigEntry,
-    simulators: SimulatorStack,
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, sim: FindFaceSimulator
 ) -> None:
-    sim = simulators.findface
     occupancy, queue = Fired(hass, OCCUPANCY), Fired(hass, QUEUE)
     bodies = [(1, 5), (3, 2), (1, 7), (3, 2), (1, 4), (3, 0)]
     for counter, count in bodies:
@@ -61,12 +63,8 @@ async def test_two_counters_on_one_camera_keep_their_own_values_and_events(
 
 
 async def test_hostile_counts_fire_nothing(
-    hass: HomeAssistant,
-    hass_client: ClientSessionGenerator,
-    findface_entry: MockConfigEntry,
-    simulators: SimulatorStack,
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, sim: FindFaceSimulator
 ) -> None:
-    sim = simulators.findface
     fired = Fired(hass, QUEUE)
     assert await post(hass_client, [_record(sim, 3, 1, 3)], "counters") == HTTPStatus.OK
     for hostile in (-1, 10**300, "NaN", 1.5e308 * 10, None):

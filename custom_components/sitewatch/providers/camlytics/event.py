@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
+from dataclasses import dataclass
 from functools import partial
-from typing import Final
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import callback
@@ -14,8 +14,8 @@ from ...entity import PushEntity
 from ...occupancy import OCCUPANCY_EVENT, OCCUPANCY_EVENT_TYPES, OccupancyEvent
 from .api import Event
 from .const import EVENT_TYPES, OTHER_EVENT_TYPE
-from .coordinator import CamlyticsCoordinator, Reading, reading_basis
-from .entity import CamlyticsEntity, channel_device, location_device
+from .coordinator import CamlyticsCoordinator, CamlyticsData, Reading, reading_basis
+from .entity import CamlyticsEntity, CamlyticsSubjectEntity, channel_device, location_device
 
 ANALYTIC_EVENT = EventEntityDescription(
     key="events",
@@ -81,41 +81,94 @@ class CamlyticsChannelEvent(CamlyticsEntity, PushEntity[CamlyticsCoordinator, Ev
         self.async_write_ha_state()
 
 
-QUEUE_EVENT: Final = EventEntityDescription(
-    key="queue_event",
-    translation_key="queue_event",
-    event_types=OCCUPANCY_EVENT_TYPES,
-)
+@dataclass(frozen=True, kw_only=True)
+class CamlyticsOccupancyEventDescription[IdT: (int, str)](EventEntityDescription):
+    """The occupancy event entity of each location or channel (``subject``), by its id."""
+
+    subject: str
+    """What the id names: ``location`` or ``channel`` (``location_3`` in unique ids)."""
+    device_fn: Callable[[CamlyticsCoordinator, IdT], DeviceInfo]
+    reading_fn: Callable[[CamlyticsData, IdT], Reading | None]
+    """The current reading (None before the first)."""
+    place_fn: Callable[[CamlyticsCoordinator, IdT], str]
+    """The place's name, for the event data and its Logbook sentence."""
+    listed_fn: Callable[[CamlyticsData, IdT], bool]
+    """Whether the service lists the place (the entity is available while it does)."""
+
+
+def _location_name(coordinator: CamlyticsCoordinator, location_id: int) -> str:
+    location = coordinator.data.locations.get(location_id)
+    return location.name if location else str(location_id)
+
+
+def _queue_name(coordinator: CamlyticsCoordinator, channel_id: str) -> str:
+    """``<channel device name> queue`` (``Main Street store Checkout queue``)."""
+    if channel_id not in coordinator.data.channels:
+        return f"{channel_id} queue"
+    return f"{channel_device(coordinator, channel_id).get('name') or channel_id} queue"
+
+
+def _described[IdT: (int, str)](
+    key: str,
+    subject: str,
+    device_fn: Callable[[CamlyticsCoordinator, IdT], DeviceInfo],
+    place_fn: Callable[[CamlyticsCoordinator, IdT], str],
+    readings: Callable[[CamlyticsData], Mapping[IdT, Reading]],
+    listed: Callable[[CamlyticsData], Mapping[IdT, object]],
+) -> CamlyticsOccupancyEventDescription[IdT]:
+    """The description of the event entity ``key`` of each ``subject``, from its readings."""
+    return CamlyticsOccupancyEventDescription[IdT](
+        key=key,
+        translation_key=key,
+        event_types=OCCUPANCY_EVENT_TYPES,
+        subject=subject,
+        device_fn=device_fn,
+        reading_fn=lambda data, subject_id: readings(data).get(subject_id),
+        place_fn=place_fn,
+        listed_fn=lambda data, subject_id: subject_id in listed(data),
+    )
+
+
+LOCATION_OCCUPANCY_EVENT = _described(
+    OCCUPANCY_EVENT.key, "location", location_device, _location_name,
+    lambda data: data.occupancy, lambda data: data.locations,
+)  # fmt: skip
+"""People entering and leaving a location (its occupancy)."""
+QUEUE_EVENT = _described(
+    "queue_event", "channel", channel_device, _queue_name,
+    lambda data: data.queues, lambda data: data.channels,
+)  # fmt: skip
 """A channel's queue length as events: people joining (entered) or leaving (exited) it."""
 
 
-class CamlyticsOccupancyEvent(CamlyticsEntity, OccupancyEvent):
+class CamlyticsOccupancyEvent[IdT: (int, str)](CamlyticsSubjectEntity, OccupancyEvent):
     """Occupancy of a location (or queue of a channel) as entered/exited/changed events.
 
     Fed by the coordinator's readings, whichever path brought them (occupancy or queue webhook,
     report feed, Enter minus Exit from the polled totals): each update compares the reading
     with the last one (``occupancy.OccupancyTracker``). The first reading after setup is the
     baseline and fires nothing; a reading of another source, or of a new local day while the
-    count comes from the day's totals, fires ``changed``.
+    count comes from the day's totals, fires ``changed``. Available while the service lists
+    the place, whatever the poll (readings also come by webhook).
     """
+
+    entity_description: CamlyticsOccupancyEventDescription[IdT]
 
     def __init__(
         self,
         coordinator: CamlyticsCoordinator,
-        description: EventEntityDescription,
-        subject: str,
-        device: DeviceInfo,
+        description: CamlyticsOccupancyEventDescription[IdT],
+        subject_id: IdT,
     ) -> None:
-        """Create the event entity ``description`` of ``subject`` (``location_3``, ...)."""
-        super().__init__(coordinator, subject=subject, key=description.key, device=device)
+        """Create the event entity ``description`` of ``subject_id`` on its device."""
+        super().__init__(coordinator, description, subject_id)
+        self.subject_id: IdT = subject_id
         OccupancyEvent.__init__(self)
-        self.entity_description = description
 
-    def _reading(self) -> Reading | None:
-        raise NotImplementedError
-
-    def _place(self) -> str:
-        raise NotImplementedError
+    @property
+    def available(self) -> bool:
+        """While the service lists the place."""
+        return self.entity_description.listed_fn(self.coordinator.data, self.subject_id)
 
     async def async_added_to_hass(self) -> None:
         """Take the reading there is as the baseline."""
@@ -129,63 +182,11 @@ class CamlyticsOccupancyEvent(CamlyticsEntity, OccupancyEvent):
         super()._handle_coordinator_update()
 
     def _take_reading(self) -> None:
-        if (reading := self._reading()) is not None:
-            self.take(self._place(), reading.value, reading_basis(self.coordinator, reading))
-
-
-class CamlyticsLocationOccupancyEvent(CamlyticsOccupancyEvent):
-    """People entering and leaving a location (its occupancy)."""
-
-    def __init__(self, coordinator: CamlyticsCoordinator, location_id: int) -> None:
-        """Create the occupancy event entity of ``location_id``."""
-        super().__init__(
-            coordinator,
-            OCCUPANCY_EVENT,
-            f"location_{location_id}",
-            location_device(coordinator, location_id),
-        )
-        self.location_id = location_id
-
-    @property
-    def available(self) -> bool:
-        """While the service lists the location (readings also come by webhook)."""
-        return self.location_id in self.coordinator.data.locations
-
-    def _reading(self) -> Reading | None:
-        return self.coordinator.data.occupancy.get(self.location_id)
-
-    def _place(self) -> str:
-        location = self.coordinator.data.locations.get(self.location_id)
-        return location.name if location else str(self.location_id)
-
-
-class CamlyticsQueueEvent(CamlyticsOccupancyEvent):
-    """People joining and leaving a channel's queue."""
-
-    def __init__(self, coordinator: CamlyticsCoordinator, channel_id: str) -> None:
-        """Create the queue event entity of ``channel_id``."""
-        super().__init__(
-            coordinator,
-            QUEUE_EVENT,
-            f"channel_{channel_id}",
-            channel_device(coordinator, channel_id),
-        )
-        self.channel_id = channel_id
-
-    @property
-    def available(self) -> bool:
-        """While the service lists the channel (readings also come by webhook)."""
-        return self.channel_id in self.coordinator.data.channels
-
-    def _reading(self) -> Reading | None:
-        return self.coordinator.data.queues.get(self.channel_id)
-
-    def _place(self) -> str:
-        return f"{self.device_info_name()} queue"
-
-    def device_info_name(self) -> str:
-        """The channel's device name (``Main Street store Checkout``)."""
-        return str((self.device_info or {}).get("name") or self.channel_id)
+        description = self.entity_description
+        if (reading := description.reading_fn(self.coordinator.data, self.subject_id)) is None:
+            return
+        place = description.place_fn(self.coordinator, self.subject_id)
+        self.take(place, reading.value, reading_basis(self.coordinator, reading))
 
 
 def event_entities(coordinator: CamlyticsCoordinator) -> dict[Hashable, Callable[[], EventEntity]]:
@@ -197,9 +198,11 @@ def event_entities(coordinator: CamlyticsCoordinator) -> dict[Hashable, Callable
     factories: dict[Hashable, Callable[[], EventEntity]] = {}
     for channel in coordinator.included_channels():
         factories[f"event_{channel.id}"] = partial(CamlyticsChannelEvent, coordinator, channel.id)
-        factories[f"queue_{channel.id}"] = partial(CamlyticsQueueEvent, coordinator, channel.id)
+        factories[f"queue_{channel.id}"] = partial(
+            CamlyticsOccupancyEvent, coordinator, QUEUE_EVENT, channel.id
+        )
     for location_id in coordinator.included_locations:
         factories[f"occupancy_{location_id}"] = partial(
-            CamlyticsLocationOccupancyEvent, coordinator, location_id
+            CamlyticsOccupancyEvent, coordinator, LOCATION_OCCUPANCY_EVENT, location_id
         )
     return factories
