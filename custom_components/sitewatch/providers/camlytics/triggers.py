@@ -3,8 +3,9 @@
 On a channel, "someone entered" fires on an ``enter`` analytic event, or on a line crossing
 (``tripwire_crossed``) of a trigger named like an entrance (``ENTER_TRIGGERS``, the names the
 occupancy count reads too); "someone exited" likewise with ``exit`` and ``EXIT_TRIGGERS``.
-On a location (subtype ``occupancy``) they fire on the location's occupancy events
-(``entered``/``exited``: its occupancy rose or fell), whichever source the occupancy has.
+On a location, "someone entered"/"someone exited" (``occupancy_entered``/``occupancy_exited``)
+fire on the location's occupancy events (its occupancy rose or fell), whichever source the
+occupancy has.
 """
 
 from __future__ import annotations
@@ -52,12 +53,11 @@ TRIGGERS: Final[tuple[DeviceTrigger, ...]] = (
     ),
     *(
         EventTrigger(
-            type=f"someone_{direction}",
-            subtype="occupancy",
+            type=f"occupancy_{event_type}",
             key=OCCUPANCY_EVENT.key,
             event_types=frozenset({event_type}),
         )
-        for direction, event_type in (("entered", ENTERED), ("exited", EXITED))
+        for event_type in (ENTERED, EXITED)
     ),
     *(
         ThresholdTrigger(type=f"occupancy_{bound}", subtype=subtype, key=subtype, bound=bound)
