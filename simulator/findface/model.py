@@ -55,7 +55,13 @@ _CAMERA_GROUPS = ((1, "Main building"),)
 _WATCH_LISTS = ((1, "Employees", "2e7d32"), (2, "Wanted", "c62828"))
 _HUMAN_CARDS = ((1, "Alice Novak", (1,)), (2, "Bob Svoboda", (1,)), (3, "Carl Mrazek", (2,)))
 _CAR_CARDS = ((1, "1AB 2345", (1,)), (2, "7XY 9876", (2,)))
-_COUNTERS = ((1, "Lobby occupancy", (1, 3), False), (2, "Parking cars", (2,), True))
+# Counters: id, name, cameras, cars only. The Lobby camera (3) has two: Lobby occupancy and
+# Lobby queue, whose records must not overwrite each other.
+_COUNTERS = (
+    (1, "Lobby occupancy", (1, 3), False),
+    (2, "Parking cars", (2,), True),
+    (3, "Lobby queue", (3,), False),
+)
 _AREAS = ((1, "Entrance zone", (1,)), (2, "Parking lot", (2,)))
 _CAR_MODELS = (("Skoda", "Octavia"), ("Volkswagen", "Golf"), ("Toyota", "Corolla"))
 _CAR_COLORS = ("white", "black", "silver", "blue", "red")

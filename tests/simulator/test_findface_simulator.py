@@ -750,3 +750,15 @@ def test_cli_arguments_build_findface_settings() -> None:
     assert parse_args(["--findface-token", ""]).findface.api_token is None
     with pytest.raises(SystemExit):
         parse_args(["--findface-emit-interval", "-1"])
+
+
+def test_two_counters_count_on_the_lobby_camera() -> None:
+    simulator = FindFaceSimulator(FindFaceSettings(seed=3))
+    on_lobby = [counter["name"] for counter in simulator.counters() if 3 in counter["cameras"]]
+    assert on_lobby == ["Lobby occupancy", "Lobby queue"]
+    records = simulator.emit("counters", count=4, camera=3, counter=3)
+    assert {(record["counter"], record["camera"]) for record in records} == {(3, 3)}
+    # Random records of the Lobby camera come from either counter.
+    assert {r["counter"] for r in simulator.emit("counters", count=40, camera=3)} == {1, 3}
+    with pytest.raises(ValueError, match="not on camera"):
+        simulator.emit("counters", camera=2, counter=3)

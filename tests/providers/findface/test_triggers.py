@@ -47,6 +47,8 @@ CAMERA_TRIGGERS = [
     ("occupancy_below", "cars"),
     ("occupancy_below", "faces"),
     ("person_recognized", None),
+    ("someone_entered", None),
+    ("someone_exited", None),
     ("unknown_face", None),
 ]
 IDS = count(9_000_001)
@@ -257,3 +259,18 @@ async def test_configurations_are_validated(
             await device_trigger.async_validate_trigger_config(hass, full)
     with pytest.raises(InvalidDeviceAutomation):  # not a Sitewatch device
         await device_trigger.async_validate_trigger_config(hass, full | {"device_id": "nope"})
+
+
+async def test_entered_and_exited_run_on_a_counter_s_changes(
+    hass: HomeAssistant, entrance: str, hass_client: ClientSessionGenerator
+) -> None:
+    runs = await async_automate(
+        hass, entrance, {"in": {"type": "someone_entered"}, "out": {"type": "someone_exited"}}
+    )
+    # Counter 1 (Lobby occupancy) counts on the Entrance camera; its first record is the
+    # baseline, a record of no known counter is not its.
+    for faces, bodies in ((1, 2), (2, 4), (2, 4), (1, 1), (3, 5)):
+        record = _counter(faces, bodies) | {"counter": 1}
+        assert await post(hass_client, [record], "counters") == HTTPStatus.OK
+    assert await post(hass_client, [_counter(0, 0) | {"counter": 9}], "counters") == 200
+    assert runs() == {"in": 2, "out": 1}

@@ -18,6 +18,7 @@ from ...identity import scoped_id
 from ...models import SitewatchConfigEntry
 from .api import (
     Camera,
+    CounterInfo,
     FindFaceApiError,
     FindFaceAuthenticationError,
     FindFaceClient,
@@ -58,12 +59,19 @@ class FindFaceData:
         areas: area names (each area activation entity is named after one).
         watch_lists: watch list names, to name default-format events.
         camera_groups: camera group names (a group is where its cameras are: their area).
+        counters: the counters (``GET /counters/``): each names the entities of its records
+            on each of its cameras.
     """
 
     cameras: dict[int, Camera] = field(default_factory=dict)
     areas: dict[int, str] = field(default_factory=dict)
     watch_lists: dict[int, str] = field(default_factory=dict)
     camera_groups: dict[int, str] = field(default_factory=dict)
+    counters: dict[int, CounterInfo] = field(default_factory=dict)
+
+    def counters_of(self, camera_id: int) -> list[int]:
+        """The ids of the counters that count on camera ``camera_id``, in the server's order."""
+        return [cid for cid, counter in self.counters.items() if camera_id in counter.cameras]
 
     def area_of(self, camera: Camera) -> str | None:
         """The area a camera's device is suggested for: its group's name.
@@ -110,11 +118,12 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
         async_push(self.hass, self.config_entry.entry_id, items)
 
     async def _async_poll(self) -> FindFaceData:
-        """Read cameras (``GET /cameras/``), areas (``/areas/``), watch lists and camera groups.
+        """Read cameras, areas, watch lists, camera groups and counters (``GET /counters/``).
 
-        Camera groups only suggest the cameras' areas: a server that refuses them
-        (``FindFaceApiError``, for example a token without that permission) leaves the cameras
-        without an area instead of failing the refresh.
+        Camera groups only suggest the cameras' areas, and counters only name the entities of
+        their records: a server that refuses them (``FindFaceApiError``, for example a token
+        without that permission) leaves the cameras without an area, or the counters as they
+        were, instead of failing the refresh.
         """
         cameras = await self.client.cameras()
         areas = await self.client.areas()
@@ -124,6 +133,11 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
         except FindFaceApiError as err:
             LOGGER.debug("FindFace camera groups not read: %s", err)
             camera_groups = []
+        try:
+            counters = {counter.id: counter for counter in await self.client.counters()}
+        except FindFaceApiError as err:
+            LOGGER.debug("FindFace counters not read: %s", err)
+            counters = self.data.counters if self.data is not None else {}
         server = scoped_id(self.config_entry, SERVER)
         async_remove_stale_devices(  # every device but the server's is a camera
             self.hass,
@@ -136,4 +150,5 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
             areas={area.id: area.name for area in areas},
             watch_lists={watch_list.id: watch_list.name for watch_list in watch_lists},
             camera_groups={group.id: group.name for group in camera_groups},
+            counters=counters,
         )

@@ -14,6 +14,7 @@ from .exceptions import (
     CamlyticsRateLimitError,
     InvalidItem,
 )
+from .feeds import MAX_FEED_VALUE, feed_id, feed_value
 from .models import (
     MAX_COUNT,
     MAX_ID_LENGTH,
@@ -40,6 +41,7 @@ __all__ = [
     "DEFAULT_BASE_URL",
     "DEFAULT_TIMEOUT",
     "MAX_COUNT",
+    "MAX_FEED_VALUE",
     "MAX_ID_LENGTH",
     "MAX_INT64",
     "MAX_ITEMS",
@@ -68,6 +70,8 @@ __all__ = [
     "as_int",
     "encode_query",
     "event_key",
+    "feed_id",
+    "feed_value",
     "ident",
     "parse_item",
     "parse_items",

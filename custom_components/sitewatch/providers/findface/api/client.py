@@ -26,7 +26,7 @@ from .exceptions import (
     FindFaceAuthenticationError,
     FindFaceConnectionError,
 )
-from .models import Camera, Hook, NamedObject, required_int
+from .models import Camera, CounterInfo, Hook, NamedObject, required_int
 
 DEFAULT_TIMEOUT: Final = 15.0
 """Seconds one request may take."""
@@ -122,9 +122,9 @@ class FindFaceClient(HttpClient):
         """Every watch list (``GET /watch-lists/``)."""
         return [NamedObject.from_api(item) for item in await self._list("watch-lists/")]
 
-    async def counters(self) -> list[NamedObject]:
-        """Every counter (``GET /counters/``)."""
-        return [NamedObject.from_api(item) for item in await self._list("counters/")]
+    async def counters(self) -> list[CounterInfo]:
+        """Every counter with its cameras (``GET /counters/``, all pages)."""
+        return [CounterInfo.from_api(item) for item in await self._list("counters/")]
 
     async def areas(self) -> list[NamedObject]:
         """Every area (``GET /areas/``)."""

@@ -106,6 +106,33 @@ class NamedObject:
 
 MAX_HOOK_SETTING: Final = 1_000_000
 """Largest ``batch_size`` or ``send_attempts`` read from a hook (beyond: the default)."""
+MAX_COUNTER_CAMERAS: Final = 1000
+"""Most cameras of a counter read (``cameras`` of ``GET /counters/``); the rest are ignored."""
+
+
+@dataclass(frozen=True, slots=True)
+class CounterInfo:
+    """A counter from ``GET /counters/``: its id, name and the cameras it counts on.
+
+    ``cameras`` holds the ids of ``cameras`` that are ids (an object's ``id`` too), at most
+    ``MAX_COUNTER_CAMERAS``, in the server's order without repeats.
+    """
+
+    id: int
+    name: str
+    cameras: tuple[int, ...] = ()
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> CounterInfo:
+        """Build from an API object (name bounded); raises FindFaceApiError without an ``id``."""
+        named = NamedObject.from_api(item)
+        raw = item.get("cameras")
+        cameras: dict[int, None] = {}
+        if isinstance(raw, list):
+            for entry in raw[:MAX_COUNTER_CAMERAS]:
+                if (camera_id := optional_int(entry)) is not None:
+                    cameras[camera_id] = None
+        return cls(id=named.id, name=named.name, cameras=tuple(cameras))
 
 
 @dataclass(frozen=True, slots=True)
