@@ -29,7 +29,13 @@ from custom_components.sitewatch.providers.comap.api.client import (
     RATE_LIMIT_PATIENCE,
     RATE_WINDOW,
 )
-from custom_components.sitewatch.providers.comap.api.models import Unit, ValueHistory, decode_list
+from custom_components.sitewatch.providers.comap.api.models import (
+    Comment,
+    File,
+    Unit,
+    ValueHistory,
+    decode_list,
+)
 
 from ...budget import ManualBudget
 from ...conftest import SimulatorStack, async_tick, comap_data, device_by_identifier
@@ -136,6 +142,8 @@ def mock_client() -> Iterator[AsyncMock]:
     client.values.return_value = decode_list(Value, load_fixture("values.json"), "values")
     client.history.return_value = decode_list(ValueHistory, load_fixture("history.json"), "values")
     client.command.return_value = None
+    client.comments.return_value = decode_list(Comment, load_fixture("comments.json"), "comments")
+    client.files.return_value = decode_list(File, load_fixture("files.json"), "files")
     with patch(
         "custom_components.sitewatch.providers.comap.coordinator.ComapClient",
         return_value=client,

@@ -36,10 +36,10 @@ from ...bounds import (
     sane_time,
     state_text,
 )
-from .api import Value
-from .clean import name_text
+from .api import Connection, UnitInfo, Value
+from .clean import comment_dict, name_text
 from .const import BREAKER_STATES, ENGINE_STATES, OPERATING_MODES, ValueGuid
-from .coordinator import ComapCoordinator
+from .coordinator import ComapCoordinator, Genset
 from .entity import ComapEntity
 
 ALARM_SEPARATORS = re.compile(r"[|;\n]")
@@ -348,8 +348,162 @@ class ComapGenericSensor(ComapSensor):
         )
 
 
+CONNECTION_TYPES = ("airgate", "ip", "disabled")
+"""States of the connection type sensor (``connection_type``)."""
+
+
+def connection_type(connection: Connection | None) -> str | None:
+    """How WebSupervisor reaches the controller: ``disabled``, ``airgate``, ``ip`` or None.
+
+    Read from the info's ``connection`` block: ``enabled`` false is ``disabled``; an AirGate id
+    is ``airgate``; an IP address is ``ip``; anything else is unknown. The AirGate id and the
+    address themselves are never shown (they identify the site's connection).
+    """
+    if connection is None:
+        return None
+    if connection.enabled is False:
+        return "disabled"
+    if connection.air_gate_id and connection.air_gate_id.strip():
+        return "airgate"
+    if connection.ip_address and connection.ip_address.strip():
+        return "ip"
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComapInfoSensorEntityDescription(SensorEntityDescription):
+    """A sensor of the genset's unit info (read once a day): ``value_fn`` makes the state."""
+
+    value_fn: Callable[[UnitInfo], StateType]
+    attrs_fn: Callable[[UnitInfo], dict[str, Any]] | None = None
+
+
+INFO_SENSORS: tuple[ComapInfoSensorEntityDescription, ...] = (
+    ComapInfoSensorEntityDescription(
+        key="time_zone",
+        translation_key="time_zone",
+        entity_category=_DIAGNOSTIC,
+        value_fn=lambda info: state_text(info.timezone),
+    ),
+    ComapInfoSensorEntityDescription(
+        key="connection_type",
+        translation_key="connection_type",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(CONNECTION_TYPES),
+        entity_category=_DIAGNOSTIC,
+        value_fn=lambda info: connection_type(info.connection),
+        attrs_fn=lambda info: (
+            {"controller_address": info.connection.controller_address}
+            if info.connection and info.connection.controller_address is not None
+            else {}
+        ),
+    ),
+)
+"""Time zone and connection type from the unit info; the position is the device tracker."""
+
+
+class ComapInfoSensor(ComapEntity, SensorEntity):
+    """A sensor of the unit info: unavailable until the info has been read."""
+
+    entity_description: ComapInfoSensorEntityDescription
+
+    def __init__(
+        self,
+        coordinator: ComapCoordinator,
+        unit_guid: str,
+        description: ComapInfoSensorEntityDescription,
+    ) -> None:
+        """Create the sensor of ``description`` on the genset ``unit_guid``."""
+        super().__init__(coordinator, unit_guid, description.key)
+        self.entity_description = description
+
+    @property
+    def _info(self) -> UnitInfo | None:
+        genset = self.genset
+        return genset.info if genset else None
+
+    @property
+    def available(self) -> bool:
+        """Unavailable until the genset's info has been read."""
+        return super().available and self._info is not None
+
+    @property
+    def native_value(self) -> StateType:
+        """The info converted by the description."""
+        info = self._info
+        return None if info is None else self.entity_description.value_fn(info)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Attributes from the description."""
+        info = self._info
+        if info is None or self.entity_description.attrs_fn is None:
+            return None
+        return self.entity_description.attrs_fn(info) or None
+
+
+class ComapCommentSensor(ComapEntity, SensorEntity):
+    """The newest WebSupervisor comment of the genset (its text, 255 characters at most).
+
+    Disabled by default: only while it is enabled are the genset's comments read, each hour.
+    Attributes: the newest comment's ``author``, ``date`` and ``active``, and ``comments``, the
+    ``MAX_COMMENTS`` newest (``{id, author, date, text, active}``, texts within 1,024).
+    """
+
+    _attr_translation_key = "latest_comment"
+    _attr_entity_registry_enabled_default = False
+
+    def __init__(self, coordinator: ComapCoordinator, unit_guid: str) -> None:
+        """Create the comment sensor of the genset ``unit_guid``."""
+        super().__init__(coordinator, unit_guid, "latest_comment")
+
+    @property
+    def _comments(self) -> list[Any] | None:
+        genset: Genset | None = self.genset
+        return genset.comments if genset else None
+
+    @property
+    def available(self) -> bool:
+        """Unavailable until the comments have been read."""
+        return super().available and self._comments is not None
+
+    @property
+    def native_value(self) -> StateType:
+        """The newest comment's text (None when the genset has no comment)."""
+        comments = self._comments
+        return state_text(comments[0].text) if comments else None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The newest comment's details and the newest comments."""
+        comments = self._comments
+        if comments is None:
+            return None
+        newest = comment_dict(comments[0]) if comments else {}
+        return {
+            "author": newest.get("author"),
+            "date": newest.get("date"),
+            "active": newest.get("active"),
+            "comments": [comment_dict(comment) for comment in comments],
+        }
+
+    async def async_added_to_hass(self) -> None:
+        """Ask the coordinator to read this genset's comments from now on."""
+        await super().async_added_to_hass()
+        self.coordinator.comment_readers.add(self.unit_guid)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop reading the comments."""
+        await super().async_will_remove_from_hass()
+        self.coordinator.comment_readers.discard(self.unit_guid)
+
+
 def genset_sensors(coordinator: ComapCoordinator, unit_guid: str) -> list[SensorEntity]:
-    """The sensors of one genset: dedicated ones for the values it has, generic for the rest."""
+    """The sensors of one genset.
+
+    Dedicated ones for the values it has, generic ones for the rest, the unit info's time zone
+    and connection type, and the newest comment.
+    """
     genset = coordinator.data[unit_guid]
     entities: list[SensorEntity] = [
         ComapSensor(coordinator, unit_guid, description)
@@ -361,4 +515,6 @@ def genset_sensors(coordinator: ComapCoordinator, unit_guid: str) -> list[Sensor
         for guid, value in genset.values.items()
         if guid not in SENSOR_VALUE_GUIDS
     )
+    entities.extend(ComapInfoSensor(coordinator, unit_guid, info) for info in INFO_SENSORS)
+    entities.append(ComapCommentSensor(coordinator, unit_guid))
     return entities
