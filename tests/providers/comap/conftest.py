@@ -69,9 +69,9 @@ def genset_device_id(
 
 
 async def async_get_history(
-    hass: HomeAssistant, device_id: str, value: str, start: str, end: str
+    hass: HomeAssistant, device_id: str, value: str | list[str], start: str, end: str
 ) -> Any:
-    """Call ``sitewatch.get_history`` for one genset and return its response."""
+    """Call ``sitewatch.get_history`` for one genset (one value or several), return the answer."""
     return await hass.services.async_call(
         DOMAIN,
         "get_history",
