@@ -313,7 +313,10 @@ async def _async_get_comments(call: ServiceCall) -> ServiceResponse:
 
 
 async def _listed_files(coordinator: ComapCoordinator, genset: Genset) -> list[File]:
-    """The genset's files whose names can be files (``MAX_FILE_NAME_CHARS``), at most 500.
+    """The genset's files whose names can be files, at most ``MAX_LISTED_FILES``.
+
+    A name longer than ``MAX_FILE_NAME_CHARS``, blank, ``.`` or ``..`` is left out (it can
+    name no file, so it could not be downloaded).
 
     Raises:
         HomeAssistantError: ``files_failed`` when the API failed.
@@ -322,7 +325,13 @@ async def _listed_files(coordinator: ComapCoordinator, genset: Genset) -> list[F
         files = await coordinator.client.files(genset.unit.unit_guid)
     except ComapError as err:
         raise _failed("files_failed", genset, err) from err
-    return [file for file in files if len(file.file_name) <= MAX_FILE_NAME_CHARS][:MAX_LISTED_FILES]
+    usable = [
+        file
+        for file in files
+        if len(file.file_name) <= MAX_FILE_NAME_CHARS
+        and file.file_name.strip() not in ("", ".", "..")
+    ]
+    return usable[:MAX_LISTED_FILES]
 
 
 async def _async_list_files(call: ServiceCall) -> ServiceResponse:
