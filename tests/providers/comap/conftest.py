@@ -186,6 +186,26 @@ async def loaded_comap_entry(hass: HomeAssistant, comap_entry: MockConfigEntry) 
 
 
 @pytest.fixture
+def alpha(
+    loaded_comap_entry: MockConfigEntry,
+    simulators: SimulatorStack,
+    device_registry: dr.DeviceRegistry,
+) -> str:
+    """The device id of Genset Alpha in the loaded simulator entry."""
+    return genset_device_id(device_registry, loaded_comap_entry, simulators.alpha)
+
+
+@pytest.fixture
+def beta(
+    loaded_comap_entry: MockConfigEntry,
+    simulators: SimulatorStack,
+    device_registry: dr.DeviceRegistry,
+) -> str:
+    """The device id of Genset Beta in the loaded simulator entry."""
+    return genset_device_id(device_registry, loaded_comap_entry, simulators.beta)
+
+
+@pytest.fixture
 def private_entry_unloaded(hass: HomeAssistant, simulators: SimulatorStack) -> MockConfigEntry:
     """A ComAp entry (not set up) with a distinctive login id, key, client id and secret."""
     settings = simulators.simulator.settings

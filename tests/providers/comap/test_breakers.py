@@ -24,15 +24,6 @@ MCB = "toggle_mains_breaker"
 GCB = "toggle_generator_breaker"
 
 
-@pytest.fixture
-def alpha(
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
-    device_registry: dr.DeviceRegistry,
-) -> str:
-    return genset_device_id(device_registry, loaded_comap_entry, simulators.alpha)
-
-
 async def _press(hass: HomeAssistant, key: str) -> None:
     await hass.services.async_call(
         BUTTON_DOMAIN, SERVICE_PRESS, {ATTR_ENTITY_ID: f"button.genset_alpha_{key}"}, blocking=True

@@ -34,15 +34,6 @@ def media(hass: HomeAssistant, tmp_path: Path) -> Path:
     return tmp_path / "media"
 
 
-@pytest.fixture
-def alpha(
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
-    device_registry: dr.DeviceRegistry,
-) -> str:
-    return genset_device_id(device_registry, loaded_comap_entry, simulators.alpha)
-
-
 async def _download(hass: HomeAssistant, device_id: str | list[str], name: str) -> Any:
     return await hass.services.async_call(
         DOMAIN,

@@ -15,29 +15,11 @@ from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
 from ...conftest import SimulatorStack, async_tick
-from .conftest import async_get_history, genset_device_id
+from .conftest import async_get_history
 
 pytestmark = pytest.mark.integration
 
 ALPHA = "sensor.genset_alpha"
-
-
-@pytest.fixture
-def alpha(
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
-    device_registry: dr.DeviceRegistry,
-) -> str:
-    return genset_device_id(device_registry, loaded_comap_entry, simulators.alpha)
-
-
-@pytest.fixture
-def beta(
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
-    device_registry: dr.DeviceRegistry,
-) -> str:
-    return genset_device_id(device_registry, loaded_comap_entry, simulators.beta)
 
 
 async def test_start_stop_and_fault_reset(

@@ -36,7 +36,7 @@ from ...bounds import (
     sane_time,
     state_text,
 )
-from .api import Connection, UnitInfo, Value
+from .api import Comment, Connection, Value
 from .clean import comment_dict, name_text
 from .const import BREAKER_STATES, ENGINE_STATES, OPERATING_MODES, ValueGuid
 from .coordinator import ComapCoordinator, Genset
@@ -120,14 +120,29 @@ def _timestamp(value: Value) -> datetime | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ComapSensorEntityDescription(SensorEntityDescription):
+class ComapGensetSensorEntityDescription(SensorEntityDescription):
+    """A sensor of something the genset keeps besides its values (its info, its comments).
+
+    ``source_fn`` picks it from the genset (None until it has been read: the sensor is then
+    unavailable); ``value_fn`` makes the state of it and ``attrs_fn`` the attributes.
+    """
+
+    source_fn: Callable[[Genset], Any]
+    value_fn: Callable[[Any], StateType | datetime]
+    attrs_fn: Callable[[Any], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComapSensorEntityDescription(ComapGensetSensorEntityDescription):
     """A sensor of one genset value.
 
-    ``value_guid`` is the lower-cased value GUID (also the last part of the unique id);
-    ``value_fn`` turns the value into the state; ``attrs_fn`` adds state attributes.
+    ``value_guid`` is the lower-cased value GUID (also the last part of the unique id); the
+    value is the sensor's source; ``value_fn`` turns it into the state; ``attrs_fn`` adds state
+    attributes.
     """
 
     value_guid: str
+    source_fn: Callable[[Genset], Any] = lambda genset: None  # the value: ComapSensor._source
     value_fn: Callable[[Value], StateType | datetime] = _number
     attrs_fn: Callable[[Value], dict[str, Any]] | None = None
 
@@ -291,8 +306,41 @@ def generic_description(value: Value) -> ComapSensorEntityDescription:
     )
 
 
-class ComapSensor(ComapEntity, SensorEntity):
-    """A sensor of one genset value, as its description converts it."""
+class ComapGensetSensor(ComapEntity, SensorEntity):
+    """A sensor of the genset's info or comments: unavailable until they have been read."""
+
+    entity_description: ComapGensetSensorEntityDescription
+
+    @property
+    def _source(self) -> Any:
+        genset = self.genset
+        return None if genset is None else self.entity_description.source_fn(genset)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable until what the sensor shows has been read."""
+        return super().available and self._source is not None
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """The state the description makes."""
+        source = self._source
+        return None if source is None else self.entity_description.value_fn(source)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The attributes the description makes."""
+        source = self._source
+        if source is None or self.entity_description.attrs_fn is None:
+            return None
+        return self.entity_description.attrs_fn(source) or None
+
+
+class ComapSensor(ComapGensetSensor):
+    """A sensor of one genset value, as its description converts it.
+
+    Unavailable while the genset does not report this value.
+    """
 
     entity_description: ComapSensorEntityDescription
 
@@ -303,32 +351,12 @@ class ComapSensor(ComapEntity, SensorEntity):
         description: ComapSensorEntityDescription,
     ) -> None:
         """Create the sensor of ``description`` on the genset ``unit_guid``."""
-        super().__init__(coordinator, unit_guid, description.value_guid)
-        self.entity_description = description
+        super().__init__(coordinator, unit_guid, description.value_guid, description)
 
     @property
-    def _value(self) -> Value | None:
+    def _source(self) -> Value | None:
         genset = self.genset
         return genset.value(self.entity_description.value_guid) if genset else None
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while the genset does not report this value."""
-        return super().available and self._value is not None
-
-    @property
-    def native_value(self) -> StateType | datetime:
-        """The value converted by the description (None when it does not parse)."""
-        value = self._value
-        return None if value is None else self.entity_description.value_fn(value)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Attributes from the description (for example the alarm texts)."""
-        value = self._value
-        if value is None or self.entity_description.attrs_fn is None:
-            return None
-        return self.entity_description.attrs_fn(value)
 
 
 class ComapGenericSensor(ComapSensor):
@@ -370,27 +398,23 @@ def connection_type(connection: Connection | None) -> str | None:
     return None
 
 
-@dataclass(frozen=True, kw_only=True)
-class ComapInfoSensorEntityDescription(SensorEntityDescription):
-    """A sensor of the genset's unit info (read once a day): ``value_fn`` makes the state."""
-
-    value_fn: Callable[[UnitInfo], StateType]
-    attrs_fn: Callable[[UnitInfo], dict[str, Any]] | None = None
-
-
-INFO_SENSORS: tuple[ComapInfoSensorEntityDescription, ...] = (
-    ComapInfoSensorEntityDescription(
-        key="time_zone",
-        translation_key="time_zone",
+def _info_sensor(key: str, **kwargs: Any) -> ComapGensetSensorEntityDescription:
+    """A diagnostic sensor of the unit info (read once a day, no request of its own)."""
+    return ComapGensetSensorEntityDescription(
+        key=key,
+        translation_key=key,
         entity_category=_DIAGNOSTIC,
-        value_fn=lambda info: state_text(info.timezone),
-    ),
-    ComapInfoSensorEntityDescription(
-        key="connection_type",
-        translation_key="connection_type",
+        source_fn=lambda genset: genset.info,
+        **kwargs,
+    )
+
+
+INFO_SENSORS: tuple[ComapGensetSensorEntityDescription, ...] = (
+    _info_sensor("time_zone", value_fn=lambda info: state_text(info.timezone)),
+    _info_sensor(
+        "connection_type",
         device_class=SensorDeviceClass.ENUM,
         options=list(CONNECTION_TYPES),
-        entity_category=_DIAGNOSTIC,
         value_fn=lambda info: connection_type(info.connection),
         attrs_fn=lambda info: (
             {"controller_address": info.connection.controller_address}
@@ -402,90 +426,33 @@ INFO_SENSORS: tuple[ComapInfoSensorEntityDescription, ...] = (
 """Time zone and connection type from the unit info; the position is the device tracker."""
 
 
-class ComapInfoSensor(ComapEntity, SensorEntity):
-    """A sensor of the unit info: unavailable until the info has been read."""
-
-    entity_description: ComapInfoSensorEntityDescription
-
-    def __init__(
-        self,
-        coordinator: ComapCoordinator,
-        unit_guid: str,
-        description: ComapInfoSensorEntityDescription,
-    ) -> None:
-        """Create the sensor of ``description`` on the genset ``unit_guid``."""
-        super().__init__(coordinator, unit_guid, description.key)
-        self.entity_description = description
-
-    @property
-    def _info(self) -> UnitInfo | None:
-        genset = self.genset
-        return genset.info if genset else None
-
-    @property
-    def available(self) -> bool:
-        """Unavailable until the genset's info has been read."""
-        return super().available and self._info is not None
-
-    @property
-    def native_value(self) -> StateType:
-        """The info converted by the description."""
-        info = self._info
-        return None if info is None else self.entity_description.value_fn(info)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Attributes from the description."""
-        info = self._info
-        if info is None or self.entity_description.attrs_fn is None:
-            return None
-        return self.entity_description.attrs_fn(info) or None
+def _comment_attributes(comments: list[Comment]) -> dict[str, Any]:
+    """The newest comment's ``author``, ``date``, ``active``, and the newest ``comments``."""
+    newest = comment_dict(comments[0]) if comments else {}
+    return {
+        "author": newest.get("author"),
+        "date": newest.get("date"),
+        "active": newest.get("active"),
+        "comments": [comment_dict(comment) for comment in comments],
+    }
 
 
-class ComapCommentSensor(ComapEntity, SensorEntity):
-    """The newest WebSupervisor comment of the genset (its text, 255 characters at most).
+COMMENT_SENSOR = ComapGensetSensorEntityDescription(
+    key="latest_comment",
+    translation_key="latest_comment",
+    entity_registry_enabled_default=False,
+    source_fn=lambda genset: genset.comments,
+    value_fn=lambda comments: state_text(comments[0].text) if comments else None,
+    attrs_fn=_comment_attributes,
+)
+"""The newest comment's text (255 at most); attributes: ``_comment_attributes``."""
+
+
+class ComapCommentSensor(ComapGensetSensor):
+    """The newest WebSupervisor comment of the genset (``COMMENT_SENSOR``).
 
     Disabled by default: only while it is enabled are the genset's comments read, each hour.
-    Attributes: the newest comment's ``author``, ``date`` and ``active``, and ``comments``, the
-    ``MAX_COMMENTS`` newest (``{id, author, date, text, active}``, texts within 1,024).
     """
-
-    _attr_translation_key = "latest_comment"
-    _attr_entity_registry_enabled_default = False
-
-    def __init__(self, coordinator: ComapCoordinator, unit_guid: str) -> None:
-        """Create the comment sensor of the genset ``unit_guid``."""
-        super().__init__(coordinator, unit_guid, "latest_comment")
-
-    @property
-    def _comments(self) -> list[Any] | None:
-        genset: Genset | None = self.genset
-        return genset.comments if genset else None
-
-    @property
-    def available(self) -> bool:
-        """Unavailable until the comments have been read."""
-        return super().available and self._comments is not None
-
-    @property
-    def native_value(self) -> StateType:
-        """The newest comment's text (None when the genset has no comment)."""
-        comments = self._comments
-        return state_text(comments[0].text) if comments else None
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """The newest comment's details and the newest comments."""
-        comments = self._comments
-        if comments is None:
-            return None
-        newest = comment_dict(comments[0]) if comments else {}
-        return {
-            "author": newest.get("author"),
-            "date": newest.get("date"),
-            "active": newest.get("active"),
-            "comments": [comment_dict(comment) for comment in comments],
-        }
 
     async def async_added_to_hass(self) -> None:
         """Ask the coordinator to read this genset's comments from now on."""
@@ -515,6 +482,8 @@ def genset_sensors(coordinator: ComapCoordinator, unit_guid: str) -> list[Sensor
         for guid, value in genset.values.items()
         if guid not in SENSOR_VALUE_GUIDS
     )
-    entities.extend(ComapInfoSensor(coordinator, unit_guid, info) for info in INFO_SENSORS)
-    entities.append(ComapCommentSensor(coordinator, unit_guid))
+    entities.extend(
+        ComapGensetSensor(coordinator, unit_guid, info.key, info) for info in INFO_SENSORS
+    )
+    entities.append(ComapCommentSensor(coordinator, unit_guid, COMMENT_SENSOR.key, COMMENT_SENSOR))
     return entities
