@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from unittest.mock import AsyncMock
+from unittest.mock import AsyncMock, patch
 
 from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant
@@ -13,7 +13,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.providers.comap.api import Comment
+from custom_components.sitewatch.providers.comap.api import ComapApiError, ComapClient, Comment
 from custom_components.sitewatch.providers.comap.clean import MAX_COMMENTS
 
 from ...conftest import SimulatorStack
@@ -135,3 +135,20 @@ async def test_comments_are_bounded(
     state = hass.states.get("sensor.genset_north_latest_comment")
     assert len(state.state) == 255  # shown at once by the action
     assert len(state.attributes["comments"]) == MAX_COMMENTS
+
+
+@pytest.mark.integration
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
+async def test_a_failed_read_is_tried_again_after_a_while(
+    hass: HomeAssistant, loaded_comap_entry: MockConfigEntry, tick: Tick
+) -> None:
+    """The sensor stays unavailable, the genset's other entities are not affected."""
+    with patch.object(ComapClient, "comments", side_effect=ComapApiError("down", 500)) as read:
+        await tick(60)
+        assert read.await_count == 2
+        await tick(60)
+        assert read.await_count == 2  # not again before 15 minutes
+    assert hass.states.get(SENSOR).state == STATE_UNAVAILABLE
+    assert hass.states.get("sensor.genset_alpha_power").state != STATE_UNAVAILABLE
+    await tick(15 * 60)
+    assert hass.states.get(SENSOR).state == COOLANT
