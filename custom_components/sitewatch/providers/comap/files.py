@@ -3,9 +3,10 @@
 A file goes to ``<media folder>/sitewatch/comap/<genset>/<safe name>``, where the media source
 (Media → My media) shows it. Its name is made safe (``safe_file_name``: no path separator, no
 leading dot, ASCII letters, digits, ``.``, ``_``, ``-`` and spaces, 100 characters at most); a
-file of that name already there is never overwritten (``name (2).ext`` and so on). The body is
-streamed to a hidden temporary file in the same folder and renamed when complete, so a partial
-or refused download leaves nothing behind.
+file of that name already there is never overwritten (``name (2).ext`` and so on): the name is
+claimed first by creating an empty file exclusively. The body is streamed to a hidden temporary
+file in the same folder and renamed over the claimed name when complete, so a partial or refused
+download leaves nothing behind.
 """
 
 from __future__ import annotations
