@@ -215,3 +215,13 @@ def test_safe_file_name(name: str) -> None:
     assert safe.isprintable()
     assert Path(safe).name == safe
     assert safe not in (".", "..")
+
+
+async def test_download_without_a_response(
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack, media: Path
+) -> None:
+    """An automation may download a file and ignore where it went."""
+    await hass.services.async_call(
+        DOMAIN, "download_file", {"device_id": alpha, "file_name": HISTORY}, blocking=True
+    )
+    assert _saved(media) == [HISTORY]
