@@ -109,6 +109,11 @@ async def test_polled_events_counts_and_occupancy(
 
     assert hass.states.get("sensor.main_street_store_entrance_enter_today").state == "3"
     assert hass.states.get("sensor.main_street_store_entrance_exit_today").state == "1"
+    # Counted by type too (/totals/types): a type's sensor appears once the type is counted.
+    crossings = hass.states.get("sensor.main_street_store_entrance_line_crossings_today")
+    assert crossings.state == "4"
+    assert crossings.attributes["unit_of_measurement"] == "events"
+    assert hass.states.get("sensor.main_street_store_entrance_loitering_today") is None
     occupancy = hass.states.get("sensor.main_street_store_occupancy")
     assert occupancy.state == "2"
     assert occupancy.attributes["source"] == "polling"

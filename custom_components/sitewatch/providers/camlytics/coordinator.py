@@ -48,9 +48,11 @@ from .const import (
     CONF_REPORT_FEEDS,
     CONF_SECRET_KEY,
     ENTER_TRIGGERS,
+    EVENT_TYPES,
     EXIT_TRIGGERS,
     METADATA_REFRESH_INTERVAL,
     NONCE_STORAGE_VERSION,
+    OTHER_EVENT_TYPE,
     POLLING,
     PUSH_FRESHNESS,
 )
@@ -97,6 +99,9 @@ class CamlyticsData:
     triggers: dict[str, Trigger] = field(default_factory=dict)
     trigger_counts: dict[str, int] = field(default_factory=dict)
     """Today's count per trigger id (since the location's local midnight)."""
+    type_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Per channel id, today's count per event type (``enter``... ``other``) seen since setup;
+    a type seen before and absent today counts 0."""
     occupancy: dict[int, Reading] = field(default_factory=dict)
     queues: dict[str, Reading] = field(default_factory=dict)
 
@@ -284,9 +289,10 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
     queue comes from the queue webhook, else from its report feed.
 
     Requests per refresh (each through the key's limiter, 1.1 s apart): 3 every 30 minutes
-    (locations, channels, triggers); per included location 1 (totals) and, without a recent
-    event webhook, 1 or more (events, up to 5 pages); 1 per report feed whose kind of webhook
-    is not recent. Two locations with a feed each: 6 requests, about 7 s of a 30 s minimum.
+    (locations, channels, triggers); per included location 2 (totals by trigger and by type)
+    and, without a recent event webhook, 1 or more (events, up to 5 pages); 1 per report feed
+    whose kind of webhook is not recent. Two locations with a feed each: 8 requests, about 9 s
+    of a 30 s minimum.
 
     Events are fired once whichever path brings them first: pushed and polled events share the
     entry's window of delivered keys (``event:<record_id>``, ``seen``: the webhook's
@@ -457,7 +463,10 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         self.async_update_listeners()
 
     async def _async_read_counts(self, location_id: int) -> None:
-        """Today's count of every trigger of a location (since the location's local midnight)."""
+        """Today's count of every trigger and, per channel, of every event type of a location.
+
+        Since the location's local midnight: ``GET /totals/triggers`` and ``GET /totals/types``.
+        """
         data = self.data
         midnight = datetime.now(location_timezone(data.locations[location_id])).replace(
             hour=0, minute=0, second=0, microsecond=0
@@ -473,6 +482,21 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                 data.trigger_counts.pop(total.trigger_id, None)
             else:
                 data.trigger_counts[total.trigger_id] = total.count
+        by_type = await self.client.type_totals(location_id, since=midnight)
+        for channel in data.channels.values():
+            if channel.location_id == location_id and channel.id in data.type_counts:
+                counts = data.type_counts[channel.id]
+                data.type_counts[channel.id] = dict.fromkeys(counts, 0)
+        for type_total in by_type:
+            channel_id = type_total.channel_id
+            if (
+                channel_id not in data.channels
+                or data.channels[channel_id].location_id != location_id
+            ):
+                continue
+            counts = data.type_counts.setdefault(channel_id, {})
+            key = EVENT_TYPES.get(type_total.type, OTHER_EVENT_TYPE)
+            counts[key] = counts.get(key, 0) + type_total.count
 
     async def _poll_events(self, location_id: int, now: datetime) -> tuple[list[Event], datetime]:
         """A location's events since its cursor, and the cursor for the next poll.

@@ -14,6 +14,7 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.helpers.device_registry import DeviceInfo
 
+from .const import EVENT_TYPES, OTHER_EVENT_TYPE
 from .coordinator import CamlyticsCoordinator, CamlyticsData, Reading
 from .entity import CamlyticsSubjectEntity, channel_device, location_device
 
@@ -123,7 +124,48 @@ at the location's midnight, which the statistics treat as a new cycle; no ``last
 needed and the long-term statistics sum stays correct.
 """
 
-SENSORS: tuple[CamlyticsSensorEntityDescription[Any], ...] = (OCCUPANCY, QUEUE, TRIGGER_COUNT)
+
+def _type_channel_ids(coordinator: CamlyticsCoordinator, event_type: str) -> list[str]:
+    """The included channels on which ``event_type`` was counted since setup."""
+    counts = coordinator.data.type_counts
+    return [
+        channel.id
+        for channel in coordinator.included_channels()
+        if event_type in counts.get(channel.id, {})
+    ]
+
+
+def _type_count(data: CamlyticsData, channel_id: str, event_type: str) -> int | None:
+    """Today's count of ``event_type`` on the channel (None before its first count)."""
+    return data.type_counts.get(channel_id, {}).get(event_type)
+
+
+TYPE_COUNTS = tuple(
+    CamlyticsSensorEntityDescription[str](
+        key=f"type_{event_type}_today",
+        translation_key=f"type_{event_type}_today",
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=0,
+        subject="channel",
+        ids_fn=partial(_type_channel_ids, event_type=event_type),
+        device_fn=channel_device,
+        value_fn=partial(_type_count, event_type=event_type),
+        available_fn=lambda data, cid, polled: polled and cid in data.channels,
+    )
+    for event_type in (*EVENT_TYPES.values(), OTHER_EVENT_TYPE)
+)
+"""Today's events of each type on a channel (``GET /totals/types``): "Loitering today 4 events".
+
+A channel gets the sensor of a type once the service counted that type on it (since setup);
+the entity stays, counting 0 on days without one. ``total_increasing`` as ``TRIGGER_COUNT``.
+"""
+
+SENSORS: tuple[CamlyticsSensorEntityDescription[Any], ...] = (
+    OCCUPANCY,
+    QUEUE,
+    TRIGGER_COUNT,
+    *TYPE_COUNTS,
+)
 
 
 class CamlyticsSensor[IdT: (int, str)](CamlyticsSubjectEntity, SensorEntity):
