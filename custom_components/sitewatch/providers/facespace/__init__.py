@@ -97,7 +97,7 @@ async def async_migrate_facespace_identity_1_3(
 
 PROVIDER = Provider(
     key=PROVIDER_FACESPACE,
-    platforms=(Platform.EVENT, Platform.SENSOR),
+    platforms=(Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR),
     async_setup_entry=async_setup_facespace_entry,
     config_flow=FaceSpaceAccountFlow,
     options_flow=FaceSpaceOptionsFlow,

@@ -24,6 +24,7 @@ from ...entity import async_push
 from ...identity import device_identifier, entity_unique_id, scoped_id
 from ...logs import WarnOnce
 from ...models import SitewatchConfigEntry
+from ...presence import Sighting, presence_registry
 from ...storage import SteadySave
 from ...webhook import SeenKeys
 from .api import (
@@ -294,6 +295,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         self.data.in_view = {
             camera: presence for camera, presence in cameras.items() if camera in self.data.cameras
         }
+        self._report_in_view()
         self._remove_stale_cameras(now)
 
     def _remove_stale_cameras(self, now: datetime) -> None:
@@ -461,12 +463,35 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
             fired.append(line)
         if fired:
             async_push(self.hass, self.config_entry.entry_id, fired)
+            self._report_sightings(fired)
             self._trim_fired()
             if self.push_seen is not None:
                 self.push_seen.settle([line.key for line in fired], delivered=True)
             self._save()
             self.async_update_listeners()
         return reasons
+
+    def _report_sightings(self, fired: list[Recognition]) -> None:
+        """Fired lines of known persons move their last seen (``presence``; "Unknown" skipped)."""
+        registry = presence_registry(self.hass)
+        entry_id = self.config_entry.entry_id
+        registry.async_known(entry_id, [line.name for line in fired], in_view=True)
+        registry.async_seen(
+            entry_id,
+            [
+                Sighting(
+                    person=line.name, place=line.camera, provider="FaceSpace", seen_at=line.time
+                )
+                for line in fired
+            ],
+        )
+
+    def _report_in_view(self) -> None:
+        """Who each camera sees now, to the persons' "in view" entities (``presence``)."""
+        presence_registry(self.hass).async_in_view(
+            self.config_entry.entry_id,
+            {camera: presence.names for camera, presence in self.data.in_view.items()},
+        )
 
     def _record(self, line: Recognition) -> None:
         """Remember ``line`` as fired: its key, the camera's last recognition, today's count."""
@@ -490,6 +515,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
                 self.data.in_view[camera] = presence
             else:
                 LOGGER.debug("FaceSpace push: ignored real-time entry of an unknown camera")
+        self._report_in_view()
         self.async_update_listeners()
 
     # Event entities

@@ -21,6 +21,7 @@ from .event import camera_events
 from .sensor import camera_sensors
 
 CAMERA_ENTITIES: Final[dict[Platform, Callable[[FaceSpaceCoordinator, str], list[Entity]]]] = {
+    Platform.BINARY_SENSOR: lambda coordinator, camera: [],  # only the persons' (presence)
     Platform.EVENT: camera_events,
     Platform.SENSOR: camera_sensors,
 }
