@@ -130,6 +130,10 @@ class PresenceRegistry:
         """The names of the known persons (display names, first spelling heard)."""
         return [person.name for person in self._persons.values()]
 
+    def hosts(self, entry_id: str) -> bool:
+        """Whether one of ``entry_id``'s platforms hosts a person's entity."""
+        return any(entry_id in person.owners.values() for person in self._persons.values())
+
     def last_seen(self, name: str) -> Sighting | None:
         """Where and when ``name`` was seen last (None: not yet, or not a known person)."""
         person = self._persons.get(person_key(name))

@@ -11,7 +11,14 @@ from ...models import Provider, SitewatchConfigEntry
 from ...webhook import PushWebhook
 from .api import FindFaceError
 from .config_flow import FindFaceAccountFlow, FindFaceOptionsFlow, server_account
-from .const import CONF_HOOK_IDS, CONF_URL, CONF_WEBHOOK_ID, PROVIDER_FINDFACE, SERVER
+from .const import (
+    CONF_HOOK_IDS,
+    CONF_URL,
+    CONF_WEBHOOK_ID,
+    PROVIDER_FINDFACE,
+    SERVER,
+    camera_device,
+)
 from .coordinator import FindFaceCoordinator, client_from_data
 from .entity import server_device
 from .push import FindFaceReceiver
@@ -41,6 +48,17 @@ async def async_setup_findface_entry(
         sender_in_cloud=False,
     )
     return FindFaceRuntime(entry, coordinator, push)
+
+
+def findface_device_current(entry: SitewatchConfigEntry, identifiers: set[str]) -> bool:
+    """The server's device, and the device of each camera the server listed at the last read."""
+    runtime = entry.runtime_data
+    if not isinstance(runtime, FindFaceRuntime):
+        return True
+    current = {scoped_id(entry, SERVER)} | {
+        scoped_id(entry, camera_device(camera_id)) for camera_id in runtime.coordinator.data.cameras
+    }
+    return bool(identifiers & current)
 
 
 async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
@@ -104,5 +122,6 @@ PROVIDER = Provider(
     async_remove_entry=async_remove_findface_entry,
     migrations={3: async_migrate_findface_identity_1_3},
     triggers=TRIGGERS,
+    device_current=findface_device_current,
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""
