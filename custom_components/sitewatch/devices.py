@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from homeassistant.config_entries import ConfigEntry
@@ -12,6 +12,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN, LOGGER
+from .identity import scoped_id
 
 
 @callback
@@ -56,6 +57,15 @@ def device_belongs_to(
         device.id == device_id
         for device in dr.async_entries_for_config_entry(device_registry, config_entry_id)
     )
+
+
+def is_one_of(entry: ConfigEntry, identifiers: set[str], devices: Iterable[str | int]) -> bool:
+    """Whether ``identifiers`` (second parts) name one of ``entry``'s ``devices`` (their parts).
+
+    For ``Provider.device_current``: ``devices`` are what the service still has, as passed to
+    ``identity.device_identifier`` (``camera_12``, ``server``...).
+    """
+    return bool(identifiers & {scoped_id(entry, device) for device in devices})
 
 
 @callback

@@ -7,6 +7,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 
 from ...const import DOMAIN, LOGGER
+from ...devices import is_one_of
 from ...identity import account_digest, async_migrate_identity, scoped_id
 from ...models import Provider, SitewatchConfigEntry
 from ...webhook import PushWebhook
@@ -88,12 +89,9 @@ def facespace_device_current(entry: SitewatchConfigEntry, identifiers: set[str])
     (``coordinator.STALE_AFTER``); after that its device is removed by itself.
     """
     runtime = entry.runtime_data
-    if not isinstance(runtime, FaceSpaceRuntime):
-        return True
-    current = {scoped_id(entry, ACCOUNT_DEVICE)} | {
-        scoped_id(entry, camera_device(camera)) for camera in runtime.coordinator.data.cameras
-    }
-    return bool(identifiers & current)
+    return not isinstance(runtime, FaceSpaceRuntime) or is_one_of(
+        entry, identifiers, [ACCOUNT_DEVICE, *map(camera_device, runtime.coordinator.data.cameras)]
+    )
 
 
 async def async_remove_facespace_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:

@@ -6,6 +6,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
 from ...const import LOGGER
+from ...devices import is_one_of
 from ...identity import async_migrate_identity, scoped_id
 from ...models import Provider, SitewatchConfigEntry
 from ...webhook import PushWebhook
@@ -53,12 +54,9 @@ async def async_setup_findface_entry(
 def findface_device_current(entry: SitewatchConfigEntry, identifiers: set[str]) -> bool:
     """The server's device, and the device of each camera the server listed at the last read."""
     runtime = entry.runtime_data
-    if not isinstance(runtime, FindFaceRuntime):
-        return True
-    current = {scoped_id(entry, SERVER)} | {
-        scoped_id(entry, camera_device(camera_id)) for camera_id in runtime.coordinator.data.cameras
-    }
-    return bool(identifiers & current)
+    return not isinstance(runtime, FindFaceRuntime) or is_one_of(
+        entry, identifiers, [SERVER, *map(camera_device, runtime.coordinator.data.cameras)]
+    )
 
 
 async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
