@@ -214,3 +214,16 @@ async def test_a_provider_without_its_own_check_uses_its_entities(
         config_entry_id=entry.entry_id, identifiers={(DOMAIN, "camlytics_gone_device")}
     )
     assert await async_remove_config_entry_device(hass, entry, orphan)
+
+
+async def test_nobody_is_in_view_when_no_camera_runs(
+    hass: HomeAssistant, simulators: SimulatorStack
+) -> None:
+    facespace = await async_setup_simulator(hass, simulators.url)
+    simulators.facespace.recognize("Parking", "Carol")
+    await async_refresh(hass, facespace)
+    assert hass.states.get("binary_sensor.people_carol_in_view").state == "on"
+    simulators.facespace.set_active(False)
+    await async_refresh(hass, facespace)
+    assert hass.states.get("binary_sensor.people_carol_in_view").state == "off"
+    assert hass.states.get("sensor.people_carol_last_seen").state == "Parking"

@@ -333,6 +333,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         """The polled real-time answer: the cameras FaceSpace lists now (None: none runs)."""
         self.data.cameras_active = cameras is not None
         if cameras is None:
+            self._report_in_view()
             return
         now = dt_util.utcnow()
         self._listed = set(cameras)
@@ -534,10 +535,14 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         )
 
     def _report_in_view(self) -> None:
-        """Who each camera sees now, to the persons' "in view" entities (``presence``)."""
+        """Who each camera sees now, to the persons' "in view" entities (``presence``).
+
+        Nobody while FaceSpace says that no camera runs.
+        """
+        in_view = self.data.in_view if self.data.cameras_active else {}
         presence_registry(self.hass).async_in_view(
             self.config_entry.entry_id,
-            {camera: presence.names for camera, presence in self.data.in_view.items()},
+            {camera: presence.names for camera, presence in in_view.items()},
         )
 
     def _record(self, line: Recognition) -> None:
