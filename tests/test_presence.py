@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import Any
+from unittest.mock import patch
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, State
@@ -22,7 +23,12 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.sitewatch import async_remove_config_entry_device
 from custom_components.sitewatch.const import DOMAIN
-from custom_components.sitewatch.presence import PEOPLE_DEVICE, presence_registry
+from custom_components.sitewatch.presence import (
+    PEOPLE_DEVICE,
+    PresenceRegistry,
+    person_unique_id,
+    presence_registry,
+)
 from custom_components.sitewatch.providers.findface.api import PushItem
 from custom_components.sitewatch.providers.findface.runtime import FindFaceRuntime
 
@@ -227,3 +233,17 @@ async def test_nobody_is_in_view_when_no_camera_runs(
     await async_refresh(hass, facespace)
     assert hass.states.get("binary_sensor.people_carol_in_view").state == "off"
     assert hass.states.get("sensor.people_carol_last_seen").state == "Parking"
+
+
+def test_names_are_bounded_and_persons_capped(caplog: pytest.LogCaptureFixture) -> None:
+    registry = PresenceRegistry()
+    with patch("custom_components.sitewatch.presence.MAX_PERSONS", 2):
+        registry.async_known("entry", ["A" * 300, " bob ", "Unknown", "UNKNOWN PERSON", "", None])
+        registry.async_known("entry", ["Carol", "BOB"])
+    assert registry.persons == ["A" * 63 + "…", "bob"]
+    assert caplog.text.count("known persons") == 1  # said once, not per name
+    # The unique id follows the person, not the spelling: stable across casing and restarts.
+    assert person_unique_id("Alice  Novak", "last_seen") == person_unique_id(
+        "alice novak", "last_seen"
+    )
+    assert person_unique_id("Alice", "last_seen") == "people_2bd806c97f0e00af_last_seen"

@@ -152,18 +152,19 @@ class PresenceRegistry:
         if adders is None:
             return lambda: None
         adders[entry.entry_id] = add
-        for person in self._persons.values():
-            self._place(person, platform)
+        self._place(self._persons.values(), platform)
 
         @callback
         def remove() -> None:
             adders.pop(entry.entry_id, None)
+            orphans: list[_Person] = []
             for person in self._persons.values():
                 if person.in_view.pop(entry.entry_id, None) is not None:
                     self._notify(person)
                 if person.owners.get(platform) == entry.entry_id:
                     del person.owners[platform]
-                    self._place(person, platform)
+                    orphans.append(person)
+            self._place(orphans, platform)
 
         return remove
 
@@ -177,6 +178,7 @@ class PresenceRegistry:
             in_view: the entry also reports who is in view (``async_in_view``), so the
                 persons get an "in view" binary sensor.
         """
+        changed: list[_Person] = []
         for value in names:
             if (name := person_name(value)) is None:
                 continue
@@ -197,8 +199,9 @@ class PresenceRegistry:
                 person.in_view_sources.add(entry_id)
                 new_source = True
             if new_source:
-                for platform in self._adders:
-                    self._place(person, platform)
+                changed.append(person)
+        for platform in self._adders:
+            self._place(changed, platform)
 
     @callback
     def async_seen(self, entry_id: str, sightings: Iterable[Sighting]) -> None:
@@ -253,22 +256,31 @@ class PresenceRegistry:
         if person is not None and (person.last is None or person.last.seen_at < sighting.seen_at):
             person.last = sighting
 
-    def _place(self, person: _Person, platform: Platform) -> None:
-        """Add the person's entity of ``platform`` through an entry that knows them, if none did."""
-        if platform in person.owners:
-            return
-        sources = person.in_view_sources if platform is Platform.BINARY_SENSOR else person.sources
+    def _place(self, persons: Iterable[_Person], platform: Platform) -> None:
+        """Add the ``platform`` entity of each of ``persons`` that no entry hosts yet.
+
+        Each goes to the first entry that knows the person (and, for "in view", reports it)
+        and whose platform is set up; one ``async_add_entities`` call per entry.
+        """
         adders = self._adders[platform]
-        for entry_id in person.sources:
-            if entry_id in sources and (add := adders.get(entry_id)) is not None:
-                person.owners[platform] = entry_id
-                entity: Entity = (
-                    PersonInView(self, person)
-                    if platform is Platform.BINARY_SENSOR
-                    else PersonLastSeen(self, person)
-                )
-                add([entity])
-                return
+        batches: dict[str, list[Entity]] = {}
+        for person in persons:
+            if platform in person.owners:
+                continue
+            sources = (
+                person.in_view_sources if platform is Platform.BINARY_SENSOR else person.sources
+            )
+            for entry_id in person.sources:
+                if entry_id in sources and entry_id in adders:
+                    person.owners[platform] = entry_id
+                    batches.setdefault(entry_id, []).append(
+                        PersonInView(self, person)
+                        if platform is Platform.BINARY_SENSOR
+                        else PersonLastSeen(self, person)
+                    )
+                    break
+        for entry_id, entities in batches.items():
+            adders[entry_id](entities)
 
     @staticmethod
     def _notify(person: _Person) -> None:
