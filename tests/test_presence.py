@@ -6,6 +6,7 @@ logs and in view) against the simulators; both feed one ``sensor.people_<name>_l
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from typing import Any
 from unittest.mock import patch
@@ -41,6 +42,13 @@ pytestmark = pytest.mark.usefixtures("entity_registry_enabled_by_default")
 
 ALICE = "sensor.people_alice_novak_last_seen"
 ALICE_IN_VIEW = "binary_sensor.people_alice_novak_in_view"
+
+
+@pytest.fixture(autouse=True)
+def write_at_once() -> Iterator[None]:
+    """Write every change at once (``coalesce``), as these tests check each one."""
+    with patch("custom_components.sitewatch.coalesce.WRITE_INTERVAL", 0.0):
+        yield
 
 
 async def _findface(hass: HomeAssistant, url: str) -> MockConfigEntry:

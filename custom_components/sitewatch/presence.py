@@ -35,6 +35,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.util.hass_dict import HassKey
 
 from .bounds import MAX_ATTRIBUTE_ITEMS, bounded_text, parse_time, state_text
+from .coalesce import CoalescedWrites
 from .const import DOMAIN, LOGGER
 from .models import PlatformSetup, SitewatchConfigEntry, platform_setup
 
@@ -312,8 +313,12 @@ def platform_with_presence(platform: Platform) -> PlatformSetup:
     return async_setup_entry
 
 
-class _PersonEntity(Entity):
-    """An entity of one person on the People device, updated by the registry."""
+class _PersonEntity(CoalescedWrites):
+    """An entity of one person on the People device, updated by the registry.
+
+    Its state is written at most once a second (``coalesce``): a burst of recognitions of one
+    person is one history row a second, showing the newest.
+    """
 
     _attr_has_entity_name = True
     _attr_should_poll = False
@@ -328,7 +333,7 @@ class _PersonEntity(Entity):
     async def async_added_to_hass(self) -> None:
         """Follow the person's updates while added."""
         await super().async_added_to_hass()
-        listener = self.async_write_ha_state
+        listener = self.async_write_soon
         self._person.listeners.append(listener)
         self.async_on_remove(lambda: self._person.listeners.remove(listener))
 

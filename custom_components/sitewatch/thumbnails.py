@@ -18,6 +18,7 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from yarl import URL
 
 from .bounds import MAX_ATTRIBUTE_TEXT
+from .coalesce import CoalescedWrites
 from .const import LOGGER
 
 MAX_IMAGE_BYTES: Final = 2 * 1024 * 1024
@@ -88,11 +89,12 @@ def same_host_url(value: object, base_url: str) -> str | None:
     return str(url)
 
 
-class RecognitionImage(ImageEntity):
+class RecognitionImage(CoalescedWrites, ImageEntity):
     """The thumbnail of the last recognition an entity took; no picture until the first.
 
-    State: when the picture changed (``ImageEntity``). Attributes: what the provider passes to
-    ``show`` (who, what kind), bounded by the provider.
+    State: when the picture changed (``ImageEntity``), written at most once a second
+    (``coalesce``). Attributes: what the provider passes to ``show`` (who, what kind), bounded
+    by the provider.
     """
 
     _attr_content_type = "image/jpeg"
@@ -110,7 +112,7 @@ class RecognitionImage(ImageEntity):
         self._attr_image_last_updated = when
         self._cached_image = None
         self._picture_attributes = attributes
-        self.async_write_ha_state()
+        self.async_write_soon()  # a burst writes one state a second, not one per event
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import timedelta
 from http import HTTPStatus
+from unittest.mock import patch
 
 import aiohttp
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.sitewatch.providers.findface.api import PushItem
 from custom_components.sitewatch.providers.findface.runtime import FindFaceRuntime
@@ -18,6 +24,13 @@ from ...conftest import SimulatorStack
 pytestmark = pytest.mark.integration
 
 IMAGE = "image.entrance_findface_last_recognition"
+
+
+@pytest.fixture(autouse=True)
+def write_at_once() -> Iterator[None]:
+    """Write every change at once (``coalesce``), as these tests check each one."""
+    with patch("custom_components.sitewatch.coalesce.WRITE_INTERVAL", 0.0):
+        yield
 
 
 def _deliver(entry: MockConfigEntry, section: str, thumbnail: str | None, card: str | None) -> None:
@@ -71,3 +84,26 @@ async def test_the_last_thumbnail_is_shown(
     assert hass.states.get(IMAGE).attributes["kind"] == "car"
     status, _, _ = await _picture(hass, ha_url)
     assert status == HTTPStatus.INTERNAL_SERVER_ERROR  # Home Assistant's "Unable to get image"
+
+
+async def test_a_burst_writes_one_state_a_second(
+    hass: HomeAssistant, findface_entry: MockConfigEntry, simulators: SimulatorStack
+) -> None:
+    """Three events at once: the first shown at once, the newest once the second is over."""
+    changes: list[str] = []
+    hass.bus.async_listen(
+        "state_changed",
+        lambda event: (
+            changes.append(event.data["new_state"].attributes.get("kind"))
+            if event.data["entity_id"] == IMAGE
+            else None
+        ),
+    )
+    with patch("custom_components.sitewatch.coalesce.WRITE_INTERVAL", 1.0):
+        for section in ("face_events", "body_events", "car_events"):
+            _deliver(findface_entry, section, None, None)
+        await hass.async_block_till_done()
+        assert changes == ["face"]
+        async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=2))
+        await hass.async_block_till_done()
+    assert changes == ["face", "car"]

@@ -33,6 +33,9 @@ class FindFaceCameraImage(FindFaceCameraEntity, RecognitionImage):
     entry's TLS setting; a recognition without a usable URL clears the picture.
     """
 
+    _unrecorded_attributes = frozenset({"detected_at"})
+    """Unique to each recognition: shown, not recorded."""
+
     def __init__(self, coordinator: FindFaceCoordinator, camera_id: int) -> None:
         """The image entity of camera ``camera_id``."""
         FindFaceCameraEntity.__init__(self, coordinator, camera_id, LAST_RECOGNITION)
