@@ -101,6 +101,27 @@ def auto_enable_custom_integrations(
     """
 
 
+@pytest.fixture
+def with_recorder(
+    recorder_mock: Any, entity_ids_without_the_area: None, enable_custom_integrations: None
+) -> None:
+    """The recorder set up before ``hass`` (it must be), then the integration made loadable.
+
+    A module whose tests need the recorder (the Logbook reads it) makes this its
+    ``auto_enable_custom_integrations``.
+    """
+
+
+@pytest.fixture
+async def logbook(hass: HomeAssistant) -> None:
+    """Home Assistant's Logbook, set up before the HTTP server starts (``ha_client``).
+
+    Needs the recorder (``with_recorder``).
+    """
+    assert await async_setup_component(hass, "logbook", {})
+    await hass.async_block_till_done()
+
+
 DEPRECATION_WORDS = ("deprecat", "stop working in home assistant", "breaks in")
 
 

@@ -78,7 +78,7 @@ async def test_no_two_devices_share_a_name(
 ) -> None:
     devices = _devices(hass, every_provider)
     names = Counter(device.name for device in devices)
-    assert len(devices) == 20  # with the one People device of presence
+    assert len(devices) == 23  # Moonsense: the app and its three phones seen today; People
     assert {name: count for name, count in names.items() if count > 1} == {}
 
 

@@ -32,10 +32,12 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
 
 
 async def async_migrate_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> bool:
-    """Bring an entry written by an older Sitewatch to the current version (1.2).
+    """Bring an entry written by an older Sitewatch to the current version (1.4).
 
     1.2: the ComAp login id and the Camlytics public key leave the entry's unique id and its
     entities' unique ids (replaced by a digest); entity ids, history and automations stay.
+    1.3: one id scheme of entities and devices. 1.4: the FindFace hook filters become options.
+    Each provider's step is in its ``Provider.migrations``.
     """
     if entry.version > 1:
         return False  # written by a newer Sitewatch

@@ -14,7 +14,7 @@ LOGGER: Final = logging.getLogger(__package__)
 CONF_PROVIDER: Final = "provider"
 """Config entry data key naming the provider of the entry (for example ``comap``)."""
 
-MINOR_VERSION: Final = 3
+MINOR_VERSION: Final = 4
 """Minor version of the config entries this Sitewatch writes (``async_migrate_entry``)."""
 
 CONF_BASE_URL: Final = "base_url"

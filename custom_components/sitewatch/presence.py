@@ -323,6 +323,7 @@ class _PersonEntity(CoalescedWrites):
     _attr_has_entity_name = True
     _attr_should_poll = False
     _attr_device_info = PEOPLE_DEVICE_INFO
+    _coalesce = True
 
     def __init__(self, registry: PresenceRegistry, person: _Person, key: str) -> None:
         self._registry = registry
@@ -333,7 +334,7 @@ class _PersonEntity(CoalescedWrites):
     async def async_added_to_hass(self) -> None:
         """Follow the person's updates while added."""
         await super().async_added_to_hass()
-        listener = self.async_write_soon
+        listener = self.async_write_soon if self._coalesce else self.async_write_ha_state
         self._person.listeners.append(listener)
         self.async_on_remove(lambda: self._person.listeners.remove(listener))
 
@@ -392,6 +393,7 @@ class PersonInView(_PersonEntity, BinarySensorEntity):
     """On while a camera that reports who is in view lists the person (``places`` attribute)."""
 
     _attr_translation_key = "person_in_view"
+    _coalesce = False  # changes at the poll's pace (or a pushed body's), never in bursts
 
     def __init__(self, registry: PresenceRegistry, person: _Person) -> None:
         """The in-view binary sensor of ``person``."""

@@ -10,7 +10,8 @@ service answers 429, or 503 every third time, both with ``Retry-After: 1``.
 Answers are envelopes ``{"msg": "success", "result": [...], "code": 0}``.
 
 Report feeds (``/feed/report/<32 hex>``) need no headers: one per location,
-answering ``{"report": {"data": {"counter": <current occupancy>}}}``.
+answering ``{"report": {"data": {"counter": <current occupancy>}}}``, and one per
+channel whose counter is its current queue length.
 
 Webhooks are registered through the admin routes. Event webhooks POST a JSON
 array of events shaped like ``/events`` but with ``"id": null`` and the event

@@ -183,6 +183,7 @@ class _Channel:
     # Queue length change points, oldest first: (since, length).
     timeline: deque[tuple[datetime, int]] = field(default_factory=lambda: deque(maxlen=10_000))
     objects: int = 0
+    feed_id: str = ""  # the report feed of its queue length
 
 
 @dataclass

@@ -88,22 +88,39 @@ class CamlyticsSimulator(CamlyticsState):
         ]
 
     def feeds(self) -> list[dict[str, Any]]:
-        """The report feed of every location: its id, path and current counter."""
+        """Every report feed: a location's occupancy, then each channel's queue length.
+
+        Each with its id, path and current counter (and its ``location_id`` or ``channel_id``).
+        """
+
+        def listed(of: str, subject: int | str, feed_id: str, counter: int) -> dict[str, Any]:
+            path = f"{FEED_PREFIX}/{feed_id}"
+            return {of: subject, "feed_id": feed_id, "path": path, "counter": counter}
+
         return [
-            {
-                "location_id": location.id,
-                "feed_id": location.feed_id,
-                "path": f"{FEED_PREFIX}/{location.feed_id}",
-                "counter": self.occupancy(location.id),
-            }
-            for location in self._locations.values()
+            *(
+                listed("location_id", loc.id, loc.feed_id, self.occupancy(loc.id))
+                for loc in self._locations.values()
+            ),
+            *(
+                listed("channel_id", channel.id, channel.feed_id, self.queue(channel.id))
+                for channel in self._channels.values()
+            ),
         ]
 
     def feed(self, feed_id: str) -> dict[str, Any]:
-        """A report feed body; raise CamlyticsApiError (404) for an unknown id."""
+        """A report feed body; raise CamlyticsApiError (404) for an unknown id.
+
+        A counter report: ``{"report": {"data": {"counter": <count now>}}}``, a location's
+        occupancy or a channel's queue length.
+        """
+        wanted = feed_id.lower()
         for location in self._locations.values():
-            if location.feed_id == feed_id.lower():
+            if location.feed_id == wanted:
                 return {"report": {"data": {"counter": self.occupancy(location.id)}}}
+        for channel in self._channels.values():
+            if channel.feed_id == wanted:
+                return {"report": {"data": {"counter": self.queue(channel.id)}}}
         raise CamlyticsApiError(404, "Report not found")
 
     # Statistics

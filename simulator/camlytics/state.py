@@ -288,6 +288,7 @@ class CamlyticsState(PushingSimulator[CamlyticsSettings], settings=CamlyticsSett
                 location_id,
                 {},
             )
+            channel.feed_id = _stable_hex("queue feed", seed, channel.id)[:32]
             channel.timeline.append((self._started, 0))
             names = [*LINE_TRIGGERS, *((QUEUE_TRIGGER,) if number % 3 == 2 else ())]
             for trigger_name in names:

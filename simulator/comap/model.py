@@ -1,10 +1,11 @@
 """ComAp constants, value specifications, genset profiles and the API error."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import hmac
 import re
+from typing import Any
 import uuid
 
 from aiohttp import web
@@ -302,6 +303,11 @@ class _Unit:
     guid: str
     genset: Genset
     created: datetime
+    comments: list[dict[str, Any]] = field(
+        default_factory=lambda: [dict(comment) for comment in COMMENTS]
+    )
+    added_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    """Files added by a test hook: name to (file type, content)."""
 
     @property
     def name(self) -> str:
@@ -318,4 +324,4 @@ class _Unit:
         return {
             f"{self.file_stem}.{archive}": "Archive",
             f"{self.file_stem}_history.csv": "History",
-        }
+        } | {name: kind for name, (kind, _) in self.added_files.items()}

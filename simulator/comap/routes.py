@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -115,7 +116,9 @@ async def _download(request: web.Request, simulator: ComapSimulator) -> web.Stre
     return web.Response(
         body=content,
         content_type="application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(file_name, safe='')}"
+        },
     )
 
 

@@ -20,7 +20,6 @@ from .model import (
     BETA_PROFILE,
     CALLS,
     COMMANDS,
-    COMMENTS,
     MAX_HISTORY_ENTRIES,
     MODES,
     TIMEZONE,
@@ -78,6 +77,27 @@ class ComapSimulator(Simulated[ComapSettings], settings=ComapSettings):
     def remove_unit(self, unit_guid: str) -> None:
         """Remove a genset; raise ComapApiError (404) if it is unknown."""
         del self._units[self._unit(unit_guid).guid]
+
+    def add_comment(self, unit_guid: str, text: str, author: str = "site.operator") -> int:
+        """Add an active comment dated now to a genset and return its id (404 if unknown)."""
+        unit = self._unit(unit_guid)
+        comment_id = max((comment["id"] for comment in unit.comments), default=0) + 1
+        unit.comments.append(
+            {
+                "id": comment_id,
+                "author": author,
+                "date": _iso(self._wallclock()),
+                "text": text,
+                "active": True,
+            }
+        )
+        return comment_id
+
+    def add_file(self, unit_guid: str, name: str, content: bytes, kind: str = "Archive") -> None:
+        """Store a file of any name and content for a genset (404 if the genset is unknown)."""
+        if not name:
+            raise ValueError("A file needs a name")
+        self._unit(unit_guid).added_files[name] = (kind, content)
 
     def fail_next(self, status: int, count: int = 1, body: str | None = None) -> None:
         """Answer the next count identity or WSV calls with status (and raw body if given)."""
@@ -215,8 +235,7 @@ class ComapSimulator(Simulated[ComapSettings], settings=ComapSettings):
 
     def comments(self, unit_guid: str) -> list[dict[str, Any]]:
         """Return the WebSupervisor comments of a genset."""
-        self._unit(unit_guid)
-        return [dict(comment) for comment in COMMENTS]
+        return [dict(comment) for comment in self._unit(unit_guid).comments]
 
     def history(
         self,
@@ -271,7 +290,9 @@ class ComapSimulator(Simulated[ComapSettings], settings=ComapSettings):
         unit = self._unit(unit_guid)
         kind = unit.files.get(file_name)
         if kind is None:
-            raise ComapApiError(404, f"File {file_name} not found")
+            raise ComapApiError(404, "File not found")
+        if file_name in unit.added_files:
+            return unit.added_files[file_name][1]
         if kind == "History":
             rows = [
                 f"{entry['name']};{entry['value']};{entry['unit']}"

@@ -41,7 +41,9 @@ async def _emit(request: web.Request, simulator: FindFaceSimulator) -> dict[str,
         raise ValueError("count must be an integer")
     if matched is not None and not isinstance(matched, bool):
         raise ValueError("matched must be a boolean or null")
-    items = simulator.emit(section, count, matched, _optional_int(body, "camera"))
+    items = simulator.emit(
+        section, count, matched, _optional_int(body, "camera"), _optional_int(body, "counter")
+    )
     return {"section": section, "items": items}
 
 

@@ -39,7 +39,7 @@ def example_payloads(section: str, verbose: bool = False) -> list[dict[str, Any]
     if section in EPISODE_SECTIONS:
         return simulator.emit(section, count=3, matched=True, camera=1)
     if section == "counters":
-        return [*simulator.emit(section, camera=3), *simulator.emit(section, camera=2)]
+        return [*simulator.emit(section, camera=3, counter=1), *simulator.emit(section, camera=2)]
     if section == "areas":
         return simulator.emit(section, count=2, camera=1)
     raise ValueError(f"section must be one of {', '.join(SECTIONS)}")

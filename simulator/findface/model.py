@@ -55,7 +55,13 @@ _CAMERA_GROUPS = ((1, "Main building"),)
 _WATCH_LISTS = ((1, "Employees", "2e7d32"), (2, "Wanted", "c62828"))
 _HUMAN_CARDS = ((1, "Alice Novak", (1,)), (2, "Bob Svoboda", (1,)), (3, "Carl Mrazek", (2,)))
 _CAR_CARDS = ((1, "1AB 2345", (1,)), (2, "7XY 9876", (2,)))
-_COUNTERS = ((1, "Lobby occupancy", (1, 3), False), (2, "Parking cars", (2,), True))
+# Counters: id, name, cameras, cars only. The Lobby camera (3) has two: Lobby occupancy and
+# Lobby queue, whose records must not overwrite each other.
+_COUNTERS = (
+    (1, "Lobby occupancy", (1, 3), False),
+    (2, "Parking cars", (2,), True),
+    (3, "Lobby queue", (3,), False),
+)
 _AREAS = ((1, "Entrance zone", (1,)), (2, "Parking lot", (2,)))
 _CAR_MODELS = (("Skoda", "Octavia"), ("Volkswagen", "Golf"), ("Toyota", "Corolla"))
 _CAR_COLORS = ("white", "black", "silver", "blue", "red")
@@ -284,8 +290,39 @@ def _hook_fields(body: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
                 raise _bad_param("filters", f"Unknown filter section {section!r}")
             if not isinstance(rules, dict):
                 raise _bad_param("filters", f"Filters of {section} must be an object")
+            for key, value in rules.items():
+                if (problem := _filter_problem(key, value)) is not None:
+                    raise _bad_param("filters", f"{section}.{key} {problem}")
         fields["filters"] = filters
     return fields
+
+
+_CHOICES = {"allowed_bs_types": ("overall", "realtime"), "allowed_types": EPISODE_TYPES}
+_FLAGS = ("matched", "face_matched", "body_matched", "car_matched")
+
+
+def _filter_problem(key: str, value: Any) -> str | None:
+    """Why a documented filter's value is refused (None: fine; unknown keys are ignored).
+
+    ``*_in``: a list of ids (``allowed_*``: of the documented words); flags: a boolean or null;
+    ``*_gte``/``*_lte``: a number.
+    """
+    if key in _CHOICES:
+        if not isinstance(value, list) or any(entry not in _CHOICES[key] for entry in value):
+            return f"must be a list of {', '.join(_CHOICES[key])}"
+    elif key.endswith("_in"):
+        if not isinstance(value, list) or any(
+            isinstance(entry, bool) or not isinstance(entry, int) for entry in value
+        ):
+            return "must be a list of ids"
+    elif key in _FLAGS:
+        if value is not None and not isinstance(value, bool):
+            return "must be a boolean"
+    elif key.endswith(("_gte", "_lte")) and (
+        isinstance(value, bool) or not isinstance(value, int | float)
+    ):
+        return "must be a number"
+    return None
 
 
 def _any_in(rules: Mapping[str, Any], key: str, values: Iterable[Any]) -> bool:

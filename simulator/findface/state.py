@@ -122,6 +122,7 @@ class FindFaceState(
         count: int = 1,
         matched: bool | None = None,
         camera: int | None = None,
+        counter: int | None = None,
     ) -> list[dict[str, Any]]:
         """Generate count items of a section and queue them to every hook that wants them.
 
@@ -132,6 +133,8 @@ class FindFaceState(
                 unmatched (False); random if None. Ignored for counters and areas.
             camera: the camera the items come from; random if None. For
                 counters and areas, one whose counter or area covers the camera.
+            counter: for counters, the counter the records are of (it must cover the
+                camera given); random if None. Ignored for other sections.
 
         Returns:
             The generated items as sent (default or verbose form).
@@ -146,7 +149,11 @@ class FindFaceState(
             raise ValueError(f"count must be between 0 and {MAX_EMIT}")
         if camera is not None and camera not in self._cameras:
             raise ValueError(f"Unknown camera {camera}")
-        items = [self._generate(section, matched, camera) for _ in range(count)]
+        if counter is not None and section == "counters":
+            covering = [entry for entry in _COUNTERS if entry[0] == counter]
+            if not covering or (camera is not None and camera not in covering[0][2]):
+                raise ValueError(f"Unknown counter {counter}, or not on camera {camera}")
+        items = [self._generate(section, matched, camera, counter) for _ in range(count)]
         for item in items:
             self._dispatch(item)
         return [item.payload for item in items]
@@ -174,7 +181,9 @@ class FindFaceState(
 
     # Generators
 
-    def _generate(self, section: str, matched: bool | None, camera: int | None) -> _Item:
+    def _generate(
+        self, section: str, matched: bool | None, camera: int | None, counter: int | None = None
+    ) -> _Item:
         if section in EVENT_SECTIONS:
             chosen = self._pick_camera(camera)
             card = self._pick_card(section, matched)
@@ -183,7 +192,7 @@ class FindFaceState(
         elif section in EPISODE_SECTIONS:
             item = self._episode_step(section, matched, camera)
         elif section == "counters":
-            item = self._counter_record(camera)
+            item = self._counter_record(camera, counter)
         else:
             item = self._area_activation(camera)
         if self.settings.verbose:
@@ -245,6 +254,8 @@ class FindFaceState(
             "matched_card": card.id if card else None,
             "matched_lists": list(card.watch_lists) if card else [],
             "confidence": round(confidence, 4),
+            # An unmatched event's closest card (below the match threshold): the same score.
+            "looks_like_confidence": None if matched else round(confidence, 4),
             "quality": round(rng.uniform(0.45, 0.95), 4),
             "episode": episode,
             "acknowledged": False,
@@ -381,9 +392,10 @@ class FindFaceState(
             raise ValueError(f"No {what} covers that camera" if camera_id else f"No {what}")
         return self._rng.choice(covering)
 
-    def _counter_record(self, camera_id: int | None) -> _Item:
+    def _counter_record(self, camera_id: int | None, counter: int | None = None) -> _Item:
         rng = self._rng
-        counter_id, _, counter_cameras, cars_only = self._covering(_COUNTERS, camera_id, "counter")
+        table = [entry for entry in _COUNTERS if counter is None or entry[0] == counter]
+        counter_id, _, counter_cameras, cars_only = self._covering(table, camera_id, "counter")
         if camera_id is None:
             camera_id = rng.choice(
                 [camera for camera in counter_cameras if camera in self._cameras]

@@ -9,6 +9,8 @@ from .model import SENSORS, MoonsenseApiError, parse_rfc3339
 from .routes import MOONSENSE_SIMULATOR, ROUTES
 from .service import MoonsenseSimulator
 
+BASIC = ("when", "battery", "activity", "location", "temperature", "light", "pressure", "humidity")
+"""Readings of a posted bundle given to ``send_bundle`` by name; the others go as ``more``."""
 _ADMIN = routing.AdminRoutes(ROUTES, "/_sim/moonsense", MOONSENSE_SIMULATOR, MoonsenseApiError)
 
 
@@ -38,8 +40,9 @@ async def _create_session(request: web.Request, simulator: MoonsenseSimulator) -
     session_id = simulator.create_session(
         labels,
         routing.optional(body, "journey_id", str),
-        routing.optional(body, "platform", str) or "ios",
+        routing.optional(body, "platform", str),
         routing.optional(body, "region", str),
+        routing.optional(body, "phone", int),
     )
     return {"session_id": session_id}
 
@@ -60,6 +63,7 @@ async def _bundle(request: web.Request, simulator: MoonsenseSimulator) -> Any:
         light=body.get("light"),
         pressure=body.get("pressure"),
         humidity=body.get("humidity"),
+        **{name: body[name] for name in body if name not in BASIC},
     )
 
 
@@ -88,6 +92,10 @@ async def _state(request: web.Request, simulator: MoonsenseSimulator) -> Any:
     return simulator.state()
 
 
+async def _phones(request: web.Request, simulator: MoonsenseSimulator) -> Any:
+    return simulator.phones()
+
+
 _ADMIN.targets(MoonsenseSimulator.webhooks, _add_webhook, MoonsenseSimulator.remove_webhook)
 _SESSION = "/sessions/{session_id}"
 _ADMIN.add(
@@ -100,6 +108,7 @@ _ADMIN.add(
         ("POST", _SESSION + "/end", _end),
         ("POST", _SESSION + "/chunks/{chunk_id}/bad-line", _bad_line),
         ("GET", "/state", _state),
+        ("GET", "/phones", _phones),
     ]
 )
 _ADMIN.failure()

@@ -17,6 +17,18 @@ EXAMPLE_READINGS: dict[str, Any] = {
     "light": 300.0,
     "pressure": 1013.2,
     "humidity": 45.0,
+    "steps": 12,
+    "heart_rate": 72,
+    "accelerometer": (0.01, -0.02, -1.0),
+    "linear_accelerometer": (0.05, 0.0, -0.03),
+    "gyroscope": (0.1, -0.2, 0.05),
+    "magnetometer": (22.5, -5.25, -40.0),
+    "orientation": (1.5708, 0.1, -0.05),
+    "pointer": 2,
+    "key_press": 1,
+    "focus_change": 1,
+    "text_change": 1,
+    "markers": 1,
 }
 
 

@@ -1,7 +1,7 @@
 """Moonsense constants, the API error, wire helpers and the world's records."""
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 import math
@@ -33,8 +33,29 @@ ACTIVITY_TYPES = (
     "WALKING",
 )
 PLATFORMS = ("web", "ios", "android")
-SENSORS = ("location", "battery", "activity", "temperature", "light", "pressure", "humidity")
 AMBIENT = ("temperature", "light", "pressure", "humidity")
+MOTION = ("accelerometer", "linear_accelerometer", "gyroscope", "magnetometer")
+"""Three-axis sensors: ``(x, y, z)`` in G, G, rad/s, µT."""
+INTERACTIONS = ("pointer", "key_press", "focus_change", "text_change", "markers")
+"""Interaction lists: a bundle carries a number of samples of each."""
+SENSORS = (
+    "location",
+    "battery",
+    "activity",
+    *AMBIENT,
+    "steps",
+    "heart_rate",
+    *MOTION,
+    "orientation",
+    *INTERACTIONS,
+)
+PHONES: tuple[tuple[str, str, str, str], ...] = (
+    ("ios", "Apple", "iPhone14,2", "17.4.1"),
+    ("ios", "Apple", "iPhone14,2", "17.5"),
+    ("android", "Google", "Pixel 7", "14"),
+    ("web", "", "Chrome", "124.0"),
+)
+"""The simulated phones: platform, manufacturer, model, system version (two share a model)."""
 MAX_PER_PAGE = 500
 MAX_SESSIONS = 2000  # the oldest ended sessions go first
 MAX_EVENTS = 1000
@@ -44,11 +65,6 @@ USER_AGENT = "Moonsense-Simulator/0.13.1"
 NDJSON = "application/x-ndjson"
 _ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _ENUM_KEYS = frozenset({"state", "type", "event_type"})
-_DEVICES: dict[str, tuple[str, str, str]] = {
-    "ios": ("Apple", "iPhone14,2", "17.4.1"),
-    "android": ("Google", "Pixel 7", "14"),
-    "web": ("", "Chrome", "124.0"),
-}
 _SCREENS: dict[str, tuple[int, int, float]] = {
     "ios": (1170, 2532, 3.0),
     "android": (1080, 2400, 2.625),
@@ -215,6 +231,16 @@ class _Chunk:
     created_at: datetime | None = None  # set when persisted
 
 
+@dataclass(frozen=True)
+class _Phone:
+    index: int
+    install_id: str
+    platform: str
+    manufacturer: str
+    model: str
+    version: str
+
+
 @dataclass
 class _Session:
     seq: int
@@ -223,7 +249,7 @@ class _Session:
     platform: str
     journey_id: str
     client_session_group_id: str
-    install_id: str
+    phone: _Phone
     created_at: datetime
     labels: list[_Label]
     active: bool = True
@@ -273,6 +299,37 @@ def _pair(value: object, what: str) -> tuple[Any, Any]:
     return value[0], value[1]
 
 
+def _triple(value: object, what: str) -> tuple[float, float, float]:
+    if isinstance(value, str) or not isinstance(value, Sequence) or len(value) != 3:
+        raise ValueError(f"{what} must be three numbers")
+    x, y, z = (_number(item, what) for item in value)
+    return x, y, z
+
+
+def _count(value: object, what: str, maximum: int = 10_000) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= maximum:
+        raise ValueError(f"{what} must be an integer from 0 to {maximum}")
+    return value
+
+
+def _more_readings(more: Mapping[str, object]) -> dict[str, Any]:
+    """Validate send_bundle's step, heart rate, motion and interaction readings."""
+    unknown = set(more) - {"steps", "heart_rate", *MOTION, "orientation", *INTERACTIONS}
+    if unknown:
+        raise ValueError(f"Unknown readings: {', '.join(sorted(unknown))}")
+    readings: dict[str, Any] = {}
+    for name, value in more.items():
+        if value is None:
+            continue
+        if name in ("steps", "heart_rate"):
+            readings[name] = _count(value, name, 100_000 if name == "steps" else 300)
+        elif name in INTERACTIONS:
+            readings[name] = _count(value, name, 1000)
+        else:
+            readings[name] = _triple(value, name)
+    return readings
+
+
 def _readings(
     battery: object,
     activity: object,
@@ -281,9 +338,10 @@ def _readings(
     light: object,
     pressure: object,
     humidity: object,
+    more: Mapping[str, object],
 ) -> dict[str, Any]:
     """Validate send_bundle's readings into the bundle builder's form."""
-    readings: dict[str, Any] = {}
+    readings: dict[str, Any] = _more_readings(more)
     if battery is not None:
         if isinstance(battery, int) and not isinstance(battery, bool):
             capacity, state = battery, "UNKNOWN"

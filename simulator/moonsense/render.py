@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from .model import _DEVICES, _SCREENS, SENSORS, _distance, _i64, _Session, rfc3339
+from .model import _SCREENS, SENSORS, _distance, _i64, _Session, rfc3339
 
 
 def session_json(session: _Session, app_id: str, *, full: bool) -> dict[str, Any]:
@@ -16,7 +16,7 @@ def session_json(session: _Session, app_id: str, *, full: bool) -> dict[str, Any
     for sensor in SENSORS:
         if session.sensors[sensor]:
             counters[sensor] = {"total": _i64(session.sensors[sensor])}
-    manufacturer, model, version = _DEVICES[session.platform]
+    phone = session.phone
     width, height, ratio = _SCREENS[session.platform]
     return {
         "session_id": session.session_id,
@@ -32,11 +32,11 @@ def session_json(session: _Session, app_id: str, *, full: bool) -> dict[str, Any
         "counters": counters,
         "metadata": {
             "platform": session.platform,
-            "manufacturer": manufacturer,
-            "model": model,
-            "system_version": version,
+            "manufacturer": phone.manufacturer,
+            "model": phone.model,
+            "system_version": phone.version,
             "release_version": "0.13.1",
-            "install_id": session.install_id,
+            "install_id": phone.install_id,
             "recording_profile": {"name": "mobility", "version": "1"},
             "device_physical_width": _i64(width),
             "device_physical_height": _i64(height),

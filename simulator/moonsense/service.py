@@ -173,24 +173,28 @@ class MoonsenseSimulator(MoonsenseState):
         self,
         labels: Sequence[str] = (),
         journey_id: str | None = None,
-        platform: str = "ios",
+        platform: str | None = None,
         region: str | None = None,
+        phone: int | None = None,
     ) -> str:
         """Start recording a session (created now) and send SESSION_CREATED.
 
         Args:
             labels: label names.
             journey_id: the journey; None leaves it empty.
-            platform: "ios", "android" or "web".
+            platform: "ios", "android" or "web"; None: the phone's, else "ios".
             region: one of the settings' regions; the first if None.
+            phone: the phone recording it (an index of ``phones()``); None: the platform's
+                phones in turn.
 
         Returns:
             The new session's id.
 
         Raises:
-            ValueError: an unknown platform or region, or a bad label.
+            ValueError: an unknown platform, phone or region, a phone of another platform, or
+                a bad label.
         """
-        session = self._create(self._now(), labels, journey_id, platform, region)
+        session = self._create(self._now(), labels, journey_id, platform, region, phone)
         self._emit("SESSION_CREATED", session)
         return session.session_id
 
@@ -206,6 +210,7 @@ class MoonsenseSimulator(MoonsenseState):
         light: float | None = None,
         pressure: float | None = None,
         humidity: float | None = None,
+        **more: Any,
     ) -> dict[str, Any]:
         """Add a bundle to the session's current chunk and send BUNDLE_RECEIVED with it.
 
@@ -223,6 +228,11 @@ class MoonsenseSimulator(MoonsenseState):
             light: lx.
             pressure: mbar.
             humidity: %.
+            more: ``steps`` and ``heart_rate`` (integers); ``accelerometer``,
+                ``linear_accelerometer`` (G), ``gyroscope`` (rad/s), ``magnetometer`` (µT) and
+                ``orientation`` (azimuth, pitch, roll in radians) as three numbers;
+                ``pointer``, ``key_press``, ``focus_change``, ``text_change``, ``markers``: how
+                many samples of each the bundle carries.
 
         Returns:
             The SealedBundle as sent, in the current wire style.
@@ -231,7 +241,9 @@ class MoonsenseSimulator(MoonsenseState):
             ValueError: an unknown session or a bad reading.
         """
         session = self._session_or_error(session_id)
-        readings = _readings(battery, activity, location, temperature, light, pressure, humidity)
+        readings = _readings(
+            battery, activity, location, temperature, light, pressure, humidity, more
+        )
         sealed = self._add_bundle(session, readings, _utc(when) if when else self._now())
         self._emit("BUNDLE_RECEIVED", session, sealed)
         rendered: dict[str, Any] = self.render(sealed)

@@ -1,8 +1,9 @@
 """The simulated Moonsense world: sessions, chunks, webhooks and the session generator."""
 
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+import hashlib
 import random
 from typing import Any
 
@@ -24,6 +25,8 @@ from .model import (
     EVENT_TYPES,
     MAX_EVENTS,
     MAX_SESSIONS,
+    MOTION,
+    PHONES,
     PLATFORMS,
     USER_AGENT,
     _Chunk,
@@ -31,6 +34,7 @@ from .model import (
     _i64,
     _Label,
     _millis,
+    _Phone,
     _Session,
     _utc,
     _Webhook,
@@ -47,6 +51,18 @@ class MoonsenseState(PushingSimulator[MoonsenseSettings], settings=MoonsenseSett
     def _setup(self) -> None:
         """Create the initial sessions with some history."""
         self._rng = random.Random(self.settings.seed)
+        self._motion_rng = random.Random(f"{self.settings.seed}/motion")
+        """Draws the step, heart rate, motion and interaction readings (``_random_readings``),
+        apart from ``_rng`` so that the other generated values stay as they were."""
+        self._phones = [
+            _Phone(
+                index,
+                hashlib.sha256(f"{self.settings.seed}/phone/{index}".encode()).hexdigest()[:22],
+                *phone,
+            )
+            for index, phone in enumerate(PHONES)
+        ]
+        self._phone_turn: Counter[str] = Counter()
         self._sessions: dict[str, _Session] = {}
         self._session_seq = 0
         self._token_created = _utc(self._wallclock()) - timedelta(days=30)
@@ -112,6 +128,19 @@ class MoonsenseState(PushingSimulator[MoonsenseSettings], settings=MoonsenseSett
             raise ValueError("bundle_interval must not be negative")
         self.settings.bundle_interval = seconds
         self._ticker.poke()
+
+    def phones(self) -> list[dict[str, Any]]:
+        """The simulated phones by index: install id, platform, manufacturer, model."""
+        return [
+            {
+                "index": phone.index,
+                "install_id": phone.install_id,
+                "platform": phone.platform,
+                "manufacturer": phone.manufacturer,
+                "model": phone.model,
+            }
+            for phone in self._phones
+        ]
 
     def generate_step(self) -> None:
         """One step of the generator: maybe start a session, record, persist, end.
@@ -192,16 +221,36 @@ class MoonsenseState(PushingSimulator[MoonsenseSettings], settings=MoonsenseSett
         unique = list(dict.fromkeys(names))
         session.labels = [_Label(self._new_id(), name, moment) for name in unique]
 
+    def _phone_for(self, platform: str, phone: int | None) -> _Phone:
+        """Phone ``phone`` (an index of ``PHONES``), else the platform's phones in turn."""
+        if phone is not None:
+            if isinstance(phone, bool) or not isinstance(phone, int):
+                raise ValueError("phone must be an index of the simulated phones")
+            if not 0 <= phone < len(self._phones):
+                raise ValueError(f"phone must be from 0 to {len(self._phones) - 1}")
+            return self._phones[phone]
+        candidates = [item for item in self._phones if item.platform == platform]
+        turn = self._phone_turn[platform]
+        self._phone_turn[platform] += 1
+        return candidates[turn % len(candidates)]
+
     def _create(
         self,
         when: datetime,
         labels: Sequence[str],
         journey_id: str | None,
-        platform: str,
+        platform: str | None,
         region: str | None,
+        phone: int | None = None,
     ) -> _Session:
+        if phone is not None and platform is None:
+            platform = self._phone_for("", phone).platform
+        platform = platform or "ios"
         if platform not in PLATFORMS:
             raise ValueError(f"platform must be one of {', '.join(PLATFORMS)}")
+        chosen = self._phone_for(platform, phone)
+        if chosen.platform != platform:
+            raise ValueError(f"phone {phone} is not a {platform} phone")
         region = self.settings.regions[0] if region is None else region
         if region not in self.settings.regions:
             raise ValueError(f"Unknown region {region}")
@@ -209,14 +258,16 @@ class MoonsenseState(PushingSimulator[MoonsenseSettings], settings=MoonsenseSett
             raise ValueError("journey_id must be a string")
         self._session_seq += 1
         home = _HOMES.get(region, (48.8566, 2.3522))
+        session_id, group_id = self._new_id(), self._new_id()
+        self._new_id()  # once the install id: drawn still, so that later ids stay as they were
         session = _Session(
             seq=self._session_seq,
-            session_id=self._new_id(),
+            session_id=session_id,
             region_id=region,
             platform=platform,
             journey_id=journey_id or "",
-            client_session_group_id=self._new_id(),
-            install_id=self._new_id(),
+            client_session_group_id=group_id,
+            phone=chosen,
             created_at=when,
             labels=[],
             battery=float(self._rng.randint(35, 100)),
@@ -259,7 +310,7 @@ class MoonsenseState(PushingSimulator[MoonsenseSettings], settings=MoonsenseSett
             "session_id": session.session_id,
             "user_id": "",
             "server_time_millis": _i64(_millis(max(now, when))),
-            "install_id": session.install_id,
+            "install_id": session.phone.install_id,
             "client_user_id": "",
         }
         if session.current is None:
@@ -311,6 +362,32 @@ class MoonsenseState(PushingSimulator[MoonsenseSettings], settings=MoonsenseSett
         for sensor in AMBIENT:
             if sensor in readings:
                 bundle[f"{sensor}_data"] = [{"determined_at": at, "value": readings[sensor]}]
+        start = _i64(int(at) - 1000)
+        if "steps" in readings:
+            bundle["steps_data"] = [{"count": readings["steps"], "from": start, "to": at}]
+        if "heart_rate" in readings:
+            bundle["heart_rate_data"] = [{"rate": readings["heart_rate"], "from": start, "to": at}]
+        for sensor in MOTION:
+            if sensor in readings:
+                x, y, z = readings[sensor]
+                bundle[f"{sensor}_data"] = [{"determined_at": at, "x": x, "y": y, "z": z}]
+        if "orientation" in readings:
+            azimuth, pitch, roll = readings["orientation"]
+            bundle["orientation_data"] = [
+                {"determined_at": at, "azimuth": azimuth, "pitch": pitch, "roll": roll}
+            ]
+        for sensor, sample in (
+            ("pointer", {"type": "TOUCH", "position": {"x": 120.5, "y": 380.0}}),
+            ("key_press", {"type": "KEY_DOWN", "masked_key": 42}),
+            ("focus_change", {"type": "FOCUS_GAINED", "target": {"target_id": "email"}}),
+            ("text_change", {"masked_text": "xxxx", "target": {"target_id": "email"}}),
+        ):
+            if readings.get(sensor):
+                bundle[f"{sensor}_data"] = [
+                    {"determined_at": at, **sample} for _ in range(readings[sensor])
+                ]
+        if readings.get("markers"):
+            bundle["markers"] = [{"determined_at": at} for _ in range(readings["markers"])]
         return bundle
 
     def _persist(self, session: _Session, when: datetime) -> _Chunk:
@@ -360,7 +437,37 @@ class MoonsenseState(PushingSimulator[MoonsenseSettings], settings=MoonsenseSett
                 readings["pressure"] = round(rng.gauss(1013.2, 4.0), 1)
             if rng.random() < 0.6:
                 readings["humidity"] = round(rng.uniform(30, 70), 1)
+        self._random_motion(session, readings)
         return readings
+
+    def _random_motion(self, session: _Session, readings: dict[str, Any]) -> None:
+        """Steps, heart rate, motion, orientation and interactions (from ``_motion_rng``)."""
+        rng = self._motion_rng
+        if session.platform == "web":
+            readings["pointer"] = rng.randint(0, 6)
+            readings["key_press"] = rng.randint(0, 4)
+            readings["focus_change"] = rng.randint(0, 1)
+            readings["text_change"] = rng.randint(0, 2)
+            return
+        readings["steps"] = rng.randint(0, 3)
+        if rng.random() < 0.5:
+            readings["heart_rate"] = rng.randint(60, 110)
+        readings["accelerometer"] = (
+            round(rng.gauss(0, 0.05), 4),
+            round(rng.gauss(0, 0.05), 4),
+            round(rng.gauss(-1, 0.05), 4),
+        )
+        readings["linear_accelerometer"] = tuple(round(rng.gauss(0, 0.05), 4) for _ in "xyz")
+        readings["gyroscope"] = tuple(round(rng.gauss(0, 0.2), 4) for _ in "xyz")
+        readings["magnetometer"] = tuple(round(rng.uniform(-45, 45), 2) for _ in "xyz")
+        readings["orientation"] = (
+            round(rng.uniform(-3.14, 3.14), 4),
+            round(rng.uniform(-1.5, 1.5), 4),
+            round(rng.uniform(-1.5, 1.5), 4),
+        )
+        readings["pointer"] = rng.randint(0, 3)
+        if rng.random() < 0.1:
+            readings["markers"] = 1
 
     def _enum_out(self, name: str, names: tuple[str, ...]) -> str | int:
         return names.index(name) if self.settings.numeric_enums else name

@@ -433,7 +433,8 @@ async def test_occupancy_queue_and_report_feeds() -> None:
             api.simulator.emit_events(1, 32, entrance, trigger_name=name)
         assert api.simulator.occupancy(32) == 2
         feeds = await api.admin("GET", "feeds")
-        assert [(feed["location_id"], feed["counter"]) for feed in feeds] == [(32, 2), (33, 0)]
+        occupancy = [feed for feed in feeds if "location_id" in feed]
+        assert [(feed["location_id"], feed["counter"]) for feed in occupancy] == [(32, 2), (33, 0)]
         feed_id = feeds[0]["feed_id"]
         assert len(feed_id) == 32
         assert int(feed_id, 16) >= 0
@@ -461,6 +462,13 @@ async def test_occupancy_queue_and_report_feeds() -> None:
         await api.admin("POST", "queue", channel_id=checkout, queue=5)
         state = await api.admin("GET", "state")
         assert state["queues"][checkout] == 5
+        # Each channel's queue has its feed too.
+        (queue_feed,) = [
+            f for f in await api.admin("GET", "feeds") if f.get("channel_id") == checkout
+        ]
+        assert queue_feed["counter"] == 5
+        body = await (await api.client.get(queue_feed["path"])).json()
+        assert body == {"report": {"data": {"counter": 5}}}
         assert state["occupancy"] == {"32": 9, "33": 4}
 
         # Local midnight at +01:00 empties location 32; it is still evening at -04:00.

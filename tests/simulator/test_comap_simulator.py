@@ -690,3 +690,30 @@ def test_cli_arguments_build_settings() -> None:
     assert args.comap == ComapSettings(key="k", token_lifetime=120, rate_limit=0, speed=5, units=3)
     with pytest.raises(SystemExit):
         parse_args(["--speed", "0"])
+
+
+async def test_admin_adds_comments_and_files() -> None:
+    async with serve() as api:
+        path = f"/_sim/comap/units/{ALPHA_GUID}"
+        added = await api.client.post(f"{path}/comments", json={"text": "Fuel delivered."})
+        assert (await added.json())["id"] == 3
+        comments = (await (await api.get(f"{UNITS}/{ALPHA_GUID}/comments")).json())["comments"]
+        assert comments[-1]["text"] == "Fuel delivered."
+        assert comments[-1]["author"] == "site.operator"
+        beta = (await (await api.get(f"{UNITS}/{BETA_GUID}/comments")).json())["comments"]
+        assert len(beta) == 2  # each genset has its own comments
+
+        name = "../odd name?.bin"
+        added = await api.client.post(f"{path}/files", json={"name": name, "size": 600})
+        assert added.status == 200
+        files = (await (await api.get(f"{UNITS}/{ALPHA_GUID}/files")).json())["files"]
+        assert files[-1]["fileName"] == name
+        download = await api.get(f"/v1.1/demo/unit/{ALPHA_GUID}/download/..%2Fodd%20name%3F.bin")
+        body = await download.read()
+        assert len(body) == 600
+        assert body[:3] == b"\x00\x01\x02"
+
+        refused = await api.client.post(f"{path}/files", json={"name": "x", "size": -1})
+        assert refused.status == 400
+        missing = await api.client.post("/_sim/comap/units/nope/comments", json={"text": "x"})
+        assert missing.status == 404

@@ -350,6 +350,17 @@ async def test_hooks_crud() -> None:
         ({"url": "http://127.0.0.1/", "filters": []}, "filters"),
         ({"url": "http://127.0.0.1/", "filters": {"faces": {}}}, "filters"),
         ({"url": "http://127.0.0.1/", "filters": {"face_events": []}}, "filters"),
+        ({"url": "http://127.0.0.1/", "filters": {"face_events": {"camera_in": 1}}}, "filters"),
+        ({"url": "http://127.0.0.1/", "filters": {"areas": {"area_in": ["1"]}}}, "filters"),
+        ({"url": "http://127.0.0.1/", "filters": {"car_events": {"matched": 1}}}, "filters"),
+        (
+            {"url": "http://127.0.0.1/", "filters": {"face_events": {"confidence_gte": "0.5"}}},
+            "filters",
+        ),
+        (
+            {"url": "http://127.0.0.1/", "filters": {"human_episodes": {"allowed_types": ["x"]}}},
+            "filters",
+        ),
     ],
 )
 async def test_hook_validation(body: dict[str, Any], param: str) -> None:
@@ -357,6 +368,25 @@ async def test_hook_validation(body: dict[str, Any], param: str) -> None:
         response = await api.client.post("/hooks/", json=body, headers=TOKEN)
         await assert_error(response, 400, "BAD_PARAM")
         assert (await response.json())["param"] == param
+
+
+async def test_patched_filters_apply_to_new_items_and_the_queue_stays() -> None:
+    async with serve() as api:
+        api.receiver.statuses.extend([503] * 3)  # hold the first item in the queue
+        hook = await api.create_hook("/hook", filters={"face_events": {}}, send_attempts=0)
+        held = await api.emit("face_events", camera=1)
+        await api.receiver.wait_for(1)
+        body = {"filters": {"face_events": {"camera_in": [2], "confidence_gte": 0.0}}}
+        patched = await api.client.patch(f"/hooks/{hook['id']}/", json=body, headers=TOKEN)
+        assert (await patched.json())["filters"] == body["filters"]
+        await api.emit("face_events", camera=1)  # filtered out now
+        kept = await api.emit("face_events", camera=2)
+        await api.drain()
+        received = [item["id"] for item in api.receiver.items("/hook")]
+        assert list(dict.fromkeys(received)) == [  # the held one was tried several times
+            held[0]["id"],  # queued before the change: still sent
+            kept[0]["id"],
+        ]
 
 
 # Delivery
@@ -720,3 +750,15 @@ def test_cli_arguments_build_findface_settings() -> None:
     assert parse_args(["--findface-token", ""]).findface.api_token is None
     with pytest.raises(SystemExit):
         parse_args(["--findface-emit-interval", "-1"])
+
+
+def test_two_counters_count_on_the_lobby_camera() -> None:
+    simulator = FindFaceSimulator(FindFaceSettings(seed=3))
+    on_lobby = [counter["name"] for counter in simulator.counters() if 3 in counter["cameras"]]
+    assert on_lobby == ["Lobby occupancy", "Lobby queue"]
+    records = simulator.emit("counters", count=4, camera=3, counter=3)
+    assert {(record["counter"], record["camera"]) for record in records} == {(3, 3)}
+    # Random records of the Lobby camera come from either counter.
+    assert {r["counter"] for r in simulator.emit("counters", count=40, camera=3)} == {1, 3}
+    with pytest.raises(ValueError, match="not on camera"):
+        simulator.emit("counters", camera=2, counter=3)

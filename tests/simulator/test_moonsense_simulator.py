@@ -779,7 +779,7 @@ async def test_admin_routes_drive_a_session() -> None:
             (f"sessions/{session_id}/bundles", {"location": [91, 0, 1]}),
             (f"sessions/{session_id}/bundles", {"humidity": 101}),
             (f"sessions/{session_id}/bundles", {"light": "bright"}),
-            (f"sessions/{session_id}/bundles", {"heart_rate": 60}),
+            (f"sessions/{session_id}/bundles", {"heart_beat": 60}),
             (f"sessions/{session_id}/bundles", {"when": "noon"}),
             ("sessions/nope/bundles", {}),
             ("sessions/nope/persist", {}),

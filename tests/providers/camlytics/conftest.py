@@ -26,6 +26,7 @@ from custom_components.sitewatch.providers.camlytics.api import (
     parse_items,
 )
 from custom_components.sitewatch.providers.camlytics.coordinator import LIMITERS
+from simulator.camlytics import CamlyticsSimulator
 
 from ...conftest import SimulatorStack
 
@@ -130,3 +131,15 @@ async def entry(hass: HomeAssistant, simulators: SimulatorStack, ha_client: Any)
     # The events catch-up poll that starts with the webhook runs in the background.
     await hass.async_block_till_done(wait_background_tasks=True)
     return entry
+
+
+@pytest.fixture
+def sim(simulators: SimulatorStack) -> CamlyticsSimulator:
+    """The Camlytics simulator."""
+    return simulators.camlytics
+
+
+def first_place(sim: CamlyticsSimulator) -> tuple[int, str]:
+    """The first location of the simulator and its first channel (Main Street store Entrance)."""
+    location = sim.locations()[0]["id"]
+    return location, sim.channels(location)[0]["id"]

@@ -224,7 +224,15 @@ async def test_models(client: CamlyticsClient, mock: aioresponses) -> None:
         ),
     )
     mock.get(ANY, payload=ok([{"count": 5, "type": "TripwireCrossed", "channel_id": "c1"}]))
-    mock.get(ANY, payload=ok([{"trigger_id": "t1", "counting_data": [1], "histogram_time": "x"}]))
+    mock.get(
+        ANY,
+        payload=ok(
+            [
+                {"trigger_id": "t1", "counting_data": [1], "histogram_time": "x"},
+                {"trigger_id": "t1", "counting_data": [3], "histogram_time": "2026-01-01T05:00Z"},
+            ]
+        ),
+    )
     mock.get(ANY, payload=ok([{"id": "oops"}]))
 
     (channel,) = await client.channels(location_id=123)
@@ -233,8 +241,11 @@ async def test_models(client: CamlyticsClient, mock: aioresponses) -> None:
     assert (trigger.name, trigger.type, trigger.channel_id) == ("Enter", "Line", "c1")
     (total,) = await client.trigger_totals(location_id=123, until=datetime(2026, 1, 1, tzinfo=UTC))
     assert total.count == 42
-    assert (await client.type_totals())[0]["type"] == "TripwireCrossed"
-    assert (await client.histograms(location_id=1))[0]["trigger_id"] == "t1"
+    assert (await client.type_totals())[0].type == "TripwireCrossed"
+    # A histogram without a usable time is dropped and counted.
+    (histogram,) = await client.histograms(location_id=1)
+    assert (histogram.trigger_id, histogram.counting) == ("t1", (3.0,))
+    assert client.dropped.pop("histograms: histogram without a valid time") == 1
     # An item whose id is not a number is dropped and counted; the answer is not an error.
     assert await client.locations() == []
     assert client.dropped == {"locations: location without a valid id": 1}

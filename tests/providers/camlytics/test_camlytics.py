@@ -74,9 +74,10 @@ async def test_devices_and_entities(
     by_domain: dict[str, int] = {}
     for entity in entities:
         by_domain[entity.domain] = by_domain.get(entity.domain, 0) + 1
-    # an occupancy per location, a queue per channel, a count per trigger; an event per channel
+    # an occupancy per location, a queue per channel, a count per trigger; per channel an
+    # analytic and a queue event entity, per location an occupancy event entity
     triggers = len(simulators.camlytics.triggers())
-    assert by_domain == {"sensor": 2 + 6 + triggers, "event": 6}
+    assert by_domain == {"sensor": 2 + 6 + triggers, "event": 6 + 6 + 2}
     assert hass.states.get("sensor.main_street_store_occupancy") is not None
     assert hass.states.get("sensor.main_street_store_entrance_enter_today").state == "0"
 
@@ -207,6 +208,27 @@ async def test_options_limit_locations_and_show_the_url(
     assert hass.states.get("sensor.riverside_mall_occupancy") is None or hass.states.get(
         "sensor.riverside_mall_occupancy"
     ).state in ("unavailable", STATE_UNKNOWN)
+
+
+async def test_options_store_report_feeds_by_their_id(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    feed = "0123456789ABCDEF0123456789abcdef"
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "scan_interval": 60,
+            "report_feeds": [
+                f" Main Street  store = https://cloud.camlytics.com/feed/report/{feed}",
+                "Lobby = not a feed",
+                "",
+            ],
+        },
+    )
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()
+    assert entry.options["report_feeds"] == [f"Main Street store = {feed.lower()}"]
 
 
 async def test_reauth_and_reconfigure(

@@ -29,6 +29,7 @@ from custom_components.sitewatch.providers.camlytics.api import (
     CamlyticsError,
     Channel,
     Event,
+    Histogram,
     InvalidItem,
     Location,
     Metric,
@@ -37,6 +38,7 @@ from custom_components.sitewatch.providers.camlytics.api import (
     RateLimiter,
     Trigger,
     TriggerTotal,
+    TypeTotal,
     event_key,
     parse_items,
     parse_webhook,
@@ -276,6 +278,8 @@ BUILDERS: list[Callable[[object], object]] = [
     Trigger.from_api,
     TriggerTotal.from_api,
     Event.from_api,
+    TypeTotal.from_api,
+    Histogram.from_api,
 ]
 ANSWER_FIELDS = (
     "id",
@@ -288,11 +292,16 @@ ANSWER_FIELDS = (
     "trigger_id",
     "trigger_name",
     "count",
+    "histogram_time",
+    "counting_data",
+    "lifetime_data",
     *EVENT_FIELDS,
 )
 ANSWER_ITEMS = ANY_JSON | st.dictionaries(
     st.sampled_from(ANSWER_FIELDS),
-    FIELD_VALUES | st.sampled_from(["Lobby", "+01:00", "-99:99"]),
+    FIELD_VALUES
+    | st.sampled_from(["Lobby", "+01:00", "-99:99", "2026-01-01T05:00:00+00:00"])
+    | st.lists(FIELD_VALUES, max_size=70),
     max_size=8,
 )
 
@@ -325,6 +334,17 @@ def test_any_answer_items_give_bounded_models_or_fixed_reasons(result: list[Any]
                     assert _bounded_text(item.trigger_name)
                 case Event():
                     assert_event_bounded(item)
+                case TypeTotal():
+                    assert _bounded_text(item.type)
+                    assert type(item.count) is int
+                    assert 0 <= item.count <= MAX_COUNT
+                    assert _ident(item.channel_id)
+                case Histogram():
+                    assert _ident(item.trigger_id)
+                    assert item.start.tzinfo is not None
+                    for bins in (item.counting, item.lifetime):
+                        assert len(bins) <= 64
+                        assert all(type(b) is float and 0 <= b <= 1e9 for b in bins)
                 case _:
                     pytest.fail(f"unexpected {item!r}")
 
@@ -371,3 +391,15 @@ async def test_any_answer_body_gives_events_or_a_client_error(body: Any) -> None
 def _dumps(value: Any) -> str:
     """JSON text of ``value`` as a hostile server would send it (NaN, huge numbers as written)."""
     return json.dumps(value, allow_nan=True)
+
+
+def test_histograms_keep_only_short_lists_of_finite_bins() -> None:
+    base = {"trigger_id": "t1", "histogram_time": "2026-01-01T05:00:00+00:00"}
+    good = Histogram.from_api(base | {"counting_data": [3400.5, 199.5], "lifetime_data": [1, 0]})
+    assert (good.counting, good.lifetime) == ((3400.5, 199.5), (1.0, 0.0))
+    assert good.start.isoformat() == "2026-01-01T05:00:00+00:00"
+    for bins in ([float("nan")], [-1], [10**300], list(range(65)), "1,2", [[1]], [True]):
+        with pytest.raises(InvalidItem):
+            Histogram.from_api(base | {"counting_data": bins})
+    with pytest.raises(InvalidItem):
+        TypeTotal.from_api({"type": "TripwireCrossed", "count": float("inf")})

@@ -49,7 +49,7 @@ from custom_components.sitewatch.providers.camlytics.coordinator import (
 from simulator.camlytics import CamlyticsSimulator
 
 from ...conftest import SimulatorStack
-from .conftest import WEBHOOK_ID, add_entry, post
+from .conftest import WEBHOOK_ID, add_entry, first_place, post
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("fast_limiter")]
 
@@ -89,15 +89,7 @@ class Fired:
         return Counter(self.record_ids)
 
 
-@pytest.fixture
-def sim(simulators: SimulatorStack) -> CamlyticsSimulator:
-    """The Camlytics simulator."""
-    return simulators.camlytics
-
-
-def _place(sim: CamlyticsSimulator) -> tuple[int, str]:
-    location = sim.locations()[0]["id"]
-    return location, sim.channels(location)[0]["id"]
+_place = first_place
 
 
 async def _post_raw(client: Any, body: bytes) -> int:

@@ -45,6 +45,8 @@ async def test_channels_and_locations_offer_their_triggers(
     assert await async_offered(hass, location_device) == [
         ("occupancy_above", "occupancy"),
         ("occupancy_below", "occupancy"),
+        ("occupancy_entered", None),
+        ("occupancy_exited", None),
     ]
     fields = await async_capabilities(hass, location_device, "occupancy_below", subtype="occupancy")
     assert fields == [{"name": "below", "required": True, "type": "float"}]
@@ -107,3 +109,19 @@ async def test_occupancy_and_queue_triggers_run_when_crossing_the_number(
         assert await post(ha_client, {"queue": value, "channel_id": channel}) == HTTPStatus.OK
     await hass.async_block_till_done()
     assert runs() == {"over_20": 2, "under_5": 1, "queue_over_3": 2}
+
+
+async def test_location_entered_and_exited_run_on_occupancy_changes(
+    hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, simulators: SimulatorStack
+) -> None:
+    location, _ = _place(simulators.camlytics)
+    runs = await async_automate(
+        hass,
+        device_of(hass, entry, f"location_{location}"),
+        {"in": {"type": "occupancy_entered"}, "out": {"type": "occupancy_exited"}},
+    )
+    # The webhook taking over from polling is a change of source (no run), then 2 up, 1 down.
+    for occupancy in (5, 7, 7, 6):
+        assert await post(ha_client, {"occupancy": occupancy, "location_id": location}) == 200
+    await hass.async_block_till_done()
+    assert runs() == {"in": 1, "out": 1}

@@ -29,7 +29,13 @@ from custom_components.sitewatch.providers.comap.api.client import (
     RATE_LIMIT_PATIENCE,
     RATE_WINDOW,
 )
-from custom_components.sitewatch.providers.comap.api.models import Unit, ValueHistory, decode_list
+from custom_components.sitewatch.providers.comap.api.models import (
+    Comment,
+    File,
+    Unit,
+    ValueHistory,
+    decode_list,
+)
 
 from ...budget import ManualBudget
 from ...conftest import SimulatorStack, async_tick, comap_data, device_by_identifier
@@ -63,9 +69,9 @@ def genset_device_id(
 
 
 async def async_get_history(
-    hass: HomeAssistant, device_id: str, value: str, start: str, end: str
+    hass: HomeAssistant, device_id: str, value: str | list[str], start: str, end: str
 ) -> Any:
-    """Call ``sitewatch.get_history`` for one genset and return its response."""
+    """Call ``sitewatch.get_history`` for one genset (one value or several), return the answer."""
     return await hass.services.async_call(
         DOMAIN,
         "get_history",
@@ -136,6 +142,8 @@ def mock_client() -> Iterator[AsyncMock]:
     client.values.return_value = decode_list(Value, load_fixture("values.json"), "values")
     client.history.return_value = decode_list(ValueHistory, load_fixture("history.json"), "values")
     client.command.return_value = None
+    client.comments.return_value = decode_list(Comment, load_fixture("comments.json"), "comments")
+    client.files.return_value = decode_list(File, load_fixture("files.json"), "files")
     with patch(
         "custom_components.sitewatch.providers.comap.coordinator.ComapClient",
         return_value=client,
@@ -157,6 +165,14 @@ def mock_entry(hass: HomeAssistant) -> MockConfigEntry:
 
 
 @pytest.fixture
+async def genset(hass: HomeAssistant, mock_client: AsyncMock, mock_entry: MockConfigEntry) -> str:
+    """The device id of the mocked genset, set up (Loaded, island operation, AUT, 2 alarms)."""
+    assert await hass.config_entries.async_setup(mock_entry.entry_id)
+    await hass.async_block_till_done()
+    return genset_device_id(dr.async_get(hass), mock_entry, NORTH)
+
+
+@pytest.fixture
 def comap_entry(hass: HomeAssistant, simulators: SimulatorStack) -> MockConfigEntry:
     """A ComAp config entry for the simulator, added to Home Assistant but not set up."""
     entry = _entry(
@@ -175,6 +191,26 @@ async def loaded_comap_entry(hass: HomeAssistant, comap_entry: MockConfigEntry) 
     assert await hass.config_entries.async_setup(comap_entry.entry_id)
     await hass.async_block_till_done()
     return comap_entry
+
+
+@pytest.fixture
+def alpha(
+    loaded_comap_entry: MockConfigEntry,
+    simulators: SimulatorStack,
+    device_registry: dr.DeviceRegistry,
+) -> str:
+    """The device id of Genset Alpha in the loaded simulator entry."""
+    return genset_device_id(device_registry, loaded_comap_entry, simulators.alpha)
+
+
+@pytest.fixture
+def beta(
+    loaded_comap_entry: MockConfigEntry,
+    simulators: SimulatorStack,
+    device_registry: dr.DeviceRegistry,
+) -> str:
+    """The device id of Genset Beta in the loaded simulator entry."""
+    return genset_device_id(device_registry, loaded_comap_entry, simulators.beta)
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from custom_components.sitewatch.providers.comap.api import (
     ComapCommand,
     ComapCommandNotConfirmedError,
     ComapConnectionError,
+    ComapFileTooLargeError,
     ComapRateLimitError,
     Value,
 )
@@ -477,3 +478,59 @@ async def test_command_answer_read_across_chunks(
                 await client.command("G1", ComapCommand.START)
     finally:
         await runner.cleanup()
+
+
+DOWNLOAD = f"{BASE}/v1.1/login/unit/G1/download"
+
+
+async def _download_to(client: ComapClient, name: str, limit: int) -> tuple[int, bytes]:
+    received: list[bytes] = []
+
+    async def write(chunk: bytes) -> None:
+        received.append(chunk)
+
+    size = await client.download_to("G1", name, write, max_bytes=limit)
+    return size, b"".join(received)
+
+
+async def test_download_to_streams_the_file(client: ComapClient, mock: aioresponses) -> None:
+    mock.post(AUTH_URL, payload=TOKEN)
+    body = bytes(range(256)) * 1000
+    mock.get(f"{DOWNLOAD}/a%2F..%2Fb%20c.csv", body=body)
+
+    assert await _download_to(client, "a/../b c.csv", len(body)) == (len(body), body)
+
+
+@pytest.mark.parametrize("headers", [{"Content-Length": "11"}, {}])
+async def test_download_to_refuses_a_file_over_the_limit(
+    client: ComapClient, mock: aioresponses, headers: dict[str, str]
+) -> None:
+    """A larger Content-Length is refused at once; a longer body as soon as it passes."""
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(f"{DOWNLOAD}/a.csv", body=b"x" * 11, headers=headers)
+
+    with pytest.raises(ComapFileTooLargeError) as err:
+        await _download_to(client, "a.csv", 10)
+    assert err.value.limit == 10
+
+
+@pytest.mark.parametrize("name", ["", ".", "..", " .. "])
+async def test_download_refuses_names_that_are_no_file(
+    client: ComapClient, mock: aioresponses, name: str
+) -> None:
+    with pytest.raises(ValueError):
+        await _download_to(client, name, 10)
+    with pytest.raises(ValueError):
+        await client.download("G1", name)
+    assert not mock.requests
+
+
+async def test_download_error_names_no_file(client: ComapClient, mock: aioresponses) -> None:
+    """An error status names the call without the (provider-given) file name."""
+    mock.post(AUTH_URL, payload=TOKEN)
+    mock.get(f"{DOWNLOAD}/secret-plan.csv", status=404)
+
+    with pytest.raises(ComapApiError) as err:
+        await _download_to(client, "secret-plan.csv", 10)
+    assert "secret-plan" not in str(err.value)
+    assert err.value.status == 404

@@ -56,6 +56,10 @@ async def _start_action(hass: HomeAssistant, alpha_device: str) -> None:
     await hass.services.async_call(DOMAIN, "start", {"device_id": alpha_device}, blocking=True)
 
 
+async def _toggle_mcb_action(hass: HomeAssistant, alpha_device: str) -> None:
+    await hass.services.async_call(DOMAIN, "toggle_mcb", {"device_id": alpha_device}, blocking=True)
+
+
 async def _change_mode_action(hass: HomeAssistant, alpha_device: str) -> None:
     await hass.services.async_call(
         DOMAIN, "change_mode", {"device_id": alpha_device, "mode": "AUTO"}, blocking=True
@@ -75,6 +79,7 @@ SURFACES = {
     "select": _select_aut,
     "start_action": _start_action,
     "change_mode_action": _change_mode_action,
+    "toggle_mcb_action": _toggle_mcb_action,
 }
 NOT_CONFIRMED: dict[str, dict[str, Any]] = {
     "200_html": {"status": 200, "body": "<html><body>Maintenance</body></html>"},

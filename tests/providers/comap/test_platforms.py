@@ -157,6 +157,17 @@ def test_genset_actions_offer_only_comap_devices() -> None:
     services = yaml.safe_load(
         (Path(custom_components.sitewatch.__file__).parent / "services.yaml").read_text()
     )
-    for action in ("start", "stop", "fault_reset", "change_mode", "get_history"):
+    for action in (
+        "start",
+        "stop",
+        "fault_reset",
+        "change_mode",
+        "get_history",
+        "toggle_mcb",
+        "toggle_gcb",
+        "get_comments",
+        "list_files",
+        "download_file",
+    ):
         device_filter = services[action]["target"]["device"]
         assert device_filter == {"integration": DOMAIN, "manufacturer": MANUFACTURER}, action

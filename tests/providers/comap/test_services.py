@@ -15,29 +15,11 @@ from custom_components.sitewatch.const import DOMAIN
 from custom_components.sitewatch.providers.comap.api import ComapClient
 
 from ...conftest import SimulatorStack, async_tick
-from .conftest import async_get_history, genset_device_id
+from .conftest import async_get_history
 
 pytestmark = pytest.mark.integration
 
 ALPHA = "sensor.genset_alpha"
-
-
-@pytest.fixture
-def alpha(
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
-    device_registry: dr.DeviceRegistry,
-) -> str:
-    return genset_device_id(device_registry, loaded_comap_entry, simulators.alpha)
-
-
-@pytest.fixture
-def beta(
-    loaded_comap_entry: MockConfigEntry,
-    simulators: SimulatorStack,
-    device_registry: dr.DeviceRegistry,
-) -> str:
-    return genset_device_id(device_registry, loaded_comap_entry, simulators.beta)
 
 
 async def test_start_stop_and_fault_reset(
@@ -202,4 +184,77 @@ async def test_get_history_bounds_what_the_api_sends(
         {"value": "v" * 254 + "…", "valid_from": None, "valid_to": None},
         {"value": None, "valid_from": "2026-11-20T00:00:00+00:00", "valid_to": None},
         {"value": None, "valid_from": None, "valid_to": None},
+    ]
+
+
+async def test_get_history_of_several_values_in_one_request(
+    hass: HomeAssistant,
+    alpha: str,
+    simulators: SimulatorStack,
+    loaded_comap_entry: MockConfigEntry,
+) -> None:
+    """Well-known names, the genset's own value names (any case) and GUIDs, in one request.
+
+    The value names stay known after later reads, which ask only for the needed values.
+    """
+    await loaded_comap_entry.runtime_data.coordinator.async_refresh()
+    simulators.simulator.reset_stats()
+    response = await hass.services.async_call(
+        DOMAIN,
+        "get_history",
+        {
+            "device_id": alpha,
+            "value": ["fuel_level", "oil PRESSURE", "E707BCD1-2735-4AB7-8A8C-D75FD589052C", "rpm"],
+            "from": "2026-11-20",
+            "to": "2026-11-20",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert simulators.simulator.stats()["by_call"]["history"] == 1
+    assert [(item["value_name"], item["unit"]) for item in response["gensets"]] == [
+        ("Fuel level", "%"),
+        ("Oil pressure", "bar"),
+        ("Ubat", "V"),
+        ("RPM", "RPM"),
+    ]
+    assert all(len(item["history"]) == 24 for item in response["gensets"])
+    assert {item["device_id"] for item in response["gensets"]} == {alpha}
+
+
+@pytest.mark.parametrize("value", ["oil temperature", "not-a-guid", "12345678"])
+async def test_get_history_refuses_an_unknown_value(
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack, value: str
+) -> None:
+    simulators.simulator.reset_stats()
+    with pytest.raises(ServiceValidationError) as err:
+        await async_get_history(hass, alpha, ["rpm", value], "2026-11-20", "2026-11-20")
+    assert err.value.translation_key == "unknown_value"
+    assert err.value.translation_placeholders == {"value": value, "genset": "Genset Alpha"}
+    assert simulators.simulator.stats()["by_call"]["history"] == 0
+
+
+@pytest.mark.parametrize("count", [0, 21])
+async def test_get_history_bounds_the_values_asked(
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack, count: int
+) -> None:
+    simulators.simulator.reset_stats()
+    with pytest.raises(ServiceValidationError) as err:
+        await async_get_history(hass, alpha, ["rpm"] * count, "2026-11-20", "2026-11-20")
+    assert err.value.translation_key == "too_many_values"
+    assert simulators.simulator.stats()["by_call"]["history"] == 0
+
+
+async def test_get_history_asks_for_a_value_named_twice_once(
+    hass: HomeAssistant, alpha: str, simulators: SimulatorStack
+) -> None:
+    response = await async_get_history(
+        hass,
+        alpha,
+        ["actual_power", "EE83E7E9-7453-4e64-A5CB-C8C093FB2A2F"],
+        "2026-11-20",
+        "2026-11-20",
+    )
+    assert [item["value_guid"] for item in response["gensets"]] == [
+        "ee83e7e9-7453-4e64-a5cb-c8c093fb2a2f"
     ]

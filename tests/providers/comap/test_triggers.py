@@ -6,9 +6,8 @@ from dataclasses import replace
 from unittest.mock import AsyncMock
 
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import device_registry as dr, entity_registry as er
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.translation import async_get_translations
-import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.const import DOMAIN
@@ -16,7 +15,7 @@ from custom_components.sitewatch.identity import entity_unique_id
 from custom_components.sitewatch.providers.comap.const import ValueGuid
 
 from ...device_triggers import async_automate, async_capabilities, async_offered
-from .conftest import NORTH, genset_device_id
+from .conftest import NORTH
 
 GENSET_TRIGGERS = [
     ("alarm_raised", None),
@@ -26,14 +25,6 @@ GENSET_TRIGGERS = [
     ("mains_returned", None),
     ("mode_changed", None),
 ]
-
-
-@pytest.fixture
-async def genset(hass: HomeAssistant, mock_client: AsyncMock, mock_entry: MockConfigEntry) -> str:
-    """The device id of the mocked genset, set up (Loaded, island operation, AUT, 2 alarms)."""
-    assert await hass.config_entries.async_setup(mock_entry.entry_id)
-    await hass.async_block_till_done()
-    return genset_device_id(dr.async_get(hass), mock_entry, NORTH)
 
 
 async def _refresh(

@@ -18,6 +18,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.sitewatch.providers.findface.api import (
     Camera,
+    CounterInfo,
     FindFaceClient,
     Hook,
     NamedObject,
@@ -42,6 +43,7 @@ def mock_findface_client() -> Iterator[AsyncMock]:
     ]
     client.areas.return_value = _page("areas.json")
     client.watch_lists.return_value = _page("watch_lists.json")
+    client.counters.return_value = [CounterInfo(1, "Dock occupancy", (2,))]
     client.card.return_value = NamedObject.from_api(load_fixture("card_human.json"))
     client.create_hook.side_effect = lambda name, url, **fields: Hook(
         id=len(client.create_hook.mock_calls), name=name, url=url

@@ -16,6 +16,7 @@ from custom_components.sitewatch.providers.findface.api import (
     DEFAULT_TIMEOUT,
     SECTIONS,
     Camera,
+    CounterInfo,
     FindFaceApiError,
     FindFaceAuthenticationError,
     FindFaceClient,
@@ -666,10 +667,24 @@ async def test_watch_lists(client: FindFaceClient, mock: aioresponses) -> None:
 async def test_counters(client: FindFaceClient, mock: aioresponses) -> None:
     mock.get(
         f"{BASE}/counters/?limit=100",
-        payload=_page([{"id": 3, "name": "Entrance", "now_faces": 2}]),
+        payload=_page(
+            [
+                {
+                    "id": 3,
+                    "name": "Entrance",
+                    "now_faces": 2,
+                    "cameras": [1, "2", 1, -4, {"id": 7}],
+                },
+                {"id": 4, "name": "Yard", "cameras": "1"},
+            ]
+        ),
     )
 
-    assert await client.counters() == [NamedObject(3, "Entrance")]
+    # Cameras: ids only (an object's id too), once each; anything else is left out.
+    assert await client.counters() == [
+        CounterInfo(3, "Entrance", (1, 2, 7)),
+        CounterInfo(4, "Yard", ()),
+    ]
 
 
 async def test_areas(client: FindFaceClient, mock: aioresponses) -> None:

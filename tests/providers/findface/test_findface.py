@@ -85,7 +85,13 @@ async def test_flow_with_user_name_and_matched_only_hook(
     result = await _flow_to_webhook_step(hass, simulators.url, username="demo", password="demo")
     result = await hass.config_entries.flow.async_configure(
         result["flow_id"],
-        {"register_hooks": True, "matched_only": True, "batch_size": 1, "send_attempts": 10},
+        {
+            "register_hooks": True,
+            "sections": ["faces"],
+            "matched_only": True,
+            "batch_size": 1,
+            "send_attempts": 10,
+        },
     )
     assert result["type"] is FlowResultType.CREATE_ENTRY
     assert "token" not in result["data"]

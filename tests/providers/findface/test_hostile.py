@@ -153,6 +153,9 @@ FIELDS = {
         "fullframe",
         "episode",
         "features",
+        "quality",
+        "looks_like_confidence",
+        "camera_group",
     ],
     "human_episodes": [
         "id",
@@ -160,6 +163,8 @@ FIELDS = {
         "events_count",
         "cameras",
         "last_face_event",
+        "best_face_event",
+        "best_body_event",
         "matched_card",
         "matched_lists",
         "created_date",
@@ -180,7 +185,7 @@ FIELDS = {
     "areas": ["id", "area", "active", "duration", "max_body_count", "created_date"],
 }
 FIELDS.update(dict.fromkeys(RECOGNITION_SECTIONS, FIELDS["face_events"]))
-FIELDS["car_episodes"] = [*FIELDS["human_episodes"], "last_car_event"]
+FIELDS["car_episodes"] = [*FIELDS["human_episodes"], "last_car_event", "best_car_event"]
 
 
 def template(section: str, item_id: int, camera: int = 1) -> dict[str, Any]:

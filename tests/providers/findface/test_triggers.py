@@ -47,6 +47,8 @@ CAMERA_TRIGGERS = [
     ("occupancy_below", "cars"),
     ("occupancy_below", "faces"),
     ("person_recognized", None),
+    ("someone_entered", None),
+    ("someone_exited", None),
     ("unknown_face", None),
 ]
 IDS = count(9_000_001)
@@ -161,9 +163,12 @@ async def test_recognition_triggers_run_once_per_matching_event(
     assert runs() == {"anyone": 3, "person": 2, "unknown": 2}
     assert await post(hass_client, [_recognition()], "body_events") == HTTPStatus.OK
     assert runs()["body"] == 1
-    # A car event carries no plate yet: the plate trigger does not run.
+    # A car event without a plate in its features does not run the plate trigger.
     assert await post(hass_client, [_recognition("7XY 9876")], "car_events") == HTTPStatus.OK
     assert runs() == {"anyone": 3, "person": 2, "unknown": 2, "body": 1, "car": 1}
+    plated = [_recognition(features={"license_plate": {"name": "7xy-9876"}})]
+    assert await post(hass_client, plated, "car_events") == HTTPStatus.OK
+    assert runs() == {"anyone": 3, "person": 2, "unknown": 2, "body": 1, "car": 2, "plate": 1}
     assert {run["entity_id"] for run in runs.triggers} == set(events.values())
     # Another camera's events run nothing here.
     other = [_recognition("Alice Novak") | {"camera": 2}]
@@ -176,12 +181,12 @@ async def test_a_plate_matches_the_plate_attribute_whatever_its_spelling(
 ) -> None:
     plate = {"type": "car_detected", "plate": "ab 123 cd"}
     runs = await async_automate(hass, entrance, {"plate": plate})
-    # As a car event will look once car features are parsed (``license_plate``).
+    # As a car event looks with its features parsed (``car_license_plate``).
     for plate, when in (("AB-123-CD", "1"), ("XY-999-ZZ", "2"), ("AB123CD", "3")):
         hass.states.async_set(
             events["car"],
             f"2026-11-23T12:00:0{when}.000+00:00",
-            {"event_type": "matched", "license_plate": plate},
+            {"event_type": "matched", "car_license_plate": plate},
         )
     await hass.async_block_till_done()
     assert runs() == {"plate": 2}
@@ -254,3 +259,18 @@ async def test_configurations_are_validated(
             await device_trigger.async_validate_trigger_config(hass, full)
     with pytest.raises(InvalidDeviceAutomation):  # not a Sitewatch device
         await device_trigger.async_validate_trigger_config(hass, full | {"device_id": "nope"})
+
+
+async def test_entered_and_exited_run_on_a_counter_s_changes(
+    hass: HomeAssistant, entrance: str, hass_client: ClientSessionGenerator
+) -> None:
+    runs = await async_automate(
+        hass, entrance, {"in": {"type": "someone_entered"}, "out": {"type": "someone_exited"}}
+    )
+    # Counter 1 (Lobby occupancy) counts on the Entrance camera; its first record is the
+    # baseline, a record of no known counter is not its.
+    for faces, bodies in ((1, 2), (2, 4), (2, 4), (1, 1), (3, 5)):
+        record = _counter(faces, bodies) | {"counter": 1}
+        assert await post(hass_client, [record], "counters") == HTTPStatus.OK
+    assert await post(hass_client, [_counter(0, 0) | {"counter": 9}], "counters") == 200
+    assert runs() == {"in": 2, "out": 1}

@@ -23,6 +23,7 @@ from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.moonsense.api import (
     DEFAULT_REGION,
     DEFAULT_ROOT,
+    MoonsenseApiError,
     MoonsenseClient,
     Session,
 )
@@ -47,6 +48,11 @@ SIM_BUNDLE: dict[str, Any] = {
     "light": 300.0,
     "pressure": 1013.2,
     "humidity": 45.0,
+    "steps": 9,
+    "heart_rate": 71,
+    "accelerometer": (0.0, 0.6, -0.8),
+    "orientation": (0.0, 0.1, 0.0),
+    "pointer": 2,
 }
 """A bundle with every reading, for the simulator's ``send_bundle``."""
 
@@ -100,6 +106,18 @@ def mock_client() -> Iterator[MagicMock]:
     client.sessions = AsyncMock(
         return_value=[Session.from_api(raw) for raw in load_fixture("sessions.json")["sessions"]]
     )
+    sessions = {
+        session.session_id: session
+        for session in (Session.from_api(raw) for raw in load_fixture("sessions.json")["sessions"])
+    }
+
+    async def one_session(session_id: str, view: str = "minimal") -> Session:
+        if session_id not in sessions:
+            raise MoonsenseApiError("Moonsense answered HTTP 404", 404)
+        return sessions[session_id]
+
+    client.session = AsyncMock(side_effect=one_session)
+    client.default_region = DEFAULT_REGION
     client.control_url = f"https://api.{DEFAULT_ROOT}"
     client.data_url.return_value = f"https://{DEFAULT_REGION}.data-api.{DEFAULT_ROOT}"
     client.request_count = 1

@@ -395,6 +395,7 @@ async def test_sessions_on_a_full_url_root(sim: MoonsenseClient, mock: aiorespon
                     2024, 5, 1, 10, 5, 0, 123000, tzinfo=timezone(timedelta(hours=2))
                 ),
                 platform="ios",
+                model="iPhone",
             ),
             id="snake_case_with_label_objects",
         ),
@@ -856,22 +857,25 @@ def test_latest_sample_wins_by_determined_at_then_by_position() -> None:
 
 
 @pytest.mark.parametrize(
-    "sealed",
+    ("sealed", "dropped"),
     [
-        {},
-        {"bundle": {}},
-        {"bundle": None},
-        {"bundle": "text"},
-        {"bundle": {"battery": None, "activity_data": None, "location_data": {}}},
-        {"bundle": {"battery": "full", "temperature_data": "20", "light_data": [1, 2]}},
-        {"bundle": {"activity_data": [], "humidity_data": ["x"], "pressure_data": []}},
-        {"bundle": {"battery": {}}},
+        ({}, 0),
+        ({"bundle": {}}, 0),
+        ({"bundle": None}, 0),
+        ({"bundle": "text"}, 0),
+        ({"bundle": {"battery": None, "activity_data": None, "location_data": {}}}, 1),
+        ({"bundle": {"battery": "full", "temperature_data": "20", "light_data": [1, 2]}}, 2),
+        ({"bundle": {"activity_data": [], "humidity_data": ["x"], "pressure_data": []}}, 0),
+        ({"bundle": {"battery": {}}}, 0),
     ],
 )
-def test_readings_from_a_bundle_lacking_readings(sealed: dict[str, Any]) -> None:
-    assert Readings.from_sealed_bundle(sealed) == Readings()
+def test_readings_from_a_bundle_lacking_readings(sealed: dict[str, Any], dropped: int) -> None:
+    """No reading; a reading list or object of the wrong type is counted as dropped."""
     readings = Readings.from_sealed_bundle(sealed)
-    assert all(getattr(readings, item.name) is None for item in fields(Readings))
+    assert readings == Readings(dropped=dropped)
+    assert all(
+        getattr(readings, item.name) is None for item in fields(Readings) if item.name != "dropped"
+    )
 
 
 def test_readings_with_partial_samples() -> None:

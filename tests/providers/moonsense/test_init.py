@@ -15,6 +15,7 @@ from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
 from custom_components.sitewatch.flow import neutral_title
 from custom_components.sitewatch.identity import account_digest
 from custom_components.sitewatch.providers.moonsense import (
+    MERGED_READINGS,
     async_migrate_moonsense_identity_1_3,
 )
 
@@ -105,15 +106,31 @@ async def test_old_ids_arrive_at_the_new_ones_with_the_same_entity_ids(
     assert entry.title == "Moonsense"
     for entity_id, key in OLD_ENTITIES.items():
         registered = entity_registry.async_get(entity_id)
+        if key in MERGED_READINGS:
+            # Readings merged from every phone are gone: each phone has its own now.
+            assert registered is None
+            continue
         assert registered is not None
         assert registered.unique_id == f"moonsense_{ACCOUNT}_app_{key}"
         assert hass.states.get(entity_id) is not None
     entities = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
-    assert len(entities) == 13  # the five migrated, no second copy of them
-    assert all(entity.unique_id.startswith(f"moonsense_{ACCOUNT}_app_") for entity in entities)
-    (device,) = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    app = [
+        entity for entity in entities if entity.unique_id.startswith(f"moonsense_{ACCOUNT}_app_")
+    ]
+    assert len(app) == 4  # 3 session sensors and the session event: no second copy of them
+    assert all(
+        entity.unique_id.startswith(f"moonsense_{ACCOUNT}_phone_")
+        for entity in entities
+        if entity not in app
+    )
+    devices = dr.async_entries_for_config_entry(device_registry, entry.entry_id)
+    (device,) = (device for device in devices if device.via_device_id is None)
     assert device.identifiers == {(DOMAIN, f"moonsense_{ACCOUNT}_app")}
     assert device.name == "Moonsense"
+    assert sorted(phone.name for phone in devices if phone.via_device_id == device.id) == [
+        "Pixel 7",
+        "iPhone14,2",
+    ]
 
 
 async def test_migration_keeps_a_chosen_title_and_runs_again_harmlessly(

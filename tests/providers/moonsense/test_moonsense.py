@@ -27,6 +27,8 @@ pytestmark = pytest.mark.integration
 WEBHOOK_ID = "moonsense-test-webhook"
 FIXTURES = Path(__file__).parent.parent.parent / "fixtures" / "moonsense"
 APP = "moonsense_app_demo"
+PIXEL = "pixel_7"
+"""The entity id prefix of the simulator's phone 2 (its only Pixel 7)."""
 
 
 async def _setup(hass: HomeAssistant, url: str, **options: Any) -> MockConfigEntry:
@@ -72,7 +74,7 @@ async def test_session_lifecycle_into_events_and_sensors(
 ) -> None:
     sim = simulators.moonsense
     before = int(hass.states.get(f"sensor.{APP}_sessions_today").state)
-    session_id = sim.create_session(labels=("commute",), journey_id="journey-1")
+    session_id = sim.create_session(labels=("commute",), journey_id="journey-1", phone=2)
     await _drain(hass, simulators)
     event = hass.states.get(f"event.{APP}_session")
     assert event.attributes["event_type"] == "session_created"
@@ -86,24 +88,28 @@ async def test_session_lifecycle_into_events_and_sensors(
     sim.send_bundle(session_id, **SIM_BUNDLE)
     await _drain(hass, simulators)
     assert hass.states.get(f"event.{APP}_session").attributes["event_type"] == "bundle_received"
-    assert hass.states.get(f"sensor.{APP}_battery").state == "81"
-    assert hass.states.get(f"sensor.{APP}_battery_state").state == "charging"
-    assert hass.states.get(f"sensor.{APP}_activity").state == "walking"
-    assert hass.states.get(f"sensor.{APP}_activity_confidence").state == "92"
-    assert float(hass.states.get(f"sensor.{APP}_temperature").state) == 21.5
-    assert float(hass.states.get(f"sensor.{APP}_illuminance").state) == 300.0
-    assert float(hass.states.get(f"sensor.{APP}_atmospheric_pressure").state) == 1013.2
-    assert float(hass.states.get(f"sensor.{APP}_humidity").state) == 45.0
-    tracker = hass.states.get(f"device_tracker.{APP}_location")
+    # The readings are the phone's (phone 2 of the simulator, a Pixel 7), on its own device.
+    assert hass.states.get(f"sensor.{PIXEL}_battery").state == "81"
+    assert hass.states.get(f"sensor.{PIXEL}_battery_state").state == "charging"
+    assert hass.states.get(f"sensor.{PIXEL}_activity").state == "walking"
+    assert hass.states.get(f"sensor.{PIXEL}_activity_confidence").state == "92"
+    assert float(hass.states.get(f"sensor.{PIXEL}_temperature").state) == 21.5
+    assert float(hass.states.get(f"sensor.{PIXEL}_illuminance").state) == 300.0
+    assert float(hass.states.get(f"sensor.{PIXEL}_atmospheric_pressure").state) == 1013.2
+    assert float(hass.states.get(f"sensor.{PIXEL}_humidity").state) == 45.0
+    assert hass.states.get(f"sensor.{PIXEL}_steps").state == "9"
+    assert hass.states.get(f"sensor.{PIXEL}_heart_rate").state == "71"
+    tracker = hass.states.get(f"device_tracker.{PIXEL}_location")
     assert tracker.attributes["latitude"] == 50.0755
     assert tracker.attributes["gps_accuracy"] == 12
 
-    # A bundle without ambient readings makes those sensors unknown.
+    # A bundle without ambient readings keeps the last ones: no flipping to unknown.
     sim.send_bundle(session_id, battery=(80, "DISCHARGING"))
     await _drain(hass, simulators)
-    assert hass.states.get(f"sensor.{APP}_battery").state == "80"
-    assert hass.states.get(f"sensor.{APP}_temperature").state == STATE_UNKNOWN
-    assert hass.states.get(f"sensor.{APP}_activity").state == STATE_UNKNOWN
+    assert hass.states.get(f"sensor.{PIXEL}_battery").state == "80"
+    assert float(hass.states.get(f"sensor.{PIXEL}_temperature").state) == 21.5
+    assert hass.states.get(f"sensor.{PIXEL}_activity").state == "walking"
+    assert hass.states.get(f"device_tracker.{PIXEL}_location").attributes["latitude"] == 50.0755
 
     sim.persist_chunk(session_id)
     await _drain(hass, simulators)
@@ -141,10 +147,12 @@ async def test_fixture_bodies(
     hass: HomeAssistant, entry: MockConfigEntry, ha_client: Any, name: str
 ) -> None:
     body = json.loads((FIXTURES / f"{name}.json").read_text())
+    await entry.runtime_data.coordinator.async_after_first_refresh()  # the phones are known
     response = await ha_client.post(f"/api/webhook/{WEBHOOK_ID}", json=body)
     assert response.status == HTTPStatus.OK
     if "bundle_received" in name:
-        assert hass.states.get(f"sensor.{APP}_battery").state not in (STATE_UNKNOWN, None)
+        # The simulator's phone 0, an iPhone14,2 (its seeded session made it known).
+        assert hass.states.get("sensor.iphone142_battery").state not in (STATE_UNKNOWN, None)
 
 
 @pytest.mark.parametrize(

@@ -181,6 +181,7 @@ def test_non_finite_readings_drop_the_reading_only(bad: Any) -> None:
         activity="still",
         raw_activity="STILL",
         time=datetime.fromtimestamp(T0 / 1000, UTC),
+        dropped=4,
     )
 
 

@@ -26,7 +26,7 @@ from ...conftest import snapshot_entities
 from .conftest import WEBHOOK_ID, async_setup_entry, load_fixture
 
 
-@pytest.mark.usefixtures("mock_client")
+@pytest.mark.usefixtures("mock_client", "entity_registry_enabled_by_default")
 @pytest.mark.parametrize("platform", [Platform.SENSOR, Platform.EVENT, Platform.DEVICE_TRACKER])
 async def test_platform(
     hass: HomeAssistant,
@@ -36,7 +36,11 @@ async def test_platform(
     snapshot: SnapshotAssertion,
     platform: Platform,
 ) -> None:
-    """The polled sessions of ``sessions.json``, then the bundle of a posted webhook."""
+    """The polled sessions of ``sessions.json``, then the bundle of a posted webhook.
+
+    Two phones (the iPhone and the Pixel of ``sessions.json``), each with its entities (the
+    noisy ones enabled here); the bundle's readings only on the iPhone's.
+    """
     assert await async_setup_component(hass, "webhook", {})
     only = replace(PROVIDERS["moonsense"], platforms=(platform,))
     with patch.dict(PROVIDERS, {"moonsense": only}):
@@ -59,8 +63,8 @@ async def test_pushed_entities_stay_available_while_the_poll_fails(
     await hass.async_block_till_done()
     assert hass.states.get("sensor.moonsense_sessions_today").state == STATE_UNAVAILABLE
     for entity_id in (
-        "sensor.moonsense_battery",
+        "sensor.iphone142_battery",
         "event.moonsense_session",
-        "device_tracker.moonsense_location",
+        "device_tracker.iphone142_location",
     ):
         assert hass.states.get(entity_id).state != STATE_UNAVAILABLE

@@ -47,7 +47,7 @@ async def test_setup_does_not_wait_for_the_sessions(
     )
     assert response.status == HTTPStatus.OK
     await hass.async_block_till_done()
-    assert hass.states.get("sensor.moonsense_battery").state == "64"
+    assert hass.states.get("sensor.iphone142_battery").state == "64"
 
     release.set()
     await hass.async_block_till_done(wait_background_tasks=True)

@@ -25,6 +25,7 @@ def frozen(freezer: FrozenDateTimeFactory) -> None:
     freezer.move_to(SIM_START)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_every_entity(
     hass: HomeAssistant,
     frozen: None,
@@ -34,10 +35,15 @@ async def test_every_entity(
     device_registry: dr.DeviceRegistry,
     snapshot: SnapshotAssertion,
 ) -> None:
-    """Entity ids, unique ids, states, attributes and device identifiers after a session."""
+    """Entity ids, unique ids, states, attributes and device identifiers after a session.
+
+    The poll makes the phones of the seeded sessions known (an iPhone14,2, a Pixel 7, a Chrome
+    browser); the new session is recorded on the second iPhone14,2, named ``iPhone14,2 2``.
+    """
     entry = await async_setup_entry(
         hass, add_entry(hass, root=f"{simulators.url}/moonsense", webhook_id=WEBHOOK_ID)
     )
+    await entry.runtime_data.coordinator.async_after_first_refresh()
     sim = simulators.moonsense
     sim.add_webhook(str(ha_client.make_url(f"/api/webhook/{WEBHOOK_ID}")))
     session_id = sim.create_session(labels=("commute",), journey_id="journey-1")

@@ -21,6 +21,7 @@ from .coordinator import (
 )
 from .push import CamlyticsReceiver, CamlyticsWebhook
 from .runtime import CamlyticsRuntime
+from .services import async_setup_services
 from .triggers import TRIGGERS
 
 
@@ -104,9 +105,10 @@ PROVIDER = Provider(
     async_setup_entry=async_setup_camlytics_entry,
     config_flow=CamlyticsAccountFlow,
     options_flow=CamlyticsOptionsFlow,
-    to_redact=frozenset({"public_key", "secret_key"}),
+    to_redact=frozenset({"public_key", "secret_key", "report_feeds"}),
     async_remove_entry=async_remove_camlytics_entry,
     migrations={2: async_migrate_camlytics_identity, 3: async_migrate_camlytics_identity_1_3},
+    async_setup_services=async_setup_services,
     triggers=TRIGGERS,
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""

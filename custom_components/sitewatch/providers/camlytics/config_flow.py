@@ -10,6 +10,8 @@ from homeassistant.helpers.selector import (
     SelectOptionDict,
     SelectSelector,
     SelectSelectorConfig,
+    TextSelector,
+    TextSelectorConfig,
 )
 
 from ... import flow
@@ -29,12 +31,13 @@ from .const import (
     CONF_BASE_URL,
     CONF_LOCATIONS,
     CONF_PUBLIC_KEY,
+    CONF_REPORT_FEEDS,
     CONF_SECRET_KEY,
     CONF_WEBHOOK_ID,
     POLLING,
     PROVIDER_CAMLYTICS,
 )
-from .coordinator import async_nonce_source, client_from_data
+from .coordinator import async_nonce_source, client_from_data, feed_option
 from .runtime import CamlyticsRuntime
 
 KEYS_SCHEMA = vol.Schema(
@@ -100,7 +103,7 @@ class CamlyticsOptionsFlow(flow.SitewatchOptionsFlow):
     polling = POLLING
 
     def fields(self) -> dict[vol.Marker, Any]:
-        """The locations to include (none: every location)."""
+        """The locations to include (none: every location), and the report feeds to read."""
         runtime = getattr(self.config_entry, "runtime_data", None)
         locations = (
             runtime.coordinator.data.locations if isinstance(runtime, CamlyticsRuntime) else {}
@@ -112,12 +115,24 @@ class CamlyticsOptionsFlow(flow.SitewatchOptionsFlow):
         return {
             vol.Optional(CONF_LOCATIONS): SelectSelector(
                 SelectSelectorConfig(options=options, multiple=True)
-            )
+            ),
+            vol.Optional(CONF_REPORT_FEEDS): TextSelector(TextSelectorConfig(multiple=True)),
         }
 
     def field_defaults(self) -> dict[str, Any]:
-        """Every location."""
-        return {CONF_LOCATIONS: []}
+        """Every location, no report feed."""
+        return {CONF_LOCATIONS: [], CONF_REPORT_FEEDS: []}
+
+    def other_options(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
+        """The options; each report feed as ``<target> = <feed id>`` (``feed_option``).
+
+        An entry without a target or a feed id is left out (at most 100 entries are kept).
+        """
+        options = super().other_options(user_input)
+        entries = options.get(CONF_REPORT_FEEDS) or []
+        feeds = [feed_option(entry) for entry in entries[:100] if isinstance(entry, str)]
+        options[CONF_REPORT_FEEDS] = [entry for entry in feeds if entry is not None]
+        return options
 
     def placeholders(self) -> dict[str, str]:
         """The webhook URL to give Camlytics."""

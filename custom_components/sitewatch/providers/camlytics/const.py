@@ -16,6 +16,8 @@ CONF_SECRET_KEY: Final = "secret_key"
 POLLING: Final = PollingInterval(default=60, minimum=30, maximum=3600)
 """The polling interval option, in seconds."""
 CONF_LOCATIONS: Final = "locations"
+CONF_REPORT_FEEDS: Final = "report_feeds"
+"""Report feeds read each poll: entries ``<location or channel> = <feed id>``."""
 
 METADATA_REFRESH_INTERVAL: Final = timedelta(minutes=30)
 """How often locations, channels and triggers are read again."""

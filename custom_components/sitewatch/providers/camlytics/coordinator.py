@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 import hashlib
@@ -39,11 +39,13 @@ from .api import (
     Trigger,
     as_int,
     event_key,
+    feed_id,
 )
 from .const import (
     CONF_BASE_URL,
     CONF_LOCATIONS,
     CONF_PUBLIC_KEY,
+    CONF_REPORT_FEEDS,
     CONF_SECRET_KEY,
     ENTER_TRIGGERS,
     EXIT_TRIGGERS,
@@ -75,11 +77,15 @@ MAX_EVENT_PAGES: Final = 5
 
 @dataclass(frozen=True, slots=True)
 class Reading:
-    """A current value and where it came from (``webhook`` or ``polling``)."""
+    """A current value and where it came from (``webhook``, ``feed`` or ``polling``).
+
+    ``location_id`` is the location an occupancy reading is of (None for queues).
+    """
 
     value: float
     source: str
     at: datetime
+    location_id: int | None = None
 
 
 @dataclass(slots=True)
@@ -102,6 +108,68 @@ def location_timezone(location: Location) -> timezone:
         return UTC
     sign = -1 if match.group(1) == "-" else 1
     return timezone(sign * timedelta(hours=int(match.group(2)), minutes=int(match.group(3))))
+
+
+def reading_basis(coordinator: CamlyticsCoordinator, reading: Reading) -> Hashable:
+    """What a reading counts from (``occupancy.OccupancyTracker``'s basis).
+
+    Its source, and for ``polling`` (the day's Enter minus Exit totals) the location's local
+    day, so the reset of a new day reads as a change of basis, not as people leaving.
+    """
+    if reading.source != "polling" or reading.location_id is None:
+        return reading.source
+    location = coordinator.data.locations.get(reading.location_id)
+    zone = location_timezone(location) if location is not None else UTC
+    return reading.source, reading.at.astimezone(zone).date()
+
+
+type FeedTarget = tuple[str, int | str]
+"""What a report feed counts: (``location``, location id) or (``channel``, channel id)."""
+
+
+def _normalized(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def feed_targets(entries: Iterable[object], data: CamlyticsData) -> dict[FeedTarget, str]:
+    """The report feeds of the option ``report_feeds``, by what they count, as listed now.
+
+    Each entry is ``<target> = <feed URL or id>``; the target is a location (its name or id:
+    the feed is its occupancy) or a channel (its name, ``<location> <channel>``, or its id: the
+    feed is its queue), compared without case and spacing. Entries naming nothing listed, or
+    without a feed id, are left out; the first entry of a target wins.
+    """
+    names: dict[str, FeedTarget] = {}
+    for channel in data.channels.values():
+        names.setdefault(_normalized(channel.id), ("channel", channel.id))
+        location = data.locations.get(channel.location_id or -1)
+        if location is not None:
+            names[_normalized(f"{location.name} {channel.name}")] = ("channel", channel.id)
+        names.setdefault(_normalized(channel.name), ("channel", channel.id))
+    for location in data.locations.values():
+        names[_normalized(location.name)] = ("location", location.id)
+        names[str(location.id)] = ("location", location.id)
+    feeds: dict[FeedTarget, str] = {}
+    for entry in entries:
+        if not isinstance(entry, str) or "=" not in entry:
+            continue
+        name, _, feed = entry.partition("=")
+        target = names.get(_normalized(name))
+        if target is not None and (found := feed_id(feed)) is not None:
+            feeds.setdefault(target, found)
+    return feeds
+
+
+def feed_option(entry: str) -> str | None:
+    """An entry of the ``report_feeds`` option as stored: ``<target> = <feed id>``, or None.
+
+    Only the id of a feed URL is kept (feeds are read from the entry's own service); an entry
+    without a target or a feed id is None.
+    """
+    name, separator, feed = entry.partition("=")
+    found = feed_id(feed) if separator else None
+    target = " ".join(name.split())
+    return f"{target} = {found}" if target and found else None
 
 
 def cursor_store_key(entry_id: str) -> str:
@@ -211,8 +279,14 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
     the first refresh runs in the background and hands each step to the entities as it
     completes (the channels and triggers, then each location's totals), so they appear and fill
     while it runs; pushes wait (503) until the channels are read (``listed``). Occupancy comes
-    from the occupancy webhook; while none arrived recently it is the day's Enter minus Exit
-    crossings.
+    from the occupancy webhook; while none arrived recently from the location's report feed
+    (option ``report_feeds``), else it is the day's Enter minus Exit crossings. A channel's
+    queue comes from the queue webhook, else from its report feed.
+
+    Requests per refresh (each through the key's limiter, 1.1 s apart): 3 every 30 minutes
+    (locations, channels, triggers); per included location 1 (totals) and, without a recent
+    event webhook, 1 or more (events, up to 5 pages); 1 per report feed whose kind of webhook
+    is not recent. Two locations with a feed each: 6 requests, about 7 s of a 30 s minimum.
 
     Events are fired once whichever path brings them first: pushed and polled events share the
     entry's window of delivered keys (``event:<record_id>``, ``seen``: the webhook's
@@ -247,6 +321,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         self._cursors: dict[int, datetime] = {}
         self._events_ready = False
         self._last_push: dict[str, datetime] = {}
+        self._failing_feeds: set[FeedTarget] = set()
         self._cursor_store: Store[dict[str, Any]] = Store(
             hass, CURSOR_STORE_VERSION, cursor_store_key(config_entry.entry_id), private=True
         )
@@ -352,8 +427,9 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
             self.deliver_events(polled_events)
             self._cursors.update(cursors)
             self._cursor_saver.changed()
+        fed = await self._async_read_feeds(now)
         if not self._push_is_fresh("occupancy"):
-            self._occupancy_from_counts(now)
+            self._occupancy_from_counts(now, fed)
         self._polled = True
         return self.data
 
@@ -417,8 +493,62 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
         LOGGER.debug("Camlytics location %s: more events remain for the next poll", location_id)
         return events, since
 
-    def _occupancy_from_counts(self, now: datetime) -> None:
-        """Occupancy as the day's Enter minus Exit crossings, per location (never below 0)."""
+    async def _async_read_feeds(self, now: datetime) -> set[int]:
+        """Read the report feeds whose kind of webhook is not fresh; the locations they fed.
+
+        One request per feed (``GET /feed/report/<id>``, through the key's limiter). A feed of
+        a location is its occupancy (``feed`` source), of a channel its queue. A feed that
+        fails or holds no number leaves its value to the other sources (a location's Enter
+        minus Exit): one warning when it starts failing, one line when it works again.
+        """
+        included = set(self.included_locations)
+        watched = self.watched_channels()
+        fed: set[int] = set()
+        feeds = feed_targets(self.config_entry.options.get(CONF_REPORT_FEEDS, []), self.data)
+        for target, feed in feeds.items():
+            kind, subject = target
+            if kind == "location" and (subject not in included or self._push_is_fresh("occupancy")):
+                continue
+            if kind == "channel" and (subject not in watched or self._push_is_fresh("queue")):
+                continue
+            try:
+                value = await self.client.report_feed(feed)
+            except CamlyticsError as err:
+                self._feed_failed(target, str(err))
+                continue
+            if value is None:
+                self._feed_failed(target, "no count in the report")
+                continue
+            if target in self._failing_feeds:
+                self._failing_feeds.discard(target)
+                LOGGER.info("Camlytics: the report feed of %s works again", self._named(target))
+            if kind == "location" and isinstance(subject, int):
+                self.data.occupancy[subject] = Reading(value, "feed", now, subject)
+                fed.add(subject)
+            elif isinstance(subject, str):
+                self.data.queues[subject] = Reading(value, "feed", now)
+        return fed
+
+    def _feed_failed(self, target: FeedTarget, reason: str) -> None:
+        if target not in self._failing_feeds:
+            self._failing_feeds.add(target)
+            LOGGER.warning(
+                "Camlytics: the report feed of %s cannot be read (%s)", self._named(target), reason
+            )
+
+    def _named(self, target: FeedTarget) -> str:
+        """A location's or channel's name, for log lines (never the feed id)."""
+        kind, subject = target
+        if kind == "location" and (location := self.data.locations.get(int(subject))):
+            return location.name
+        channel = self.data.channels.get(str(subject))
+        return channel.name if channel else kind
+
+    def _occupancy_from_counts(self, now: datetime, fed: Collection[int] = ()) -> None:
+        """Occupancy as the day's Enter minus Exit crossings, per location (never below 0).
+
+        Locations in ``fed`` have their occupancy from a report feed this poll and are left.
+        """
         inside: dict[int, int] = {}
         for trigger_id, count in self.data.trigger_counts.items():
             trigger = self.data.triggers.get(trigger_id)
@@ -428,7 +558,9 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
             sign = 1 if name in ENTER_TRIGGERS else -1 if name in EXIT_TRIGGERS else 0
             inside[trigger.location_id] = inside.get(trigger.location_id, 0) + sign * count
         for location_id, value in inside.items():
-            self.data.occupancy[location_id] = Reading(max(value, 0), "polling", now)
+            if location_id in fed:
+                continue
+            self.data.occupancy[location_id] = Reading(max(value, 0), "polling", now, location_id)
 
     @callback
     def deliver_events(self, events: Iterable[Event]) -> list[Event]:
@@ -501,6 +633,7 @@ class CamlyticsCoordinator(SitewatchCoordinator[CamlyticsData]):
                 self._last_push["occupancy"] = now
                 self.data.occupancy[metric.location_id] = reading
             elif metric.kind == "queue" and metric.channel_id is not None:
+                self._last_push["queue"] = now
                 self.data.queues[metric.channel_id] = reading
         if metrics:
             self.async_update_listeners()

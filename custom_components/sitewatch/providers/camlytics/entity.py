@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Protocol
+
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from ...devices import child_device_info, child_name
@@ -53,3 +56,40 @@ class CamlyticsEntity(SitewatchEntity[CamlyticsCoordinator]):
         super().__init__(coordinator)
         self._attr_unique_id = entity_unique_id(coordinator.config_entry, subject, key)
         self._attr_device_info = device
+
+
+class SubjectDescription(Protocol):
+    """An entity description of each location, channel or trigger (``subject``), by its id."""
+
+    @property
+    def key(self) -> str:
+        """The end of the unique id."""
+
+    @property
+    def subject(self) -> str:
+        """What the id names: ``location``, ``channel`` or ``trigger``."""
+
+    @property
+    def device_fn(self) -> Callable[[CamlyticsCoordinator, Any], DeviceInfo]:
+        """The device of the id."""
+
+
+class CamlyticsSubjectEntity(CamlyticsEntity):
+    """An entity of one location, channel or trigger, as its description says."""
+
+    entity_description: Any
+
+    def __init__(
+        self,
+        coordinator: CamlyticsCoordinator,
+        description: SubjectDescription,
+        subject_id: int | str,
+    ) -> None:
+        """The entity ``description`` of ``subject_id`` (``<subject>_<id>``) on its device."""
+        super().__init__(
+            coordinator,
+            subject=f"{description.subject}_{subject_id}",
+            key=description.key,
+            device=description.device_fn(coordinator, subject_id),
+        )
+        self.entity_description = description

@@ -15,7 +15,7 @@ from homeassistant.components.sensor import (
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .coordinator import CamlyticsCoordinator, CamlyticsData, Reading
-from .entity import CamlyticsEntity, channel_device, location_device
+from .entity import CamlyticsSubjectEntity, channel_device, location_device
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,7 +126,7 @@ needed and the long-term statistics sum stays correct.
 SENSORS: tuple[CamlyticsSensorEntityDescription[Any], ...] = (OCCUPANCY, QUEUE, TRIGGER_COUNT)
 
 
-class CamlyticsSensor[IdT: (int, str)](CamlyticsEntity, SensorEntity):
+class CamlyticsSensor[IdT: (int, str)](CamlyticsSubjectEntity, SensorEntity):
     """One sensor of a location, channel or trigger, as its description says."""
 
     entity_description: CamlyticsSensorEntityDescription[IdT]
@@ -138,13 +138,7 @@ class CamlyticsSensor[IdT: (int, str)](CamlyticsEntity, SensorEntity):
         subject_id: IdT,
     ) -> None:
         """Create the sensor ``description`` of ``subject_id`` on its device."""
-        super().__init__(
-            coordinator,
-            subject=f"{description.subject}_{subject_id}",
-            key=description.key,
-            device=description.device_fn(coordinator, subject_id),
-        )
-        self.entity_description = description
+        super().__init__(coordinator, description, subject_id)
         self.subject_id: IdT = subject_id
         if description.placeholders_fn is not None:
             self._attr_translation_placeholders = description.placeholders_fn(

@@ -1,8 +1,11 @@
 """Device triggers of Camlytics channels (people entering, leaving, queueing) and locations.
 
-"Someone entered" fires on an ``enter`` analytic event, or on a line crossing
+On a channel, "someone entered" fires on an ``enter`` analytic event, or on a line crossing
 (``tripwire_crossed``) of a trigger named like an entrance (``ENTER_TRIGGERS``, the names the
 occupancy count reads too); "someone exited" likewise with ``exit`` and ``EXIT_TRIGGERS``.
+On a location, "someone entered"/"someone exited" (``occupancy_entered``/``occupancy_exited``)
+fire on the location's occupancy events (its occupancy rose or fell), whichever source the
+occupancy has.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any, Final
 
 from homeassistant.helpers.typing import ConfigType
 
+from ...occupancy import ENTERED, EXITED, OCCUPANCY_EVENT
 from ...triggers import DeviceTrigger, EventTrigger, ThresholdTrigger, normalized
 from .const import ENTER_TRIGGERS, EXIT_TRIGGERS
 from .event import ANALYTIC_EVENT
@@ -46,6 +50,14 @@ TRIGGERS: Final[tuple[DeviceTrigger, ...]] = (
         key=ANALYTIC_EVENT.key,
         event_types=frozenset({"exit", LINE_CROSSED}),
         matches=_crossing("exit", EXIT_TRIGGERS),
+    ),
+    *(
+        EventTrigger(
+            type=f"occupancy_{event_type}",
+            key=OCCUPANCY_EVENT.key,
+            event_types=frozenset({event_type}),
+        )
+        for event_type in (ENTERED, EXITED)
     ),
     *(
         ThresholdTrigger(type=f"occupancy_{bound}", subtype=subtype, key=subtype, bound=bound)

@@ -38,16 +38,6 @@ class ComapButton(ComapEntity, ButtonEntity):
 
     entity_description: ComapButtonEntityDescription
 
-    def __init__(
-        self,
-        coordinator: ComapCoordinator,
-        unit_guid: str,
-        description: ComapButtonEntityDescription,
-    ) -> None:
-        """Create the button of ``description`` on the genset ``unit_guid``."""
-        super().__init__(coordinator, unit_guid, description.key)
-        self.entity_description = description
-
     async def async_press(self) -> None:
         """Send the command; raises a translated HomeAssistantError when it fails."""
         await self.coordinator.async_send_command(self.unit_guid, self.entity_description.command)
@@ -55,4 +45,6 @@ class ComapButton(ComapEntity, ButtonEntity):
 
 def genset_buttons(coordinator: ComapCoordinator, unit_guid: str) -> list[ButtonEntity]:
     """The buttons of one genset."""
-    return [ComapButton(coordinator, unit_guid, description) for description in BUTTONS]
+    return [
+        ComapButton(coordinator, unit_guid, description.key, description) for description in BUTTONS
+    ]

@@ -9,17 +9,20 @@ its own sensor unknown and nothing else.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Final
+from datetime import UTC, datetime
+from typing import Any, Final
 
 from yarl import URL
 
 from ...bounds import MAX_ATTRIBUTE_TEXT, bounded_text, sane_time
-from .api import Unit, UnitInfo, Value
+from .api import Comment, Unit, UnitInfo, Value
 
 MAX_NAME_TEXT: Final = 100
 """Longest genset, value or model name kept: entity ids made from two names stay within 255."""
 MAX_UNIT_TEXT: Final = 32
 """Longest engineering unit text kept (``kW``, ``V``...)."""
+MAX_COMMENTS: Final = 5
+"""Newest comments kept per genset (the sensor's attribute and the ``get_comments`` action)."""
 
 
 def name_text(raw: str | None) -> str | None:
@@ -66,3 +69,42 @@ def clean_value(value: Value) -> Value:
         unit=bounded_text(value.unit, MAX_UNIT_TEXT),
         timestamp=sane_time(value.timestamp),
     )
+
+
+def newest_comments(comments: list[Comment], login_id: str) -> list[Comment]:
+    """The ``MAX_COMMENTS`` newest comments, newest first, bounded for Home Assistant.
+
+    Ordered by date (undated last), then by id. Texts are cut to 1,024 characters, authors to
+    100; an author that is the account's own login id (an account identifier) is left out.
+    A date before 2000 or more than a day ahead is None.
+    """
+    oldest = datetime.min.replace(tzinfo=UTC)
+
+    def order(comment: Comment) -> tuple[datetime, int]:
+        dated = sane_time(comment.date)
+        return (dated or oldest, comment.id)
+
+    newest = sorted(comments, key=order, reverse=True)[:MAX_COMMENTS]
+    private = login_id.strip().lower()
+    return [
+        replace(
+            comment,
+            author=None
+            if comment.author is None or comment.author.strip().lower() == private
+            else name_text(comment.author),
+            date=sane_time(comment.date),
+            text=bounded_text(comment.text, MAX_ATTRIBUTE_TEXT),
+        )
+        for comment in newest
+    ]
+
+
+def comment_dict(comment: Comment) -> dict[str, Any]:
+    """A bounded comment (``newest_comments``) as an attribute or action response item."""
+    return {
+        "id": comment.id,
+        "author": comment.author,
+        "date": comment.date.isoformat() if comment.date else None,
+        "text": comment.text,
+        "active": comment.active,
+    }

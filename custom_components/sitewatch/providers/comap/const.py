@@ -35,7 +35,10 @@ over several refreshes."""
 INFO_REFRESH_INTERVAL: Final = timedelta(days=1)
 """How long a genset's info is kept before it is read again (it names the controller model)."""
 INFO_RETRY_INTERVAL: Final = timedelta(minutes=15)
-"""How soon an info request that failed is tried again."""
+"""How soon an info (or comments) request that failed is tried again."""
+COMMENTS_REFRESH_INTERVAL: Final = timedelta(hours=1)
+"""How long a genset's comments are kept before they are read again (only while its comments
+sensor is enabled); they share the ``INFO_READS_PER_REFRESH`` cap with the info."""
 
 FOLLOW_INTERVAL: Final = 2.0
 """Seconds between two reads of a genset after a command (until its state settles)."""

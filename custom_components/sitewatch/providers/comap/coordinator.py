@@ -29,12 +29,14 @@ from .api import (
     ComapCommand,
     ComapError,
     ComapRateLimitError,
+    Comment,
     Unit,
     UnitInfo,
     Value,
 )
-from .clean import clean_info, clean_unit, clean_value, name_text
+from .clean import clean_info, clean_unit, clean_value, name_text, newest_comments
 from .const import (
+    COMMENTS_REFRESH_INTERVAL,
     CONF_ADVANCED,
     CONF_BASE_URL,
     CONF_CLIENT_ID,
@@ -56,6 +58,8 @@ from .const import (
 )
 
 MODE_SEPARATORS = (",", ";", "|")
+MAX_VALUE_NAMES = 2_000
+"""Most value names a genset remembers for ``get_history`` (the API lists at most 2,000)."""
 FOLLOWED_VALUES = (
     ValueGuid.ENGINE_STATE,
     ValueGuid.BREAKER_STATE,
@@ -98,6 +102,12 @@ class Genset:
         online: whether the last values call for this genset succeeded.
         info_due: when (``time.monotonic``) the info is to be read (again): at once for a new
             genset, a day after it was read, 15 minutes after a failed read.
+        value_names: the GUIDs of every value the genset ever reported, by lower-cased name
+            (the first read lists them all; later reads ask only for the needed ones), so that
+            ``get_history`` can pick a value by its name.
+        comments: the newest comments (``MAX_COMMENTS``, newest first), None until read; they
+            are read only while the genset's comments sensor is enabled.
+        comments_due: when (``time.monotonic``) the comments are to be read (again).
     """
 
     unit: Unit
@@ -105,6 +115,9 @@ class Genset:
     values: dict[str, Value] = field(default_factory=dict)
     online: bool = False
     info_due: float = 0.0
+    value_names: dict[str, str] = field(default_factory=dict)
+    comments: list[Comment] | None = None
+    comments_due: float = 0.0
 
     @property
     def name(self) -> str:
@@ -187,6 +200,8 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         self._needed_value_guids = needed_value_guids
         self.enabled_generic_value_guids: dict[str, set[str]] = {}
         """Value GUIDs of enabled generic sensors, by unit GUID; the entities keep this."""
+        self.comment_readers: set[str] = set()
+        """Unit GUIDs whose comments sensor is enabled (only their comments are read)."""
         self._units_read_at: float | None = None
         self._rate_limited_until = 0.0
         self._semaphore = asyncio.Semaphore(MAX_PARALLEL_UNIT_REQUESTS)
@@ -257,7 +272,8 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         Returns the values calls' errors (None for a genset that answered), one per genset read.
         """
         every = list(gensets.values())
-        if self._setup_pending:
+        setup = self._setup_pending
+        if setup:
             values_for = every[:SETUP_READS]
             info_limit = SETUP_READS - len(values_for)
         else:
@@ -267,9 +283,16 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         self._setup_pending = False
         now = time.monotonic()
         info_for = [(key, g) for key, g in gensets.items() if g.info_due <= now][:info_limit]
+        comments_limit = 0 if setup else info_limit - len(info_for)
+        comments_for = [
+            genset
+            for key, genset in gensets.items()
+            if key in self.comment_readers and genset.comments_due <= now
+        ][:comments_limit]
         results = await asyncio.gather(
             *(self._read_values(genset) for genset in values_for),
             *(self._read_info(key, genset) for key, genset in info_for),
+            *(self._read_comments(genset) for genset in comments_for),
         )
         return results[: len(values_for)]
 
@@ -318,6 +341,20 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
             if identifier in device.identifiers and genset.model and device.model != genset.model:
                 registry.async_update_device(device.id, model=genset.model)
 
+    async def _read_comments(self, genset: Genset) -> None:
+        """Read a genset's newest comments into it; a failure is tried again after a while."""
+        try:
+            async with self._semaphore:
+                comments = await self.client.comments(genset.unit.unit_guid)
+        except (ComapAuthenticationError, ComapRateLimitError):
+            raise
+        except ComapError as err:
+            LOGGER.debug("Could not read the comments of genset %s: %s", genset.name, err)
+            genset.comments_due = time.monotonic() + INFO_RETRY_INTERVAL.total_seconds()
+            return
+        genset.comments = newest_comments(comments, self.client.login_id)
+        genset.comments_due = time.monotonic() + COMMENTS_REFRESH_INTERVAL.total_seconds()
+
     async def _read_values(self, genset: Genset) -> ComapError | None:
         """Read one genset's values into it; returns the error when that genset failed."""
         unit_guid = genset.unit.unit_guid
@@ -341,6 +378,9 @@ class ComapCoordinator(SitewatchCoordinator[ComapData]):
         if not genset.online and genset.values:
             LOGGER.info("Genset %s is available again", genset.name)
         genset.values = {value.value_guid.lower(): clean_value(value) for value in values}
+        for guid, value in genset.values.items():
+            if value.name and len(genset.value_names) < MAX_VALUE_NAMES:
+                genset.value_names.setdefault(value.name.lower(), guid)
         genset.online = True
         return None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
 
 from ...entity import SitewatchEntity
 from ...identity import device_identifier, entity_unique_id
@@ -17,9 +18,20 @@ MANUFACTURER = "ComAp"
 class ComapEntity(SitewatchEntity[ComapCoordinator]):
     """An entity of one genset; unavailable while the genset is missing or offline."""
 
-    def __init__(self, coordinator: ComapCoordinator, unit_guid: str, key: str) -> None:
-        """Attach the entity to the genset ``unit_guid``; ``key`` makes its unique id."""
+    def __init__(
+        self,
+        coordinator: ComapCoordinator,
+        unit_guid: str,
+        key: str,
+        description: EntityDescription | None = None,
+    ) -> None:
+        """Attach the entity to the genset ``unit_guid``; ``key`` makes its unique id.
+
+        ``description``, when given, becomes the entity's description.
+        """
         super().__init__(coordinator)
+        if description is not None:
+            self.entity_description = description
         entry = coordinator.config_entry
         self.unit_guid = unit_guid.lower()
         self._attr_unique_id = entity_unique_id(entry, self.unit_guid, key)

@@ -19,6 +19,7 @@ from ...models import (
 from .button import genset_buttons
 from .const import ValueGuid
 from .coordinator import ComapCoordinator
+from .device_tracker import genset_trackers
 from .select import genset_selects
 from .sensor import SENSOR_VALUE_GUIDS, genset_sensors
 
@@ -26,6 +27,7 @@ ENTITY_FACTORIES: dict[Platform, Callable[[ComapCoordinator, str], list[Any]]] =
     Platform.SENSOR: genset_sensors,
     Platform.BUTTON: genset_buttons,
     Platform.SELECT: genset_selects,
+    Platform.DEVICE_TRACKER: genset_trackers,
 }
 """The entities of one genset, by platform."""
 NEEDED_VALUE_GUIDS = SENSOR_VALUE_GUIDS | {ValueGuid.SERIAL_NUMBER, ValueGuid.MODES_AVAILABLE}
@@ -67,6 +69,7 @@ class ComapRuntime(ProviderRuntime):
                     "unit": genset.unit.to_dict(),
                     "info": genset.info.to_dict() if genset.info else None,
                     "online": genset.online,
+                    "comments": [comment.to_dict() for comment in genset.comments or []],
                     "values": [value.to_dict() for value in genset.values.values()],
                 }
                 for unit_guid, genset in self.coordinator.data.items()

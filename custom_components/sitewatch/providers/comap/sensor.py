@@ -36,10 +36,10 @@ from ...bounds import (
     sane_time,
     state_text,
 )
-from .api import Value
-from .clean import name_text
+from .api import Comment, Connection, Value
+from .clean import comment_dict, name_text
 from .const import BREAKER_STATES, ENGINE_STATES, OPERATING_MODES, ValueGuid
-from .coordinator import ComapCoordinator
+from .coordinator import ComapCoordinator, Genset
 from .entity import ComapEntity
 
 ALARM_SEPARATORS = re.compile(r"[|;\n]")
@@ -120,14 +120,29 @@ def _timestamp(value: Value) -> datetime | None:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ComapSensorEntityDescription(SensorEntityDescription):
+class ComapGensetSensorEntityDescription(SensorEntityDescription):
+    """A sensor of something the genset keeps besides its values (its info, its comments).
+
+    ``source_fn`` picks it from the genset (None until it has been read: the sensor is then
+    unavailable); ``value_fn`` makes the state of it and ``attrs_fn`` the attributes.
+    """
+
+    source_fn: Callable[[Genset], Any]
+    value_fn: Callable[[Any], StateType | datetime]
+    attrs_fn: Callable[[Any], dict[str, Any]] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComapSensorEntityDescription(ComapGensetSensorEntityDescription):
     """A sensor of one genset value.
 
-    ``value_guid`` is the lower-cased value GUID (also the last part of the unique id);
-    ``value_fn`` turns the value into the state; ``attrs_fn`` adds state attributes.
+    ``value_guid`` is the lower-cased value GUID (also the last part of the unique id); the
+    value is the sensor's source; ``value_fn`` turns it into the state; ``attrs_fn`` adds state
+    attributes.
     """
 
     value_guid: str
+    source_fn: Callable[[Genset], Any] = lambda genset: None  # the value: ComapSensor._source
     value_fn: Callable[[Value], StateType | datetime] = _number
     attrs_fn: Callable[[Value], dict[str, Any]] | None = None
 
@@ -291,8 +306,41 @@ def generic_description(value: Value) -> ComapSensorEntityDescription:
     )
 
 
-class ComapSensor(ComapEntity, SensorEntity):
-    """A sensor of one genset value, as its description converts it."""
+class ComapGensetSensor(ComapEntity, SensorEntity):
+    """A sensor of the genset's info or comments: unavailable until they have been read."""
+
+    entity_description: ComapGensetSensorEntityDescription
+
+    @property
+    def _source(self) -> Any:
+        genset = self.genset
+        return None if genset is None else self.entity_description.source_fn(genset)
+
+    @property
+    def available(self) -> bool:
+        """Unavailable until what the sensor shows has been read."""
+        return super().available and self._source is not None
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        """The state the description makes."""
+        source = self._source
+        return None if source is None else self.entity_description.value_fn(source)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """The attributes the description makes."""
+        source = self._source
+        if source is None or self.entity_description.attrs_fn is None:
+            return None
+        return self.entity_description.attrs_fn(source) or None
+
+
+class ComapSensor(ComapGensetSensor):
+    """A sensor of one genset value, as its description converts it.
+
+    Unavailable while the genset does not report this value.
+    """
 
     entity_description: ComapSensorEntityDescription
 
@@ -303,32 +351,12 @@ class ComapSensor(ComapEntity, SensorEntity):
         description: ComapSensorEntityDescription,
     ) -> None:
         """Create the sensor of ``description`` on the genset ``unit_guid``."""
-        super().__init__(coordinator, unit_guid, description.value_guid)
-        self.entity_description = description
+        super().__init__(coordinator, unit_guid, description.value_guid, description)
 
     @property
-    def _value(self) -> Value | None:
+    def _source(self) -> Value | None:
         genset = self.genset
         return genset.value(self.entity_description.value_guid) if genset else None
-
-    @property
-    def available(self) -> bool:
-        """Unavailable while the genset does not report this value."""
-        return super().available and self._value is not None
-
-    @property
-    def native_value(self) -> StateType | datetime:
-        """The value converted by the description (None when it does not parse)."""
-        value = self._value
-        return None if value is None else self.entity_description.value_fn(value)
-
-    @property
-    def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Attributes from the description (for example the alarm texts)."""
-        value = self._value
-        if value is None or self.entity_description.attrs_fn is None:
-            return None
-        return self.entity_description.attrs_fn(value)
 
 
 class ComapGenericSensor(ComapSensor):
@@ -348,8 +376,101 @@ class ComapGenericSensor(ComapSensor):
         )
 
 
+CONNECTION_TYPES = ("airgate", "ip", "disabled")
+"""States of the connection type sensor (``connection_type``)."""
+
+
+def connection_type(connection: Connection | None) -> str | None:
+    """How WebSupervisor reaches the controller: ``disabled``, ``airgate``, ``ip`` or None.
+
+    Read from the info's ``connection`` block: ``enabled`` false is ``disabled``; an AirGate id
+    is ``airgate``; an IP address is ``ip``; anything else is unknown. The AirGate id and the
+    address themselves are never shown (they identify the site's connection).
+    """
+    if connection is None:
+        return None
+    if connection.enabled is False:
+        return "disabled"
+    if connection.air_gate_id and connection.air_gate_id.strip():
+        return "airgate"
+    if connection.ip_address and connection.ip_address.strip():
+        return "ip"
+    return None
+
+
+def _info_sensor(key: str, **kwargs: Any) -> ComapGensetSensorEntityDescription:
+    """A diagnostic sensor of the unit info (read once a day, no request of its own)."""
+    return ComapGensetSensorEntityDescription(
+        key=key,
+        translation_key=key,
+        entity_category=_DIAGNOSTIC,
+        source_fn=lambda genset: genset.info,
+        **kwargs,
+    )
+
+
+INFO_SENSORS: tuple[ComapGensetSensorEntityDescription, ...] = (
+    _info_sensor("time_zone", value_fn=lambda info: state_text(info.timezone)),
+    _info_sensor(
+        "connection_type",
+        device_class=SensorDeviceClass.ENUM,
+        options=list(CONNECTION_TYPES),
+        value_fn=lambda info: connection_type(info.connection),
+        attrs_fn=lambda info: (
+            {"controller_address": info.connection.controller_address}
+            if info.connection and info.connection.controller_address is not None
+            else {}
+        ),
+    ),
+)
+"""Time zone and connection type from the unit info; the position is the device tracker."""
+
+
+def _comment_attributes(comments: list[Comment]) -> dict[str, Any]:
+    """The newest comment's ``author``, ``date``, ``active``, and the newest ``comments``."""
+    newest = comment_dict(comments[0]) if comments else {}
+    return {
+        "author": newest.get("author"),
+        "date": newest.get("date"),
+        "active": newest.get("active"),
+        "comments": [comment_dict(comment) for comment in comments],
+    }
+
+
+COMMENT_SENSOR = ComapGensetSensorEntityDescription(
+    key="latest_comment",
+    translation_key="latest_comment",
+    entity_registry_enabled_default=False,
+    source_fn=lambda genset: genset.comments,
+    value_fn=lambda comments: state_text(comments[0].text) if comments else None,
+    attrs_fn=_comment_attributes,
+)
+"""The newest comment's text (255 at most); attributes: ``_comment_attributes``."""
+
+
+class ComapCommentSensor(ComapGensetSensor):
+    """The newest WebSupervisor comment of the genset (``COMMENT_SENSOR``).
+
+    Disabled by default: only while it is enabled are the genset's comments read, each hour.
+    """
+
+    async def async_added_to_hass(self) -> None:
+        """Ask the coordinator to read this genset's comments from now on."""
+        await super().async_added_to_hass()
+        self.coordinator.comment_readers.add(self.unit_guid)
+
+    async def async_will_remove_from_hass(self) -> None:
+        """Stop reading the comments."""
+        await super().async_will_remove_from_hass()
+        self.coordinator.comment_readers.discard(self.unit_guid)
+
+
 def genset_sensors(coordinator: ComapCoordinator, unit_guid: str) -> list[SensorEntity]:
-    """The sensors of one genset: dedicated ones for the values it has, generic for the rest."""
+    """The sensors of one genset.
+
+    Dedicated ones for the values it has, generic ones for the rest, the unit info's time zone
+    and connection type, and the newest comment.
+    """
     genset = coordinator.data[unit_guid]
     entities: list[SensorEntity] = [
         ComapSensor(coordinator, unit_guid, description)
@@ -361,4 +482,8 @@ def genset_sensors(coordinator: ComapCoordinator, unit_guid: str) -> list[Sensor
         for guid, value in genset.values.items()
         if guid not in SENSOR_VALUE_GUIDS
     )
+    entities.extend(
+        ComapGensetSensor(coordinator, unit_guid, info.key, info) for info in INFO_SENSORS
+    )
+    entities.append(ComapCommentSensor(coordinator, unit_guid, COMMENT_SENSOR.key, COMMENT_SENSOR))
     return entities

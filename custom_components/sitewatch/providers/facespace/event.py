@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.components.event import EventEntityDescription
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 
-from ...entity import PushEntity
+from ...devices import provider_device_name
+from ...entity import PushEntity, SitewatchEventEntity
 from .api import Recognition
 from .const import UNKNOWN_NAMES
 from .coordinator import EVENT_KEY, FaceSpaceCoordinator
@@ -20,8 +21,25 @@ RECOGNITION = EventEntityDescription(
 """Each log line of the camera: ``recognized``, or ``unknown`` for strangers."""
 
 
+def is_unknown(item: Recognition) -> bool:
+    """Whether the line names a stranger (``UNKNOWN_NAMES``, any case)."""
+    return item.name.strip().lower() in UNKNOWN_NAMES
+
+
+def recognition_sentence(item: Recognition) -> str:
+    """The Logbook sentence of a line: "Bob recognised at Entrance (FaceSpace)".
+
+    A stranger is "Unknown face at Entrance (FaceSpace)"; the place is the camera as its
+    device is named. Name and camera are bounded by the parser.
+    """
+    place = provider_device_name(item.camera, "FaceSpace")
+    if is_unknown(item):
+        return f"Unknown face at {place}"
+    return f"{item.name} recognised at {place}"
+
+
 class FaceSpaceRecognitionEvent(
-    PushEntity[FaceSpaceCoordinator, Recognition], FaceSpaceCameraEntity, EventEntity
+    PushEntity[FaceSpaceCoordinator, Recognition], FaceSpaceCameraEntity, SitewatchEventEntity
 ):
     """Fires the camera's lines the coordinator hands over (``entity.async_push``)."""
 
@@ -45,17 +63,16 @@ class FaceSpaceRecognitionEvent(
 
     @callback
     def handle_push(self, item: Recognition) -> None:
-        """Fire one line (name and camera bounded by the parser)."""
-        unknown = item.name.strip().lower() in UNKNOWN_NAMES
-        self._trigger_event(
-            "unknown" if unknown else "recognized",
+        """Fire one line (name and camera bounded by the parser), with its sentence."""
+        self.async_fire(
+            "unknown" if is_unknown(item) else "recognized",
             {
                 "name": item.name,
                 "camera": item.camera,
                 "recognized_at": item.time.isoformat(),
             },
+            recognition_sentence(item),
         )
-        self.async_write_ha_state()
 
 
 def camera_events(coordinator: FaceSpaceCoordinator, camera: str) -> list[Entity]:

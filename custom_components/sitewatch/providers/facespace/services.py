@@ -16,6 +16,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
+from ...actions import ATTR_CONFIG_ENTRY_ID, runtime_for_call
 from ...const import DOMAIN
 from ...schema import vol
 from .api import FaceSpaceError, FaceSpaceUsageError
@@ -26,7 +27,6 @@ SERVICE_GET_RECOGNITION_LOGS = "get_recognition_logs"
 ATTR_START = "start"
 ATTR_END = "end"
 ATTR_CAMERA = "camera"
-ATTR_CONFIG_ENTRY_ID = "config_entry_id"
 
 TIME_BOUND = vol.Any(cv.date, cv.datetime)
 """A date alone (the whole day) or a date and time."""
@@ -53,20 +53,7 @@ async def _async_get_recognition_logs(call: ServiceCall) -> ServiceResponse:
     Response: ``{"cameras": {camera: [{"name", "time"}]}, "malformed": [lines]}``; times in
     ISO 8601 UTC. Without a config entry the only loaded FaceSpace entry is used.
     """
-    entries = [
-        entry
-        for entry in call.hass.config_entries.async_loaded_entries(DOMAIN)
-        if isinstance(entry.runtime_data, FaceSpaceRuntime)
-    ]
-    wanted = call.data.get(ATTR_CONFIG_ENTRY_ID)
-    if wanted is not None:
-        entries = [entry for entry in entries if entry.entry_id == wanted]
-    if len(entries) != 1:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="facespace_entry_required",
-        )
-    runtime: FaceSpaceRuntime = entries[0].runtime_data
+    runtime = runtime_for_call(call, FaceSpaceRuntime, "facespace_entry_required")
     try:
         logs = await runtime.coordinator.client.get_logs_range(
             _utc(call.data.get(ATTR_START)),

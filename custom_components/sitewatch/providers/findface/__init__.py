@@ -5,13 +5,17 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
-from ...const import LOGGER
 from ...devices import is_one_of
 from ...identity import async_migrate_identity, scoped_id
 from ...models import Provider, SitewatchConfigEntry
 from ...webhook import PushWebhook
-from .api import FindFaceError
-from .config_flow import FindFaceAccountFlow, FindFaceOptionsFlow, server_account
+from .api.hooks import async_delete_hooks
+from .config_flow import (
+    FindFaceAccountFlow,
+    FindFaceOptionsFlow,
+    server_account,
+    stored_hook_options,
+)
 from .const import (
     CONF_HOOK_IDS,
     CONF_URL,
@@ -64,12 +68,7 @@ async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfi
     hook_ids: list[int] = entry.data.get(CONF_HOOK_IDS, [])
     if not hook_ids:
         return
-    client = client_from_data(hass, entry.data)
-    for hook_id in hook_ids:
-        try:
-            await client.delete_hook(hook_id)
-        except FindFaceError as err:
-            LOGGER.warning("Could not delete webhook %s from the FindFace server: %s", hook_id, err)
+    await async_delete_hooks(client_from_data(hass, entry.data), hook_ids)
 
 
 async def async_migrate_findface_identity_1_3(
@@ -110,6 +109,19 @@ async def async_migrate_findface_identity_1_3(
     )
 
 
+async def async_migrate_findface_options_1_4(
+    hass: HomeAssistant, entry: SitewatchConfigEntry
+) -> None:
+    """Entry 1.4: the hooks' filters become options (``config_flow.stored_hook_options``).
+
+    Entries before 1.4 stored only their hook ids: one hook meant "matched faces only" (kept as
+    sections ``faces`` with ``matched_only``), otherwise every section; ``register_hooks`` is
+    whether Sitewatch made any. Batch size and send attempts were not stored and stay absent
+    (the options form reads them from the server). Running it again changes nothing.
+    """
+    hass.config_entries.async_update_entry(entry, options=stored_hook_options(entry))
+
+
 PROVIDER = Provider(
     key=PROVIDER_FINDFACE,
     platforms=tuple(CAMERA_ENTITIES),
@@ -118,7 +130,10 @@ PROVIDER = Provider(
     options_flow=FindFaceOptionsFlow,
     to_redact=frozenset({"access_token", "token", "password", "username"}),
     async_remove_entry=async_remove_findface_entry,
-    migrations={3: async_migrate_findface_identity_1_3},
+    migrations={
+        3: async_migrate_findface_identity_1_3,
+        4: async_migrate_findface_options_1_4,
+    },
     triggers=TRIGGERS,
     device_current=findface_device_current,
 )

@@ -24,6 +24,12 @@ CONF_REGISTER_HOOKS: Final = "register_hooks"
 CONF_BATCH_SIZE: Final = "batch_size"
 CONF_SEND_ATTEMPTS: Final = "send_attempts"
 CONF_MATCHED_ONLY: Final = "matched_only"
+CONF_SECTIONS: Final = "sections"
+"""Option: the kinds of notification received (``api.hooks.KINDS``: faces, bodies, ...)."""
+CONF_CAMERAS: Final = "cameras"
+CONF_CAMERA_GROUPS: Final = "camera_groups"
+CONF_WATCH_LISTS: Final = "watch_lists"
+CONF_MIN_CONFIDENCE: Final = "min_confidence"
 
 CAMERAS_REFRESH_INTERVAL: Final = timedelta(minutes=5)
 """How often the cameras, areas and watch lists are read again."""

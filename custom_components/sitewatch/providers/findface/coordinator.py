@@ -21,6 +21,7 @@ from ...models import SitewatchConfigEntry
 from ...presence import MAX_PERSONS, Sighting, presence_registry
 from .api import (
     Camera,
+    CounterInfo,
     FindFaceApiError,
     FindFaceAuthenticationError,
     FindFaceClient,
@@ -64,12 +65,19 @@ class FindFaceData:
         areas: area names (each area activation entity is named after one).
         watch_lists: watch list names, to name default-format events.
         camera_groups: camera group names (a group is where its cameras are: their area).
+        counters: the counters (``GET /counters/``): each names the entities of its records
+            on each of its cameras.
     """
 
     cameras: dict[int, Camera] = field(default_factory=dict)
     areas: dict[int, str] = field(default_factory=dict)
     watch_lists: dict[int, str] = field(default_factory=dict)
     camera_groups: dict[int, str] = field(default_factory=dict)
+    counters: dict[int, CounterInfo] = field(default_factory=dict)
+
+    def counters_of(self, camera_id: int) -> list[int]:
+        """The ids of the counters that count on camera ``camera_id``, in the server's order."""
+        return [cid for cid, counter in self.counters.items() if camera_id in counter.cameras]
 
     def area_of(self, camera: Camera) -> str | None:
         """The area a camera's device is suggested for: its group's name.
@@ -135,15 +143,16 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
         )
 
     async def _async_poll(self) -> FindFaceData:
-        """Read cameras, areas, watch lists, camera groups and the first human cards.
+        """Read cameras, areas, watch lists, camera groups, counters and the first human cards.
 
-        ``GET /cameras/``, ``/areas/``, ``/watch-lists/``, ``/camera-groups/`` and
-        ``/cards/humans/`` (the first ``presence.MAX_PERSONS``).
+        ``GET /cameras/``, ``/areas/``, ``/watch-lists/``, ``/camera-groups/``, ``/counters/``
+        and ``/cards/humans/`` (the first ``presence.MAX_PERSONS``).
 
-        Camera groups only suggest the cameras' areas: a server that refuses them
-        (``FindFaceApiError``, for example a token without that permission) leaves the cameras
-        without an area instead of failing the refresh. The cards are the known persons
-        (``presence``); a server that cannot list them leaves the persons known so far.
+        Camera groups only suggest the cameras' areas, and counters only name the entities of
+        their records: a server that refuses them (``FindFaceApiError``, for example a token
+        without that permission) leaves the cameras without an area, or the counters as they
+        were, instead of failing the refresh. The cards are the known persons (``presence``);
+        a server that cannot list them leaves the persons known so far.
         """
         cameras = await self.client.cameras()
         areas = await self.client.areas()
@@ -153,6 +162,11 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
         except FindFaceApiError as err:
             LOGGER.debug("FindFace camera groups not read: %s", err)
             camera_groups = []
+        try:
+            counters = {counter.id: counter for counter in await self.client.counters()}
+        except FindFaceApiError as err:
+            LOGGER.debug("FindFace counters not read: %s", err)
+            counters = self.data.counters if self.data is not None else {}
         try:
             cards = await self.client.cards("humans", MAX_PERSONS)
         except FindFaceError as err:
@@ -173,4 +187,5 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
             areas={area.id: area.name for area in areas},
             watch_lists={watch_list.id: watch_list.name for watch_list in watch_lists},
             camera_groups={group.id: group.name for group in camera_groups},
+            counters=counters,
         )

@@ -228,6 +228,9 @@ class FindFaceReceiver(PushReceiver[PushItem]):
             camera = data.cameras.get(item.camera_id)
             extra["camera_id"] = item.camera_id
             extra["camera_name"] = camera.name if camera else None
+        group_id = item.data.get("camera_group_id")
+        if isinstance(group_id, int) and item.data.get("camera_group_name") is None:
+            extra["camera_group_name"] = data.camera_groups.get(group_id)
         if item.area_id is not None and item.data.get("area_name") is None:
             extra["area_name"] = data.areas.get(item.area_id)
         return replace(item, card_name=card_name, data={**item.data, **extra})

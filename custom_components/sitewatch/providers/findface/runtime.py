@@ -23,9 +23,9 @@ from .api import PushItem
 from .binary_sensor import camera_binary_sensors
 from .const import CONF_CLOUDHOOK_URL, CONF_HOOK_IDS, CONF_WEBHOOK_ID
 from .coordinator import FindFaceCoordinator
-from .event import area_events, camera_events
+from .event import area_events, camera_events, counter_events
 from .image import camera_images
-from .sensor import camera_sensors
+from .sensor import camera_sensors, counter_sensors
 
 type EntitiesOf = Callable[[FindFaceCoordinator, int], list[Entity]]
 """The entities of one camera (or area), given its id."""
@@ -39,6 +39,11 @@ CAMERA_ENTITIES: Final[dict[Platform, EntitiesOf]] = {
 """Every camera's entities, per platform."""
 AREA_ENTITIES: Final[dict[Platform, EntitiesOf]] = {Platform.EVENT: area_events}
 """Every area's entities (on the server's device), per platform."""
+COUNTER_ENTITIES: Final[dict[Platform, Callable[[FindFaceCoordinator, int, int], list[Entity]]]] = {
+    Platform.EVENT: counter_events,
+    Platform.SENSOR: counter_sensors,
+}
+"""The entities of each counter on each of its cameras (camera id, counter id), per platform."""
 
 
 @dataclass(eq=False)
@@ -57,6 +62,7 @@ class FindFaceRuntime(ProviderRuntime):
         coordinator = self.coordinator
         per_camera = CAMERA_ENTITIES[platform]
         per_area = AREA_ENTITIES.get(platform)
+        per_counter = COUNTER_ENTITIES.get(platform)
 
         def wanted() -> EntityFactories:
             factories: dict[Hashable, Callable[[], list[Entity]]] = {
@@ -66,6 +72,12 @@ class FindFaceRuntime(ProviderRuntime):
             if per_area is not None:
                 for area_id in coordinator.data.areas:
                     factories[("area", area_id)] = partial(per_area, coordinator, area_id)
+            if per_counter is not None:
+                for camera_id in coordinator.data.cameras:
+                    for counter_id in coordinator.data.counters_of(camera_id):
+                        factories[("counter", camera_id, counter_id)] = partial(
+                            per_counter, coordinator, camera_id, counter_id
+                        )
             return factories
 
         async_add_entities_as_they_appear(self.entry, coordinator, wanted, async_add_entities)
@@ -93,4 +105,8 @@ class FindFaceRuntime(ProviderRuntime):
             },
             "areas": self.coordinator.data.areas,
             "watch_lists": self.coordinator.data.watch_lists,
+            "counters": {
+                counter_id: {"name": counter.name, "cameras": list(counter.cameras)}
+                for counter_id, counter in self.coordinator.data.counters.items()
+            },
         }

@@ -1,7 +1,10 @@
 """Sensors of the FindFace provider: the values of each camera's latest counter record.
 
 Counter records are pushed (webhook section ``counters``); the sensors keep their last value
-across restarts.
+across restarts. A camera's own sensors show its latest record of any counter; per counter that
+counts on it (``GET /counters/``) the camera also has sensors of that counter's records alone,
+named after the counter (``Lobby occupancy faces counted``), so two counters on one camera do
+not overwrite each other.
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ from homeassistant.const import UnitOfLength
 from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 
+from ...identity import entity_unique_id
 from .api import PushItem
+from .const import camera_device
 from .coordinator import FindFaceCoordinator
 from .entity import FindFaceCameraEntity
 
@@ -53,14 +58,14 @@ def _whole(name: str) -> Callable[[PushItem], float | None]:
     return value
 
 
-def _count(key: str, field: str) -> FindFaceCounterDescription:
+def _count(key: str, field: str, translation_key: str | None = None) -> FindFaceCounterDescription:
     """How many faces, bodies or cars the record counted (its ``field``), a whole number.
 
     No unit: the name says what is counted (``Faces counted``), so nothing reads ``1 faces``.
     """
     return FindFaceCounterDescription(
         key=key,
-        translation_key=key,
+        translation_key=translation_key or key,
         value_fn=_whole(field),
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
@@ -118,9 +123,59 @@ class FindFaceCounterSensor(FindFaceCameraEntity, RestoreSensor):
         self.async_write_ha_state()
 
 
+PER_COUNTER_SENSORS: Final[tuple[FindFaceCounterDescription, ...]] = (
+    _count("faces", "faces", "counter_faces"),
+    _count("bodies", "bodies", "counter_bodies"),
+    _count("cars", "cars", "counter_cars"),
+)
+"""The sensors of one counter on one camera (``{counter} faces counted``...)."""
+
+
+def counter_unique_key(counter_id: int, key: str) -> str:
+    """The key of a counter's entity on a camera's device: ``counter_<id>_<key>``."""
+    return f"counter_{counter_id}_{key}"
+
+
+class FindFaceCounterRecordSensor(FindFaceCounterSensor):
+    """A value of the latest record of one counter on one camera (kept across restarts)."""
+
+    def __init__(
+        self,
+        coordinator: FindFaceCoordinator,
+        camera_id: int,
+        counter_id: int,
+        description: FindFaceCounterDescription,
+    ) -> None:
+        """Create ``description`` of counter ``counter_id`` on camera ``camera_id``."""
+        super().__init__(coordinator, camera_id, description)
+        self.counter_id = counter_id
+        self._attr_unique_id = entity_unique_id(
+            coordinator.config_entry,
+            camera_device(camera_id),
+            counter_unique_key(counter_id, description.key),
+        )
+        self._attr_translation_placeholders = {
+            "counter": coordinator.data.counters[counter_id].name
+        }
+
+    def accepts(self, item: PushItem) -> bool:
+        """The records of its counter on its camera."""
+        return super().accepts(item) and item.data.get("counter_id") == self.counter_id
+
+
 def camera_sensors(coordinator: FindFaceCoordinator, camera_id: int) -> list[Entity]:
     """The counter sensors of camera ``camera_id``."""
     return [
         FindFaceCounterSensor(coordinator, camera_id, description)
         for description in COUNTER_SENSORS
+    ]
+
+
+def counter_sensors(
+    coordinator: FindFaceCoordinator, camera_id: int, counter_id: int
+) -> list[Entity]:
+    """The sensors of counter ``counter_id`` on camera ``camera_id``."""
+    return [
+        FindFaceCounterRecordSensor(coordinator, camera_id, counter_id, description)
+        for description in PER_COUNTER_SENSORS
     ]

@@ -1,5 +1,8 @@
 """Device triggers of FindFace cameras: recognitions, bodies, cars and counter values.
 
+"Someone entered"/"someone exited" follow the occupancy events of a counter on the camera
+(``{counter} occupancy changes``); on a camera with several counters, the first counter's.
+
 Persons offered in the "person recognised" trigger: the server's human cards (``GET
 /cards/humans/``, the first ``MAX_PERSONS``), which are who FindFace can recognise, including
 people not seen yet, with the names on the entry's face events; while the server cannot be read
@@ -16,6 +19,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import config_validation as cv, entity_registry as er
 
 from ...const import DOMAIN, LOGGER
+from ...occupancy import ENTERED, EXITED, OCCUPANCY_EVENT
 from ...schema import vol
 from ...triggers import (
     CONF_PLATE,
@@ -38,9 +42,9 @@ BODY_EVENT: Final = "body_event"
 CAR_EVENT: Final = "car_event"
 PERSON_ATTRIBUTES: Final = ("card_name",)
 """Event attributes that name the recognised person (the matched card)."""
-PLATE_ATTRIBUTES: Final = ("license_plate", "plate")
-"""Event attributes that may carry a car's licence plate (car features are not parsed yet:
-until they are, a trigger with a plate does not fire)."""
+PLATE_ATTRIBUTES: Final = ("car_license_plate", "license_plate", "plate")
+"""Event attributes that may carry a car's licence plate (``car_license_plate``, from the car
+event's ``features``)."""
 CARDS_TIMEOUT: Final = 5.0
 """Seconds the editor waits for the card list before offering the names seen."""
 COUNTED: Final = {"faces": "faces_counted", "bodies": "bodies_counted", "cars": "cars_counted"}
@@ -85,6 +89,12 @@ TRIGGERS: Final[tuple[DeviceTrigger, ...]] = (
         event_types=frozenset(RECOGNITION_TYPES),
         fields={vol.Optional(CONF_PLATE): cv.string},
         matches=attribute_is(PLATE_ATTRIBUTES, CONF_PLATE, plate_text),
+    ),
+    *(
+        EventTrigger(
+            type=f"someone_{direction}", key=OCCUPANCY_EVENT.key, event_types=frozenset({event})
+        )
+        for direction, event in (("entered", ENTERED), ("exited", EXITED))
     ),
     *(
         ThresholdTrigger(type=f"occupancy_{bound}", subtype=subtype, key=key, bound=bound)

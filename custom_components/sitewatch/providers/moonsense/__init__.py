@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from typing import Final
 
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from ...const import DOMAIN
 from ...flow import neutral_title
 from ...identity import account_digest, async_migrate_identity, scoped_id
 from ...models import Provider, SitewatchConfigEntry
@@ -12,8 +16,10 @@ from ...webhook import PushWebhook
 from .config_flow import MoonsenseAccountFlow, MoonsenseOptionsFlow
 from .const import APP_DEVICE, CONF_WEBHOOK_ID, DEFAULT_TITLE, PROVIDER_MOONSENSE
 from .coordinator import MoonsenseCoordinator, client_from_data
+from .entity import app_device
 from .push import MoonsenseReceiver
 from .runtime import MoonsenseRuntime
+from .services import async_setup_services
 
 
 async def async_setup_moonsense_entry(
@@ -22,18 +28,56 @@ async def async_setup_moonsense_entry(
     """Check the token (``whoami``, one request), prepare the webhook; sessions follow.
 
     Today's sessions (every page of them) are read by the first refresh, in the background;
-    the session sensors are unknown until it answers.
+    the session sensors are unknown until it answers. The phones of earlier runs come back from
+    the device registry (their names stay); the readings once merged on the app device are
+    removed (``async_remove_merged_readings``).
 
     Raises:
         ConfigEntryAuthFailed: the token was refused (starts reauthentication).
         ConfigEntryNotReady: the service could not be reached (Home Assistant retries).
     """
     coordinator = MoonsenseCoordinator(hass, entry, client_from_data(hass, entry.data))
+    async_remove_merged_readings(hass, entry)
+    # The app's device first: each phone's device names it as its parent (via_device).
+    dr.async_get(hass).async_get_or_create(config_entry_id=entry.entry_id, **app_device(entry))
+    coordinator.restore_phones(
+        dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    )
     await coordinator.async_setup_listing(coordinator.client.whoami)
     push = PushWebhook(
         hass, entry, webhook_id=entry.data[CONF_WEBHOOK_ID], receiver=MoonsenseReceiver(coordinator)
     )
     return MoonsenseRuntime(entry=entry, coordinator=coordinator, push=push)
+
+
+MERGED_READINGS: Final = (
+    "battery_level",
+    "battery_state",
+    "activity",
+    "activity_confidence",
+    "temperature",
+    "light",
+    "pressure",
+    "humidity",
+    "location",
+)
+"""Keys of the readings that were on the app device before phones had their own devices."""
+
+
+@callback
+def async_remove_merged_readings(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+    """Remove the app device's reading sensors and tracker, which merged every phone's readings.
+
+    Each phone now has these on its own device (new entity ids, named after the phone's model):
+    the merged ones cannot be given to one phone, so they go, with their entity ids. Runs at
+    every setup; finds nothing once done.
+    """
+    registry = er.async_get(hass)
+    for key in MERGED_READINGS:
+        unique_id = scoped_id(entry, APP_DEVICE, key)
+        for domain in (Platform.SENSOR, Platform.DEVICE_TRACKER):
+            if entity_id := registry.async_get_entity_id(domain, DOMAIN, unique_id):
+                registry.async_remove(entity_id)
 
 
 async def async_migrate_moonsense_identity_1_3(
@@ -78,6 +122,7 @@ async def async_migrate_moonsense_identity_1_3(
 PROVIDER = Provider(
     key=PROVIDER_MOONSENSE,
     platforms=(Platform.DEVICE_TRACKER, Platform.EVENT, Platform.SENSOR),
+    async_setup_services=async_setup_services,
     async_setup_entry=async_setup_moonsense_entry,
     config_flow=MoonsenseAccountFlow,
     options_flow=MoonsenseOptionsFlow,

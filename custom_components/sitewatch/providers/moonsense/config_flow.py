@@ -10,6 +10,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     SelectSelector,
     SelectSelectorConfig,
+    TextSelector,
 )
 
 from ... import flow
@@ -21,17 +22,21 @@ from ...webhook import sender_url
 from .api import (
     DEFAULT_REGION,
     DEFAULT_ROOT,
+    MAX_ID_TEXT,
     MoonsenseAuthenticationError,
     MoonsenseConnectionError,
     MoonsenseError,
 )
 from .const import (
+    CONF_JOURNEY,
     CONF_LABELS,
+    CONF_PLATFORMS,
     CONF_REGION,
     CONF_ROOT,
     CONF_TOKEN,
     CONF_WEBHOOK_ID,
     DEFAULT_TITLE,
+    PLATFORMS,
     POLLING,
     PROVIDER_MOONSENSE,
 )
@@ -44,6 +49,8 @@ TOKEN_SCHEMA = vol.Schema(
         vol.Optional(CONF_REGION, default=DEFAULT_REGION): str,
     }
 )
+PLATFORM_SELECTOR = "moonsense_platform"
+"""The platform names' translations (``selector`` in the translations)."""
 REAUTH_SCHEMA = vol.Schema({vol.Required(CONF_TOKEN): flow.PASSWORD_SELECTOR})
 
 
@@ -112,28 +119,45 @@ class MoonsenseAccountFlow(flow.AccountFlow):
 
 
 class MoonsenseOptionsFlow(flow.SitewatchOptionsFlow):
-    """Options: polling interval and the labels sessions must carry; shows the webhook URL."""
+    """Options: polling interval, labels, journey and platforms; shows the webhook URL."""
 
     step = "moonsense_options"
     polling = POLLING
 
     def fields(self) -> dict[vol.Marker, Any]:
-        """The labels a session must carry (none: every session)."""
+        """The labels a session must carry, its journey and its platforms (none: any)."""
         return {
             vol.Optional(CONF_LABELS): SelectSelector(
                 SelectSelectorConfig(options=[], multiple=True, custom_value=True)
-            )
+            ),
+            vol.Optional(CONF_JOURNEY): TextSelector(),
+            vol.Optional(CONF_PLATFORMS): SelectSelector(
+                SelectSelectorConfig(
+                    options=list(PLATFORMS), multiple=True, translation_key=PLATFORM_SELECTOR
+                )
+            ),
         }
 
     def field_defaults(self) -> dict[str, Any]:
         """Every session."""
-        return {CONF_LABELS: []}
+        return {CONF_LABELS: [], CONF_JOURNEY: "", CONF_PLATFORMS: []}
 
     def placeholders(self) -> dict[str, str]:
         """The webhook URL to give Moonsense."""
         return {"webhook_url": sender_url(self.hass, self.config_entry) or "-"}
 
     def other_options(self, user_input: Mapping[str, Any]) -> dict[str, Any]:
-        """The labels, stripped, without empty ones."""
+        """The labels, stripped, without empty ones; the journey stripped; known platforms.
+
+        The journey is an id as the API filters on it (at most ``MAX_ID_TEXT`` characters); the
+        journey and the platforms are stored only when set (an entry without them is unchanged).
+        """
         labels = [label.strip() for label in user_input.get(CONF_LABELS, []) if label.strip()]
-        return {CONF_LABELS: labels}
+        journey = str(user_input.get(CONF_JOURNEY) or "").strip()[:MAX_ID_TEXT]
+        platforms = [p for p in PLATFORMS if p in user_input.get(CONF_PLATFORMS, [])]
+        options: dict[str, Any] = {CONF_LABELS: labels}
+        if journey:
+            options[CONF_JOURNEY] = journey
+        if platforms:
+            options[CONF_PLATFORMS] = platforms
+        return options

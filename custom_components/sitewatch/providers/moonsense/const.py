@@ -16,6 +16,11 @@ CONF_REGION: Final = "region"
 POLLING: Final = PollingInterval(default=120, minimum=30, maximum=3600)
 """The polling interval option, in seconds."""
 CONF_LABELS: Final = "labels"
+CONF_JOURNEY: Final = "journey_id"
+"""Option: the journey sessions must belong to (empty: any)."""
+CONF_PLATFORMS: Final = "platforms"
+"""Option: the platforms (``web``, ``ios``, ``android``) sessions must run on (none: any)."""
+PLATFORMS: Final = ("android", "ios", "web")
 
 ACTIVE_WINDOW: Final = timedelta(minutes=5)
 """A polled session whose newest event is this recent counts as active."""
@@ -24,5 +29,13 @@ MAX_ENDED_SESSIONS: Final = 10_000
 
 DEFAULT_TITLE: Final = "Moonsense"
 """Title of a new entry (numbered when another entry has it) and of the app's device."""
+MAX_SESSIONS_KNOWN: Final = 10_000
+"""Most sessions whose phone and platform are remembered (the oldest go first)."""
+MAX_LOOKUPS: Final = 8
+"""Most sessions looked up (``GET /v2/sessions/{id}``) for one webhook delivery."""
+PHONE_DEVICE: Final = "phone"
+"""A phone's part of the ids: device ``moonsense_<account>_phone_<digest>``."""
+DEFAULT_PHONE_NAME: Final = "Phone"
+"""A phone's name while its model is unknown (numbered when taken)."""
 APP_DEVICE: Final = "app"
 """The app's part of the ids: device ``moonsense_<account>_app``, entity ``..._app_<key>``."""

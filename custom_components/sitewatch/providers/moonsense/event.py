@@ -2,18 +2,41 @@
 
 from __future__ import annotations
 
-from homeassistant.components.event import EventEntity
 from homeassistant.core import callback
 
 from ...bounds import MAX_ATTRIBUTE_ITEMS
-from ...entity import PushEntity
+from ...entity import PushEntity, SitewatchEventEntity
 from .api import EVENT_TYPES, WebhookEvent
 from .coordinator import MoonsenseCoordinator
 from .entity import MoonsenseEntity
 
 
+def session_sentence(item: WebhookEvent) -> str | None:
+    """The Logbook sentence of a session event: "Session 3fa8c2 started".
+
+    A session's start and end, and events of a type Sitewatch does not know, get one (labels
+    added: "Session 3fa8c2 started (labels: walk, test)"); a bundle received or a chunk stored
+    (every few seconds per phone) gets none, so they do not flood the Logbook. Reads only the
+    parsed, bounded event; never the app or project id (the account's).
+    """
+    session = f"Session {item.session_id}" if item.session_id else "A session"
+    labels = item.labels[:MAX_ATTRIBUTE_ITEMS]
+    details = f" (labels: {', '.join(labels)})" if labels else ""
+    match item.event_type:
+        case "session_created":
+            return f"{session} started{details}"
+        case "session_inactive":
+            return f"{session} ended{details}"
+        case "bundle_received" | "chunk_persisted":
+            return None
+        case _:
+            kind = item.raw_event_type or "unknown"
+            where = f" in session {item.session_id}" if item.session_id else ""
+            return f"Moonsense event {kind}{where}"
+
+
 class MoonsenseSessionEvent(
-    MoonsenseEntity, PushEntity[MoonsenseCoordinator, WebhookEvent], EventEntity
+    MoonsenseEntity, PushEntity[MoonsenseCoordinator, WebhookEvent], SitewatchEventEntity
 ):
     """Session webhooks as events (``unknown`` for types Sitewatch does not know).
 
@@ -44,8 +67,8 @@ class MoonsenseSessionEvent(
 
     @callback
     def handle_push(self, item: WebhookEvent) -> None:
-        """Fire the event with its attributes."""
-        self._trigger_event(
+        """Fire the event with its attributes (and its sentence, ``session_sentence``)."""
+        self.async_fire(
             item.event_type,
             {
                 "session_id": item.session_id,
@@ -53,8 +76,8 @@ class MoonsenseSessionEvent(
                 "journey_id": item.journey_id,
                 "moonsense_event_type": item.raw_event_type,
             },
+            session_sentence(item),
         )
-        self.async_write_ha_state()
 
 
 def app_events(coordinator: MoonsenseCoordinator) -> list[MoonsenseSessionEvent]:

@@ -45,6 +45,11 @@ class MoonsenseReceiver(PushReceiver[WebhookEvent]):
         return item.key
 
     async def async_deliver(self, items: list[WebhookEvent]) -> list[str]:
-        """Hand the events to the coordinator (``push``), which fires them on the event entity."""
+        """Hand the events to the coordinator (``push``), which fires them on the event entity.
+
+        Sessions whose phone or platform is unknown are looked up first (``async_learn``, which
+        never raises), so that a new phone's device is named after its model.
+        """
+        await self._coordinator.async_learn(items)
         self._coordinator.push(items)
         return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Final
 
 from homeassistant.const import Platform
@@ -11,26 +12,35 @@ from homeassistant.core import callback
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from ...models import ProviderRuntime, SitewatchConfigEntry
+from ...models import (
+    EntityFactories,
+    ProviderRuntime,
+    SitewatchConfigEntry,
+    async_add_entities_as_they_appear,
+)
 from ...webhook import PushWebhook, redacted_webhook_urls
 from .api import WebhookEvent
 from .const import CONF_WEBHOOK_ID
-from .coordinator import MoonsenseCoordinator
-from .device_tracker import app_trackers
+from .coordinator import MoonsenseCoordinator, Phone
+from .device_tracker import phone_trackers
 from .event import app_events
-from .sensor import app_sensors
+from .sensor import app_sensors, phone_sensors
 
-ENTITY_FACTORIES: Final[dict[Platform, Callable[[MoonsenseCoordinator], Sequence[Entity]]]] = {
-    Platform.DEVICE_TRACKER: app_trackers,
+APP_ENTITIES: Final[dict[Platform, Callable[[MoonsenseCoordinator], Sequence[Entity]]]] = {
     Platform.EVENT: app_events,
     Platform.SENSOR: app_sensors,
 }
 """The entities of the app device on each platform of the provider."""
+PHONE_ENTITIES: Final[dict[Platform, Callable[[MoonsenseCoordinator, Phone], Sequence[Entity]]]] = {
+    Platform.DEVICE_TRACKER: phone_trackers,
+    Platform.SENSOR: phone_sensors,
+}
+"""The entities of every phone's device on each platform of the provider."""
 
 
 @dataclass(kw_only=True)
 class MoonsenseRuntime(ProviderRuntime):
-    """Runtime data of a Moonsense entry: one coordinator, one webhook, one app device."""
+    """Runtime data of a Moonsense entry: one coordinator, one webhook, one app device, phones."""
 
     entry: SitewatchConfigEntry
     coordinator: MoonsenseCoordinator
@@ -40,11 +50,25 @@ class MoonsenseRuntime(ProviderRuntime):
     def async_setup_platform(
         self, platform: Platform, async_add_entities: AddConfigEntryEntitiesCallback
     ) -> None:
-        """Add the app's entities of ``platform``."""
-        async_add_entities(ENTITY_FACTORIES[platform](self.coordinator))
+        """Add the app's entities of ``platform``, and those of every phone as it appears."""
+        coordinator = self.coordinator
+        if (app := APP_ENTITIES.get(platform)) is not None:
+            async_add_entities(app(coordinator))
+        per_phone = PHONE_ENTITIES.get(platform)
+        if per_phone is None:
+            return
+
+        def wanted() -> EntityFactories:
+            return {
+                ("phone", key): partial(_listed, per_phone, coordinator, phone)
+                for key, phone in coordinator.data.phones.items()
+                if phone.name is not None
+            }
+
+        async_add_entities_as_they_appear(self.entry, coordinator, wanted, async_add_entities)
 
     def diagnostics(self) -> dict[str, Any]:
-        """Sessions and readings; webhook URL with the id redacted."""
+        """Sessions and phones (by their device names, never an install id); webhook redacted."""
         webhook_id = self.entry.data[CONF_WEBHOOK_ID]
         data = self.coordinator.data
         client = self.coordinator.client
@@ -57,5 +81,25 @@ class MoonsenseRuntime(ProviderRuntime):
             "webhook": self.push.stats.as_dict(),
             "sessions_today": len(data.created_today),
             "active_sessions": len(data.active),
-            "has_readings": data.readings is not None,
+            "sessions_known": len(data.sessions),
+            "unattributed_bundles": data.unattributed,
+            "phones": [
+                {
+                    "name": phone.name,
+                    "model": phone.model,
+                    "platform": phone.platform,
+                    "bundles": phone.bundles,
+                    "dropped_readings": phone.dropped,
+                    "has_readings": phone.readings is not None,
+                }
+                for phone in data.phones.values()
+            ],
         }
+
+
+def _listed(
+    factory: Callable[[MoonsenseCoordinator, Phone], Sequence[Entity]],
+    coordinator: MoonsenseCoordinator,
+    phone: Phone,
+) -> list[Entity]:
+    return list(factory(coordinator, phone))

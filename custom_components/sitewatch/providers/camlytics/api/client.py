@@ -26,7 +26,18 @@ from .exceptions import (
     CamlyticsError,
     CamlyticsRateLimitError,
 )
-from .models import Channel, Event, Location, Trigger, TriggerTotal, as_int, parse_items
+from .feeds import FEED_PATH, feed_value
+from .models import (
+    Channel,
+    Event,
+    Histogram,
+    Location,
+    Trigger,
+    TriggerTotal,
+    TypeTotal,
+    as_int,
+    parse_items,
+)
 from .signing import MIN_INTERVAL, NonceSource, RateLimiter, encode_query, sign
 
 _LOGGER = logging.getLogger(__name__)
@@ -133,18 +144,55 @@ class CamlyticsClient(HttpClient):
         location_id: int | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-    ) -> list[dict[str, Any]]:
-        """Events counted per type (``GET /totals/types``), as the API gives them."""
-        return await self._get("totals/types", self._range(location_id, since, until))
+    ) -> list[TypeTotal]:
+        """Events counted per type and channel (``GET /totals/types``); unusable items dropped."""
+        result = await self._get("totals/types", self._range(location_id, since, until))
+        return self._build("totals/types", result, TypeTotal.from_api)
 
     async def histograms(
         self,
         location_id: int | None = None,
         since: datetime | None = None,
         until: datetime | None = None,
-    ) -> list[dict[str, Any]]:
-        """Hourly histograms (``GET /histograms``), as the API gives them."""
-        return await self._get("histograms", self._range(location_id, since, until))
+    ) -> list[Histogram]:
+        """Hourly histograms per trigger (``GET /histograms``); unusable items dropped."""
+        result = await self._get("histograms", self._range(location_id, since, until))
+        return self._build("histograms", result, Histogram.from_api)
+
+    async def report_feed(self, feed_id: str) -> float | None:
+        """The current count of a published report (``GET /feed/report/<feed_id>``).
+
+        Sent unsigned (a feed needs no key) to the service's host, through the key's limiter
+        all the same, so the feeds fit in the key's one request per second. None when the
+        answer holds no usable number (``feeds.feed_value``). The feed id is a secret: no
+        message names it.
+
+        Raises:
+            CamlyticsConnectionError: the feed could not be reached or timed out.
+            CamlyticsRateLimitError: the service answered 429/503.
+            CamlyticsApiError: any other error status, or an answer that is not JSON.
+        """
+        await self.limiter.wait()
+        url = URL(self._origin + FEED_PATH + feed_id, encoded=True)
+        try:
+            async with self._response(
+                "GET", url, where="report feed", headers={"Accept": "application/json"}
+            ) as response:
+                if response.status in (429, 503):
+                    self.limiter.defer(_retry_after(response.headers.get("Retry-After")))
+                    raise CamlyticsRateLimitError("Camlytics rate limited a report feed")
+                if response.status >= 400:
+                    raise CamlyticsApiError(
+                        f"Camlytics answered HTTP {response.status} for a report feed",
+                        response.status,
+                    )
+                try:
+                    body = await response.json(content_type=None)
+                except ValueError as err:
+                    raise CamlyticsApiError("Malformed JSON from a Camlytics report feed") from err
+        except CamlyticsConnectionError:
+            raise CamlyticsConnectionError("Cannot read a Camlytics report feed") from None
+        return feed_value(body)
 
     def _build[T](self, endpoint: str, result: list[Any], build: Callable[[object], T]) -> list[T]:
         """The answer's items that can be used; the others counted and logged once per reason."""

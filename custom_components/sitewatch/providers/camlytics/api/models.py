@@ -12,7 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
-from ....bounds import MAX_STATE_TEXT, bounded_int, bounded_text, parse_time as bounds_parse_time
+from ....bounds import (
+    MAX_STATE_TEXT,
+    bounded_int,
+    bounded_text,
+    finite_number,
+    parse_time as bounds_parse_time,
+)
 from .exceptions import InvalidItem
 
 MAX_ID_LENGTH: Final = 128
@@ -129,12 +135,92 @@ class TriggerTotal:
 
 
 @dataclass(frozen=True, slots=True)
+class TypeTotal:
+    """Events of one type counted on one channel (``GET /totals/types``).
+
+    ``type`` is the Camlytics name (``TripwireCrossed``), at most 255 characters; ``count`` an
+    integer in [0, 10⁹].
+    """
+
+    type: str
+    count: int
+    channel_id: str | None
+
+    @classmethod
+    def from_api(cls, item: object) -> TypeTotal:
+        """Build from a ``/totals/types`` item; raises InvalidItem without a type or a count."""
+        if not isinstance(item, dict):
+            raise InvalidItem("type total is not an object")
+        if (event_type := _name(item.get("type"))) is None:
+            raise InvalidItem("type total without a type")
+        if (count := bounded_int(item.get("count"), minimum=0, maximum=MAX_COUNT)) is None:
+            raise InvalidItem("type total without a valid count")
+        return cls(type=event_type, count=count, channel_id=ident(item.get("channel_id")))
+
+
+MAX_HISTOGRAM_BINS: Final = 64
+"""Longest ``counting_data``/``lifetime_data`` taken; a longer list drops its histogram."""
+MAX_BIN_VALUE: Final = 1e9
+"""Largest value of a histogram bin (seconds of an hour or counts)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Histogram:
+    """One trigger's hour (``GET /histograms``).
+
+    For a line, ``counting`` holds the crossing count; for a region, ``counting[n]`` is the seconds
+    of the hour the region held ``n`` objects and ``lifetime`` counts objects by time spent
+    (<1, 1-5, 5-15, >=15 min). Bins are finite numbers in [0, 10⁹], at most 64 of each;
+    ``start`` is the hour's start in UTC.
+    """
+
+    trigger_id: str
+    channel_id: str | None
+    location_id: int | None
+    start: datetime
+    counting: tuple[float, ...]
+    lifetime: tuple[float, ...]
+
+    @classmethod
+    def from_api(cls, item: object) -> Histogram:
+        """Build from a ``/histograms`` item; raises InvalidItem for an unusable one."""
+        if not isinstance(item, dict):
+            raise InvalidItem("histogram is not an object")
+        if (trigger_id := ident(item.get("trigger_id"))) is None:
+            raise InvalidItem("histogram without a valid trigger id")
+        if (start := parse_time(item.get("histogram_time"))) is None:
+            raise InvalidItem("histogram without a valid time")
+        return cls(
+            trigger_id=trigger_id,
+            channel_id=ident(item.get("channel_id")),
+            location_id=as_int(item.get("location_id")),
+            start=start,
+            counting=_bins(item.get("counting_data")),
+            lifetime=_bins(item.get("lifetime_data")),
+        )
+
+
+def _bins(value: object) -> tuple[float, ...]:
+    """A histogram's list of bins; raises InvalidItem unless short and of finite numbers."""
+    if value is None:
+        return ()
+    if not isinstance(value, list) or len(value) > MAX_HISTOGRAM_BINS:
+        raise InvalidItem("histogram bins are not a short list")
+    bins = [finite_number(number, minimum=0, maximum=MAX_BIN_VALUE) for number in value]
+    if any(number is None for number in bins):
+        raise InvalidItem("histogram bin is not a finite number")
+    return tuple(number for number in bins if number is not None)
+
+
+@dataclass(frozen=True, slots=True)
 class Event:
     """An analytic event (``GET /events`` and the event webhooks), every field typed and bounded.
 
     ``record_id`` identifies the event in both sources (the webhook's ``id`` is null): an
     integer in [0, 2⁶³) or an identifier of at most 128 characters. Texts are at most 255
-    characters; ``event_time`` is a sane UTC time (2000 to now plus a day) or None.
+    characters; ``event_time`` is a sane UTC time (2000 to now plus a day) or None;
+    ``snapshot_id`` is a 64-bit integer (the vendor's example is negative) or None. The API gives
+    no snapshot URL.
     """
 
     record_id: int | str
@@ -148,6 +234,7 @@ class Event:
     age_range: str | None = None
     gender: str | None = None
     object_id: int | None = None
+    snapshot_id: int | None = None
 
     @classmethod
     def from_api(cls, item: object) -> Event:
@@ -174,6 +261,7 @@ class Event:
             age_range=_name(item.get("age_range")),
             gender=_name(item.get("gender")),
             object_id=bounded_int(item.get("object_id"), minimum=0, maximum=MAX_INT64),
+            snapshot_id=bounded_int(item.get("snapshot_id"), minimum=-MAX_INT64, maximum=MAX_INT64),
         )
 
 

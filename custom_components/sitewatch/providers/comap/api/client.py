@@ -22,6 +22,7 @@ from datetime import date
 import re
 import time
 from typing import Any, Final
+from urllib.parse import quote
 
 import aiohttp
 from yarl import URL
@@ -32,6 +33,7 @@ from .exceptions import (
     ComapAuthenticationError,
     ComapCommandNotConfirmedError,
     ComapConnectionError,
+    ComapFileTooLargeError,
     ComapRateLimitError,
 )
 from .models import (
@@ -61,6 +63,8 @@ RATE_WINDOW: Final = 1.1
 left in time but arrived closer together (network jitter) still fit the API's window."""
 MAX_RATE_LIMIT_WAIT: Final = 30.0
 """Longest ``Retry-After`` waited out within a call; a longer one fails the call."""
+DOWNLOAD_CHUNK: Final = 65_536
+"""Bytes read at a time from a file download."""
 RATE_LIMIT_PATIENCE: Final = 60.0
 """Longest a call waits through repeated 429s in all before it fails."""
 
@@ -214,12 +218,42 @@ class ComapClient(HttpClient):
     async def download(self, unit_guid: str, file_name: str) -> bytes:
         """Download a controller file (``GET /v1.1/{login_id}/unit/{unit_guid}/download/{name}``).
 
-        Note the singular ``unit`` in this path. Returns the raw bytes.
+        Note the singular ``unit`` in this path. Returns the raw bytes (whole, in memory: use
+        ``download_to`` for a file of unknown size).
+
+        Raises:
+            ValueError: ``file_name`` is empty, ``.`` or ``..`` (nothing is sent).
         """
-        content: bytes = await self._wsv(
-            "GET", f"unit/{unit_guid}/download/{file_name}", binary=True
-        )
+        content: bytes = await self._wsv("GET", _download_path(unit_guid, file_name), binary=True)
         return content
+
+    async def download_to(
+        self,
+        unit_guid: str,
+        file_name: str,
+        write: Callable[[bytes], Awaitable[None]],
+        *,
+        max_bytes: int,
+    ) -> int:
+        """Stream a controller file (the ``download`` call) chunk by chunk into ``write``.
+
+        The name is sent percent-encoded as one path segment, so a ``/`` or ``..`` in it never
+        reaches another path. At most ``max_bytes`` are read: a larger ``Content-Length`` is
+        refused before the body is read, a longer body as soon as it passes the limit (what
+        ``write`` received by then is the caller's to discard).
+
+        Returns:
+            The number of bytes written.
+
+        Raises:
+            ValueError: ``file_name`` is empty, ``.`` or ``..`` (nothing is sent).
+            ComapFileTooLargeError: the file is larger than ``max_bytes``.
+            ComapError: any other failure, as every call.
+        """
+        written: int = await self._wsv(
+            "GET", _download_path(unit_guid, file_name), sink=write, max_bytes=max_bytes
+        )
+        return written
 
     async def command(self, unit_guid: str, command: str, mode: str | None = None) -> None:
         """Send a command (``POST /v1.1/{login_id}/units/{unit_guid}/command``) and check it.
@@ -274,6 +308,7 @@ class ComapClient(HttpClient):
         params: Mapping[str, str] | None = None,
         json: Any = None,
         binary: bool = False,
+        sink: Callable[[bytes], Awaitable[None]] | None = None,
         max_bytes: int | None = None,
         wait_out_429: bool = True,
     ) -> Any:
@@ -289,8 +324,9 @@ class ComapClient(HttpClient):
                     json=json,
                     token=token,
                     binary=binary,
+                    sink=sink,
                     max_bytes=max_bytes,
-                    label=path,
+                    label=_label(path),
                     wait_out_429=wait_out_429,
                 )
             except _Unauthorized:
@@ -310,6 +346,7 @@ class ComapClient(HttpClient):
         token: str | None = None,
         authorized: bool = True,
         binary: bool = False,
+        sink: Callable[[bytes], Awaitable[None]] | None = None,
         max_bytes: int | None = None,
         label: str | None = None,
         wait_out_429: bool = True,
@@ -317,7 +354,9 @@ class ComapClient(HttpClient):
         """Send one request and decode its answer; maps every failure to a ComapError.
 
         ``binary`` returns the raw body (at most ``max_bytes`` plus one byte when given, so that
-        the caller can tell a larger body); otherwise the body is decoded as JSON.
+        the caller can tell a larger body); ``sink`` receives the body chunk by chunk (at most
+        ``max_bytes``, else ``ComapFileTooLargeError``) and the byte count is returned;
+        otherwise the body is decoded as JSON.
         ``wait_out_429`` waits out a short ``Retry-After`` (the budget's bounds) before a 429
         becomes ``ComapRateLimitError``; otherwise the first 429 does.
         ``label`` names the call in error messages (the path without the login id): no message
@@ -342,6 +381,8 @@ class ComapClient(HttpClient):
             if response.status == 429:
                 raise ComapRateLimitError(retry_after_seconds(response.headers.get("Retry-After")))
             self._check_status(response, f"{method} {label}")
+            if sink is not None:
+                return await _stream(response, sink, max_bytes or 0)
             if binary:
                 if max_bytes is not None:
                     return await _read_at_most(response, max_bytes + 1)
@@ -350,6 +391,34 @@ class ComapClient(HttpClient):
                 return await response.json(content_type=None)
             except (ValueError, RecursionError):
                 raise ComapApiError(f"The ComAp API answered {label} with malformed JSON") from None
+
+
+def _label(path: str) -> str:
+    """How a call is named in messages: its path, a download's without the file name."""
+    head, found, _ = path.partition("/download/")
+    return f"{head}/download" if found else path
+
+
+def _download_path(unit_guid: str, file_name: str) -> str:
+    """The download path of a file, its name percent-encoded as one path segment."""
+    if file_name.strip() in ("", ".", ".."):
+        raise ValueError("Not a file name")
+    return f"unit/{unit_guid}/download/{quote(file_name, safe='')}"
+
+
+async def _stream(
+    response: aiohttp.ClientResponse, sink: Callable[[bytes], Awaitable[None]], limit: int
+) -> int:
+    """Pass the body to ``sink`` in chunks; raise ComapFileTooLargeError past ``limit`` bytes."""
+    if response.content_length is not None and response.content_length > limit:
+        raise ComapFileTooLargeError(limit)
+    size = 0
+    async for chunk in response.content.iter_chunked(DOWNLOAD_CHUNK):
+        size += len(chunk)
+        if size > limit:
+            raise ComapFileTooLargeError(limit)
+        await sink(chunk)
+    return size
 
 
 class _Unauthorized(Exception):

@@ -47,3 +47,16 @@ class ComapCommandNotConfirmedError(ComapError):
         """Keep the reason; the message is the reason."""
         super().__init__(reason)
         self.reason = reason
+
+
+class ComapFileTooLargeError(ComapError):
+    """A downloaded file is larger than the caller's limit (nothing more of it is read).
+
+    Attributes:
+        limit: the limit, in bytes.
+    """
+
+    def __init__(self, limit: int) -> None:
+        """Keep the limit."""
+        super().__init__(f"The file is larger than {limit} bytes")
+        self.limit = limit

@@ -15,6 +15,7 @@ from .exceptions import (
 from .models import (
     SECTIONS,
     Camera,
+    CounterInfo,
     HealthStatus,
     Hook,
     NamedObject,
@@ -29,6 +30,7 @@ __all__ = [
     "SECTIONS",
     "AttributeValue",
     "Camera",
+    "CounterInfo",
     "FindFaceApiError",
     "FindFaceAuthenticationError",
     "FindFaceClient",

@@ -26,7 +26,7 @@ from .exceptions import (
     FindFaceAuthenticationError,
     FindFaceConnectionError,
 )
-from .models import Camera, Hook, NamedObject, required_int
+from .models import Camera, CounterInfo, Hook, NamedObject, required_int
 
 DEFAULT_TIMEOUT: Final = 15.0
 """Seconds one request may take."""
@@ -122,9 +122,9 @@ class FindFaceClient(HttpClient):
         """Every watch list (``GET /watch-lists/``)."""
         return [NamedObject.from_api(item) for item in await self._list("watch-lists/")]
 
-    async def counters(self) -> list[NamedObject]:
-        """Every counter (``GET /counters/``)."""
-        return [NamedObject.from_api(item) for item in await self._list("counters/")]
+    async def counters(self) -> list[CounterInfo]:
+        """Every counter with its cameras (``GET /counters/``, all pages)."""
+        return [CounterInfo.from_api(item) for item in await self._list("counters/")]
 
     async def areas(self) -> list[NamedObject]:
         """Every area (``GET /areas/``)."""
@@ -156,17 +156,8 @@ class FindFaceClient(HttpClient):
         filters: dict[str, Any] | None = None,
     ) -> Hook:
         """Create an active webhook (``POST /hooks/``) and return it with its id."""
-        body: dict[str, Any] = {
-            "name": name,
-            "url": url,
-            "active": True,
-            "batch_size": batch_size,
-            "send_attempts": send_attempts,
-            "filters": filters or {},
-        }
-        answer = await self._call("POST", "hooks/", json=body)
-        if not isinstance(answer, dict):
-            raise FindFaceApiError("Expected a hook object")
+        body = {"name": name, **_hook_fields(url, True, batch_size, send_attempts, filters or {})}
+        answer = await self._hook_call("POST", "hooks/", body)
         return Hook(
             id=required_int(answer, "id"),
             name=name,
@@ -175,6 +166,38 @@ class FindFaceClient(HttpClient):
             send_attempts=send_attempts,
             filters=filters or {},
         )
+
+    async def hook(self, hook_id: int) -> Hook:
+        """A webhook by id (``GET /hooks/{id}/``); a 404 raises FindFaceApiError(404)."""
+        return Hook.from_api(await self._hook_call("GET", f"hooks/{hook_id}/"))
+
+    async def update_hook(
+        self,
+        hook_id: int,
+        *,
+        url: str,
+        active: bool = True,
+        batch_size: int,
+        send_attempts: int,
+        filters: dict[str, Any],
+    ) -> Hook:
+        """Change a webhook in place (``PATCH /hooks/{id}/``); it keeps its id and its queue.
+
+        Sends ``url``, ``active``, ``batch_size``, ``send_attempts`` and ``filters`` (the name is
+        left as it is). Raises FindFaceApiError(404) when the hook is gone, (405) when the
+        server does not take PATCH.
+        """
+        body = _hook_fields(url, active, batch_size, send_attempts, filters)
+        return Hook.from_api(await self._hook_call("PATCH", f"hooks/{hook_id}/", body))
+
+    async def _hook_call(
+        self, method: str, path: str, body: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """A ``/hooks/`` call answering a hook object (FindFaceApiError for anything else)."""
+        answer = await self._call(method, path, json=body)
+        if not isinstance(answer, dict):
+            raise FindFaceApiError("Expected a hook object")
+        return answer
 
     async def delete_hook(self, hook_id: int) -> None:
         """Delete a webhook (``DELETE /hooks/{id}/``); one that is already gone is fine."""
@@ -277,6 +300,19 @@ class FindFaceClient(HttpClient):
         if not body.strip():
             return None  # as aiohttp's ``json()``: an empty answer is no value
         return self._decode_json(body, f"/{path}")
+
+
+def _hook_fields(
+    url: str, active: bool, batch_size: int, send_attempts: int, filters: dict[str, Any]
+) -> dict[str, Any]:
+    """The delivery fields of a hook body (``POST``/``PATCH /hooks/``)."""
+    return {
+        "url": url,
+        "active": active,
+        "batch_size": batch_size,
+        "send_attempts": send_attempts,
+        "filters": filters,
+    }
 
 
 async def _read_bounded(response: aiohttp.ClientResponse, path: str) -> bytes:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Final
 
+from yarl import URL
+
 from ....bounds import bounded_int, bounded_text, finite_number, parse_time, state_text
 from .exceptions import FindFaceApiError
 
@@ -102,9 +104,44 @@ class NamedObject:
         return cls(id=object_id, name=state_text(item.get("name")) or str(object_id))
 
 
+MAX_HOOK_SETTING: Final = 1_000_000
+"""Largest ``batch_size`` or ``send_attempts`` read from a hook (beyond: the default)."""
+MAX_COUNTER_CAMERAS: Final = 1000
+"""Most cameras of a counter read (``cameras`` of ``GET /counters/``); the rest are ignored."""
+
+
+@dataclass(frozen=True, slots=True)
+class CounterInfo:
+    """A counter from ``GET /counters/``: its id, name and the cameras it counts on.
+
+    ``cameras`` holds the ids of ``cameras`` that are ids (an object's ``id`` too), at most
+    ``MAX_COUNTER_CAMERAS``, in the server's order without repeats.
+    """
+
+    id: int
+    name: str
+    cameras: tuple[int, ...] = ()
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> CounterInfo:
+        """Build from an API object (name bounded); raises FindFaceApiError without an ``id``."""
+        named = NamedObject.from_api(item)
+        raw = item.get("cameras")
+        cameras: dict[int, None] = {}
+        if isinstance(raw, list):
+            for entry in raw[:MAX_COUNTER_CAMERAS]:
+                if (camera_id := optional_int(entry)) is not None:
+                    cameras[camera_id] = None
+        return cls(id=named.id, name=named.name, cameras=tuple(cameras))
+
+
 @dataclass(frozen=True, slots=True)
 class Hook:
-    """A webhook on the server (``/hooks/``)."""
+    """A webhook on the server (``/hooks/``).
+
+    ``filters`` holds one object per section (``face_events``, ...; see ``SECTIONS``); ``{}``
+    sends everything.
+    """
 
     id: int
     name: str
@@ -113,6 +150,52 @@ class Hook:
     batch_size: int = 1
     send_attempts: int = 10
     filters: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_api(cls, item: Mapping[str, Any]) -> Hook:
+        """Build from ``GET``/``PATCH /hooks/{id}/`` (fields bounded; filters kept as objects).
+
+        Raises:
+            FindFaceApiError: ``id`` is missing or not an id.
+        """
+        active = item.get("active", True)
+        filters = item.get("filters")
+        return cls(
+            id=required_int(item, "id"),
+            name=bounded_text(item.get("name")) or "",
+            url=bounded_text(item.get("url")) or "",
+            active=active if isinstance(active, bool) else True,
+            batch_size=bounded_int(item.get("batch_size"), minimum=1, maximum=MAX_HOOK_SETTING)
+            or 1,
+            send_attempts=_or_default(
+                bounded_int(item.get("send_attempts"), minimum=0, maximum=MAX_HOOK_SETTING), 10
+            ),
+            filters={
+                section: rules
+                for section, rules in filters.items()
+                if section in SECTIONS and isinstance(rules, dict)
+            }
+            if isinstance(filters, dict)
+            else {},
+        )
+
+    @property
+    def section(self) -> str | None:
+        """The one section the hook sends: its URL's ``?section=``, else its only filter key."""
+        try:
+            query = URL(self.url).query.get("section")
+        except ValueError:
+            query = None
+        if query in SECTIONS:
+            return query
+        if len(self.filters) == 1 and (only := next(iter(self.filters))) in SECTIONS:
+            return only
+        return None
+
+
+def _or_default(value: int | None, default: int) -> int:
+    """``value`` unless it is None (``0`` stays ``0``)."""
+    return default if value is None else value
 
 
 def required_int(item: Mapping[str, Any], key: str) -> int:

@@ -35,6 +35,35 @@ RECOGNITION_SECTIONS: Final = ("face_events", "body_events", "car_events")
 EPISODE_SECTIONS: Final = ("human_episodes", "car_episodes")
 CAR_FEATURES: Final = {"license_plate", "make", "model", "color", "body"}
 BODY_FEATURES: Final = {"upper_clothes", "lower_clothes", "headwear", "bag_hand", "bag_back"}
+FEATURES: Final = {
+    "face_events": (
+        "face",
+        ("age", "gender", "emotions", "glasses", "beard", "medmask", "liveness"),
+    ),
+    "body_events": (
+        "body",
+        (
+            "upper_clothes",
+            "upper_color",
+            "lower_clothes",
+            "lower_color",
+            "headwear",
+            "bag_hand",
+            "bag_back",
+        ),
+    ),
+    "car_events": ("car", ("license_plate", "make", "model", "color", "body")),
+}
+"""Per recognition section: the prefix of its feature attributes and the features read.
+
+``features`` is a flat object of these keys; each value is a text, a number or an object whose
+``name`` is the value (``{"name": "male", "confidence": 0.93}``). They become flat attributes
+``<prefix>_<key>`` (``car_license_plate``, ``face_age``); other keys are ignored.
+"""
+MAX_FEATURE_TEXT: Final = 64
+"""Longest text kept of a feature value (a plate, a make, a colour)."""
+MAX_FEATURE_NUMBER: Final = 1_000_000.0
+"""Largest feature number accepted (ages, liveness scores)."""
 BS_TYPES: Final = ("realtime", "overall")
 """Known ``bs_type`` values (best-shot mode); any other is ``unknown`` (text in ``mode_text``)."""
 MAX_ENUM_TEXT: Final = 64
@@ -213,6 +242,43 @@ def _mode(value: object) -> tuple[str | None, str | None]:
     return "unknown", text
 
 
+def _feature_value(value: object) -> str | int | float | bool | None:
+    """A feature as a bounded scalar: text (≤ 64), bool, number in [0, 10⁶], or None."""
+    if isinstance(value, dict):
+        value = value.get("name")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return bounded_int(value, minimum=0, maximum=int(MAX_FEATURE_NUMBER))
+    if isinstance(value, float):
+        return finite_number(value, minimum=0.0, maximum=MAX_FEATURE_NUMBER)
+    return bounded_text(value, MAX_FEATURE_TEXT)
+
+
+def _features(raw: dict[str, object], section: str) -> dict[str, AttributeValue]:
+    """The known ``features`` of a recognition as flat ``<prefix>_<key>`` attributes.
+
+    Only the features the payload gives with a usable value are returned (no None padding).
+    """
+    features = raw.get("features")
+    if not isinstance(features, dict):
+        return {}
+    prefix, keys = FEATURES[section]
+    return {
+        f"{prefix}_{key}": value
+        for key in keys
+        if (value := _feature_value(features.get(key))) is not None
+    }
+
+
+def _camera_group(value: object) -> dict[str, AttributeValue]:
+    """``camera_group`` as ``camera_group_id`` and, when verbose, ``camera_group_name``."""
+    group_id = optional_int(value)
+    if group_id is None:
+        return {}
+    return {"camera_group_id": group_id, "camera_group_name": _name(value)}
+
+
 def _recognition(raw: dict[str, object], section: str, item_id: str) -> PushItem:
     camera_id = optional_int(raw.get("camera"))
     if camera_id is None:
@@ -231,11 +297,17 @@ def _recognition(raw: dict[str, object], section: str, item_id: str) -> PushItem
         "card_name": card_name,
         "watch_lists": _watch_lists(raw),
         "confidence": finite_number(raw.get("confidence"), minimum=0.0, maximum=1.0),
+        "looks_like_confidence": finite_number(
+            raw.get("looks_like_confidence"), minimum=0.0, maximum=1.0
+        ),
+        "quality": finite_number(raw.get("quality"), minimum=0.0, maximum=1.0),
         "mode": mode,
         "detected_at": _time(raw.get("created_date")),
         "thumbnail_url": bounded_text(raw.get("thumbnail")),
         "fullframe_url": bounded_text(raw.get("fullframe")),
         "episode_id": optional_int(raw.get("episode")),
+        **_camera_group(raw.get("camera_group")),
+        **_features(raw, section),
     }
     if mode_text is not None:
         data["mode_text"] = mode_text
@@ -258,6 +330,27 @@ def _episode_camera(raw: dict[str, object]) -> int | None:
     if isinstance(cameras, list) and cameras:
         return optional_int(cameras[-1])
     return None
+
+
+def _best_event(raw: dict[str, object], section: str) -> dict[str, AttributeValue]:
+    """The pictures and features of an episode's best event (``best_<kind>_event``).
+
+    ``thumbnail_url`` and ``fullframe_url`` (None without a best event), and the best event's
+    features as a recognition's (``car_license_plate``, ``face_age``...).
+    """
+    kinds = (
+        (("best_car_event", "car_events"),)
+        if section == "car_episodes"
+        else (("best_face_event", "face_events"), ("best_body_event", "body_events"))
+    )
+    for key, event_section in kinds:
+        if isinstance(best := raw.get(key), dict):
+            return {
+                "thumbnail_url": bounded_text(best.get("thumbnail")),
+                "fullframe_url": bounded_text(best.get("fullframe")),
+                **_features(best, event_section),
+            }
+    return {"thumbnail_url": None, "fullframe_url": None}
 
 
 def _episode(raw: dict[str, object], section: str, item_id: str) -> PushItem:
@@ -292,6 +385,7 @@ def _episode(raw: dict[str, object], section: str, item_id: str) -> PushItem:
             "watch_lists": _watch_lists(raw),
             "opened_at": _time(raw.get("created_date")),
             "closed_at": _time(raw.get("closed_date")),
+            **_best_event(raw, section),
         },
     )
 

@@ -28,10 +28,13 @@ from .exceptions import (
     MoonsenseError,
 )
 from .models import (
+    ACTIVITY_LISTS,
     ACTIVITY_TYPES,
     BATTERY_STATES,
     EVENT_TYPES,
+    MAX_COUNTED,
     READING_RANGES,
+    STANDARD_GRAVITY,
     Chunk,
     Readings,
     Session,
@@ -52,18 +55,21 @@ from .parsing import (
 )
 
 __all__ = [
+    "ACTIVITY_LISTS",
     "ACTIVITY_TYPES",
     "BATTERY_STATES",
     "DEFAULT_REGION",
     "DEFAULT_ROOT",
     "DEFAULT_TIMEOUT",
     "EVENT_TYPES",
+    "MAX_COUNTED",
     "MAX_ID_TEXT",
     "MAX_LABELS",
     "MAX_PAGES",
     "MAX_RAW_ENUM_TEXT",
     "PER_PAGE",
     "READING_RANGES",
+    "STANDARD_GRAVITY",
     "BundleParseError",
     "Chunk",
     "MoonsenseApiError",
