@@ -562,8 +562,9 @@ def _shown_state(registered: er.RegistryEntry, state: State) -> str:
 
 NEWER_CAPABILITIES = frozenset({"tracking_type"})
 """Capabilities newer Home Assistant adds by itself (device trackers), left out of snapshots."""
-NEWER_ATTRIBUTES = frozenset({"in_zones", "tracking_type"})
-"""State attributes newer Home Assistant adds by itself (device trackers), left out of snapshots."""
+NEWER_ATTRIBUTES = frozenset({"in_zones", "tracking_type", "access_token", "entity_picture"})
+"""State attributes newer Home Assistant adds by itself (device trackers), and the random ones
+of image entities (their access token, also in their picture's URL), left out of snapshots."""
 
 
 def _without(values: Mapping[str, Any] | None, left_out: frozenset[str]) -> dict[str, Any] | None:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import config_validation as cv, device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
 from .const import CONF_PROVIDER, DOMAIN, MINOR_VERSION
+from .devices import device_has_available_entity
 from .models import SitewatchConfigEntry
+from .presence import PEOPLE_DEVICE, presence_registry
 from .providers import PROVIDERS
 from .webhook import (
     async_register_pending_webhooks,
@@ -68,3 +71,23 @@ async def async_remove_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -
     await async_remove_push(hass, entry)
     if (remove := PROVIDERS[entry.data[CONF_PROVIDER]].async_remove_entry) is not None:
         await remove(hass, entry)
+
+
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: SitewatchConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Whether a user may delete ``device`` from ``entry``: only when it is no longer current.
+
+    The People device: when the entry hosts no person's entity. Any other device: when the
+    entry's provider says the service no longer has it (``Provider.device_current``, or none of
+    the entry's entities on it available). An entry that is not loaded cannot check: allowed.
+    """
+    identifiers = {identifier for domain, identifier in device.identifiers if domain == DOMAIN}
+    if PEOPLE_DEVICE in identifiers:
+        return not presence_registry(hass).hosts(entry.entry_id)
+    if entry.state is not ConfigEntryState.LOADED:
+        return True
+    current = PROVIDERS[entry.data[CONF_PROVIDER]].device_current
+    if current is None:
+        return not device_has_available_entity(hass, entry, device)
+    return not current(entry, identifiers)

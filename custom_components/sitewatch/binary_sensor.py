@@ -1,12 +1,12 @@
-"""Binary sensors of Sitewatch; each provider supplies its own entity descriptions."""
+"""Binary sensors of Sitewatch: the provider's own, and the persons' presence (``presence.py``)."""
 
 from __future__ import annotations
 
 from homeassistant.const import Platform
 
-from .models import platform_setup
+from .presence import platform_with_presence
 
 PARALLEL_UPDATES = 0
 
-async_setup_entry = platform_setup(Platform.BINARY_SENSOR)
-"""Add the provider's binary sensors."""
+async_setup_entry = platform_with_presence(Platform.BINARY_SENSOR)
+"""Add the provider's binary sensors, and the person entities this entry hosts."""

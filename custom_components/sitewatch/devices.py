@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import STATE_UNAVAILABLE
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
+from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.helpers.device_registry import DeviceInfo
 
 from .const import DOMAIN, LOGGER
+from .identity import scoped_id
 
 
 @callback
@@ -54,6 +56,32 @@ def device_belongs_to(
     return any(
         device.id == device_id
         for device in dr.async_entries_for_config_entry(device_registry, config_entry_id)
+    )
+
+
+def is_one_of(entry: ConfigEntry, identifiers: set[str], devices: Iterable[str | int]) -> bool:
+    """Whether ``identifiers`` (second parts) name one of ``entry``'s ``devices`` (their parts).
+
+    For ``Provider.device_current``: ``devices`` are what the service still has, as passed to
+    ``identity.device_identifier`` (``camera_12``, ``server``...).
+    """
+    return bool(identifiers & {scoped_id(entry, device) for device in devices})
+
+
+@callback
+def device_has_available_entity(
+    hass: HomeAssistant, entry: ConfigEntry, device: dr.DeviceEntry
+) -> bool:
+    """Whether one of ``entry``'s entities on ``device`` has a state other than unavailable.
+
+    What a device's removal is judged by when its provider has no better answer: an entity of a
+    camera or genset the service dropped is unavailable, or was never added since the restart.
+    """
+    return any(
+        (state := hass.states.get(entity.entity_id)) is not None
+        and state.state != STATE_UNAVAILABLE
+        for entity in er.async_entries_for_device(er.async_get(hass), device.id)
+        if entity.config_entry_id == entry.entry_id
     )
 
 

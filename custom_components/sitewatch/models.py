@@ -60,6 +60,8 @@ def platform_setup(platform: Platform) -> PlatformSetup:
     return async_setup_entry
 
 
+type DeviceCheck = Callable[[SitewatchConfigEntry, set[str]], bool]
+"""Whether a device of a loaded entry, given its identifiers (second parts), is still current."""
 type ProviderSetup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[ProviderRuntime]]
 type ProviderCleanup = Callable[[HomeAssistant, SitewatchConfigEntry], Awaitable[None]]
 
@@ -97,6 +99,10 @@ class Provider:
     triggers: tuple[DeviceTrigger, ...] = ()
     """The device triggers of the provider's devices (``providers/<key>/triggers.py``); a
     device is offered those whose entity it has (``device_trigger.py``)."""
+    device_current: DeviceCheck | None = None
+    """Whether a device is still one the service has (a user may delete it by hand when not,
+    ``async_remove_config_entry_device``). None: while one of the entry's entities on it is
+    available (``devices.device_has_available_entity``)."""
 
 
 type EntityFactories = Mapping[Hashable, Callable[[], Entity | list[Entity]]]

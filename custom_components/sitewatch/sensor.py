@@ -1,12 +1,12 @@
-"""Sensors of Sitewatch; each provider supplies its own entity descriptions."""
+"""Sensors of Sitewatch: the provider's own, and the persons' presence (``presence.py``)."""
 
 from __future__ import annotations
 
 from homeassistant.const import Platform
 
-from .models import platform_setup
+from .presence import platform_with_presence
 
 PARALLEL_UPDATES = 0
 
-async_setup_entry = platform_setup(Platform.SENSOR)
-"""Add the provider's sensors."""
+async_setup_entry = platform_with_presence(Platform.SENSOR)
+"""Add the provider's sensors, and the person entities this entry hosts."""

@@ -70,6 +70,11 @@ _ADMIN.add(
                 "active is a required boolean", FaceSpaceSimulator.set_active, active=bool
             ),
         ),
+        (
+            "POST",
+            "/gone",
+            routing.setter("gone is a required boolean", FaceSpaceSimulator.set_gone, gone=bool),
+        ),
         ("GET", "/state", _state),
     ]
 )

@@ -18,6 +18,7 @@ class FaceSpaceSettings(PushDefaults):
     unknown_ratio: float = 0.2  # share of generated recognitions named "Unknown"
     presence: float = 5.0  # seconds a person stays in view after a recognition
     active: bool = True  # False: /recognition answers the stop signal
+    gone: bool = False  # True: every API request answers 410 Gone (the service was shut down)
 
     def __post_init__(self) -> None:
         """Normalise sequences to tuples and reject settings the simulator cannot honour."""

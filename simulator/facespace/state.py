@@ -186,6 +186,10 @@ class FaceSpaceSimulator(PushingSimulator[FaceSpaceSettings], settings=FaceSpace
         """
         self.settings.active = bool(active)
 
+    def set_gone(self, gone: bool) -> None:
+        """Shut the service down (every API request answers 410 Gone) or bring it back."""
+        self.settings.gone = bool(gone)
+
     def set_recognition_interval(self, seconds: float) -> None:
         """Change the automatic recognition interval (0 stops it); takes effect at once."""
         not_negative(recognition_interval=seconds)
@@ -202,6 +206,7 @@ class FaceSpaceSimulator(PushingSimulator[FaceSpaceSettings], settings=FaceSpace
         """Cameras, active flag, lines per camera and names in view."""
         return {
             "active": self.settings.active,
+            "gone": self.settings.gone,
             "cameras": self.cameras,
             "lines": {camera: len(entries) for camera, entries in self._logs.items()},
             "in_view": self.recognition(),
@@ -227,7 +232,13 @@ class FaceSpaceSimulator(PushingSimulator[FaceSpaceSettings], settings=FaceSpace
     # Request gate
 
     def admit(self, headers: Mapping[str, str]) -> None:
-        """Apply an injected failure, then check ``x-api-key``; raise FaceSpaceApiError."""
+        """Answer 410 when gone, apply an injected failure, check ``x-api-key``.
+
+        Raises:
+            FaceSpaceApiError: with the status to answer.
+        """
+        if self.settings.gone:
+            raise FaceSpaceApiError(410, "This service has been discontinued")
         if (status := self.take_injected_failure()) is not None:
             raise FaceSpaceApiError(
                 status, f"Injected failure {status}", headers=retry_after(status)

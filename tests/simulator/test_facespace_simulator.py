@@ -315,6 +315,20 @@ async def test_no_camera_active_answers_the_stop_signal() -> None:
         assert await api.recognition() == {"stop": "No cameras active"}
 
 
+async def test_a_service_gone_answers_410_until_it_is_back() -> None:
+    async with serve() as api:
+        assert await api.admin("POST", "gone", gone=True) == {"gone": True}
+        for path in (RECOGNITION_PATH, LOGS_PATH):
+            response = await api.get(path)
+            assert response.status == 410
+            assert "error" in await response.json()
+        assert (await api.admin("GET", "state"))["gone"] is True
+        bad = await api.client.post("/_sim/facespace/gone", json={"gone": "yes"})
+        assert bad.status == 400
+        api.simulator.set_gone(False)
+        assert (await api.get(RECOGNITION_PATH)).status == 200
+
+
 # Failures and statistics
 
 

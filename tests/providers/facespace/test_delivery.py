@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.sitewatch.bounds import cursor_limit
 from custom_components.sitewatch.const import DOMAIN
+from custom_components.sitewatch.presence import PEOPLE_DEVICE
 
 from ...conftest import SimulatorStack
 from .conftest import (
@@ -47,10 +48,12 @@ def _line(name: str, moment: datetime) -> str:
 
 
 def _devices(hass: HomeAssistant) -> set[str]:
+    """The entry's account and camera devices (not the People device of ``presence``)."""
     return {
         identifier
         for device in dr.async_entries_for_config_entry(dr.async_get(hass), ENTRY_ID)
         for _, identifier in device.identifiers
+        if identifier != PEOPLE_DEVICE
     }
 
 

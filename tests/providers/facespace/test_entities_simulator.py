@@ -42,5 +42,5 @@ async def test_every_entity(
     await async_refresh(hass, entry)
 
     shown = every_entity(hass, entry.entry_id)
-    assert len(shown) == 15  # three cameras, five entities each
+    assert len(shown) == 19  # three cameras, five entities each; Alice and Bob, two each
     assert shown == snapshot

@@ -11,6 +11,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 
 from custom_components.sitewatch.const import DOMAIN, MINOR_VERSION
+from custom_components.sitewatch.presence import PEOPLE_DEVICE
 from custom_components.sitewatch.providers.facespace import (
     async_migrate_facespace_identity_1_3,
 )
@@ -85,7 +86,11 @@ async def test_old_ids_arrive_at_the_new_ones(
 
     assert entry.minor_version == MINOR_VERSION
     assert entry.unique_id == ACCOUNT
-    registered = er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
+    registered = [  # the persons' entities (presence) are new, and not the migration's
+        entity
+        for entity in er.async_entries_for_config_entry(entity_registry, ENTRY_ID)
+        if not entity.unique_id.startswith(f"{PEOPLE_DEVICE}_")
+    ]
     assert {entity.unique_id: entity.entity_id for entity in registered} == expected
     assert all(hass.states.get(entity_id) is not None for entity_id in expected.values())
     assert hass.states.get(RENAMED).attributes["seen_at"] == "2023-10-24T09:00:20+00:00"
@@ -93,6 +98,7 @@ async def test_old_ids_arrive_at_the_new_ones(
     assert sorted(identifier for device in devices for identifier in device.identifiers) == [
         (DOMAIN, ACCOUNT_DEVICE),  # new with the cameras' names (issue 12): their parent
         *((DOMAIN, camera_device(camera)) for camera in CAMERAS),
+        (DOMAIN, PEOPLE_DEVICE),  # new with presence (issue 12): Alice and Dana in view
     ]
 
 

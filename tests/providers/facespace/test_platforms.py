@@ -15,6 +15,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
+from custom_components.sitewatch.presence import PEOPLE_DEVICE
 from custom_components.sitewatch.providers import PROVIDERS
 
 from ...conftest import snapshot_entities
@@ -92,4 +93,5 @@ async def test_sensor(
         identifier
         for device in dr.async_entries_for_config_entry(device_registry, entry.entry_id)
         for _, identifier in device.identifiers
-    } == {ACCOUNT_DEVICE, camera_device("Camera1"), camera_device("Camera2")}
+    } == {ACCOUNT_DEVICE, camera_device("Camera1"), camera_device("Camera2"), PEOPLE_DEVICE}
+    assert hass.states.get("sensor.people_bob_last_seen").state == "unknown"  # in view, not logged

@@ -74,6 +74,7 @@ async def ha_url(hass: HomeAssistant, hass_client: ClientSessionGenerator) -> st
     """Serve Home Assistant's HTTP API on loopback and make it Home Assistant's own URL."""
     assert await async_setup_component(hass, "webhook", {})
     assert await async_setup_component(hass, "diagnostics", {})  # before the router freezes
+    assert await async_setup_component(hass, "image", {})  # the cameras' pictures, the same
     assert await async_setup_component(hass, "api", {})
     client = await hass_client()
     url = str(client.make_url("")).rstrip("/")

@@ -166,10 +166,12 @@ async def test_devices_and_entities(
         "FindFace 127.0.0.1",
         "Lobby (FindFace)",
         "Parking (FindFace)",
+        "People",  # the persons of the server's cards (presence)
     ]
     server = next(device for device in devices if device.name == "FindFace 127.0.0.1")
     assert server.via_device_id is None
-    assert all(device.via_device_id == server.id for device in devices if device != server)
+    cameras = [device for device in devices if device.name.endswith("(FindFace)")]
+    assert all(device.via_device_id == server.id for device in cameras)
     assert hass.states.get("binary_sensor.entrance_findface_connectivity").state == "on"
     for name in ("face", "body", "car", "human_episode", "car_episode"):
         assert hass.states.get(f"{ENTRANCE}_{name}").state == STATE_UNKNOWN
@@ -477,7 +479,7 @@ async def test_removed_camera_leaves_the_device_registry(
         device.name
         for device in dr.async_entries_for_config_entry(device_registry, findface_entry.entry_id)
     }
-    assert names == {"Entrance (FindFace)", "Parking (FindFace)", "FindFace 127.0.0.1"}
+    assert names == {"Entrance (FindFace)", "Parking (FindFace)", "FindFace 127.0.0.1", "People"}
 
 
 async def test_cloudhook_when_cloud_is_signed_in(

@@ -521,7 +521,11 @@ def fired(hass: HomeAssistant) -> Fired:
 
 def event_entity(hass: HomeAssistant, entry: MockConfigEntry, section: str, target: int) -> str:
     """The entity id of the event entity of ``section`` for camera (or area) ``target``."""
-    ((platform, unique_id),) = target_unique_ids(entry, (section, target))
+    ((platform, unique_id),) = [
+        (platform, unique_id)
+        for platform, unique_id in target_unique_ids(entry, (section, target))
+        if platform == "event"
+    ]
     entity_id = er.async_get(hass).async_get_entity_id(platform, DOMAIN, unique_id)
     assert entity_id is not None
     return entity_id
@@ -740,13 +744,31 @@ async def test_a_disabled_entity_drops_its_items(
     hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
 ) -> None:
     registry = er.async_get(hass)
+    for platform, unique_id in target_unique_ids(findface_entry, ("car_events", 1)):
+        entity_id = registry.async_get_entity_id(platform, DOMAIN, unique_id)
+        assert entity_id is not None  # the Car event and the camera's picture
+        registry.async_update_entity(entity_id, disabled_by=er.RegistryEntryDisabler.USER)
+    assert await hass.config_entries.async_reload(findface_entry.entry_id)
+    await hass.async_block_till_done()
+    item = template("car_events", next(IDS))
+    assert await post(hass_client, [item], "car_events") == HTTPStatus.OK
+    assert findface_entry.runtime_data.push.stats.items_dropped == {"entity disabled": 1}
+
+
+async def test_a_disabled_event_entity_still_feeds_the_picture(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, findface_entry: MockConfigEntry
+) -> None:
+    registry = er.async_get(hass)
     car = event_entity(hass, findface_entry, "car_events", 1)
     registry.async_update_entity(car, disabled_by=er.RegistryEntryDisabler.USER)
     assert await hass.config_entries.async_reload(findface_entry.entry_id)
     await hass.async_block_till_done()
     item = template("car_events", next(IDS))
     assert await post(hass_client, [item], "car_events") == HTTPStatus.OK
-    assert findface_entry.runtime_data.push.stats.items_dropped == {"entity disabled": 1}
+    assert findface_entry.runtime_data.push.stats.items_dropped == {}
+    picture = hass.states.get("image.entrance_findface_last_recognition")
+    assert picture is not None
+    assert picture.attributes["kind"] == "car"
 
 
 @pytest.mark.integration

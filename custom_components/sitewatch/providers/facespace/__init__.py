@@ -4,21 +4,29 @@ from __future__ import annotations
 
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
-from homeassistant.exceptions import ConfigEntryNotReady
+from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 
-from ...const import LOGGER
+from ...const import DOMAIN, LOGGER
+from ...devices import is_one_of
 from ...identity import account_digest, async_migrate_identity, scoped_id
 from ...models import Provider, SitewatchConfigEntry
 from ...webhook import PushWebhook
+from .api import FaceSpaceGoneError
 from .config_flow import FaceSpaceAccountFlow, FaceSpaceOptionsFlow
 from .const import (
+    ACCOUNT_DEVICE,
     CONF_ACCEPT_PUSH,
     CONF_API_KEY,
     CONF_PUSH_SECRET,
     CONF_WEBHOOK_ID,
     PROVIDER_FACESPACE,
 )
-from .coordinator import FaceSpaceCoordinator, camera_device, client_from_data
+from .coordinator import (
+    FaceSpaceCoordinator,
+    async_report_gone,
+    camera_device,
+    client_from_data,
+)
 from .push import FaceSpaceReceiver
 from .runtime import FaceSpaceRuntime
 from .services import async_setup_services
@@ -57,13 +65,38 @@ async def async_setup_facespace_entry(
     await coordinator.async_load()
     try:
         await coordinator.async_setup_listing(coordinator.async_list_cameras)
-    except ConfigEntryNotReady:
+    except ConfigEntryNotReady as err:
+        if isinstance(err.__cause__, FaceSpaceGoneError):
+            async_report_gone(hass, entry, gone=True)
+            raise ConfigEntryError(
+                translation_domain=DOMAIN,
+                translation_key="facespace_gone",
+                translation_placeholders={"error": str(err.__cause__)},
+            ) from err
         if push is None or not coordinator.data.cameras:
             raise
         LOGGER.warning("FaceSpace cannot be reached; taking pushes while the poll retries")
         coordinator.async_start_first_refresh()
+    async_report_gone(hass, entry, gone=False)
     entry.async_on_unload(coordinator.async_save_now)
     return FaceSpaceRuntime(entry, coordinator, push)
+
+
+def facespace_device_current(entry: SitewatchConfigEntry, identifiers: set[str]) -> bool:
+    """The account's device, and the device of each camera the entry still has.
+
+    A camera stays while FaceSpace lists it or it logged a line within the last week
+    (``coordinator.STALE_AFTER``); after that its device is removed by itself.
+    """
+    runtime = entry.runtime_data
+    return not isinstance(runtime, FaceSpaceRuntime) or is_one_of(
+        entry, identifiers, [ACCOUNT_DEVICE, *map(camera_device, runtime.coordinator.data.cameras)]
+    )
+
+
+async def async_remove_facespace_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
+    """Clear the entry's "service gone" repair issue (nothing to delete on FaceSpace's side)."""
+    async_report_gone(hass, entry, gone=False)
 
 
 async def async_migrate_facespace_identity_1_3(
@@ -97,7 +130,7 @@ async def async_migrate_facespace_identity_1_3(
 
 PROVIDER = Provider(
     key=PROVIDER_FACESPACE,
-    platforms=(Platform.EVENT, Platform.SENSOR),
+    platforms=(Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR),
     async_setup_entry=async_setup_facespace_entry,
     config_flow=FaceSpaceAccountFlow,
     options_flow=FaceSpaceOptionsFlow,
@@ -105,5 +138,7 @@ PROVIDER = Provider(
     migrations={3: async_migrate_facespace_identity_1_3},
     async_setup_services=async_setup_services,
     triggers=TRIGGERS,
+    device_current=facespace_device_current,
+    async_remove_entry=async_remove_facespace_entry,
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""

@@ -50,6 +50,10 @@ class FaceSpaceConnectionError(FaceSpaceError):
     """The service could not be reached, timed out, or kept failing (429/5xx) after retries."""
 
 
+class FaceSpaceGoneError(FaceSpaceError):
+    """The service answered that it no longer exists (HTTP 410 Gone); retrying will not help."""
+
+
 class FaceSpaceDateError(FaceSpaceError):
     """A time could not be parsed: a log line's time, or a time the service refused (400)."""
 
@@ -421,6 +425,8 @@ class FaceSpaceClient(HttpClient):
                 raise FaceSpaceApiKeyError(f"FaceSpace refused the API key: {message}")
             if response.status == 429 or response.status >= 500:
                 raise _Retryable(f"FaceSpace answered HTTP {response.status}: {message}")
+            if response.status == 410:
+                raise FaceSpaceGoneError("FaceSpace answered HTTP 410: the service is gone")
             if response.status == 400:
                 raise FaceSpaceDateError(f"FaceSpace refused the request: {message}")
             if response.status >= 400:

@@ -11,9 +11,10 @@ from typing import Any, Final
 
 from homeassistant.const import Platform
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.storage import Store
+from homeassistant.helpers.update_coordinator import UpdateFailed
 from homeassistant.util import dt as dt_util
 
 from ...bounds import bounded_int, cursor_limit, sane_time, state_text
@@ -24,6 +25,7 @@ from ...entity import async_push
 from ...identity import device_identifier, entity_unique_id, scoped_id
 from ...logs import WarnOnce
 from ...models import SitewatchConfigEntry
+from ...presence import Sighting, presence_registry
 from ...storage import SteadySave
 from ...webhook import SeenKeys
 from .api import (
@@ -31,6 +33,7 @@ from .api import (
     FaceSpaceApiKeyError,
     FaceSpaceClient,
     FaceSpaceError,
+    FaceSpaceGoneError,
     InView,
     Presence,
     RealtimeResult,
@@ -52,6 +55,8 @@ the file's write (milliseconds); with a 1 s delay, ``benchmarks/exactly_once.py`
 lines fired twice across a SIGKILL."""
 MAX_CAMERAS: Final = 64
 """Most cameras (devices) one entry has; a camera beyond it is not created, its lines dropped."""
+GONE_RETRY: Final = timedelta(hours=1)
+"""How often a service that answered 410 Gone is asked again (its repair issue stays meanwhile)."""
 STALE_AFTER: Final = timedelta(days=7)
 """A camera FaceSpace no longer lists and that logged no line for this long is removed."""
 MAX_FIRED_KEYS: Final = 20_000
@@ -75,6 +80,33 @@ def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> FaceSpaceC
         async_get_clientsession(hass),
         data[CONF_API_KEY],
         data.get(CONF_BASE_URL) or DEFAULT_BASE_URL,
+    )
+
+
+def gone_issue_id(entry: SitewatchConfigEntry) -> str:
+    """The id of the repair issue saying that the entry's FaceSpace service is gone."""
+    return f"facespace_gone_{entry.entry_id}"
+
+
+@callback
+def async_report_gone(hass: HomeAssistant, entry: SitewatchConfigEntry, *, gone: bool) -> None:
+    """Raise (``gone``) or clear the repair issue of a service that answered 410 Gone.
+
+    FaceSpace's makers marked its client deprecated; a 410 says the service itself is gone,
+    which no retry fixes: the user is told so once, instead of an endless unavailable state.
+    """
+    if not gone:
+        ir.async_delete_issue(hass, DOMAIN, gone_issue_id(entry))
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        gone_issue_id(entry),
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.ERROR,
+        translation_key="facespace_gone",
+        translation_placeholders={"title": entry.title},
     )
 
 
@@ -254,6 +286,22 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
 
     # Polling
 
+    async def _async_update_data(self) -> FaceSpaceData:
+        """Poll (``_async_poll``); a service gone (410) raises a repair issue, asked hourly.
+
+        Raises:
+            UpdateFailed: as any refresh; after a 410 the next try is in ``GONE_RETRY``.
+        """
+        try:
+            data = await super()._async_update_data()
+        except UpdateFailed as err:
+            if isinstance(err.__cause__, FaceSpaceGoneError):
+                async_report_gone(self.hass, self.config_entry, gone=True)
+                self.update_interval = GONE_RETRY
+            raise
+        async_report_gone(self.hass, self.config_entry, gone=False)
+        return data
+
     async def _async_poll(self) -> FaceSpaceData:
         """New log lines since the cursor minute, then who is in view; then move the cursor."""
         logs = await self.client.get_logs_range(start=self.cursor)
@@ -285,6 +333,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         """The polled real-time answer: the cameras FaceSpace lists now (None: none runs)."""
         self.data.cameras_active = cameras is not None
         if cameras is None:
+            self._report_in_view()
             return
         now = dt_util.utcnow()
         self._listed = set(cameras)
@@ -294,6 +343,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
         self.data.in_view = {
             camera: presence for camera, presence in cameras.items() if camera in self.data.cameras
         }
+        self._report_in_view()
         self._remove_stale_cameras(now)
 
     def _remove_stale_cameras(self, now: datetime) -> None:
@@ -461,12 +511,39 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
             fired.append(line)
         if fired:
             async_push(self.hass, self.config_entry.entry_id, fired)
+            self._report_sightings(fired)
             self._trim_fired()
             if self.push_seen is not None:
                 self.push_seen.settle([line.key for line in fired], delivered=True)
             self._save()
             self.async_update_listeners()
         return reasons
+
+    def _report_sightings(self, fired: list[Recognition]) -> None:
+        """Fired lines of known persons move their last seen (``presence``; "Unknown" skipped)."""
+        registry = presence_registry(self.hass)
+        entry_id = self.config_entry.entry_id
+        registry.async_known(entry_id, [line.name for line in fired], in_view=True)
+        registry.async_seen(
+            entry_id,
+            [
+                Sighting(
+                    person=line.name, place=line.camera, provider="FaceSpace", seen_at=line.time
+                )
+                for line in fired
+            ],
+        )
+
+    def _report_in_view(self) -> None:
+        """Who each camera sees now, to the persons' "in view" entities (``presence``).
+
+        Nobody while FaceSpace says that no camera runs.
+        """
+        in_view = self.data.in_view if self.data.cameras_active else {}
+        presence_registry(self.hass).async_in_view(
+            self.config_entry.entry_id,
+            {camera: presence.names for camera, presence in in_view.items()},
+        )
 
     def _record(self, line: Recognition) -> None:
         """Remember ``line`` as fired: its key, the camera's last recognition, today's count."""
@@ -490,6 +567,7 @@ class FaceSpaceCoordinator(SitewatchCoordinator[FaceSpaceData]):
                 self.data.in_view[camera] = presence
             else:
                 LOGGER.debug("FaceSpace push: ignored real-time entry of an unknown camera")
+        self._report_in_view()
         self.async_update_listeners()
 
     # Event entities

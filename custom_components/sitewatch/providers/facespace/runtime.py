@@ -15,12 +15,14 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from ...models import ProviderRuntime, SitewatchConfigEntry, async_add_entities_as_they_appear
 from ...webhook import PushWebhook, redacted_webhook_urls
 from .api import InView, Recognition
+from .binary_sensor import camera_binary_sensors
 from .const import CONF_WEBHOOK_ID
 from .coordinator import FaceSpaceCoordinator
 from .event import camera_events
 from .sensor import camera_sensors
 
 CAMERA_ENTITIES: Final[dict[Platform, Callable[[FaceSpaceCoordinator, str], list[Entity]]]] = {
+    Platform.BINARY_SENSOR: camera_binary_sensors,
     Platform.EVENT: camera_events,
     Platform.SENSOR: camera_sensors,
 }

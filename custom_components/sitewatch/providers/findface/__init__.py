@@ -5,6 +5,7 @@ from __future__ import annotations
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 
+from ...devices import is_one_of
 from ...identity import async_migrate_identity, scoped_id
 from ...models import Provider, SitewatchConfigEntry
 from ...webhook import PushWebhook
@@ -15,7 +16,14 @@ from .config_flow import (
     server_account,
     stored_hook_options,
 )
-from .const import CONF_HOOK_IDS, CONF_URL, CONF_WEBHOOK_ID, PROVIDER_FINDFACE, SERVER
+from .const import (
+    CONF_HOOK_IDS,
+    CONF_URL,
+    CONF_WEBHOOK_ID,
+    PROVIDER_FINDFACE,
+    SERVER,
+    camera_device,
+)
 from .coordinator import FindFaceCoordinator, client_from_data
 from .entity import server_device
 from .push import FindFaceReceiver
@@ -45,6 +53,14 @@ async def async_setup_findface_entry(
         sender_in_cloud=False,
     )
     return FindFaceRuntime(entry, coordinator, push)
+
+
+def findface_device_current(entry: SitewatchConfigEntry, identifiers: set[str]) -> bool:
+    """The server's device, and the device of each camera the server listed at the last read."""
+    runtime = entry.runtime_data
+    return not isinstance(runtime, FindFaceRuntime) or is_one_of(
+        entry, identifiers, [SERVER, *map(camera_device, runtime.coordinator.data.cameras)]
+    )
 
 
 async def async_remove_findface_entry(hass: HomeAssistant, entry: SitewatchConfigEntry) -> None:
@@ -119,5 +135,6 @@ PROVIDER = Provider(
         4: async_migrate_findface_options_1_4,
     },
     triggers=TRIGGERS,
+    device_current=findface_device_current,
 )
 """The provider as the registry (``providers/__init__.py``) lists it."""

@@ -40,6 +40,10 @@ SERVER: Final = "server"
 """The server's device in the entry's ids (``identity.scoped_id``); areas are on it."""
 
 
+CAMERA_PREFIX: Final = "camera_"
+"""What a camera's device starts with in the entry's ids (``camera_device``)."""
+
+
 def camera_device(camera_id: int) -> str:
     """A camera's device in the entry's ids (``identity.scoped_id``): ``camera_<id>``."""
-    return f"camera_{camera_id}"
+    return f"{CAMERA_PREFIX}{camera_id}"

@@ -5,17 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util import dt as dt_util
 
+from ...bounds import parse_time
 from ...const import LOGGER
 from ...coordinator import SitewatchCoordinator
 from ...devices import async_remove_stale_devices
 from ...entity import async_push
 from ...identity import scoped_id
 from ...models import SitewatchConfigEntry
+from ...presence import MAX_PERSONS, Sighting, presence_registry
 from .api import (
     Camera,
     CounterInfo,
@@ -26,6 +29,7 @@ from .api import (
     PushItem,
 )
 from .const import (
+    CAMERA_PREFIX,
     CAMERAS_REFRESH_INTERVAL,
     CONF_CLIENT_UUID,
     CONF_PASSWORD,
@@ -33,9 +37,11 @@ from .const import (
     CONF_URL,
     CONF_USERNAME,
     CONF_VERIFY_SSL,
-    SERVER,
     camera_device,
 )
+
+PERSON_SECTIONS: Final = ("face_events", "body_events")
+"""Sections whose matched cards are persons seen at a camera (``presence``)."""
 
 
 def client_from_data(hass: HomeAssistant, data: Mapping[str, Any]) -> FindFaceClient:
@@ -114,16 +120,39 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
 
     @callback
     def push(self, items: Sequence[PushItem]) -> None:
-        """Hand delivered webhook items to the entry's entities (``entity.async_push``)."""
+        """Hand delivered webhook items to the entry's entities (``entity.async_push``).
+
+        Matched face and body recognitions also move their person's last seen (``presence``).
+        """
         async_push(self.hass, self.config_entry.entry_id, items)
+        presence_registry(self.hass).async_seen(
+            self.config_entry.entry_id,
+            [sighting for item in items if (sighting := self._sighting(item)) is not None],
+        )
+
+    def _sighting(self, item: PushItem) -> Sighting | None:
+        """A matched face or body recognition of a named card on a listed camera, as a sighting."""
+        if item.section not in PERSON_SECTIONS or item.card_name is None:
+            return None
+        camera = self.data.cameras.get(item.camera_id) if item.camera_id is not None else None
+        if camera is None:
+            return None
+        seen_at = parse_time(item.data.get("detected_at")) or dt_util.utcnow()
+        return Sighting(
+            person=item.card_name, place=camera.name, provider="FindFace", seen_at=seen_at
+        )
 
     async def _async_poll(self) -> FindFaceData:
-        """Read cameras, areas, watch lists, camera groups and counters (``GET /counters/``).
+        """Read cameras, areas, watch lists, camera groups, counters and the first human cards.
+
+        ``GET /cameras/``, ``/areas/``, ``/watch-lists/``, ``/camera-groups/``, ``/counters/``
+        and ``/cards/humans/`` (the first ``presence.MAX_PERSONS``).
 
         Camera groups only suggest the cameras' areas, and counters only name the entities of
         their records: a server that refuses them (``FindFaceApiError``, for example a token
         without that permission) leaves the cameras without an area, or the counters as they
-        were, instead of failing the refresh.
+        were, instead of failing the refresh. The cards are the known persons (``presence``);
+        a server that cannot list them leaves the persons known so far.
         """
         cameras = await self.client.cameras()
         areas = await self.client.areas()
@@ -138,12 +167,20 @@ class FindFaceCoordinator(SitewatchCoordinator[FindFaceData]):
         except FindFaceApiError as err:
             LOGGER.debug("FindFace counters not read: %s", err)
             counters = self.data.counters if self.data is not None else {}
-        server = scoped_id(self.config_entry, SERVER)
-        async_remove_stale_devices(  # every device but the server's is a camera
+        try:
+            cards = await self.client.cards("humans", MAX_PERSONS)
+        except FindFaceError as err:
+            LOGGER.debug("FindFace cards not read: %s", err)
+        else:
+            presence_registry(self.hass).async_known(
+                self.config_entry.entry_id, [card.name for card in cards]
+            )
+        cameras_prefix = scoped_id(self.config_entry, CAMERA_PREFIX)
+        async_remove_stale_devices(
             self.hass,
             self.config_entry,
             {scoped_id(self.config_entry, camera_device(camera.id)) for camera in cameras},
-            lambda identifier: identifier != server,
+            lambda identifier: identifier.startswith(cameras_prefix),
         )
         return FindFaceData(
             cameras={camera.id: camera for camera in cameras},

@@ -25,9 +25,11 @@ from .api import (
     PushItem,
     parse_batch,
 )
+from .api.payloads import RECOGNITION_SECTIONS
 from .const import CARD_NAME_CACHE, SERVER, camera_device
 from .coordinator import FindFaceCoordinator, FindFaceData
 from .event import CAMERA_EVENTS, area_unique_key
+from .image import LAST_RECOGNITION
 from .sensor import COUNTER_SENSORS
 
 CAR_SECTIONS: Final = ("car_events", "car_episodes")
@@ -51,11 +53,14 @@ def target_unique_ids(entry: ConfigEntry, target: tuple[str, int]) -> list[tuple
             ("sensor", entity_unique_id(entry, device, description.key))
             for description in COUNTER_SENSORS
         ]
-    return [
+    events = [
         ("event", entity_unique_id(entry, device, description.key))
         for description in CAMERA_EVENTS
         if description.section == section
     ]
+    if section in RECOGNITION_SECTIONS:  # the camera's picture takes them too
+        events.append(("image", entity_unique_id(entry, device, LAST_RECOGNITION.key)))
+    return events
 
 
 class FindFaceReceiver(PushReceiver[PushItem]):
