@@ -42,6 +42,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.browser, pytest.mark.usefixtures("soc
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARD = ROOT / "dashboards" / "sitewatch.yaml"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+SENTENCE = re.compile(r"recognised at \w+ \((FindFace|FaceSpace)\)|Unknown (face|body|car) at \w+")
+"""A recognition's Logbook sentence ("Alice recognised at Entrance (FindFace)...")."""
 URL_PATH = "dashboard-sitewatch"
 CONFIGURATION = f"""\
 automation:
@@ -278,15 +280,17 @@ async def test_dashboard_logbook_and_trigger_editor_in_chromium(tmp_path: Path) 
             # card's rows show them.
             site = page.locator("hui-root")
             await _wait_for_text(site, re.compile(r"Last face \(FindFace\) \d+ seconds? ago"), 60)
+            # The logbook card reads each recognition as a sentence (logbook platform).
             recognitions = page.locator("hui-logbook-card")
-            await _wait_for_text(recognitions, re.compile(r"\((FindFace|FaceSpace)\)"), 60)
+            await _wait_for_text(recognitions, SENTENCE, 60)
+            # The picture card of a camera shows its last recognition's thumbnail.
+            picture = page.locator("hui-picture-entity-card img").first
+            await picture.wait_for(state="visible", timeout=60_000)
             await _shot(page, "dashboard-site")
 
-            # The Logbook lists the cameras' recognitions.
+            # The Logbook lists the cameras' recognitions as sentences.
             await page.goto(f"{stack.hass_url}/logbook")
-            await _wait_for_text(
-                page.locator("ha-logbook"), re.compile(r"\((FindFace|FaceSpace)\)"), 60
-            )
+            await _wait_for_text(page.locator("ha-logbook"), SENTENCE, 60)
             await _shot(page, "logbook")
 
             # The automation editor: the device trigger lists of a camera and a genset.

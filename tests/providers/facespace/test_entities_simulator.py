@@ -23,6 +23,7 @@ pytestmark = pytest.mark.integration
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
 
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_every_entity(
     hass: HomeAssistant,
     simulators: SimulatorStack,

@@ -54,6 +54,7 @@ async def test_event(
 
 
 @pytest.mark.parametrize("only", [Platform.SENSOR], indirect=True)
+@pytest.mark.usefixtures("entity_registry_enabled_by_default")
 async def test_sensor(
     hass: HomeAssistant,
     mock_client: AsyncMock,

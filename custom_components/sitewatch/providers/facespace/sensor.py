@@ -70,6 +70,9 @@ SENSORS: tuple[FaceSpaceSensorEntityDescription, ...] = (
         key="last_recognition",
         translation_key="last_recognition",
         device_class=SensorDeviceClass.TIMESTAMP,
+        # The camera's recognition event entity holds the same time (its state) and its Logbook
+        # row says who: this copy would only repeat each recognition in the Logbook.
+        entity_registry_enabled_default=False,
         value_fn=_last_time,
     ),
     FaceSpaceSensorEntityDescription(
