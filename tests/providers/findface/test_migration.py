@@ -68,8 +68,9 @@ async def test_old_ids_arrive_at_the_new_ones(
         ) == (entity_id)
     registered = er.async_entries_for_config_entry(entity_registry, entry.entry_id)
     assert not [entity for entity in registered if entity.unique_id.startswith(ENTRY_ID)]
-    # no entity created twice under a new id (and 4 of the one counter, new: Dock occupancy)
-    assert len(registered) == 2 * 13 + 1 + 4
+    # no entity created twice under a new id (and 4 of the one counter, new: Dock occupancy;
+    # the cameras' Location trackers are new too)
+    assert len(registered) == 2 * 14 + 1 + 4
     assert {
         device_id: device_registry.async_get(device_id).identifiers  # type: ignore[union-attr]
         for device_id in devices.values()

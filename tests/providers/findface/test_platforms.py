@@ -28,6 +28,7 @@ from .common import load_fixture, post
 
 PUSHES: dict[Platform, tuple[tuple[str, str], ...]] = {
     Platform.BINARY_SENSOR: (),
+    Platform.DEVICE_TRACKER: (),
     Platform.EVENT: (("face_events", "face_events.json"), ("areas", "areas_activation.json")),
     Platform.IMAGE: (("face_events", "face_events.json"),),
     Platform.SENSOR: (("counters", "counters.json"),),

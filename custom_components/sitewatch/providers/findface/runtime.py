@@ -23,6 +23,7 @@ from .api import PushItem
 from .binary_sensor import camera_binary_sensors
 from .const import CONF_CLOUDHOOK_URL, CONF_HOOK_IDS, CONF_WEBHOOK_ID
 from .coordinator import FindFaceCoordinator
+from .device_tracker import camera_trackers
 from .event import area_events, camera_events, counter_events
 from .image import camera_images
 from .sensor import camera_sensors, counter_sensors
@@ -32,6 +33,7 @@ type EntitiesOf = Callable[[FindFaceCoordinator, int], list[Entity]]
 
 CAMERA_ENTITIES: Final[dict[Platform, EntitiesOf]] = {
     Platform.BINARY_SENSOR: camera_binary_sensors,
+    Platform.DEVICE_TRACKER: camera_trackers,
     Platform.EVENT: camera_events,
     Platform.IMAGE: camera_images,
     Platform.SENSOR: camera_sensors,
