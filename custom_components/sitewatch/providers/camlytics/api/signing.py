@@ -17,6 +17,10 @@ import time
 from typing import Final
 from urllib.parse import quote
 
+from ....http import RequestBudget
+
+NO_SPACING: Final = 1e-9
+"""The window of a limiter asked for no spacing (a budget needs a positive window)."""
 MIN_INTERVAL: Final = 1.1
 """Seconds between two request starts of one key: the service allows one per second, and the
 extra tenth keeps two requests from arriving closer than that when the first was delayed."""
@@ -35,8 +39,13 @@ def encode_query(params: list[tuple[str, str]]) -> str:
 _UNRESERVED = "-_.!~*'()"
 
 
-class RateLimiter:
-    """Spaces calls at least ``interval`` seconds apart (shared by every caller of a key)."""
+class RateLimiter(RequestBudget):
+    """One request start per ``interval`` seconds, shared by every caller of a key.
+
+    Sitewatch's ``RequestBudget`` with a limit of one: callers are served in the order they
+    asked (so nonces, taken after the wait, go out in increasing order), and a 429/503 pushes
+    every later start back (``defer``).
+    """
 
     def __init__(
         self,
@@ -44,29 +53,21 @@ class RateLimiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        """Allow one call per ``interval`` seconds."""
-        self._interval = interval
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = asyncio.Lock()
-        self._next = 0.0
+        """Allow one call per ``interval`` seconds (0 in tests: no spacing)."""
+        super().__init__(1, max(interval, NO_SPACING), clock=clock, sleep=sleep)
 
     @property
     def idle(self) -> bool:
-        """Whether a call may go at once (none queued, the last one ``interval`` ago)."""
-        return not self._lock.locked() and self._next <= self._clock()
+        """Whether a call may go at once (the last one ``interval`` ago, no hold)."""
+        return self.free_now() > 0
 
     async def wait(self) -> None:
-        """Return when the next call may go; callers queue in order."""
-        async with self._lock:
-            delay = self._next - self._clock()
-            if delay > 0:
-                await self._sleep(delay)
-            self._next = max(self._clock(), self._next) + self._interval
+        """Return when the next call may go."""
+        await self.take()
 
     def defer(self, seconds: float) -> None:
         """Push the next call at least ``seconds`` into the future (after a 429/503)."""
-        self._next = max(self._next, self._clock() + seconds)
+        self.hold(seconds)
 
 
 class NonceSource:
