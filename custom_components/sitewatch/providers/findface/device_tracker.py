@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-# TrackerEntity is exported from the package on every version, typed as such from 2026.x.
-from homeassistant.components.device_tracker import (  # type: ignore[attr-defined,unused-ignore]
-    TrackerEntity,
-)
-from homeassistant.components.device_tracker.const import SourceType
 from homeassistant.const import EntityCategory
 from homeassistant.helpers.entity import Entity, EntityDescription
 
+from ...device_tracker import PlaceTracker, usable_position
 from .coordinator import FindFaceCoordinator
 from .entity import FindFaceCameraEntity
 
@@ -20,44 +16,16 @@ CAMERA_LOCATION = EntityDescription(
 )
 
 
-class FindFaceCameraLocation(FindFaceCameraEntity, TrackerEntity):
+class FindFaceCameraLocation(PlaceTracker, FindFaceCameraEntity):
     """A camera's position (``GET /cameras/``: ``latitude``, ``longitude``), read with the cameras.
 
-    Unavailable while the camera is not listed or has no usable position (both within ±90/±180;
-    0, 0 means none was set).
+    Unavailable while the camera is not listed or has no usable position.
     """
 
-    _attr_source_type = SourceType.GPS
-
-    def _position(self) -> tuple[float, float] | None:
+    def position(self) -> tuple[float, float] | None:
+        """The camera's listed position, if usable."""
         camera = self.coordinator.data.cameras.get(self.camera_id)
-        if camera is None or camera.latitude is None or camera.longitude is None:
-            return None
-        if camera.latitude == camera.longitude == 0:
-            return None
-        return camera.latitude, camera.longitude
-
-    @property
-    def available(self) -> bool:
-        """Available while the camera is listed with a position."""
-        return super().available and self._position() is not None
-
-    @property
-    def latitude(self) -> float | None:
-        """Latitude in decimal degrees."""
-        position = self._position()
-        return position[0] if position else None
-
-    @property
-    def longitude(self) -> float | None:
-        """Longitude in decimal degrees."""
-        position = self._position()
-        return position[1] if position else None
-
-    @property
-    def location_accuracy(self) -> int:
-        """0: the server gives no accuracy."""
-        return 0
+        return usable_position(camera.latitude, camera.longitude) if camera else None
 
 
 def camera_trackers(coordinator: FindFaceCoordinator, camera_id: int) -> list[Entity]:
