@@ -52,6 +52,7 @@ class BreakerState(StrEnum):
     MAINS_OPER = "MainsOper"
     ISL_OPER = "IslOper"
     PARAL_OPER = "ParalOper"
+    MAINS_FLT = "MainsFlt"
 
 
 class CommandRefusedError(Exception):
@@ -90,6 +91,7 @@ class Genset:
         self.profile = profile
         self._mode = profile.mode
         self._alarms = list(profile.alarms)
+        self._mains = profile.mains
         self._mcb_closed = profile.mains
         self._gcb_closed = False
         self._fuel_level = profile.fuel_level
@@ -152,7 +154,7 @@ class Genset:
             "service_info": self._service_info(),
             "oil_pressure": 4.2 * speed_ratio,
             "coolant_temperature": 40.0 + 45.0 * speed_ratio,
-            "mains_frequency": NOMINAL_FREQUENCY if self.profile.mains else 0.0,
+            "mains_frequency": NOMINAL_FREQUENCY if self._mains else 0.0,
         }
 
     def start(self, now: float) -> None:
@@ -187,6 +189,19 @@ class Genset:
         self._advance(now)
         self._alarms.clear()
 
+    def set_mains(self, present: bool, now: float) -> None:
+        """Mains fails (the mains breaker trips open) or returns (the breaker stays open)."""
+        self._advance(now)
+        self._mains = present
+        if not present:
+            self._mcb_closed = False
+
+    def raise_alarm(self, text: str, now: float) -> None:
+        """Add an active alarm (as the controller lists it, e.g. ``Sd Oil Pressure``)."""
+        self._advance(now)
+        if text not in self._alarms:
+            self._alarms.append(text)
+
     def toggle_gcb(self, now: float) -> None:
         """Open the generator breaker, or close it onto a running engine."""
         self._advance(now)
@@ -205,7 +220,7 @@ class Genset:
         self._advance(now)
         if self._mcb_closed:
             self._mcb_closed = False
-        elif self.profile.mains:
+        elif self._mains:
             self._mcb_closed = True
         else:
             raise CommandRefusedError("MCB cannot close without mains voltage")
@@ -302,6 +317,8 @@ class Genset:
     def _breaker_state(self) -> BreakerState:
         if self._gcb_closed:
             return BreakerState.PARAL_OPER if self._mcb_closed else BreakerState.ISL_OPER
+        if not self._mains:
+            return BreakerState.MAINS_FLT
         return BreakerState.MAINS_OPER if self._mcb_closed else BreakerState.BRKS_OFF
 
     def _service_info(self) -> str:

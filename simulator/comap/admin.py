@@ -47,6 +47,22 @@ async def _add_file(request: web.Request, simulator: ComapSimulator) -> dict[str
     return {"name": name, "size": size}
 
 
+async def _set_mains(request: web.Request, simulator: ComapSimulator) -> dict[str, bool]:
+    present = (await routing.json_object(request)).get("present")
+    if not isinstance(present, bool):
+        raise ComapApiError(400, "present must be true or false")
+    simulator.set_mains(request.match_info["unit_guid"], present)
+    return {"present": present}
+
+
+async def _raise_alarm(request: web.Request, simulator: ComapSimulator) -> dict[str, str]:
+    text = (await routing.json_object(request)).get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise ComapApiError(400, "text is a required non-empty string")
+    simulator.raise_alarm(request.match_info["unit_guid"], text)
+    return {"text": text}
+
+
 async def _fail(request: web.Request, simulator: ComapSimulator) -> dict[str, int]:
     body = await routing.json_object(request)
     status, count, raw_body = body.get("status", 500), body.get("count", 1), body.get("body")
@@ -64,6 +80,8 @@ _ADMIN.add(
         ("DELETE", "/units/{unit_guid}", _remove_unit),
         ("POST", "/units/{unit_guid}/comments", _add_comment),
         ("POST", "/units/{unit_guid}/files", _add_file),
+        ("POST", "/units/{unit_guid}/mains", _set_mains),
+        ("POST", "/units/{unit_guid}/alarms", _raise_alarm),
         ("POST", "/fail", _fail),
         ("POST", "/expire-tokens", routing.expire_tokens),
     ]

@@ -99,6 +99,16 @@ class ComapSimulator(Simulated[ComapSettings], settings=ComapSettings):
             raise ValueError("A file needs a name")
         self._unit(unit_guid).added_files[name] = (kind, content)
 
+    def set_mains(self, unit_guid: str, present: bool) -> None:
+        """Make mains fail at a genset's site, or return (404 if the genset is unknown)."""
+        self._unit(unit_guid).genset.set_mains(present, self._sim_now())
+
+    def raise_alarm(self, unit_guid: str, text: str) -> None:
+        """Raise an alarm on a genset (404 if the genset is unknown)."""
+        if not text.strip():
+            raise ValueError("An alarm needs a text")
+        self._unit(unit_guid).genset.raise_alarm(text, self._sim_now())
+
     def fail_next(self, status: int, count: int = 1, body: str | None = None) -> None:
         """Answer the next count identity or WSV calls with status (and raw body if given)."""
         if not 200 <= status <= 599:

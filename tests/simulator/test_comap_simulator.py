@@ -717,3 +717,31 @@ async def test_admin_adds_comments_and_files() -> None:
         assert refused.status == 400
         missing = await api.client.post("/_sim/comap/units/nope/comments", json={"text": "x"})
         assert missing.status == 404
+
+
+async def test_admin_fails_mains_and_raises_alarms() -> None:
+    async with serve() as api:
+        path = f"/_sim/comap/units/{ALPHA_GUID}"
+        assert (await api.client.post(f"{path}/mains", json={"present": False})).status == 200
+        keys = ("breaker_state", "Mcb_mode", "mains_frequency")
+        assert await api.read(ALPHA_GUID, *keys) == {
+            "breaker_state": "MainsFlt",
+            "Mcb_mode": "Open",
+            "mains_frequency": "0.0",
+        }
+        refused = await api.command(ALPHA_GUID, "changeMcb")  # no voltage to close onto
+        assert refused.status != 200
+        assert (await api.client.post(f"{path}/mains", json={"present": True})).status == 200
+        assert (await api.read(ALPHA_GUID, "breaker_state"))["breaker_state"] == "BrksOff"
+
+        raised = await api.client.post(f"{path}/alarms", json={"text": "Sd Oil Pressure"})
+        assert raised.status == 200
+        await api.client.post(f"{path}/alarms", json={"text": "Sd Oil Pressure"})  # once only
+        assert await api.read(ALPHA_GUID, "alarm_list", "unit_state") == {
+            "alarm_list": "Sd Oil Pressure",
+            "unit_state": "Alarm",
+        }
+        for route, body in (("mains", {"present": "no"}), ("alarms", {"text": " "})):
+            await assert_error(await api.client.post(f"{path}/{route}", json=body), 400)
+        missing = await api.client.post("/_sim/comap/units/nope/alarms", json={"text": "x"})
+        assert missing.status == 404

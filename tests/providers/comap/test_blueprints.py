@@ -7,6 +7,7 @@ from functools import partial
 from pathlib import Path
 from unittest.mock import AsyncMock
 
+from freezegun.api import FrozenDateTimeFactory
 from homeassistant.core import HomeAssistant
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
@@ -16,6 +17,7 @@ from custom_components.sitewatch.providers.comap.api.exceptions import (
 )
 
 from ...blueprints import async_automate_from
+from ...conftest import SimulatorStack, async_tick
 from .conftest import NORTH
 from .test_triggers import _refresh
 
@@ -80,3 +82,39 @@ async def test_a_refused_start_is_notified_all_the_same(
     await refresh(BREAKER_STATE="MainsFlt")
     mock_client.command.assert_awaited_once()
     assert [call.data["title"] for call in calls] == ["Mains failed at Genset North"]
+
+
+@pytest.mark.integration
+async def test_at_the_simulator_mains_failure_starts_the_genset_and_alarms_are_notified(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    alpha: str,
+    simulators: SimulatorStack,
+    tmp_path: Path,
+) -> None:
+    """The whole path: the simulated site loses mains, the poll reads it, the blueprint starts
+    the genset through the ComAp API, and a new alarm raised on the controller is notified."""
+    calls = await async_automate_from(
+        hass,
+        tmp_path,
+        {
+            "backup": ("mains_failed_start_genset", {"genset": alpha}),
+            "alarm": ("genset_alarm", {"genset": alpha}),
+        },
+    )
+    simulators.simulator.reset_stats()
+    simulators.simulator.set_mains(simulators.alpha, False)
+    await async_tick(hass, freezer, 60)
+    assert hass.states.get("sensor.genset_alpha_breaker_state").state == "mains_failure"
+    assert simulators.simulator.stats()["by_call"]["command"] == 1
+    assert [call.data["title"] for call in calls] == ["Mains failed at Genset Alpha"]
+    simulators.clock.advance(30)
+    await async_tick(hass, freezer, 60)
+    assert hass.states.get("sensor.genset_alpha_engine_state").state in ("running", "loaded")
+
+    simulators.simulator.raise_alarm(simulators.alpha, "Sd Oil Pressure")
+    await async_tick(hass, freezer, 60)
+    assert calls[-1].data == {
+        "title": "Alarm on Genset Alpha",
+        "message": "Genset Alpha: Sd Oil Pressure (1 active).",
+    }
