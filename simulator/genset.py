@@ -92,6 +92,7 @@ class Genset:
         self._mode = profile.mode
         self._alarms = list(profile.alarms)
         self._mains = profile.mains
+        self._mains_failed = False  # mains was lost (set_mains); a site without mains is not
         self._mcb_closed = profile.mains
         self._gcb_closed = False
         self._fuel_level = profile.fuel_level
@@ -193,6 +194,7 @@ class Genset:
         """Mains fails (the mains breaker trips open) or returns (the breaker stays open)."""
         self._advance(now)
         self._mains = present
+        self._mains_failed = not present
         if not present:
             self._mcb_closed = False
 
@@ -317,7 +319,7 @@ class Genset:
     def _breaker_state(self) -> BreakerState:
         if self._gcb_closed:
             return BreakerState.PARAL_OPER if self._mcb_closed else BreakerState.ISL_OPER
-        if not self._mains:
+        if self._mains_failed:
             return BreakerState.MAINS_FLT
         return BreakerState.MAINS_OPER if self._mcb_closed else BreakerState.BRKS_OFF
 
