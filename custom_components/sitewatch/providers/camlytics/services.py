@@ -16,7 +16,7 @@ from homeassistant.core import (
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
-from ...actions import ATTR_CONFIG_ENTRY_ID, runtime_for_call
+from ...actions import ATTR_CONFIG_ENTRY_ID, TIME_BOUND, runtime_for_call
 from ...const import DOMAIN
 from ...schema import vol
 from .api import CamlyticsError, Histogram, Location, TypeTotal
@@ -36,8 +36,6 @@ BUCKETS: Final = ("hour", "day")
 MAX_PERIOD: Final = timedelta(days=31)
 """Longest period one call covers (744 hourly buckets per trigger at most)."""
 
-TIME_BOUND = vol.Any(cv.date, cv.datetime)
-"""A date alone (from or to the location's midnight) or a date and time."""
 STATISTICS_SCHEMA = vol.Schema(
     {
         vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from homeassistant.core import (
@@ -14,9 +13,8 @@ from homeassistant.core import (
 )
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
-from homeassistant.util import dt as dt_util
 
-from ...actions import ATTR_CONFIG_ENTRY_ID, runtime_for_call
+from ...actions import ATTR_CONFIG_ENTRY_ID, TIME_BOUND, in_home_zone, runtime_for_call
 from ...const import DOMAIN
 from ...schema import vol
 from .api import FaceSpaceError, FaceSpaceUsageError
@@ -28,8 +26,6 @@ ATTR_START = "start"
 ATTR_END = "end"
 ATTR_CAMERA = "camera"
 
-TIME_BOUND = vol.Any(cv.date, cv.datetime)
-"""A date alone (the whole day) or a date and time."""
 RECOGNITION_LOGS_SCHEMA = vol.Schema(
     {
         vol.Optional(ATTR_CONFIG_ENTRY_ID): cv.string,
@@ -38,13 +34,6 @@ RECOGNITION_LOGS_SCHEMA = vol.Schema(
         vol.Optional(ATTR_CAMERA): cv.string,
     }
 )
-
-
-def _utc(value: date | datetime | None) -> date | datetime | None:
-    """A naive datetime from the UI is in Home Assistant's time zone; dates stay dates."""
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value.replace(tzinfo=dt_util.get_default_time_zone())
-    return value
 
 
 async def _async_get_recognition_logs(call: ServiceCall) -> ServiceResponse:
@@ -56,8 +45,8 @@ async def _async_get_recognition_logs(call: ServiceCall) -> ServiceResponse:
     runtime = runtime_for_call(call, FaceSpaceRuntime, "facespace_entry_required")
     try:
         logs = await runtime.coordinator.client.get_logs_range(
-            _utc(call.data.get(ATTR_START)),
-            _utc(call.data.get(ATTR_END)),
+            in_home_zone(call.data.get(ATTR_START)),
+            in_home_zone(call.data.get(ATTR_END)),
             call.data.get(ATTR_CAMERA),
         )
     except FaceSpaceError as err:

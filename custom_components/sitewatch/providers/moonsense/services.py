@@ -17,7 +17,7 @@ from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.util import dt as dt_util
 
-from ...actions import ATTR_CONFIG_ENTRY_ID, runtime_for_call
+from ...actions import ATTR_CONFIG_ENTRY_ID, in_home_zone, runtime_for_call
 from ...const import DOMAIN
 from ...schema import vol
 from .api import (
@@ -70,13 +70,6 @@ SESSION_DATA_SCHEMA: Final = vol.Schema(
         ),
     }
 )
-
-
-def _aware(value: datetime | None) -> datetime | None:
-    """A naive datetime from the UI is in Home Assistant's time zone."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=dt_util.get_default_time_zone())
-    return value
 
 
 def summarise(bundles: list[Readings]) -> dict[str, Any]:
@@ -176,7 +169,7 @@ async def read_session_data(
 
 async def _async_get_session_data(call: ServiceCall) -> ServiceResponse:
     """The ``get_moonsense_session_data`` action (``read_session_data``), errors translated."""
-    start, end = _aware(call.data.get(ATTR_START)), _aware(call.data.get(ATTR_END))
+    start, end = in_home_zone(call.data.get(ATTR_START)), in_home_zone(call.data.get(ATTR_END))
     if start is not None and end is not None and start > end:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="invalid_date_range"
